@@ -1,0 +1,54 @@
+"""The application context: settings plus database, handed to every use-case function."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ikz.settings import Settings, get_settings
+from models.clock import utcnow
+from models.db import Database, connect
+from states.gates import GateRules
+from states.signals import SignalRules
+
+# Called after a lifecycle change has committed (e.g. to emit a Prefect event). Hooks
+# never run inside the transaction and their failure never undoes a committed change.
+AfterCommit = Callable[[str, dict[str, Any]], None]
+
+
+@dataclass
+class App:
+    db: Database
+    settings: Settings
+    clock: Callable[[], datetime] = utcnow
+    after_commit: list[AfterCommit] = field(default_factory=list)
+
+    @property
+    def gate_rules(self) -> GateRules:
+        return GateRules(pilot_min_days=self.settings.pilot_min_days)
+
+    @property
+    def signal_rules(self) -> SignalRules:
+        return SignalRules(
+            size_ratio_warn=self.settings.size_ratio_warn,
+            silence_warn_days=self.settings.silence_warn_days,
+        )
+
+    def notify_committed(self, event: str, payload: dict[str, Any]) -> None:
+        for hook in self.after_commit:
+            try:
+                hook(event, payload)
+            except Exception:
+                import logging
+
+                logging.getLogger("ikz").exception("after-commit hook failed for %s", event)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def open_app(settings: Settings | None = None) -> App:
+    settings = settings or get_settings()
+    return App(db=connect(settings.resolved_database_url()), settings=settings)

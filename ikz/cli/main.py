@@ -1,0 +1,817 @@
+"""The `ikz` command line. Errors print one clear line (no traceback) and exit non-zero."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from ikz.cli.context import state
+from ikz.cli.output import emit_json, table
+from states.errors import IkzError
+
+app = typer.Typer(
+    name="ikz",
+    help="ikz-flow: interkommunale Zusammenarbeit steuern.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Datenbank.", no_args_is_help=True)
+muni_app = typer.Typer(help="Kommunen.", no_args_is_help=True)
+person_app = typer.Typer(help="Personen.", no_args_is_help=True)
+coop_app = typer.Typer(help="Kooperationen.", no_args_is_help=True)
+conflict_app = typer.Typer(help="Konflikte.", no_args_is_help=True)
+audit_app = typer.Typer(help="Prüfpfad.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(muni_app, name="municipality")
+app.add_typer(person_app, name="person")
+app.add_typer(coop_app, name="coop")
+app.add_typer(conflict_app, name="conflict")
+app.add_typer(audit_app, name="audit")
+
+Json = Annotated[bool, typer.Option("--json", help="Ausgabe als JSON.")]
+Actor = Annotated[int, typer.Option("--actor", help="ID der handelnden Person.")]
+CoopId = Annotated[int, typer.Argument(help="ID der Kooperation.")]
+
+
+@app.callback()
+def _root(
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Sprache der Ausgabe: de oder en.")
+    ] = None,
+) -> None:
+    from ikz.settings import get_settings
+
+    chosen = lang or get_settings().language
+    if chosen not in ("de", "en"):
+        raise IkzError(
+            "bad_language",
+            f"Unbekannte Sprache '{chosen}' (de, en).",
+            f"Unknown language '{chosen}' (de, en).",
+        )
+    state.lang = "en" if chosen == "en" else "de"
+
+
+def _parse(model: Any, **data: Any) -> Any:
+    from models.validation import parse
+
+    return parse(model, {k: v for k, v in data.items() if v is not None})
+
+
+def _done(de: str, en: str) -> None:
+    typer.echo(en if state.lang == "en" else de)
+
+
+# --- db -------------------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Datenbank anlegen oder auf den neuesten Stand bringen."""
+    from models.schema import upgrade
+
+    rev = upgrade(state.open(check_schema=False).db)
+    _done(f"Datenbank auf Revision {rev}.", f"Database at revision {rev}.")
+
+
+# --- registry -------------------------------------------------------------------------
+
+
+@muni_app.command("add")
+def municipality_add(
+    name: Annotated[str, typer.Option(help="Name, z. B. 'Stadt Jena'.")],
+    ags: Annotated[str, typer.Option(help="Amtlicher Gemeindeschlüssel (8 Ziffern).")],
+    population: Annotated[int, typer.Option(help="Einwohnerzahl.")],
+    kind: Annotated[str, typer.Option(help="gemeinde, stadt, verbandsgemeinde, landkreis.")],
+    actor: Annotated[int | None, typer.Option(help="ID der Koordinator:in.")] = None,
+    as_json: Json = False,
+) -> None:
+    """Kommune registrieren."""
+    from ikz.records import register_municipality
+    from models.commands import RegisterMunicipality
+
+    cmd = _parse(
+        RegisterMunicipality, name=name, ags=ags, population=population, kind=kind, actor_id=actor
+    )
+    m = register_municipality(state.open(), cmd)
+    if as_json:
+        emit_json(m.model_dump())
+    else:
+        _done(
+            f"Kommune {m.id} registriert: {m.name} ({m.bundesland}).",
+            f"Municipality {m.id} registered: {m.name} ({m.bundesland}).",
+        )
+
+
+@muni_app.command("list")
+def municipality_list(as_json: Json = False) -> None:
+    """Kommunen auflisten."""
+    from ikz.records import municipalities
+
+    rows = [m.model_dump() for m in municipalities(state.open())]
+    if as_json:
+        emit_json(rows)
+    else:
+        table(
+            rows,
+            [
+                ("id", "ID"),
+                ("name", "Name"),
+                ("ags", "AGS"),
+                ("bundesland", "Land"),
+                ("population", "Einw."),
+                ("kind", "Art"),
+            ],
+        )
+
+
+@person_app.command("add")
+def person_add(
+    name: Annotated[str, typer.Option(help="Name.")],
+    email: Annotated[str, typer.Option(help="E-Mail-Adresse.")],
+    role: Annotated[
+        list[str],
+        typer.Option(help="Rolle (mehrfach): mayor, contact, staff, moderator, coordinator."),
+    ],
+    municipality: Annotated[int | None, typer.Option(help="ID der Kommune.")] = None,
+    language: Annotated[str, typer.Option(help="Bevorzugte Sprache: de oder en.")] = "de",
+    actor: Annotated[int | None, typer.Option(help="ID der Koordinator:in.")] = None,
+    as_json: Json = False,
+) -> None:
+    """Person registrieren."""
+    from ikz.records import register_person
+    from models.commands import RegisterPerson
+
+    cmd = _parse(
+        RegisterPerson,
+        name=name,
+        email=email,
+        roles=role,
+        municipality_id=municipality,
+        language=language,
+        actor_id=actor,
+    )
+    p = register_person(state.open(), cmd)
+    if as_json:
+        emit_json(p.model_dump())
+    else:
+        _done(f"Person {p.id} registriert: {p.name}.", f"Person {p.id} registered: {p.name}.")
+
+
+@person_app.command("list")
+def person_list(as_json: Json = False) -> None:
+    """Personen auflisten."""
+    from ikz.records import people
+
+    rows = [p.model_dump() for p in people(state.open())]
+    if as_json:
+        emit_json(rows)
+    else:
+        for r in rows:
+            r["roles"] = ",".join(r["roles"])
+        table(
+            rows,
+            [
+                ("id", "ID"),
+                ("name", "Name"),
+                ("email", "E-Mail"),
+                ("municipality_id", "Kommune"),
+                ("roles", "Rollen"),
+                ("language", "Spr."),
+            ],
+        )
+
+
+# --- cooperations ---------------------------------------------------------------------
+
+
+def _partner(spec: str) -> dict[str, Any]:
+    """MUNICIPALITY[:MAYOR[:CONTACT]] -> PartnerInput data."""
+    from states.errors import InvalidInputError
+
+    parts = spec.split(":")
+    try:
+        nums = [int(p) if p else None for p in parts]
+    except ValueError:
+        raise InvalidInputError(
+            "bad_partner",
+            f"Partner '{spec}' hat nicht die Form KOMMUNE[:BÜRGERMEISTER[:ANSPRECHPERSON]] (IDs).",
+            f"Partner '{spec}' is not of the form MUNICIPALITY[:MAYOR[:CONTACT]] (ids).",
+        ) from None
+    if len(nums) > 3 or nums[0] is None:
+        raise InvalidInputError(
+            "bad_partner",
+            f"Partner '{spec}' hat nicht die Form KOMMUNE[:BÜRGERMEISTER[:ANSPRECHPERSON]].",
+            f"Partner '{spec}' is not of the form MUNICIPALITY[:MAYOR[:CONTACT]].",
+        )
+    nums += [None] * (3 - len(nums))
+    return {"municipality_id": nums[0], "mayor_id": nums[1], "contact_id": nums[2]}
+
+
+@coop_app.command("open")
+def coop_open(
+    title: Annotated[str, typer.Option(help="Titel.")],
+    field: Annotated[str, typer.Option(help="Aufgabenfeld: Bauhof, IT, Standesamt, ...")],
+    actor: Actor,
+    partner: Annotated[
+        list[str] | None, typer.Option(help="KOMMUNE[:BÜRGERMEISTER[:ANSPRECHPERSON]] (mehrfach).")
+    ] = None,
+    description: Annotated[str, typer.Option(help="Beschreibung.")] = "",
+    as_json: Json = False,
+) -> None:
+    """Neue Kooperation eröffnen (Zustand: informeller Kontakt)."""
+    from ikz.records import open_cooperation
+    from models.commands import OpenCooperation
+
+    partners = [_partner(p) for p in partner or []]
+    cmd = _parse(
+        OpenCooperation,
+        title=title,
+        field_of_work=field,
+        description=description,
+        partners=partners,
+        actor_id=actor,
+    )
+    coop = open_cooperation(state.open(), cmd)
+    if as_json:
+        emit_json(
+            {"id": coop.id, "state": coop.state, "version": coop.version, "title": coop.title}
+        )
+    else:
+        _done(
+            f"Kooperation {coop.id} eröffnet: {coop.title}.",
+            f"Cooperation {coop.id} opened: {coop.title}.",
+        )
+
+
+@coop_app.command("partner")
+def coop_partner(
+    cooperation: CoopId,
+    municipality: Annotated[int, typer.Option(help="ID der Kommune.")],
+    actor: Actor,
+    mayor: Annotated[int | None, typer.Option(help="ID der Bürgermeister:in.")] = None,
+    contact: Annotated[int | None, typer.Option(help="ID der festen Ansprechperson.")] = None,
+) -> None:
+    """Partnerkommune hinzufügen oder Bürgermeister:in/Ansprechperson setzen."""
+    from ikz.records import set_partner
+    from models.commands import SetPartner
+
+    cmd = _parse(
+        SetPartner,
+        cooperation_id=cooperation,
+        partner={"municipality_id": municipality, "mayor_id": mayor, "contact_id": contact},
+        actor_id=actor,
+    )
+    set_partner(state.open(), cmd)
+    _done("Partner gespeichert.", "Partner saved.")
+
+
+@coop_app.command("list")
+def coop_list(
+    state_filter: Annotated[str | None, typer.Option("--state", help="Nur dieser Zustand.")] = None,
+    as_json: Json = False,
+) -> None:
+    """Kooperationen auflisten."""
+    from ikz.views import list_cooperations
+
+    rows = list_cooperations(state.open(), state_filter)
+    if as_json:
+        emit_json(rows)
+    else:
+        table(
+            rows,
+            [
+                ("id", "ID"),
+                ("state", "Zustand"),
+                ("field_of_work", "Feld"),
+                ("title", "Titel"),
+                ("version", "Version"),
+            ],
+        )
+
+
+@coop_app.command("show")
+def coop_show(cooperation: CoopId, as_json: Json = False) -> None:
+    """Zustand, Partner, Gates mit offenen Kriterien und Hinweise einer Kooperation."""
+    from ikz.cli.render import print_show
+    from ikz.views import show
+
+    view = show(state.open(), cooperation, state.lang)
+    if as_json:
+        emit_json(view)
+    else:
+        print_show(view, state.lang)
+
+
+@coop_app.command("advance")
+def coop_advance(
+    cooperation: CoopId,
+    trigger: Annotated[
+        str,
+        typer.Argument(
+            help="explore, agree, start_pilot, evaluate, make_permanent, pause, resume, end, rework, extend_pilot, spawn_follow_up"
+        ),
+    ],
+    actor: Actor,
+    reason: Annotated[str, typer.Option(help="Begründung.")] = "",
+    lessons: Annotated[str, typer.Option(help="Lehren (beim Beenden).")] = "",
+    idempotency_key: Annotated[
+        str | None, typer.Option(help="Wiederholung liefert das frühere Ergebnis.")
+    ] = None,
+    expected_version: Annotated[
+        int | None, typer.Option(help="Nur anwenden, wenn die Version passt.")
+    ] = None,
+    override: Annotated[
+        list[str] | None, typer.Option(help="Kriterium übersteuern, z. B. pilot_min_duration.")
+    ] = None,
+    follow_up_title: Annotated[str | None, typer.Option(help="Titel der Folgekooperation.")] = None,
+    as_json: Json = False,
+) -> None:
+    """Lebenszyklus-Schritt anwenden (mit Gate-Prüfung, Prüfpfad und Benachrichtigungen)."""
+    from ikz.lifecycle import advance
+    from models.commands import Advance
+    from states.lifecycle import parse_trigger
+
+    trig = parse_trigger(trigger)
+    cmd = _parse(
+        Advance,
+        cooperation_id=cooperation,
+        trigger=trig,
+        actor_id=actor,
+        reason=reason,
+        lessons_learned=lessons,
+        idempotency_key=idempotency_key,
+        expected_version=expected_version,
+        overrides=override or [],
+        follow_up_title=follow_up_title,
+    )
+    res = advance(state.open(), cmd)
+    if as_json:
+        emit_json({"id": res.cooperation_id, "state": res.to_state, **res.__dict__})
+        return
+    again = " (bereits angewendet)" if res.replayed else ""
+    again_en = " (already applied)" if res.replayed else ""
+    _done(
+        f"Kooperation {res.cooperation_id}: {res.from_state} -> {res.to_state} (Version {res.version}){again}.",
+        f"Cooperation {res.cooperation_id}: {res.from_state} -> {res.to_state} (version {res.version}){again_en}.",
+    )
+    if res.follow_up_id:
+        _done(
+            f"Folgekooperation {res.follow_up_id} eröffnet.",
+            f"Follow-up cooperation {res.follow_up_id} opened.",
+        )
+
+
+@coop_app.command("history")
+def coop_history(cooperation: CoopId, as_json: Json = False) -> None:
+    """Prüfpfad der Zustandswechsel einer Kooperation."""
+    from ikz.views import history
+
+    rows = history(state.open(), cooperation)
+    if as_json:
+        emit_json(rows)
+    else:
+        table(
+            rows,
+            [
+                ("seq", "#"),
+                ("at", "Zeitpunkt"),
+                ("trigger", "Schritt"),
+                ("from_state", "von"),
+                ("to_state", "nach"),
+                ("actor_id", "Person"),
+                ("reason", "Begründung"),
+            ],
+        )
+
+
+def _record(fn_name: str, model_name: str, de: str, en: str, **data: Any) -> None:
+    from ikz import records
+    from models import commands
+
+    cmd = _parse(getattr(commands, model_name), **data)
+    row = getattr(records, fn_name)(state.open(), cmd)
+    _done(f"{de} (ID {row.id}).", f"{en} (id {row.id}).")
+
+
+@coop_app.command("goal")
+def coop_goal(
+    cooperation: CoopId,
+    text: Annotated[str, typer.Option(help="Gemeinsames Ziel.")],
+    actor: Actor,
+    target: Annotated[str | None, typer.Option(help="Messbares Ziel.")] = None,
+) -> None:
+    """Gemeinsames Ziel festhalten."""
+    _record(
+        "record_goal",
+        "RecordGoal",
+        "Ziel erfasst",
+        "Goal recorded",
+        cooperation_id=cooperation,
+        text=text,
+        target=target,
+        actor_id=actor,
+    )
+
+
+@coop_app.command("benefit")
+def coop_benefit(
+    cooperation: CoopId,
+    municipality: Annotated[int, typer.Option(help="ID der Partnerkommune.")],
+    text: Annotated[str, typer.Option(help="Nutzen für die Kommune.")],
+    actor: Actor,
+    confirmed: Annotated[bool, typer.Option("--confirmed", help="Nutzen ist eingetreten.")] = False,
+) -> None:
+    """Nutzen einer Partnerkommune benennen oder bestätigen."""
+    _record(
+        "record_benefit",
+        "RecordBenefit",
+        "Nutzen erfasst",
+        "Benefit recorded",
+        cooperation_id=cooperation,
+        municipality_id=municipality,
+        text=text,
+        confirmed=confirmed,
+        actor_id=actor,
+    )
+
+
+@coop_app.command("meeting")
+def coop_meeting(
+    cooperation: CoopId,
+    kind: Annotated[str, typer.Option(help="informal, retreat, steering_round, info_event.")],
+    date: Annotated[str, typer.Option(help="Datum JJJJ-MM-TT.")],
+    actor: Actor,
+    attendee: Annotated[
+        list[int] | None, typer.Option(help="ID einer teilnehmenden Person (mehrfach).")
+    ] = None,
+    notes: Annotated[str, typer.Option(help="Notizen.")] = "",
+) -> None:
+    """Treffen erfassen (informeller Austausch, Klausur, Steuerungsrunde, Infoveranstaltung)."""
+    _record(
+        "record_meeting",
+        "RecordMeeting",
+        "Treffen erfasst",
+        "Meeting recorded",
+        cooperation_id=cooperation,
+        kind=kind,
+        held_on=date,
+        attendee_ids=attendee or [],
+        notes=notes,
+        actor_id=actor,
+    )
+
+
+@coop_app.command("agreement")
+def coop_agreement(
+    cooperation: CoopId,
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="letter_of_intent, cooperation_agreement, zweckvereinbarung, zweckverband_statutes, public_law_contract."
+        ),
+    ],
+    actor: Actor,
+    title: Annotated[str, typer.Option(help="Bezeichnung.")] = "",
+    signed_by: Annotated[
+        list[int] | None, typer.Option(help="ID einer unterzeichnenden Kommune (mehrfach).")
+    ] = None,
+    effective: Annotated[str | None, typer.Option(help="Wirksam ab JJJJ-MM-TT.")] = None,
+) -> None:
+    """Vereinbarung erfassen."""
+    _record(
+        "record_agreement",
+        "RecordAgreement",
+        "Vereinbarung erfasst",
+        "Agreement recorded",
+        cooperation_id=cooperation,
+        kind=kind,
+        title=title,
+        signed_by=signed_by or [],
+        effective_on=effective,
+        actor_id=actor,
+    )
+
+
+@coop_app.command("signoff")
+def coop_signoff(
+    cooperation: CoopId,
+    municipality: Annotated[int, typer.Option(help="ID der eigenen Kommune.")],
+    actor: Annotated[int, typer.Option("--actor", help="ID der Bürgermeister:in.")],
+    gate: Annotated[str, typer.Option(help="Schritt, der freigegeben wird.")] = "start_pilot",
+    note: Annotated[str, typer.Option(help="Anmerkung.")] = "",
+) -> None:
+    """Freigabe einer Bürgermeisterin / eines Bürgermeisters erfassen."""
+    _record(
+        "sign_off",
+        "SignOffGate",
+        "Freigabe erfasst",
+        "Sign-off recorded",
+        cooperation_id=cooperation,
+        municipality_id=municipality,
+        gate=gate,
+        note=note,
+        actor_id=actor,
+    )
+
+
+@coop_app.command("staff")
+def coop_staff(
+    cooperation: CoopId,
+    description: Annotated[str, typer.Option(help="Wie wurden Mitarbeitende beteiligt?")],
+    date: Annotated[str, typer.Option(help="Datum JJJJ-MM-TT.")],
+    actor: Actor,
+    municipality: Annotated[int | None, typer.Option(help="ID der Kommune.")] = None,
+) -> None:
+    """Beteiligung der Mitarbeitenden erfassen."""
+    _record(
+        "record_staff",
+        "RecordStaff",
+        "Beteiligung erfasst",
+        "Staff involvement recorded",
+        cooperation_id=cooperation,
+        municipality_id=municipality,
+        description=description,
+        involved_on=date,
+        actor_id=actor,
+    )
+
+
+@coop_app.command("communication")
+def coop_communication(
+    cooperation: CoopId,
+    kind: Annotated[str, typer.Option(help="press_release, info_event, joint_branding.")],
+    actor: Actor,
+    status: Annotated[str, typer.Option(help="planned oder done.")] = "planned",
+    title: Annotated[str, typer.Option(help="Titel.")] = "",
+    date: Annotated[str | None, typer.Option(help="Datum JJJJ-MM-TT.")] = None,
+) -> None:
+    """Kommunikationsmaßnahme erfassen."""
+    _record(
+        "record_communication",
+        "RecordCommunication",
+        "Maßnahme erfasst",
+        "Communication recorded",
+        cooperation_id=cooperation,
+        kind=kind,
+        status=status,
+        title=title,
+        planned_on=date,
+        actor_id=actor,
+    )
+
+
+@coop_app.command("success")
+def coop_success(
+    cooperation: CoopId,
+    what: Annotated[str, typer.Option(help="Was wurde erreicht?")],
+    actor: Actor,
+    metric: Annotated[str | None, typer.Option(help="Kennzahl.")] = None,
+    value: Annotated[str | None, typer.Option(help="Wert.")] = None,
+    visible: Annotated[
+        str | None, typer.Option(help="Wie wurde es für Bürger:innen sichtbar?")
+    ] = None,
+) -> None:
+    """Erfolg erfassen."""
+    _record(
+        "record_success",
+        "RecordSuccess",
+        "Erfolg erfasst",
+        "Success recorded",
+        cooperation_id=cooperation,
+        what=what,
+        metric=metric,
+        value=value,
+        made_visible=visible,
+        actor_id=actor,
+    )
+
+
+@coop_app.command("decision")
+def coop_decision(
+    cooperation: CoopId,
+    subject: Annotated[str, typer.Option(help="Entscheidung, z. B. Standort des Bauhofs.")],
+    date: Annotated[str, typer.Option(help="Datum JJJJ-MM-TT.")],
+    actor: Actor,
+    kind: Annotated[str, typer.Option(help="Art, z. B. location.")] = "location",
+    benefits: Annotated[int | None, typer.Option(help="ID der begünstigten Kommune.")] = None,
+    concedes: Annotated[
+        list[int] | None, typer.Option(help="ID einer verzichtenden Kommune (mehrfach).")
+    ] = None,
+    concession: Annotated[str, typer.Option(help="Was wird zugestanden?")] = "",
+) -> None:
+    """Entscheidung im Geben-und-Nehmen-Buch erfassen."""
+    _record(
+        "record_decision",
+        "RecordDecision",
+        "Entscheidung erfasst",
+        "Decision recorded",
+        cooperation_id=cooperation,
+        subject=subject,
+        kind=kind,
+        benefiting_municipality_id=benefits,
+        conceding_municipality_ids=concedes or [],
+        concession=concession,
+        decided_on=date,
+        actor_id=actor,
+    )
+
+
+@coop_app.command("report")
+def coop_report(
+    cooperation: CoopId,
+    summary: Annotated[str, typer.Option(help="Zusammenfassung des Erfolgsberichts.")],
+    actor: Actor,
+) -> None:
+    """Erfolgsbericht erfassen."""
+    _record(
+        "record_report",
+        "RecordReport",
+        "Bericht erfasst",
+        "Report recorded",
+        cooperation_id=cooperation,
+        summary=summary,
+        actor_id=actor,
+    )
+
+
+@coop_app.command("legal-form")
+def coop_legal_form(
+    cooperation: CoopId,
+    form: Annotated[
+        str,
+        typer.Argument(
+            help="zweckvereinbarung, zweckverband, aoer, shared_department, public_law_contract"
+        ),
+    ],
+    actor: Actor,
+) -> None:
+    """Dauerhafte Rechtsform wählen."""
+    _record(
+        "choose_legal_form",
+        "ChooseLegalForm",
+        "Rechtsform gewählt",
+        "Legal form chosen",
+        cooperation_id=cooperation,
+        legal_form=form,
+        actor_id=actor,
+    )
+
+
+# --- conflicts ------------------------------------------------------------------------
+
+
+@conflict_app.command("raise")
+def conflict_raise(
+    cooperation: CoopId,
+    subject: Annotated[str, typer.Option(help="Worum geht es?")],
+    actor: Actor,
+) -> None:
+    """Konflikt melden."""
+    _record(
+        "raise_conflict",
+        "RaiseConflict",
+        "Konflikt gemeldet",
+        "Conflict raised",
+        cooperation_id=cooperation,
+        subject=subject,
+        actor_id=actor,
+    )
+
+
+@conflict_app.command("escalate")
+def conflict_escalate(
+    conflict: Annotated[int, typer.Argument(help="ID des Konflikts.")],
+    actor: Actor,
+) -> None:
+    """Konflikt eine Stufe höher eskalieren."""
+    _record(
+        "escalate_conflict",
+        "EscalateConflict",
+        "Konflikt eskaliert",
+        "Conflict escalated",
+        conflict_id=conflict,
+        actor_id=actor,
+    )
+
+
+@conflict_app.command("resolve")
+def conflict_resolve(
+    conflict: Annotated[int, typer.Argument(help="ID des Konflikts.")],
+    resolution: Annotated[str, typer.Option(help="Wie wurde der Konflikt gelöst?")],
+    actor: Actor,
+) -> None:
+    """Konflikt als gelöst erfassen."""
+    _record(
+        "resolve_conflict",
+        "ResolveConflict",
+        "Konflikt gelöst",
+        "Conflict resolved",
+        conflict_id=conflict,
+        resolution=resolution,
+        actor_id=actor,
+    )
+
+
+@conflict_app.command("list")
+def conflict_list(
+    cooperation: Annotated[
+        int | None, typer.Option("--coop", help="Nur diese Kooperation.")
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """Konflikte auflisten."""
+    from ikz.records import conflicts
+
+    rows = [c.model_dump() for c in conflicts(state.open(), cooperation)]
+    if as_json:
+        emit_json(rows)
+    else:
+        table(
+            rows,
+            [
+                ("id", "ID"),
+                ("cooperation_id", "Koop."),
+                ("level", "Stufe"),
+                ("status", "Status"),
+                ("subject", "Gegenstand"),
+            ],
+        )
+
+
+# --- audit, lifecycle, demo -----------------------------------------------------------
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Alle Hash-Ketten des Prüfpfads prüfen."""
+    from ikz.views import verify_audit
+
+    checked, broken, why = verify_audit(state.open())
+    if broken is not None:
+        raise IkzError(
+            "audit_broken",
+            f"Prüfpfad gebrochen bei Eintrag {broken.id} (Kooperation {broken.cooperation_id}, Nr. {broken.seq}): {why}.",
+            f"Audit chain broken at record {broken.id} (cooperation {broken.cooperation_id}, #{broken.seq}): {why}.",
+        )
+    _done(
+        f"Prüfpfad in Ordnung: {checked} Einträge geprüft.",
+        f"Audit trail intact: {checked} records checked.",
+    )
+
+
+@app.command("lifecycle")
+def lifecycle(
+    mermaid: Annotated[
+        bool, typer.Option("--mermaid", help="Als Mermaid-Zustandsdiagramm.")
+    ] = False,
+) -> None:
+    """Den Lebenszyklus anzeigen."""
+    from states.lifecycle import EDGES, STATE_LABELS
+    from states.lifecycle import mermaid as to_mermaid
+
+    if mermaid:
+        typer.echo(to_mermaid())
+        return
+    for e in EDGES:
+        src = STATE_LABELS[e.source][1 if state.lang == "en" else 0]
+        dst = STATE_LABELS[e.dest][1 if state.lang == "en" else 0]
+        typer.echo(f"{e.trigger.value:16} {src} -> {dst}")
+
+
+@app.command("demo")
+def demo(
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Nichts tun, wenn schon Daten da sind.")
+    ] = False,
+) -> None:
+    """Datenbank anlegen und ein realistisches Demo-Portfolio laden."""
+    from ikz.demo import has_data, load_demo
+    from models.schema import upgrade
+
+    app_ = state.open(check_schema=False)
+    upgrade(app_.db)
+    if if_empty and has_data(app_):
+        _done("Daten vorhanden, Demo nicht erneut geladen.", "Data present, demo not loaded again.")
+        return
+    summary = load_demo(app_)
+    _done(
+        f"Demo geladen: {summary['municipalities']} Kommunen, {summary['people']} Personen, {summary['cooperations']} Kooperationen.",
+        f"Demo loaded: {summary['municipalities']} municipalities, {summary['people']} people, {summary['cooperations']} cooperations.",
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: expected errors become one line on stderr and an exit code."""
+    try:
+        app(args=argv, prog_name="ikz")
+    except IkzError as exc:
+        typer.echo(
+            f"Fehler: {exc.text(state.lang)}" if state.lang == "de" else f"Error: {exc.text('en')}",
+            err=True,
+        )
+        sys.exit(exc.exit_code)
+    finally:
+        state.close()

@@ -1,0 +1,502 @@
+"""A realistic demo portfolio, loaded through the real use-case functions.
+
+Real municipalities (AGS and rounded populations as published by the statistical offices);
+the people are fictional. A simulated clock replays about two years of history so that
+timelines, pilot durations and silences look like a real portfolio.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import select
+
+from ikz.app import App
+from ikz.lifecycle import advance
+from ikz.records import (
+    choose_legal_form,
+    escalate_conflict,
+    open_cooperation,
+    raise_conflict,
+    record_agreement,
+    record_benefit,
+    record_communication,
+    record_decision,
+    record_goal,
+    record_meeting,
+    record_report,
+    record_staff,
+    record_success,
+    register_municipality,
+    register_person,
+    sign_off,
+)
+from models import commands as c
+from models.registry import Municipality
+from states.errors import IkzError
+
+MUNICIPALITIES: list[tuple[str, str, int, str]] = [
+    ("Flensburg", "01001000", 92_550, "stadt"),
+    ("Neumünster", "01004000", 80_200, "stadt"),
+    ("Jena", "16053000", 110_700, "stadt"),
+    ("Weimar", "16055000", 65_600, "stadt"),
+    ("Brandenburg an der Havel", "12051000", 73_000, "stadt"),
+    ("Potsdam", "12054000", 185_000, "stadt"),
+    ("Erlangen", "09562000", 117_800, "stadt"),
+    ("Fürth", "09563000", 131_400, "stadt"),
+    ("Schwabach", "09565000", 41_400, "stadt"),
+    ("Braunschweig", "03101000", 251_800, "stadt"),
+    ("Salzgitter", "03102000", 104_300, "stadt"),
+    ("Wolfsburg", "03103000", 125_700, "stadt"),
+    ("Cottbus", "12052000", 98_700, "stadt"),
+    ("Frankfurt (Oder)", "12053000", 57_000, "stadt"),
+    ("Nürnberg", "09564000", 523_000, "stadt"),
+]
+
+# Fictional people: (first name, last name) for the mayor and the contact of each city.
+NAMES = [
+    ("Anke", "Petersen", "Lars", "Hansen"),
+    ("Tobias", "Bergmann", "Sina", "Ohlsen"),
+    ("Katrin", "Wendt", "Jonas", "Fiedler"),
+    ("Martin", "Vogt", "Elena", "Krause"),
+    ("Sabine", "Lorenz", "Paul", "Richter"),
+    ("Mike", "Schubert", "Nadine", "Hoffmann"),
+    ("Florian", "Maier", "Julia", "Weber"),
+    ("Gisela", "Brandl", "Thomas", "Huber"),
+    ("Peter", "Reiß", "Ute", "Seidl"),
+    ("Heike", "Brandes", "Ole", "Meyer"),
+    ("Frank", "Kuhn", "Miriam", "Stolz"),
+    ("Dennis", "Lange", "Petra", "Busch"),
+    ("Ines", "Schulze", "Robert", "Klein"),
+    ("Rene", "Wilke", "Carla", "Nowak"),
+    ("Markus", "Albers", "Silke", "Franke"),
+]
+
+
+class SimClock:
+    """A clock the demo moves forward, so history gets realistic timestamps."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def days(self, n: int) -> None:
+        self.now += timedelta(days=n)
+
+
+def _slug(name: str) -> str:
+    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", " ": "-", "(": "", ")": ""})
+    return name.lower().translate(table)
+
+
+def has_data(app: App) -> bool:
+    with app.db.read() as s:
+        return s.exec(select(Municipality.id).limit(1)).first() is not None
+
+
+def load_demo(app: App) -> dict[str, int]:
+    if has_data(app):
+        raise IkzError(
+            "demo_not_empty",
+            "Die Datenbank enthält schon Daten; die Demo lädt nur in eine leere Datenbank.",
+            "The database already holds data; the demo loads only into an empty one.",
+        )
+    real_clock = app.clock
+    clock = SimClock(real_clock() - timedelta(days=730))
+    app.clock = clock
+    try:
+        return _load(app, clock)
+    finally:
+        app.clock = real_clock
+
+
+def _load(app: App, clock: SimClock) -> dict[str, int]:  # noqa: PLR0915 - a linear script
+    coord = register_person(
+        app,
+        c.RegisterPerson(
+            name="Dr. Miriam Kessler",
+            email="kessler@ikz-beratung.example.org",
+            roles=["coordinator"],
+        ),
+    )
+    assert coord.id is not None
+    k = coord.id
+    register_person(
+        app,
+        c.RegisterPerson(
+            name="Rainer Thal",
+            email="thal@moderation.example.org",
+            roles=["moderator"],
+            language="de",
+            actor_id=k,
+        ),
+    )
+    register_person(
+        app,
+        c.RegisterPerson(
+            name="Chris Morgan",
+            email="morgan@ikz-beratung.example.org",
+            roles=["coordinator"],
+            language="en",
+            actor_id=k,
+        ),
+    )
+    city: dict[str, dict[str, Any]] = {}
+    for (name, ags, pop, kind), (mf, ml, cf, cl) in zip(MUNICIPALITIES, NAMES, strict=True):
+        m = register_municipality(
+            app,
+            c.RegisterMunicipality(name=name, ags=ags, population=pop, kind=kind, actor_id=k),
+        )
+        slug = _slug(name)
+        mayor = register_person(
+            app,
+            c.RegisterPerson(
+                name=f"{mf} {ml}",
+                email=f"{mf.lower()}.{ml.lower().replace('ß', 'ss')}@{slug}.example.de",
+                municipality_id=m.id,
+                roles=["mayor"],
+                actor_id=k,
+            ),
+        )
+        contact = register_person(
+            app,
+            c.RegisterPerson(
+                name=f"{cf} {cl}",
+                email=f"{cf.lower()}.{cl.lower()}@{slug}.example.de",
+                municipality_id=m.id,
+                roles=["contact", "staff"],
+                actor_id=k,
+            ),
+        )
+        city[name] = {"id": m.id, "mayor": mayor.id, "contact": contact.id}
+
+    def coop(title: str, field: str, names: list[str], description: str) -> int:
+        row = open_cooperation(
+            app,
+            c.OpenCooperation(
+                title=title,
+                field_of_work=field,
+                description=description,
+                partners=[
+                    c.PartnerInput(
+                        municipality_id=city[n]["id"],
+                        mayor_id=city[n]["mayor"],
+                        contact_id=city[n]["contact"],
+                    )
+                    for n in names
+                ],
+                actor_id=k,
+            ),
+        )
+        assert row.id is not None
+        return row.id
+
+    def go(cid: int, trigger: str, reason: str = "", **kw: Any) -> int | None:
+        res = advance(
+            app,
+            c.Advance(cooperation_id=cid, trigger=trigger, actor_id=k, reason=reason, **kw),
+        )
+        return res.follow_up_id
+
+    def meet(cid: int, kind: str, names: list[str], notes: str = "") -> None:
+        record_meeting(
+            app,
+            c.RecordMeeting(
+                cooperation_id=cid,
+                kind=kind,
+                held_on=clock().date(),
+                attendee_ids=[city[n]["mayor"] for n in names]
+                + [city[n]["contact"] for n in names],
+                notes=notes,
+                actor_id=k,
+            ),
+        )
+
+    def explore_ready(
+        cid: int, names: list[str], goal: str, target: str, benefits: list[str]
+    ) -> None:
+        meet(cid, "informal", names, "Erstes Gespräch am Rande des Städtetags")
+        clock.days(21)
+        go(cid, "explore")
+        record_goal(app, c.RecordGoal(cooperation_id=cid, text=goal, target=target, actor_id=k))
+        for n, b in zip(names, benefits, strict=True):
+            record_benefit(
+                app,
+                c.RecordBenefit(
+                    cooperation_id=cid,
+                    municipality_id=city[n]["id"],
+                    text=b,
+                    actor_id=city[n]["contact"],
+                ),
+            )
+        meet(cid, "retreat", names, "Klausur: Ziele und Nutzen je Partner")
+        clock.days(30)
+        go(cid, "agree")
+
+    def pilot_ready(cid: int, names: list[str], staff: str) -> None:
+        record_agreement(
+            app,
+            c.RecordAgreement(
+                cooperation_id=cid,
+                kind="letter_of_intent",
+                title="Absichtserklärung",
+                signed_by=[city[n]["id"] for n in names],
+                effective_on=clock().date(),
+                actor_id=k,
+            ),
+        )
+        record_staff(
+            app,
+            c.RecordStaff(
+                cooperation_id=cid,
+                description=staff,
+                involved_on=clock().date(),
+                actor_id=k,
+            ),
+        )
+        record_communication(
+            app,
+            c.RecordCommunication(
+                cooperation_id=cid,
+                kind="press_release",
+                title="Gemeinsame Pressemitteilung zum Pilotstart",
+                planned_on=(clock() + timedelta(days=7)).date(),
+                actor_id=k,
+            ),
+        )
+        for n in names:
+            sign_off(
+                app,
+                c.SignOffGate(
+                    cooperation_id=cid, municipality_id=city[n]["id"], actor_id=city[n]["mayor"]
+                ),
+            )
+        clock.days(14)
+        go(cid, "start_pilot")
+
+    # 1. Shared IT department, Jena + Weimar: permanent, and grown into a digital strategy.
+    names = ["Jena", "Weimar"]
+    it = coop(
+        "Gemeinsame IT-Abteilung Jena-Weimar", "IT", names, "Gemeinsamer IT-Betrieb und Beschaffung"
+    )
+    explore_ready(
+        it,
+        names,
+        "Gemeinsamer IT-Betrieb für beide Verwaltungen",
+        "IT-Kosten je Arbeitsplatz -15 % bis Ende des Pilots",
+        [
+            "Geringere Betriebskosten, 24/7-Bereitschaft",
+            "Zugang zu Fachpersonal, das allein nicht zu finden ist",
+        ],
+    )
+    pilot_ready(it, names, "Workshop mit beiden IT-Teams zur Aufgabenverteilung")
+    record_decision(
+        app,
+        c.RecordDecision(
+            cooperation_id=it,
+            subject="Standort des gemeinsamen Rechenzentrums",
+            benefiting_municipality_id=city["Jena"]["id"],
+            conceding_municipality_ids=[city["Weimar"]["id"]],
+            concession="Weimar erhält den Sitz der Servicedesk-Leitung",
+            decided_on=clock().date(),
+            actor_id=k,
+        ),
+    )
+    clock.days(60)
+    meet(it, "steering_round", names, "Steuerungsrunde: Kennzahlen nach 2 Monaten")
+    clock.days(45)
+    go(it, "evaluate")
+    record_success(
+        app,
+        c.RecordSuccess(
+            cooperation_id=it,
+            what="Bürgerservice-Portal für beide Städte",
+            metric="Online-Anträge pro Monat",
+            value="4.200",
+            made_visible="Gemeinsame Pressekonferenz und Infostand auf dem Weimarer Zwiebelmarkt",
+            actor_id=k,
+        ),
+    )
+    for n in names:
+        record_benefit(
+            app,
+            c.RecordBenefit(
+                cooperation_id=it,
+                municipality_id=city[n]["id"],
+                text="Kosten je Arbeitsplatz um 17 % gesenkt",
+                confirmed=True,
+                actor_id=city[n]["contact"],
+            ),
+        )
+    record_report(
+        app, c.RecordReport(cooperation_id=it, summary="Pilot erreicht alle Ziele.", actor_id=k)
+    )
+    choose_legal_form(
+        app, c.ChooseLegalForm(cooperation_id=it, legal_form="zweckverband", actor_id=k)
+    )
+    clock.days(30)
+    go(it, "make_permanent", "Zweckverband gegründet")
+    clock.days(60)
+    go(it, "spawn_follow_up", follow_up_title="Digitalstrategie Jena-Weimar")
+
+    # 2. Shared Bauhof, Flensburg + Neumünster: in the pilot, steering round held.
+    names = ["Flensburg", "Neumünster"]
+    bauhof = coop(
+        "Gemeinsamer Bauhof Nord", "Bauhof", names, "Maschinenpark und Winterdienst gemeinsam"
+    )
+    explore_ready(
+        bauhof,
+        names,
+        "Maschinen gemeinsam nutzen und Winterdienst abstimmen",
+        "Auslastung der Großgeräte über 70 %",
+        [
+            "Teure Spezialgeräte müssen nicht doppelt beschafft werden",
+            "Verlässlicher Winterdienst auch bei Personalengpass",
+        ],
+    )
+    record_decision(
+        app,
+        c.RecordDecision(
+            cooperation_id=bauhof,
+            subject="Standort des gemeinsamen Gerätehofs",
+            benefiting_municipality_id=city["Neumünster"]["id"],
+            conceding_municipality_ids=[city["Flensburg"]["id"]],
+            concession="Flensburg verzichtet auf den Standort, erhält die Leitung der Disposition",
+            decided_on=clock().date(),
+            actor_id=k,
+        ),
+    )
+    pilot_ready(bauhof, names, "Personalversammlung in beiden Bauhöfen")
+    clock.days(40)
+    meet(bauhof, "steering_round", names, "Erste Steuerungsrunde im Pilot")
+
+    # 3. Registry office, Brandenburg an der Havel + Potsdam: agreement, open conflict.
+    names = ["Brandenburg an der Havel", "Potsdam"]
+    standesamt = coop(
+        "Standesamt-Kooperation Havel", "Standesamt", names, "Gemeinsame Vertretung und Trauorte"
+    )
+    explore_ready(
+        standesamt,
+        names,
+        "Vertretung im Standesamt ohne Schließtage",
+        "Keine Schließtage wegen Krankheit",
+        ["Keine Schließtage mehr", "Entlastung in der Hochzeitssaison"],
+    )
+    clock.days(20)
+    conflict = raise_conflict(
+        app,
+        c.RaiseConflict(
+            cooperation_id=standesamt,
+            subject="Verteilung der Trautermine am Wochenende",
+            actor_id=city["Brandenburg an der Havel"]["contact"],
+        ),
+    )
+    assert conflict.id is not None
+    escalate_conflict(app, c.EscalateConflict(conflict_id=conflict.id, actor_id=k))
+    escalate_conflict(app, c.EscalateConflict(conflict_id=conflict.id, actor_id=k))
+
+    # 4. Tourism marketing, Erlangen + Fürth + Schwabach: in evaluation, visible success.
+    names = ["Erlangen", "Fürth", "Schwabach"]
+    tourism = coop(
+        "Tourismusmarketing Städtedreieck",
+        "Tourismus",
+        names,
+        "Gemeinsame Marke und Buchungsportal",
+    )
+    explore_ready(
+        tourism,
+        names,
+        "Gemeinsame Marke für Gäste der Region",
+        "Übernachtungen +10 % in zwei Jahren",
+        [
+            "Mehr Tagesgäste in der Innenstadt",
+            "Sichtbarkeit neben Nürnberg",
+            "Messeauftritte zu geteilten Kosten",
+        ],
+    )
+    pilot_ready(tourism, names, "Workshop mit den Tourist-Informationen")
+    clock.days(50)
+    meet(tourism, "steering_round", names, "Steuerungsrunde: Buchungszahlen")
+    record_communication(
+        app,
+        c.RecordCommunication(
+            cooperation_id=tourism,
+            kind="joint_branding",
+            status="done",
+            title="Gemeinsames Logo 'Städtedreieck'",
+            actor_id=k,
+        ),
+    )
+    record_success(
+        app,
+        c.RecordSuccess(
+            cooperation_id=tourism,
+            what="Gemeinsamer Stand auf der Freizeitmesse",
+            metric="Besucher am Stand",
+            value="3.100",
+            made_visible="Bericht in den Amtsblättern aller drei Städte",
+            actor_id=k,
+        ),
+    )
+    clock.days(60)
+    go(tourism, "evaluate")
+
+    # 5. Fire brigade training, Braunschweig + Salzgitter + Wolfsburg: exploration.
+    names = ["Braunschweig", "Salzgitter", "Wolfsburg"]
+    fire = coop(
+        "Feuerwehr-Ausbildungszentrum Südostniedersachsen",
+        "Feuerwehr",
+        names,
+        "Gemeinsames Übungsgelände",
+    )
+    meet(fire, "informal", names, "Austausch der Wehrleitungen")
+    clock.days(30)
+    go(fire, "explore")
+    record_goal(
+        app, c.RecordGoal(cooperation_id=fire, text="Ein gemeinsames Übungsgelände", actor_id=k)
+    )
+    record_benefit(
+        app,
+        c.RecordBenefit(
+            cooperation_id=fire,
+            municipality_id=city["Salzgitter"]["id"],
+            text="Realbrandausbildung vor Ort statt Anreise nach Celle",
+            actor_id=city["Salzgitter"]["contact"],
+        ),
+    )
+
+    # 6. Water supply, Cottbus + Frankfurt (Oder): informal contact, gone silent.
+    names = ["Cottbus", "Frankfurt (Oder)"]
+    water = coop(
+        "Wasserversorgung Lausitz-Oder", "Wasser", names, "Notverbund und gemeinsame Labore"
+    )
+    meet(water, "informal", names, "Gespräch beim Städte- und Gemeindebund")
+
+    # 7. Procurement office, Nürnberg + Schwabach: ended, with lessons learned.
+    names = ["Nürnberg", "Schwabach"]
+    vergabe = coop(
+        "Gemeinsame Vergabestelle", "Vergabe", names, "Zentrale Vergabestelle für beide Städte"
+    )
+    meet(vergabe, "informal", names)
+    clock.days(40)
+    go(vergabe, "pause", "Haushaltssperre in Schwabach")
+    clock.days(90)
+    go(
+        vergabe,
+        "end",
+        "Partner zu unterschiedlich in Größe und Vergabevolumen",
+        lessons_learned="Früher klären, welchen Nutzen die kleinere Kommune konkret hat.",
+    )
+
+    with app.db.read() as s:
+        from models.cooperation import Cooperation
+        from models.registry import Person
+
+        return {
+            "municipalities": len(s.exec(select(Municipality.id)).all()),
+            "people": len(s.exec(select(Person.id)).all()),
+            "cooperations": len(s.exec(select(Cooperation.id)).all()),
+        }

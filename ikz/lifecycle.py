@@ -1,0 +1,308 @@
+"""Applying a lifecycle trigger: the one way a cooperation changes state.
+
+Load a snapshot, decide with the pure state machine and gate, then in ONE transaction
+compare-and-set state and version, append the hash-chained audit record and queue the
+notifications. Anything that goes wrong writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from ikz.app import App
+from models.audit import GENESIS_HASH, TransitionRecord, record_hash
+from models.commands import Advance
+from models.cooperation import Cooperation, Partnership
+from models.outbox import enqueue
+from models.queries import actor_of, last_record, load_snapshot, partnerships, require
+from states.errors import (
+    GateRefusedError,
+    IdempotencyConflictError,
+    InvalidInputError,
+    StaleVersionError,
+)
+from states.gates import OVERRIDABLE, unmet_criteria
+from states.lifecycle import State, Trigger, next_state
+from states.policy import Action, Target, check
+
+
+@dataclass(frozen=True)
+class AdvanceResult:
+    cooperation_id: int
+    trigger: str
+    from_state: str
+    to_state: str
+    version: int
+    record_id: int
+    replayed: bool = False
+    follow_up_id: int | None = None
+
+
+def _stale(cid: int, expected: int, actual: int) -> StaleVersionError:
+    return StaleVersionError(
+        "stale_version",
+        f"Kooperation {cid} wurde inzwischen geändert (erwartet Version {expected}, "
+        f"aktuell {actual}); bitte neu laden.",
+        f"Cooperation {cid} was changed meanwhile (expected version {expected}, "
+        f"now {actual}); reload and retry.",
+    )
+
+
+def _replay(session: Session, cmd: Advance) -> AdvanceResult | None:
+    if not cmd.idempotency_key:
+        return None
+    rec = session.exec(
+        select(TransitionRecord).where(TransitionRecord.idempotency_key == cmd.idempotency_key)
+    ).first()
+    if rec is None:
+        return None
+    if rec.cooperation_id != cmd.cooperation_id or rec.trigger != cmd.trigger.value:
+        raise IdempotencyConflictError(
+            "idempotency_key_reused",
+            f"Idempotenzschlüssel '{cmd.idempotency_key}' wurde schon für eine andere Aktion "
+            "verwendet.",
+            f"Idempotency key '{cmd.idempotency_key}' was already used for another action.",
+        )
+    assert rec.id is not None
+    return AdvanceResult(
+        cooperation_id=rec.cooperation_id,
+        trigger=rec.trigger,
+        from_state=rec.from_state or "",
+        to_state=rec.to_state,
+        version=rec.seq,
+        record_id=rec.id,
+        replayed=True,
+    )
+
+
+def append_record(
+    session: Session,
+    *,
+    cooperation_id: int,
+    from_state: str | None,
+    to_state: str,
+    trigger: str,
+    actor_id: int | None,
+    reason: str,
+    lessons_learned: str = "",
+    idempotency_key: str | None = None,
+    app: App,
+) -> TransitionRecord:
+    prev = last_record(session, cooperation_id)
+    rec = TransitionRecord(
+        cooperation_id=cooperation_id,
+        seq=(prev.seq + 1) if prev else 1,
+        from_state=from_state,
+        to_state=to_state,
+        trigger=trigger,
+        actor_id=actor_id,
+        reason=reason,
+        lessons_learned=lessons_learned,
+        at=app.clock(),
+        idempotency_key=idempotency_key,
+        prev_hash=prev.hash if prev else GENESIS_HASH,
+        hash="",
+    )
+    rec.hash = record_hash(rec)
+    session.add(rec)
+    session.flush()
+    return rec
+
+
+def recipients_of(coop: Cooperation, parts: list[Partnership]) -> list[int | None]:
+    people: list[int | None] = []
+    for p in parts:
+        people += [p.contact_id, p.mayor_id]
+    people.append(coop.coordinator_id)
+    return people
+
+
+def _validate(cmd: Advance) -> None:
+    bad = [o for o in cmd.overrides if o not in OVERRIDABLE]
+    if bad:
+        raise InvalidInputError(
+            "override_not_allowed",
+            f"Kriterium nicht übersteuerbar: {', '.join(bad)} (möglich: {', '.join(OVERRIDABLE)}).",
+            f"Criterion cannot be overridden: {', '.join(bad)} (allowed: {', '.join(OVERRIDABLE)}).",
+        )
+    if cmd.overrides and not cmd.reason:
+        raise InvalidInputError(
+            "override_needs_reason",
+            "Ein übersteuertes Kriterium braucht eine Begründung (--reason).",
+            "Overriding a criterion needs a reason (--reason).",
+        )
+    if cmd.trigger is Trigger.END and not cmd.reason:
+        raise InvalidInputError(
+            "end_needs_reason",
+            "Beenden braucht eine Begründung (--reason).",
+            "Ending needs a reason (--reason).",
+        )
+    if cmd.trigger is Trigger.SPAWN_FOLLOW_UP and not cmd.follow_up_title:
+        raise InvalidInputError(
+            "follow_up_title_missing",
+            "Für eine Folgekooperation wird ein Titel gebraucht (--follow-up-title).",
+            "A follow-up needs a title (--follow-up-title).",
+        )
+
+
+def advance(app: App, cmd: Advance) -> AdvanceResult:
+    """Apply `cmd.trigger` to a cooperation; see module docstring for the guarantees."""
+    _validate(cmd)
+    try:
+        with app.db.write() as session:
+            result = _replay(session, cmd) or _apply(app, session, cmd)
+    except IntegrityError:
+        # Another process committed the same idempotency key (or the same chain position)
+        # first: report what actually happened instead of a database error.
+        with app.db.read() as session:
+            replay = _replay(session, cmd)
+            if replay is not None:
+                return replay
+            coop = require(session, Cooperation, cmd.cooperation_id)
+        raise _stale(
+            cmd.cooperation_id, cmd.expected_version or coop.version, coop.version
+        ) from None
+    if not result.replayed:
+        app.notify_committed("transition", result.__dict__)
+    return result
+
+
+def _apply(app: App, session: Session, cmd: Advance) -> AdvanceResult:
+    now = app.clock()
+    coop = require(session, Cooperation, cmd.cooperation_id)
+    assert coop.id is not None
+    actor = actor_of(session, cmd.actor_id)
+    parts = partnerships(session, coop.id)
+    check(actor, Action.ADVANCE, Target(frozenset(p.municipality_id for p in parts)))
+    if cmd.expected_version is not None and cmd.expected_version != coop.version:
+        raise _stale(coop.id, cmd.expected_version, coop.version)
+    snap = load_snapshot(session, coop)
+    current = State(coop.state)
+    dest = next_state(current, cmd.trigger, snap.paused_from)
+    unmet = unmet_criteria(cmd.trigger, snap, now, app.gate_rules, frozenset(cmd.overrides))
+    if unmet:
+        raise GateRefusedError(
+            "gate_refused",
+            f"'{cmd.trigger.value}' ist noch nicht möglich, es fehlt:",
+            f"'{cmd.trigger.value}' is not possible yet, missing:",
+            tuple(unmet),
+        )
+    values: dict[str, object] = {
+        "state": dest.value,
+        "version": coop.version + 1,
+        "updated_at": now,
+    }
+    if dest is not current:
+        values["state_entered_at"] = now
+    if cmd.trigger is Trigger.PAUSE:
+        values["paused_from"] = current.value
+    elif cmd.trigger is Trigger.RESUME:
+        values["paused_from"] = None
+    if cmd.trigger is Trigger.START_PILOT:
+        values["pilot_started_at"] = now
+    stmt = (
+        update(Cooperation)
+        .where(col(Cooperation.id) == coop.id, col(Cooperation.version) == coop.version)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if session.exec(stmt).rowcount != 1:
+        fresh = session.exec(select(Cooperation.version).where(Cooperation.id == coop.id)).one()
+        raise _stale(coop.id, coop.version, fresh)
+    reason = cmd.reason
+    if cmd.overrides:
+        reason = f"{reason} [übersteuert: {', '.join(sorted(cmd.overrides))}]"
+    rec = append_record(
+        session,
+        cooperation_id=coop.id,
+        from_state=current.value,
+        to_state=dest.value,
+        trigger=cmd.trigger.value,
+        actor_id=actor.id,
+        reason=reason,
+        lessons_learned=cmd.lessons_learned,
+        idempotency_key=cmd.idempotency_key,
+        app=app,
+    )
+    assert rec.id is not None
+    enqueue(
+        session,
+        recipient_ids=recipients_of(coop, parts),
+        kind="transition",
+        context={
+            "cooperation_id": coop.id,
+            "title": coop.title,
+            "trigger": cmd.trigger.value,
+            "from_state": current.value,
+            "to_state": dest.value,
+            "actor_id": actor.id,
+            "reason": cmd.reason,
+        },
+        dedupe_prefix=f"transition:{coop.id}:{rec.seq}",
+    )
+    follow_up_id = None
+    if cmd.trigger is Trigger.SPAWN_FOLLOW_UP:
+        follow_up_id = _spawn(app, session, coop, parts, cmd, actor.id)
+    return AdvanceResult(
+        cooperation_id=coop.id,
+        trigger=cmd.trigger.value,
+        from_state=current.value,
+        to_state=dest.value,
+        version=coop.version + 1,
+        record_id=rec.id,
+        follow_up_id=follow_up_id,
+    )
+
+
+def _spawn(
+    app: App,
+    session: Session,
+    parent: Cooperation,
+    parts: list[Partnership],
+    cmd: Advance,
+    actor_id: int,
+) -> int:
+    """Open a follow-up cooperation linked to its parent, with the same partners."""
+    child = Cooperation(
+        title=cmd.follow_up_title or "",
+        field_of_work=parent.field_of_work,
+        description=f"Folgekooperation von #{parent.id}: {parent.title}",
+        state=State.INFORMAL_CONTACT.value,
+        parent_id=parent.id,
+        coordinator_id=parent.coordinator_id,
+        state_entered_at=app.clock(),
+    )
+    session.add(child)
+    session.flush()
+    assert child.id is not None
+    for p in parts:
+        session.add(
+            Partnership(
+                cooperation_id=child.id,
+                municipality_id=p.municipality_id,
+                mayor_id=p.mayor_id,
+                contact_id=p.contact_id,
+            )
+        )
+    rec = append_record(
+        session,
+        cooperation_id=child.id,
+        from_state=None,
+        to_state=State.INFORMAL_CONTACT.value,
+        trigger="open",
+        actor_id=actor_id,
+        reason=f"Folgekooperation von #{parent.id}",
+        app=app,
+    )
+    enqueue(
+        session,
+        recipient_ids=recipients_of(child, parts),
+        kind="cooperation_opened",
+        context={"cooperation_id": child.id, "title": child.title, "parent_id": parent.id},
+        dedupe_prefix=f"opened:{child.id}:{rec.seq}",
+    )
+    return child.id

@@ -1,0 +1,41 @@
+"""Data: SQLModel tables, input schemas, engine and the narrow read/write functions.
+
+Importing the package registers every table on SQLModel.metadata.
+"""
+
+from models.audit import TransitionRecord
+from models.cooperation import (
+    Agreement,
+    Communication,
+    Conflict,
+    Cooperation,
+    Decision,
+    Goal,
+    Meeting,
+    Partnership,
+    Report,
+    SignOff,
+    StaffInvolvement,
+    Success,
+)
+from models.outbox import Notification
+from models.registry import Municipality, Person
+
+__all__ = [
+    "Agreement",
+    "Communication",
+    "Conflict",
+    "Cooperation",
+    "Decision",
+    "Goal",
+    "Meeting",
+    "Municipality",
+    "Notification",
+    "Partnership",
+    "Person",
+    "Report",
+    "SignOff",
+    "StaffInvolvement",
+    "Success",
+    "TransitionRecord",
+]

@@ -1,0 +1,215 @@
+"""Input models of every coordinator action: shared by the CLI, the Python API and the
+Prefect flows (whose "Custom run" form is generated from these titles and descriptions).
+
+Convention: German titles and descriptions, English field names.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from models.validation import Ags, HeaderSafe, OptionalText, Text
+from states.lifecycle import Trigger
+from states.vocab import (
+    AgreementKind,
+    CommunicationKind,
+    CommunicationStatus,
+    LegalForm,
+    MeetingKind,
+    MunicipalityKind,
+    Role,
+)
+
+ActorId = Field(title="Handelnde Person (ID)", description="ID der Person, die handelt.", gt=0)
+CoopId = Field(title="Kooperation (ID)", description="ID der Kooperation.", gt=0)
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RegisterMunicipality(Command):
+    name: HeaderSafe = Field(title="Name", description="z. B. Stadt Jena")
+    ags: Ags = Field(title="AGS", description="Amtlicher Gemeindeschlüssel, 8 Ziffern")
+    population: int = Field(title="Einwohnerzahl", gt=0, le=10_000_000)
+    kind: MunicipalityKind = Field(title="Art", description="Gemeinde, Stadt, ... ")
+    actor_id: int | None = Field(
+        None,
+        title="Handelnde Person (ID)",
+        description="Koordinator:in; leer nur beim ersten Start.",
+    )
+
+
+class RegisterPerson(Command):
+    name: HeaderSafe = Field(title="Name")
+    email: EmailStr = Field(title="E-Mail")
+    municipality_id: int | None = Field(None, title="Kommune (ID)", gt=0)
+    roles: list[Role] = Field(title="Rollen", min_length=1)
+    language: str = Field("de", title="Sprache", pattern="^(de|en)$")
+    actor_id: int | None = Field(
+        None,
+        title="Handelnde Person (ID)",
+        description="Koordinator:in; leer nur beim ersten Start.",
+    )
+
+
+class PartnerInput(Command):
+    municipality_id: int = Field(title="Kommune (ID)", gt=0)
+    mayor_id: int | None = Field(None, title="Bürgermeister:in (ID)", gt=0)
+    contact_id: int | None = Field(None, title="Feste Ansprechperson (ID)", gt=0)
+
+
+class OpenCooperation(Command):
+    title: HeaderSafe = Field(title="Titel", description="z. B. Gemeinsamer Bauhof Nord")
+    field_of_work: HeaderSafe = Field(
+        title="Aufgabenfeld",
+        description="Bauhof, IT, Standesamt, Tourismus, Feuerwehr, Wasser, ...",
+    )
+    description: OptionalText = Field("", title="Beschreibung")
+    partners: list[PartnerInput] = Field(default_factory=list, title="Partnerkommunen")
+    actor_id: int = ActorId
+
+
+class SetPartner(Command):
+    cooperation_id: int = CoopId
+    partner: PartnerInput = Field(title="Partner")
+    actor_id: int = ActorId
+
+
+class Advance(Command):
+    cooperation_id: int = CoopId
+    trigger: Trigger = Field(title="Schritt", description="Lebenszyklus-Schritt, z. B. explore")
+    actor_id: int = ActorId
+    reason: OptionalText = Field("", title="Begründung")
+    lessons_learned: OptionalText = Field("", title="Lehren (beim Beenden)")
+    expected_version: int | None = Field(
+        None, title="Erwartete Version", description="Schutz vor gleichzeitigen Änderungen", gt=0
+    )
+    idempotency_key: HeaderSafe | None = Field(
+        None, title="Idempotenzschlüssel", description="Wiederholung liefert das frühere Ergebnis"
+    )
+    overrides: list[str] = Field(
+        default_factory=list,
+        title="Übersteuerte Kriterien",
+        description="z. B. pilot_min_duration; nur mit Begründung",
+    )
+    follow_up_title: HeaderSafe | None = Field(
+        None, title="Titel der Folgekooperation", description="nur für spawn_follow_up"
+    )
+
+
+class RecordGoal(Command):
+    cooperation_id: int = CoopId
+    text: Text = Field(title="Ziel")
+    target: OptionalText | None = Field(
+        None, title="Messbares Ziel", description="z. B. -15 % Kosten"
+    )
+    actor_id: int = ActorId
+
+
+class RecordBenefit(Command):
+    cooperation_id: int = CoopId
+    municipality_id: int = Field(title="Kommune (ID)", gt=0)
+    text: Text = Field(title="Nutzen")
+    confirmed: bool = Field(False, title="Bestätigt", description="Nutzen ist eingetreten")
+    actor_id: int = ActorId
+
+
+class RecordMeeting(Command):
+    cooperation_id: int = CoopId
+    kind: MeetingKind = Field(
+        title="Art", description="informal, retreat, steering_round, info_event"
+    )
+    held_on: date = Field(title="Datum")
+    attendee_ids: list[int] = Field(default_factory=list, title="Teilnehmende (IDs)")
+    notes: OptionalText = Field("", title="Notizen")
+    actor_id: int = ActorId
+
+
+class RecordAgreement(Command):
+    cooperation_id: int = CoopId
+    kind: AgreementKind = Field(title="Art der Vereinbarung")
+    title: OptionalText = Field("", title="Bezeichnung")
+    signed_by: list[int] = Field(default_factory=list, title="Unterzeichnet von (Kommunen-IDs)")
+    effective_on: date | None = Field(None, title="Wirksam ab")
+    actor_id: int = ActorId
+
+
+class SignOffGate(Command):
+    cooperation_id: int = CoopId
+    gate: Trigger = Field(Trigger.START_PILOT, title="Schritt", description="z. B. start_pilot")
+    municipality_id: int = Field(title="Kommune (ID)", gt=0)
+    note: OptionalText = Field("", title="Anmerkung")
+    actor_id: int = Field(title="Bürgermeister:in (ID)", gt=0)
+
+
+class RecordStaff(Command):
+    cooperation_id: int = CoopId
+    municipality_id: int | None = Field(None, title="Kommune (ID)", gt=0)
+    description: Text = Field(title="Beteiligung", description="z. B. Workshop mit Bauhof-Team")
+    involved_on: date = Field(title="Datum")
+    actor_id: int = ActorId
+
+
+class RecordCommunication(Command):
+    cooperation_id: int = CoopId
+    kind: CommunicationKind = Field(title="Art")
+    status: CommunicationStatus = Field(CommunicationStatus.PLANNED, title="Status")
+    title: OptionalText = Field("", title="Titel")
+    planned_on: date | None = Field(None, title="Datum")
+    actor_id: int = ActorId
+
+
+class RecordSuccess(Command):
+    cooperation_id: int = CoopId
+    what: Text = Field(title="Erfolg")
+    metric: OptionalText | None = Field(None, title="Kennzahl")
+    value: OptionalText | None = Field(None, title="Wert")
+    made_visible: OptionalText | None = Field(
+        None, title="Sichtbar gemacht durch", description="z. B. Pressemitteilung vom 3.5."
+    )
+    actor_id: int = ActorId
+
+
+class RecordDecision(Command):
+    cooperation_id: int = CoopId
+    subject: Text = Field(title="Entscheidung", description="z. B. Standort des Bauhofs")
+    kind: str = Field("location", title="Art", pattern="^[a-z_]{1,30}$")
+    benefiting_municipality_id: int | None = Field(None, title="Begünstigte Kommune (ID)", gt=0)
+    conceding_municipality_ids: list[int] = Field(
+        default_factory=list, title="Verzichtende Kommunen (IDs)"
+    )
+    concession: OptionalText = Field("", title="Zugeständnis")
+    decided_on: date = Field(title="Datum")
+    actor_id: int = ActorId
+
+
+class RecordReport(Command):
+    cooperation_id: int = CoopId
+    summary: Text = Field(title="Zusammenfassung")
+    actor_id: int = ActorId
+
+
+class ChooseLegalForm(Command):
+    cooperation_id: int = CoopId
+    legal_form: LegalForm = Field(title="Rechtsform")
+    actor_id: int = ActorId
+
+
+class RaiseConflict(Command):
+    cooperation_id: int = CoopId
+    subject: HeaderSafe = Field(title="Gegenstand")
+    actor_id: int = ActorId
+
+
+class ResolveConflict(Command):
+    conflict_id: int = Field(title="Konflikt (ID)", gt=0)
+    resolution: Text = Field(title="Lösung")
+    actor_id: int = ActorId
+
+
+class EscalateConflict(Command):
+    conflict_id: int = Field(title="Konflikt (ID)", gt=0)
+    actor_id: int = ActorId

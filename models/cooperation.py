@@ -1,0 +1,142 @@
+"""The cooperation, its partners and everything recorded along its way."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.clock import utcnow
+
+
+class Cooperation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    field_of_work: str = Field(max_length=60, index=True)
+    description: str = ""
+    state: str = Field(max_length=30, index=True)
+    # Optimistic locking: every lifecycle change is a compare-and-set on this column.
+    version: int = 1
+    paused_from: str | None = Field(default=None, max_length=30)
+    parent_id: int | None = Field(default=None, foreign_key="cooperation.id", index=True)
+    coordinator_id: int | None = Field(default=None, foreign_key="person.id")
+    legal_form: str | None = Field(default=None, max_length=40)
+    state_entered_at: datetime = Field(default_factory=utcnow)
+    pilot_started_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Partnership(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("cooperation_id", "municipality_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
+    municipality_id: int = Field(foreign_key="municipality.id", index=True)
+    mayor_id: int | None = Field(default=None, foreign_key="person.id")
+    contact_id: int | None = Field(default=None, foreign_key="person.id")
+    stated_benefit: str | None = None
+    confirmed_benefit: str | None = None
+
+
+class Goal(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
+    text: str
+    target: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Meeting(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
+    kind: str = Field(max_length=30)
+    held_on: date
+    attendee_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    notes: str = ""
+    recorded_by: int | None = Field(default=None, foreign_key="person.id")
+
+
+class Agreement(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
+    kind: str = Field(max_length=40)
+    title: str = ""
+    signed_by: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    effective_on: date | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SignOff(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("cooperation_id", "gate", "municipality_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
+    gate: str = Field(max_length=30)
+    municipality_id: int = Field(foreign_key="municipality.id")
+    mayor_id: int = Field(foreign_key="person.id")
+    note: str = ""
+    signed_at: datetime = Field(default_factory=utcnow)
+
+
+class Decision(SQLModel, table=True):
+    """A give-and-take ledger entry: who benefits, who concedes what (factor 3)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
+    kind: str = Field(default="location", max_length=30)
+    subject: str
+    benefiting_municipality_id: int | None = Field(default=None, foreign_key="municipality.id")
+    conceding_municipality_ids: list[int] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    concession: str = ""
+    decided_on: date
+
+
+class StaffInvolvement(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
+    municipality_id: int | None = Field(default=None, foreign_key="municipality.id")
+    description: str
+    involved_on: date
+
+
+class Communication(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
+    kind: str = Field(max_length=30)
+    status: str = Field(default="planned", max_length=20)
+    title: str = ""
+    planned_on: date | None = None
+
+
+class Success(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
+    what: str
+    metric: str | None = None
+    value: str | None = None
+    made_visible: str | None = None  # how citizens were shown it; None: not yet
+    recorded_at: datetime = Field(default_factory=utcnow)
+
+
+class Conflict(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
+    subject: str
+    raised_by: int = Field(foreign_key="person.id")
+    opened_at: datetime = Field(default_factory=utcnow)
+    level: str = Field(default="raised", max_length=30)
+    status: str = Field(default="open", max_length=30, index=True)
+    resolution: str | None = None
+    closed_at: datetime | None = None
+
+
+class Report(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
+    kind: str = Field(default="success", max_length=30)
+    summary: str = ""
+    created_at: datetime = Field(default_factory=utcnow)

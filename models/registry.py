@@ -1,0 +1,30 @@
+"""Municipalities and people: the registry the cooperations draw on."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+from models.clock import utcnow
+
+
+class Municipality(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    ags: str = Field(max_length=8, unique=True, index=True)
+    bundesland: str = Field(max_length=40)
+    population: int
+    kind: str = Field(max_length=30)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    email: str = Field(max_length=320, unique=True, index=True)
+    municipality_id: int | None = Field(default=None, foreign_key="municipality.id", index=True)
+    roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    language: str = Field(default="de", max_length=2)
+    created_at: datetime = Field(default_factory=utcnow)

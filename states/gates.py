@@ -1,0 +1,222 @@
+"""Gate criteria for each forward trigger, drawn from the eight success factors.
+
+A gate is a pure function of a snapshot that returns the unmet criteria ("why not"):
+an empty list means the gate holds. Every criterion has a stable code and a German and
+English message, so the CLI, the UI and emails say the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from states.errors import Message
+from states.lifecycle import Trigger
+from states.snapshot import CooperationSnapshot
+from states.vocab import ConflictLevel, MeetingKind, level_at_least
+
+Criterion = Message
+
+
+@dataclass(frozen=True)
+class GateRules:
+    """Tunable thresholds of the gates (settings supply them; defaults are sensible)."""
+
+    pilot_min_days: int = 90
+
+
+# Criteria a coordinator may override when applying a trigger, always with a reason.
+OVERRIDABLE: frozenset[str] = frozenset({"pilot_min_duration"})
+
+
+def _explore(s: CooperationSnapshot, rules: GateRules, now: datetime) -> list[Criterion]:
+    unmet: list[Criterion] = []
+    if len(s.partners) < 2:
+        unmet.append(
+            Criterion(
+                "min_two_partners",
+                f"Mindestens zwei Partnerkommunen nötig (bisher {len(s.partners)}).",
+                f"At least two partner municipalities needed (so far {len(s.partners)}).",
+            )
+        )
+    for p in s.partners:
+        if p.contact_id is None:
+            unmet.append(
+                Criterion(
+                    "contact_person_missing",
+                    f"{p.name}: keine feste Ansprechperson benannt.",
+                    f"{p.name}: no fixed contact person named.",
+                )
+            )
+    if not any(m.kind == MeetingKind.INFORMAL for m in s.meetings):
+        unmet.append(
+            Criterion(
+                "informal_exchange_missing",
+                "Noch kein informeller Austausch erfasst.",
+                "No informal exchange recorded yet.",
+            )
+        )
+    return unmet
+
+
+def _agree(s: CooperationSnapshot, rules: GateRules, now: datetime) -> list[Criterion]:
+    unmet: list[Criterion] = []
+    if not s.goals:
+        unmet.append(
+            Criterion(
+                "shared_goals_missing",
+                "Keine gemeinsamen Ziele schriftlich festgehalten.",
+                "No shared goals written down.",
+            )
+        )
+    for p in s.partners:
+        if not p.stated_benefit:
+            unmet.append(
+                Criterion(
+                    "benefit_missing",
+                    f"{p.name}: Nutzen für die Kommune nicht benannt.",
+                    f"{p.name}: benefit for the municipality not stated.",
+                )
+            )
+    return unmet
+
+
+def _start_pilot(s: CooperationSnapshot, rules: GateRules, now: datetime) -> list[Criterion]:
+    unmet: list[Criterion] = []
+    for p in s.partners:
+        if (Trigger.START_PILOT.value, p.municipality_id) not in s.signoffs:
+            unmet.append(
+                Criterion(
+                    "mayor_signoff_missing",
+                    f"{p.name}: Freigabe durch die Bürgermeisterin/den Bürgermeister fehlt.",
+                    f"{p.name}: the mayor's sign-off is missing.",
+                )
+            )
+    if s.staff_involvements == 0:
+        unmet.append(
+            Criterion(
+                "staff_involvement_missing",
+                "Beteiligung der Mitarbeitenden nicht erfasst.",
+                "Staff involvement not recorded.",
+            )
+        )
+    if not s.communications:
+        unmet.append(
+            Criterion(
+                "communication_missing",
+                "Keine Kommunikationsmaßnahme geplant (Pressemitteilung, Infoveranstaltung, ...).",
+                "No communication measure planned (press release, info event, ...).",
+            )
+        )
+    if not s.agreement_kinds:
+        unmet.append(
+            Criterion(
+                "agreement_missing",
+                "Keine Vereinbarung erfasst (eine Absichtserklärung genügt).",
+                "No agreement recorded (a letter of intent is enough).",
+            )
+        )
+    for c in s.open_conflicts:
+        if level_at_least(c.level, ConflictLevel.MODERATION):
+            unmet.append(
+                Criterion(
+                    "escalated_conflict_open",
+                    f"Konflikt #{c.id} ist auf Stufe '{c.level}' offen.",
+                    f"Conflict #{c.id} is open at level '{c.level}'.",
+                )
+            )
+    return unmet
+
+
+def _evaluate(s: CooperationSnapshot, rules: GateRules, now: datetime) -> list[Criterion]:
+    unmet: list[Criterion] = []
+    start = s.pilot_started_at
+    rounds = [
+        m
+        for m in s.meetings
+        if m.kind == MeetingKind.STEERING_ROUND and (start is None or m.held_on >= start.date())
+    ]
+    if not rounds:
+        unmet.append(
+            Criterion(
+                "steering_round_missing",
+                "Während des Pilots hat noch keine Steuerungsrunde stattgefunden.",
+                "No steering round held during the pilot.",
+            )
+        )
+    days = (now - start).days if start is not None else 0
+    if days < rules.pilot_min_days:
+        unmet.append(
+            Criterion(
+                "pilot_min_duration",
+                f"Pilot läuft erst {days} von mindestens {rules.pilot_min_days} Tagen.",
+                f"Pilot has run {days} of at least {rules.pilot_min_days} days.",
+            )
+        )
+    return unmet
+
+
+def _make_permanent(s: CooperationSnapshot, rules: GateRules, now: datetime) -> list[Criterion]:
+    unmet: list[Criterion] = []
+    if s.reports == 0:
+        unmet.append(
+            Criterion(
+                "success_report_missing",
+                "Es liegt noch kein Erfolgsbericht vor.",
+                "No success report exists yet.",
+            )
+        )
+    if s.visible_successes == 0:
+        unmet.append(
+            Criterion(
+                "visible_success_missing",
+                "Noch kein Erfolg für Bürgerinnen und Bürger sichtbar gemacht.",
+                "No success made visible to citizens yet.",
+            )
+        )
+    for p in s.partners:
+        if not p.confirmed_benefit:
+            unmet.append(
+                Criterion(
+                    "benefit_not_confirmed",
+                    f"{p.name}: Nutzen noch nicht bestätigt.",
+                    f"{p.name}: benefit not yet confirmed.",
+                )
+            )
+    if not s.legal_form:
+        unmet.append(
+            Criterion(
+                "legal_form_missing",
+                "Dauerhafte Rechtsform noch nicht gewählt.",
+                "Permanent legal form not chosen yet.",
+            )
+        )
+    return unmet
+
+
+GATES: dict[Trigger, Callable[[CooperationSnapshot, GateRules, datetime], list[Criterion]]] = {
+    Trigger.EXPLORE: _explore,
+    Trigger.AGREE: _agree,
+    Trigger.START_PILOT: _start_pilot,
+    Trigger.EVALUATE: _evaluate,
+    Trigger.MAKE_PERMANENT: _make_permanent,
+}
+
+
+def unmet_criteria(
+    trigger: Trigger,
+    snapshot: CooperationSnapshot,
+    now: datetime,
+    rules: GateRules | None = None,
+    overrides: frozenset[str] = frozenset(),
+) -> list[Criterion]:
+    """The criteria of `trigger`'s gate that `snapshot` does not meet (empty: gate holds).
+
+    `overrides` drops overridable criteria; the caller must have demanded a reason.
+    """
+    gate = GATES.get(trigger)
+    if gate is None:
+        return []
+    unmet = gate(snapshot, rules or GateRules(), now)
+    return [c for c in unmet if not (c.code in overrides and c.code in OVERRIDABLE)]

@@ -1,0 +1,98 @@
+"""Closed vocabularies of the domain with German and English labels.
+
+Plain tuples of codes so that models/ can validate input and the CLI can offer choices.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    MAYOR = "mayor"
+    CONTACT = "contact"
+    STAFF = "staff"
+    MODERATOR = "moderator"
+    COORDINATOR = "coordinator"
+
+
+class MunicipalityKind(StrEnum):
+    GEMEINDE = "gemeinde"
+    STADT = "stadt"
+    VERBANDSGEMEINDE = "verbandsgemeinde"  # also Amt, Samtgemeinde
+    LANDKREIS = "landkreis"
+
+
+class MeetingKind(StrEnum):
+    INFORMAL = "informal"
+    RETREAT = "retreat"
+    STEERING_ROUND = "steering_round"
+    INFO_EVENT = "info_event"
+
+
+class AgreementKind(StrEnum):
+    LETTER_OF_INTENT = "letter_of_intent"
+    COOPERATION_AGREEMENT = "cooperation_agreement"
+    ZWECKVEREINBARUNG = "zweckvereinbarung"
+    ZWECKVERBAND_STATUTES = "zweckverband_statutes"
+    PUBLIC_LAW_CONTRACT = "public_law_contract"
+
+
+class CommunicationKind(StrEnum):
+    PRESS_RELEASE = "press_release"
+    INFO_EVENT = "info_event"
+    JOINT_BRANDING = "joint_branding"
+
+
+class CommunicationStatus(StrEnum):
+    PLANNED = "planned"
+    DONE = "done"
+
+
+class LegalForm(StrEnum):
+    ZWECKVEREINBARUNG = "zweckvereinbarung"
+    ZWECKVERBAND = "zweckverband"
+    AOER = "aoer"  # gemeinsame Anstalt des öffentlichen Rechts
+    SHARED_DEPARTMENT = "shared_department"
+    PUBLIC_LAW_CONTRACT = "public_law_contract"
+
+
+class ConflictLevel(StrEnum):
+    RAISED = "raised"
+    CONTACT_TALKS = "contact_talks"
+    STEERING_ROUND = "steering_round"
+    MODERATION = "moderation"
+    MAYORS = "mayors"
+
+
+CONFLICT_LEVEL_ORDER: tuple[ConflictLevel, ...] = tuple(ConflictLevel)
+
+
+class ConflictStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+    CLOSED_UNRESOLVED = "closed_unresolved"
+
+
+def level_at_least(level: str, minimum: ConflictLevel) -> bool:
+    return CONFLICT_LEVEL_ORDER.index(ConflictLevel(level)) >= CONFLICT_LEVEL_ORDER.index(minimum)
+
+
+BUNDESLAENDER: dict[str, str] = {
+    "01": "Schleswig-Holstein",
+    "02": "Hamburg",
+    "03": "Niedersachsen",
+    "04": "Bremen",
+    "05": "Nordrhein-Westfalen",
+    "06": "Hessen",
+    "07": "Rheinland-Pfalz",
+    "08": "Baden-Württemberg",
+    "09": "Bayern",
+    "10": "Saarland",
+    "11": "Berlin",
+    "12": "Brandenburg",
+    "13": "Mecklenburg-Vorpommern",
+    "14": "Sachsen",
+    "15": "Sachsen-Anhalt",
+    "16": "Thüringen",
+}
