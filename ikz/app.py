@@ -49,6 +49,14 @@ class App:
         self.db.dispose()
 
 
-def open_app(settings: Settings | None = None) -> App:
+def open_app(settings: Settings | None = None, *, emit_events: bool = True) -> App:
+    """The application for `settings`; emits Prefect events when a Prefect API is configured."""
     settings = settings or get_settings()
-    return App(db=connect(settings.resolved_database_url()), settings=settings)
+    app = App(db=connect(settings.resolved_database_url()), settings=settings)
+    if emit_events:
+        from ikz.events import prefect_api_url, prefect_event_hook
+
+        url = prefect_api_url(settings)
+        if url:
+            app.after_commit.append(prefect_event_hook(app, url))
+    return app

@@ -167,7 +167,7 @@ def advance(app: App, cmd: Advance) -> AdvanceResult:
             cmd.cooperation_id, cmd.expected_version or coop.version, coop.version
         ) from None
     if not result.replayed:
-        app.notify_committed("transition", result.__dict__)
+        app.notify_committed("transition", {**result.__dict__, "actor_id": cmd.actor_id})
     return result
 
 

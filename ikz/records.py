@@ -171,7 +171,7 @@ def open_cooperation(app: App, cmd: c.OpenCooperation) -> Cooperation:
             context={"cooperation_id": coop.id, "title": coop.title},
             dedupe_prefix=f"opened:{coop.id}:{rec.seq}",
         )
-    app.notify_committed("opened", {"cooperation_id": coop.id})
+    app.notify_committed("opened", {"cooperation_id": coop.id, "actor_id": actor.id})
     return coop
 
 
@@ -309,35 +309,40 @@ def record_agreement(app: App, cmd: c.RecordAgreement) -> Agreement:
 def sign_off(app: App, cmd: c.SignOffGate) -> SignOff:
     try:
         with app.db.write() as s:
-            coop, parts = _coop_for_write(s, cmd.cooperation_id)
-            _require_partners(parts, [cmd.municipality_id])
-            actor = _authorize(s, cmd.actor_id, Action.SIGN_OFF, parts, cmd.municipality_id)
-            row = SignOff(
-                cooperation_id=cmd.cooperation_id,
-                gate=cmd.gate.value,
-                municipality_id=cmd.municipality_id,
-                mayor_id=actor.id,
-                note=cmd.note,
-                signed_at=app.clock(),
-            )
-            s.add(row)
-            s.flush()
-            enqueue(
-                s,
-                recipient_ids=[coop.coordinator_id],
-                kind="signoff_recorded",
-                context={
-                    "cooperation_id": coop.id,
-                    "title": coop.title,
-                    "gate": cmd.gate.value,
-                    "municipality_id": cmd.municipality_id,
-                    "mayor_id": actor.id,
-                },
-                dedupe_prefix=f"signoff:{row.id}",
-            )
-            return row
+            return sign_off_in(app, s, cmd)
     except IntegrityError:
         raise _duplicate("Diese Freigabe", "This sign-off") from None
+
+
+def sign_off_in(app: App, s: Session, cmd: c.SignOffGate) -> SignOff:
+    """Record a sign-off inside the caller's transaction (see ikz.signoff)."""
+    coop, parts = _coop_for_write(s, cmd.cooperation_id)
+    _require_partners(parts, [cmd.municipality_id])
+    actor = _authorize(s, cmd.actor_id, Action.SIGN_OFF, parts, cmd.municipality_id)
+    row = SignOff(
+        cooperation_id=cmd.cooperation_id,
+        gate=cmd.gate.value,
+        municipality_id=cmd.municipality_id,
+        mayor_id=actor.id,
+        note=cmd.note,
+        signed_at=app.clock(),
+    )
+    s.add(row)
+    s.flush()
+    enqueue(
+        s,
+        recipient_ids=[coop.coordinator_id],
+        kind="signoff_recorded",
+        context={
+            "cooperation_id": coop.id,
+            "title": coop.title,
+            "gate": cmd.gate.value,
+            "municipality_id": cmd.municipality_id,
+            "mayor_id": actor.id,
+        },
+        dedupe_prefix=f"signoff:{row.id}",
+    )
+    return row
 
 
 def record_staff(app: App, cmd: c.RecordStaff) -> StaffInvolvement:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -23,6 +24,53 @@ class Settings(BaseSettings):
     pilot_min_days: int = Field(90, ge=0, description="Minimum pilot duration before evaluate.")
     size_ratio_warn: float = Field(3.0, gt=1, description="Population ratio shown as a warning.")
     silence_warn_days: int = Field(60, ge=1, description="Days without informal exchange.")
+
+    # Outgoing mail. The default points at the local sink (`MailSink`), never at a real relay.
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(8025, ge=1, le=65535)
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    mail_from: str = "ikz-flow <noreply@ikz-flow.invalid>"
+    smtp_timeout_seconds: float = Field(10, gt=0)
+    ui_base_url: str = Field(
+        "http://127.0.0.1:4200", description="Where links in emails point (the Prefect UI)."
+    )
+    notify_retry_base_seconds: float = Field(
+        30, gt=0, description="First retry delay; doubles per attempt, with jitter."
+    )
+    notify_max_attempts: int = Field(8, ge=1, description="Attempts before a mail is 'failed'.")
+
+    review_cadence_days: dict[str, int] = Field(
+        default_factory=lambda: {
+            "informal_contact": 30,
+            "exploration": 21,
+            "agreement": 14,
+            "pilot": 30,
+            "evaluation": 14,
+            "permanent": 90,
+            "paused": 60,
+        },
+        description="Days until the next review, per lifecycle state (JSON in IKZ_REVIEW_CADENCE_DAYS).",
+    )
+    conflict_overdue_days: int = Field(
+        14, ge=1, description="An open conflict older than this is overdue."
+    )
+    signoff_timeout_days: int = Field(14, ge=1, description="Days a sign-off request waits.")
+    signoff_reminder_days: int = Field(3, ge=1, description="Remind after this many days.")
+
+    @field_validator("mail_from")
+    @classmethod
+    def _header_safe_sender(cls, value: str) -> str:
+        # A header value from the environment is input too: refuse CR/LF here.
+        if "\r" in value or "\n" in value or "@" not in parseaddr(value)[1]:
+            raise ValueError("mail_from must be one address on one line")
+        return value
+
+    @field_validator("ui_base_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -15,6 +15,7 @@ from models.cooperation import (
     Partnership,
     Report,
     SignOff,
+    SignOffRequest,
     StaffInvolvement,
     Success,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "Person",
     "Report",
     "SignOff",
+    "SignOffRequest",
     "StaffInvolvement",
     "Success",
     "TransitionRecord",

@@ -213,3 +213,26 @@ class ResolveConflict(Command):
 class EscalateConflict(Command):
     conflict_id: int = Field(title="Konflikt (ID)", gt=0)
     actor_id: int = ActorId
+
+
+class RequestSignOff(Command):
+    model_config = ConfigDict(title="Freigabe anfordern")
+
+    cooperation_id: int = CoopId
+    municipality_id: int = Field(
+        title="Kommune (ID)", description="Deren Bürgermeister:in freigibt", gt=0
+    )
+    gate: Trigger = Field(Trigger.START_PILOT, title="Schritt", description="z. B. start_pilot")
+    timeout_days: int | None = Field(
+        None, title="Frist (Tage)", description="leer: Standard aus den Einstellungen", gt=0, le=365
+    )
+    actor_id: int = ActorId
+
+
+class SignOffAnswer(Command):
+    """What the mayor answers in the form of the suspended run."""
+
+    model_config = ConfigDict(title="Freigabe")
+
+    approve: bool = Field(title="Freigeben", description="Ja: Freigabe erteilen; Nein: ablehnen")
+    note: OptionalText = Field("", title="Anmerkung")

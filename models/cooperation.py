@@ -24,6 +24,7 @@ class Cooperation(SQLModel, table=True):
     legal_form: str | None = Field(default=None, max_length=40)
     state_entered_at: datetime = Field(default_factory=utcnow)
     pilot_started_at: datetime | None = None
+    next_review_at: datetime | None = Field(default=None, index=True)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -140,3 +141,23 @@ class Report(SQLModel, table=True):
     kind: str = Field(default="success", max_length=30)
     summary: str = ""
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class SignOffRequest(SQLModel, table=True):
+    """A mayor's sign-off asked for through a suspended Prefect flow run."""
+
+    __tablename__ = "signoff_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
+    municipality_id: int = Field(foreign_key="municipality.id")
+    gate: str = Field(max_length=30)
+    mayor_id: int = Field(foreign_key="person.id")
+    # The flow run that waits for the answer; unique so a resumed run never asks twice.
+    flow_run_id: str = Field(max_length=64, unique=True)
+    status: str = Field(default="pending", max_length=20, index=True)
+    requested_at: datetime = Field(default_factory=utcnow)
+    due_at: datetime
+    reminded_at: datetime | None = None
+    answered_at: datetime | None = None
+    note: str = ""

@@ -16,9 +16,10 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlmodel import Session, create_engine
 
-from states.errors import InvalidInputError
+from states.errors import IkzError, InvalidInputError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -94,9 +95,29 @@ def connect(url: str) -> Database:
             f"Ungültige Datenbank-URL: {url!r}",
             f"Invalid database URL: {url!r}",
         ) from None
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        return Database(url, _sqlite_engine(url, "BEGIN"), _sqlite_engine(url, "BEGIN IMMEDIATE"))
-    engine = create_engine(url, pool_pre_ping=True)
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                folder = Path(parsed.database).parent
+                try:
+                    folder.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise IkzError(
+                        "data_dir_unusable",
+                        f"Datenverzeichnis {folder} kann nicht angelegt werden: {exc.strerror}.",
+                        f"Cannot create the data directory {folder}: {exc.strerror}.",
+                    ) from None
+            return Database(
+                url, _sqlite_engine(url, "BEGIN"), _sqlite_engine(url, "BEGIN IMMEDIATE")
+            )
+        engine = create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, NoSuchModuleError, ImportError):
+        # Unknown dialect or driver (e.g. foo://, mysql+nodriver://): say so in one line,
+        # without the password.
+        shown = parsed.render_as_string(hide_password=True)
+        raise InvalidInputError(
+            "bad_database_url",
+            f"Ungültige Datenbank-URL (unbekannte Datenbank oder Treiber): {shown!r}",
+            f"Invalid database URL (unknown database or driver): {shown!r}",
+        ) from None
     return Database(url, engine, engine)

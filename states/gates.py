@@ -49,7 +49,8 @@ def _explore(s: CooperationSnapshot, rules: GateRules, now: datetime) -> list[Cr
                     f"{p.name}: no fixed contact person named.",
                 )
             )
-    if not any(m.kind == MeetingKind.INFORMAL for m in s.meetings):
+    # A retreat (Klausur) is informal dialogue too (success factor 1).
+    if not any(m.kind in (MeetingKind.INFORMAL, MeetingKind.RETREAT) for m in s.meetings):
         unmet.append(
             Criterion(
                 "informal_exchange_missing",

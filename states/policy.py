@@ -22,6 +22,7 @@ class Action(StrEnum):
     RECORD_MEETING = "record_meeting"
     RECORD_AGREEMENT = "record_agreement"
     SIGN_OFF = "sign_off"
+    REQUEST_SIGNOFF = "request_signoff"
     RECORD_STAFF = "record_staff"
     RECORD_COMMUNICATION = "record_communication"
     RECORD_SUCCESS = "record_success"
@@ -62,6 +63,7 @@ _COORDINATOR_ONLY = {
     Action.RECORD_REPORT,
     Action.CHOOSE_LEGAL_FORM,
     Action.SET_PARTNER,
+    Action.REQUEST_SIGNOFF,
 }
 
 # Partner-side people may act for their own municipality only.

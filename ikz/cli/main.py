@@ -275,7 +275,16 @@ def coop_list(
 ) -> None:
     """Kooperationen auflisten."""
     from ikz.views import list_cooperations
+    from states.errors import InvalidInputError
+    from states.lifecycle import State
 
+    valid = [s.value for s in State]
+    if state_filter is not None and state_filter not in valid:
+        raise InvalidInputError(
+            "bad_state",
+            f"Unbekannter Zustand '{state_filter}'. Gültig sind: {', '.join(valid)}.",
+            f"Unknown state '{state_filter}'. Valid states: {', '.join(valid)}.",
+        )
     rows = list_cooperations(state.open(), state_filter)
     if as_json:
         emit_json(rows)
@@ -725,7 +734,14 @@ def conflict_list(
     """Konflikte auflisten."""
     from ikz.records import conflicts
 
-    rows = [c.model_dump() for c in conflicts(state.open(), cooperation)]
+    app_ = state.open()
+    if cooperation is not None:  # an unknown id is an error, not an empty list
+        from models.cooperation import Cooperation
+        from models.queries import require
+
+        with app_.db.read() as s:
+            require(s, Cooperation, cooperation)
+    rows = [c.model_dump() for c in conflicts(app_, cooperation)]
     if as_json:
         emit_json(rows)
     else:
@@ -803,10 +819,29 @@ def demo(
     )
 
 
+@app.command("up")
+def up(
+    port: Annotated[int, typer.Option(help="Port des Prefect-Servers und der UI.")] = 4200,
+) -> None:
+    """Lokalen Stack starten: Prefect-Server, alle Deployments, Mail-Sink, Demo-Daten."""
+    from deployments.stack import up as run_up
+    from ikz.settings import get_settings
+
+    run_up(get_settings(), port=port, echo=typer.echo)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: expected errors become one line on stderr and an exit code."""
     try:
-        app(args=argv, prog_name="ikz")
+        try:
+            app(args=argv, prog_name="ikz")
+        except IkzError:
+            raise
+        except Exception as exc:
+            expected = _as_ikz_error(exc)
+            if expected is None:
+                raise
+            raise expected from exc
     except IkzError as exc:
         typer.echo(
             f"Fehler: {exc.text(state.lang)}" if state.lang == "de" else f"Error: {exc.text('en')}",
@@ -815,3 +850,28 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     finally:
         state.close()
+
+
+def _as_ikz_error(exc: Exception) -> IkzError | None:
+    """Environment problems are expected errors too: a bad IKZ_* setting, an unreachable
+    or unusable database. Anything else is a bug and keeps its traceback."""
+    from pydantic import ValidationError
+    from sqlalchemy.exc import OperationalError
+
+    if isinstance(exc, ValidationError) and exc.title == "Settings":
+        parts = [
+            f"IKZ_{'_'.join(str(x) for x in e['loc']).upper()}: {e['msg']}" for e in exc.errors()
+        ]
+        return IkzError(
+            "bad_setting",
+            "Ungültige Einstellung: " + "; ".join(parts),
+            "Invalid setting: " + "; ".join(parts),
+        )
+    if isinstance(exc, OperationalError):
+        why = (str(exc.orig or exc).strip().splitlines() or ["?"])[0]
+        return IkzError(
+            "database_unavailable",
+            f"Datenbank nicht erreichbar oder nicht nutzbar: {why}",
+            f"Database unreachable or unusable: {why}",
+        )
+    return None

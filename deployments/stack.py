@@ -1,0 +1,181 @@
+"""`ikz up`: the whole local stack in one command.
+
+A Prefect server on 127.0.0.1 (SQLite under the data dir, telemetry off), a local SMTP
+sink writing .eml files (unless real SMTP is configured), the demo portfolio on first
+start, and every deployment served with its schedules and triggers. Ctrl-C stops all of
+it: the serve loop ends, then the sink and the server process are stopped by their ids.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ikz.events import api_url_file
+from ikz.settings import Settings
+
+QUIET_ENV = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT": "false",
+}
+
+
+@dataclass
+class PrefectServer:
+    process: subprocess.Popen[bytes]
+    url: str  # the API URL, ending in /api
+    log_path: Path
+
+    def stop(self, timeout: float = 15.0) -> None:
+        if self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+
+def prefect_env(home: Path) -> dict[str, str]:
+    db = home / "prefect.sqlite3"
+    return {
+        **QUIET_ENV,
+        "PREFECT_HOME": str(home),
+        "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{db}",
+        "PREFECT_LOGGING_LEVEL": os.environ.get("PREFECT_LOGGING_LEVEL", "WARNING"),
+    }
+
+
+def start_prefect_server(home: Path, port: int, timeout: float = 120.0) -> PrefectServer:
+    """Start `prefect server start` on 127.0.0.1:port and wait until it answers."""
+    home.mkdir(parents=True, exist_ok=True)
+    log_path = home / "server.log"
+    env = {**os.environ, **prefect_env(home)}
+    env.pop("PREFECT_API_URL", None)
+    with log_path.open("ab") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "prefect",
+                "server",
+                "start",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            # Own process group: a Ctrl-C in the terminal reaches us, and we stop the
+            # server in order instead of racing it.
+            start_new_session=True,
+        )
+    server = PrefectServer(proc, f"http://127.0.0.1:{port}/api", log_path)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(
+                f"Prefect-Server beendet mit Code {proc.returncode}; siehe {log_path}"
+            )
+        try:
+            with urllib.request.urlopen(f"{server.url}/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.5)
+    server.stop()
+    raise RuntimeError(f"Prefect-Server antwortet nicht nach {timeout:.0f} s; siehe {log_path}")
+
+
+@contextlib.contextmanager
+def mail_sink(settings: Settings) -> Iterator[object | None]:
+    """A local SMTP sink unless real SMTP is configured (IKZ_SMTP_HOST set)."""
+    if os.environ.get("IKZ_SMTP_HOST"):
+        yield None
+        return
+    from ikz.mail.sink import MailSink
+
+    sink = MailSink(settings.data_dir / "mail", host="127.0.0.1", port=0)
+    sink.start()
+    os.environ["IKZ_SMTP_HOST"] = "127.0.0.1"
+    os.environ["IKZ_SMTP_PORT"] = str(sink.port)
+    os.environ["IKZ_SMTP_SECURITY"] = "none"
+    try:
+        yield sink
+    finally:
+        sink.stop()
+        for k in ("IKZ_SMTP_HOST", "IKZ_SMTP_PORT", "IKZ_SMTP_SECURITY"):
+            os.environ.pop(k, None)
+
+
+def _raise_interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def up(
+    settings: Settings, port: int = 4200, poll_seconds: float = 1.0, echo: object = print
+) -> None:
+    from ikz.app import open_app
+    from ikz.demo import has_data, load_demo
+    from models.schema import upgrade
+
+    say = echo if callable(echo) else print
+    # Ctrl-C and SIGTERM both end the stack cleanly. A shell that starts us in the
+    # background sets SIGINT to "ignore"; restore Python's handler so Ctrl-C still works.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    data_dir = settings.data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    # Children (served runs) must see the same data dir, whatever their cwd.
+    os.environ["IKZ_DATA_DIR"] = str(data_dir)
+    os.environ.update(QUIET_ENV)
+    os.environ["PREFECT_RUNNER_POLL_FREQUENCY"] = str(max(1, round(poll_seconds)))
+    os.environ["IKZ_UI_BASE_URL"] = f"http://127.0.0.1:{port}"
+    home = data_dir / "prefect"
+    say(f"Starte Prefect-Server auf http://127.0.0.1:{port} ...")
+    server = start_prefect_server(home, port)
+    url_file = api_url_file(Settings(data_dir=data_dir))
+    try:
+        os.environ["PREFECT_API_URL"] = server.url
+        os.environ["PREFECT_HOME"] = str(home)
+        url_file.write_text(server.url)
+        with mail_sink(settings) as sink:
+            from ikz.settings import get_settings
+
+            get_settings.cache_clear()
+            # The demo replays two years of history: no event storm of follow-up runs for it.
+            app = open_app(get_settings(), emit_events=False)
+            try:
+                upgrade(app.db)
+                if not has_data(app):
+                    say("Lade das Demo-Portfolio ...")
+                    load_demo(app)
+            finally:
+                app.close()
+            from flows.dashboards import refresh_dashboards
+
+            refresh_dashboards()
+            if sink is not None:
+                say(f"E-Mails landen als .eml in {data_dir / 'mail'}")
+            say(f"ikz-flow läuft: http://127.0.0.1:{port}  (Beenden mit Strg+C)")
+            from deployments.serve import serve_all
+
+            with contextlib.suppress(KeyboardInterrupt):
+                serve_all()
+    finally:
+        url_file.unlink(missing_ok=True)
+        server.stop()
+        say("ikz-flow beendet.")

@@ -1,0 +1,46 @@
+"""Scheduled flows: the daily portfolio sweep and the notification dispatcher.
+
+The sweep is ONE flow run for the whole portfolio, working in batches: a flow run costs
+about a second of overhead, so one per cooperation would not scale.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from prefect import flow, get_run_logger
+from prefect.artifacts import create_progress_artifact, update_progress_artifact
+
+from flows.common import app_scope, jsonable
+from flows.dashboards import publish_portfolio
+from ikz.review import sweep_portfolio
+
+
+@flow(name="review-portfolio", description="Tägliche Prüfung des gesamten Portfolios")
+def review_portfolio(batch_size: int = 500) -> dict[str, Any]:
+    log = get_run_logger()
+    progress_id = create_progress_artifact(
+        progress=0.0, description="Portfolio-Prüfung: Fortschritt in Prozent"
+    )
+
+    def progress(done: int, total: int) -> None:
+        if isinstance(progress_id, UUID) and total:
+            update_progress_artifact(progress_id, progress=100.0 * done / total)
+
+    with app_scope() as app:
+        result = sweep_portfolio(app, batch_size=batch_size, progress=progress)
+        if isinstance(progress_id, UUID):
+            update_progress_artifact(progress_id, progress=100.0)
+        publish_portfolio(app)
+    log.info("Portfolio geprüft: %s", result)
+    return dict(jsonable(result))
+
+
+@flow(name="dispatch-notifications", description="Ausstehende E-Mails versenden", retries=1)
+async def dispatch_notifications(batch_size: int = 200) -> dict[str, Any]:
+    from ikz.mail.dispatch import dispatch
+
+    with app_scope() as app:
+        result = await dispatch(app, batch_size=batch_size)
+    return dict(jsonable(result))

@@ -1,0 +1,57 @@
+"""The mayor's sign-off: ask by email, wait suspended (for days if need be), record.
+
+suspend_flow_run, not pause_flow_run: a pause dies after an hour and keeps a process
+busy, a suspended run holds nothing. After the resume the flow function starts again
+from the top, so opening the request is idempotent (keyed by the flow run id).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect import flow, get_run_logger
+from prefect.flow_runs import suspend_flow_run
+from prefect.input import RunInput
+from prefect.runtime import flow_run
+from pydantic import Field
+
+from flows.common import ActionFailed, app_scope, coerce
+from ikz.signoff import answer_request, open_request
+from models.commands import RequestSignOff
+from states.errors import IkzError
+
+
+class Freigabe(RunInput):
+    """The form the mayor fills in when resuming the run."""
+
+    freigeben: bool = Field(title="Freigeben", description="Ja: Freigabe erteilen; Nein: ablehnen")
+    anmerkung: str = Field("", title="Anmerkung", max_length=5000)
+
+
+@flow(
+    name="request-signoff",
+    description="Freigabe einer Bürgermeisterin/eines Bürgermeisters anfordern und abwarten",
+    validate_parameters=False,
+)
+def request_signoff(eingabe: RequestSignOff) -> dict[str, Any]:
+    log = get_run_logger()
+    cmd = coerce(RequestSignOff, eingabe)
+    run_id = flow_run.get_id() or ""
+    with app_scope() as app:
+        base = app.settings.ui_base_url.rstrip("/")
+        run_url = f"{base}/runs/flow-run/{run_id}"
+        try:
+            req = open_request(app, cmd, run_id, run_url)
+        except IkzError as exc:
+            raise ActionFailed(exc.text()) from None
+        days = (req.due_at - req.requested_at).days or 1
+    log.info("Freigabe angefragt bei Person %s, Frist %s", req.mayor_id, req.due_at.date())
+    answer = suspend_flow_run(
+        wait_for_input=Freigabe, timeout=days * 86400, key=f"signoff-{req.id}"
+    )
+    with app_scope() as app:
+        try:
+            done = answer_request(app, req.id or 0, answer.freigeben, answer.anmerkung)
+        except IkzError as exc:
+            raise ActionFailed(exc.text()) from None
+    return {"request_id": done.id, "status": done.status}

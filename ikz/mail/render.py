@@ -1,0 +1,106 @@
+"""Turn one outbox row into a ready-to-send email: plain text plus HTML, German or English."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from ikz.mail.content import Content, Lang, content_for
+from ikz.settings import Settings, get_settings
+from models.outbox import Notification
+from models.registry import Person
+
+SUBJECT_PREFIX = "[IKZ]"
+MESSAGE_ID_DOMAIN = "ikz-flow"
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    # Autoescape by file extension: message.html is escaped, message.txt is not.
+    return Environment(
+        loader=PackageLoader("ikz.mail", "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def message_id(dedupe_key: str) -> str:
+    """The same notification always gets the same Message-ID, so a resend can be deduped."""
+    digest = hashlib.sha256(dedupe_key.encode("utf-8")).hexdigest()[:32]
+    return f"<{digest}@{MESSAGE_ID_DOMAIN}>"
+
+
+def one_line(value: str) -> str:
+    """Collapse all whitespace, CR/LF included: header values are checked at input, and
+    this keeps a row queued before that check (or by a bug) from injecting headers."""
+    return " ".join(value.split())
+
+
+def language_of(recipient: Person, lang: str | None = None) -> Lang:
+    return "en" if (lang or recipient.language) == "en" else "de"
+
+
+def ui_link(settings: Settings, context: dict[str, Any]) -> str | None:
+    # The Prefect UI has no page per cooperation yet; point at its start page for now.
+    return settings.ui_base_url or None
+
+
+def _subject(content: Content, context: dict[str, Any]) -> str:
+    title = str(context.get("title") or "")
+    head = f"{SUBJECT_PREFIX} {title}: " if title else f"{SUBJECT_PREFIX} "
+    return one_line(head + content.subject)
+
+
+def render(
+    notification: Notification,
+    recipient: Person,
+    lang: str | None = None,
+    *,
+    settings: Settings | None = None,
+    now: datetime | None = None,
+) -> EmailMessage:
+    """Build the message for `recipient`; `lang` overrides the recipient's language."""
+    settings = settings or get_settings()
+    language = language_of(recipient, lang)
+    content = content_for(notification.kind, notification.context, language)
+    subject = _subject(content, notification.context)
+    name = one_line(recipient.name)
+    values = {
+        "lang": language,
+        "subject": subject,
+        "greeting": f"Hello {name}," if language == "en" else f"Guten Tag {name},",
+        "paragraphs": content.paragraphs,
+        "facts": content.facts,
+        "action": content.action,
+        "link": ui_link(settings, notification.context),
+        "link_label": "Open ikz-flow" if language == "en" else "Zu ikz-flow",
+        "footer": (
+            "This message was sent automatically by ikz-flow."
+            if language == "en"
+            else "Diese Nachricht wurde automatisch von ikz-flow versandt."
+        ),
+    }
+    env = _env()
+    msg = EmailMessage()
+    msg["Subject"] = subject
+    msg["From"] = one_line(settings.mail_from)
+    msg["To"] = Address(display_name=name, addr_spec=one_line(recipient.email))
+    msg["Date"] = format_datetime(now or notification.created_at)
+    msg["Message-ID"] = message_id(notification.dedupe_key)
+    # RFC 3834: tells auto-responders (vacation replies) not to answer.
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(env.get_template("message.txt").render(values))
+    msg.add_alternative(env.get_template("message.html").render(values), subtype="html")
+    # After the body: making the message multipart moves Content-* headers into a part.
+    msg["Content-Language"] = language
+    return msg

@@ -1,0 +1,332 @@
+"""Reviews: the checklist for the next gate, advisory signals and the next review date,
+for one cooperation (on entering a state) or the whole portfolio (the daily sweep).
+
+The sweep reads the portfolio in batches and queues its notifications in one
+transaction per batch: at 100,000 cooperations a per-row commit or query would not do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from ikz.app import App
+from models.cooperation import Conflict, Cooperation, SignOffRequest
+from models.outbox import enqueue
+from models.queries import load_snapshot, partnerships, require
+from states.errors import Language
+from states.gates import unmet_criteria
+from states.lifecycle import GATED_TRIGGERS, STATE_LABELS, State, available_triggers, mermaid
+from states.signals import advisory_signals
+from states.snapshot import CooperationSnapshot
+from states.vocab import ConflictStatus
+
+
+def next_gate(state: State) -> str | None:
+    for t in available_triggers(state):
+        if t in GATED_TRIGGERS:
+            return t.value
+    return None
+
+
+def checklist(app: App, snap: CooperationSnapshot, now: datetime) -> dict[str, Any]:
+    """Unmet criteria of the next forward gate and the advisory signals, in both languages."""
+    gate = next_gate(snap.state)
+    unmet = []
+    if gate is not None:
+        from states.lifecycle import Trigger
+
+        unmet = unmet_criteria(Trigger(gate), snap, now, app.gate_rules)
+    signals = advisory_signals(snap, now, app.signal_rules)
+    return {
+        "gate": gate,
+        "unmet": [{"code": u.code, "de": u.de, "en": u.en} for u in unmet],
+        "signals": [
+            {"code": s.message.code, "level": s.level, "de": s.message.de, "en": s.message.en}
+            for s in signals
+        ],
+    }
+
+
+def cadence(app: App, state: str) -> timedelta | None:
+    days = app.settings.review_cadence_days.get(state)
+    return timedelta(days=days) if days else None
+
+
+@dataclass
+class ReviewResult:
+    cooperation_id: int
+    state: str
+    checklist: dict[str, Any]
+    next_review_at: datetime | None
+    notified: list[int] = field(default_factory=list)
+
+
+def _review_in_session(
+    app: App, s: Session, coop: Cooperation, now: datetime, reason: str
+) -> ReviewResult:
+    snap = load_snapshot(s, coop)
+    check = checklist(app, snap, now)
+    step = cadence(app, coop.state)
+    next_at = now + step if step else None
+    s.exec(
+        update(Cooperation)
+        .where(col(Cooperation.id) == coop.id)
+        .values(next_review_at=next_at)
+        .execution_options(synchronize_session=False)
+    )
+    notified: list[int] = []
+    if coop.state != State.ENDED.value:
+        parts = partnerships(s, coop.id or 0)
+        rows = enqueue(
+            s,
+            recipient_ids=[coop.coordinator_id] + [p.contact_id for p in parts],
+            kind="review_due",
+            context={
+                "cooperation_id": coop.id,
+                "title": coop.title,
+                "state": coop.state,
+                "reason": reason,
+                "gate": check["gate"],
+                "unmet": check["unmet"],
+                "signals": [sig for sig in check["signals"] if sig["level"] == "warn"],
+                "next_review_at": next_at.isoformat() if next_at else None,
+            },
+            # One review mail per cooperation, version and day: a repeated event or a
+            # sweep on the same day does not mail twice.
+            dedupe_prefix=f"review:{coop.id}:v{coop.version}:{now.date().isoformat()}",
+        )
+        notified = [r.recipient_id for r in rows]
+    return ReviewResult(coop.id or 0, coop.state, check, next_at, notified)
+
+
+def review_cooperation(app: App, cooperation_id: int, reason: str = "transition") -> ReviewResult:
+    now = app.clock()
+    with app.db.write() as s:
+        coop = require(s, Cooperation, cooperation_id)
+        return _review_in_session(app, s, coop, now, reason)
+
+
+@dataclass
+class SweepResult:
+    cooperations: int = 0
+    reviews_due: int = 0
+    silent: int = 0
+    overdue_conflicts: int = 0
+    signoff_reminders: int = 0
+    signoff_expired: int = 0
+    notifications: int = 0
+
+
+def _batches(ids: list[int], size: int) -> Iterator[list[int]]:
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def sweep_portfolio(app: App, *, batch_size: int = 500, progress: Any = None) -> SweepResult:
+    """Find due reviews, long silences, overdue conflicts and stale sign-off requests."""
+    now = app.clock()
+    res = SweepResult()
+    with app.db.read() as s:
+        ids = list(
+            s.exec(
+                select(Cooperation.id)
+                .where(col(Cooperation.state) != State.ENDED.value)
+                .order_by(col(Cooperation.id))
+            ).all()
+        )
+    res.cooperations = len(ids)
+    done = 0
+    for batch in _batches([i for i in ids if i is not None], batch_size):
+        with app.db.write() as s:
+            coops = s.exec(select(Cooperation).where(col(Cooperation.id).in_(batch))).all()
+            for coop in coops:
+                due = coop.next_review_at is None or coop.next_review_at <= now
+                snap = None
+                if due:
+                    r = _review_in_session(app, s, coop, now, "scheduled")
+                    res.reviews_due += 1
+                    res.notifications += len(r.notified)
+                    silent = any(
+                        sig["code"] in ("days_since_informal", "no_informal_exchange")
+                        and sig["level"] == "warn"
+                        for sig in r.checklist["signals"]
+                    )
+                else:
+                    snap = load_snapshot(s, coop)
+                    silent = any(
+                        sig.message.code in ("days_since_informal", "no_informal_exchange")
+                        and sig.level == "warn"
+                        for sig in advisory_signals(snap, now, app.signal_rules)
+                    )
+                if silent and coop.state in (State.INFORMAL_CONTACT.value, State.EXPLORATION.value):
+                    res.silent += 1
+                    parts = partnerships(s, coop.id or 0)
+                    res.notifications += len(
+                        enqueue(
+                            s,
+                            recipient_ids=[p.contact_id for p in parts] + [coop.coordinator_id],
+                            kind="silence_reminder",
+                            context={"cooperation_id": coop.id, "title": coop.title},
+                            dedupe_prefix=f"silence:{coop.id}:{now.date().isocalendar()[:2]}",
+                        )
+                    )
+        done += len(batch)
+        if progress is not None:
+            progress(done, len(ids))
+    res.overdue_conflicts, n = _overdue_conflicts(app, now)
+    res.notifications += n
+    res.signoff_reminders, res.signoff_expired, n = _signoff_requests(app, now)
+    res.notifications += n
+    return res
+
+
+def _overdue_conflicts(app: App, now: datetime) -> tuple[int, int]:
+    limit = now - timedelta(days=app.settings.conflict_overdue_days)
+    count = sent = 0
+    with app.db.write() as s:
+        rows = s.exec(
+            select(Conflict).where(
+                col(Conflict.status) == ConflictStatus.OPEN.value, col(Conflict.opened_at) <= limit
+            )
+        ).all()
+        for c in rows:
+            count += 1
+            coop = s.get(Cooperation, c.cooperation_id)
+            sent += len(
+                enqueue(
+                    s,
+                    recipient_ids=[coop.coordinator_id if coop else None],
+                    kind="conflict_overdue",
+                    context={
+                        "cooperation_id": c.cooperation_id,
+                        "title": coop.title if coop else "",
+                        "conflict_id": c.id,
+                        "subject": c.subject,
+                        "level": c.level,
+                        "days_open": (now - c.opened_at).days,
+                    },
+                    dedupe_prefix=f"conflict-overdue:{c.id}:{now.date().isoformat()}",
+                )
+            )
+    return count, sent
+
+
+def _signoff_requests(app: App, now: datetime) -> tuple[int, int, int]:
+    remind_after = timedelta(days=app.settings.signoff_reminder_days)
+    reminders = expired = sent = 0
+    with app.db.write() as s:
+        for r in s.exec(
+            select(SignOffRequest).where(col(SignOffRequest.status) == "pending")
+        ).all():
+            if r.due_at <= now:
+                r.status = "expired"
+                s.add(r)
+                expired += 1
+                continue
+            last = r.reminded_at or r.requested_at
+            if now - last >= remind_after:
+                coop = s.get(Cooperation, r.cooperation_id)
+                r.reminded_at = now
+                s.add(r)
+                reminders += 1
+                sent += len(
+                    enqueue(
+                        s,
+                        recipient_ids=[r.mayor_id],
+                        kind="signoff_reminder",
+                        context={
+                            "cooperation_id": r.cooperation_id,
+                            "title": coop.title if coop else "",
+                            "gate": r.gate,
+                            "due_at": r.due_at.isoformat(),
+                            "flow_run_id": r.flow_run_id,
+                        },
+                        dedupe_prefix=f"signoff-reminder:{r.id}:{now.date().isoformat()}",
+                    )
+                )
+    return reminders, expired, sent
+
+
+def _state_label(state: str, lang: Language) -> str:
+    de, en = STATE_LABELS[State(state)]
+    return en if lang == "en" else de
+
+
+def portfolio_rows(app: App) -> list[dict[str, Any]]:
+    """One row per cooperation: state, warnings, next gate's open items, next review, conflicts."""
+    now = app.clock()
+    rows = []
+    with app.db.read() as s:
+        coops = s.exec(select(Cooperation).order_by(col(Cooperation.id))).all()
+        for coop in coops:
+            snap = load_snapshot(s, coop)
+            check = checklist(app, snap, now)
+            warns = [sig["de"] for sig in check["signals"] if sig["level"] == "warn"]
+            rows.append(
+                {
+                    "ID": coop.id,
+                    "Kooperation": coop.title,
+                    "Zustand": _state_label(coop.state, "de"),
+                    "Nächster Schritt": check["gate"] or "-",
+                    "Offene Punkte": len(check["unmet"]),
+                    "Hinweise": "; ".join(warns) or "-",
+                    "Nächste Prüfung": coop.next_review_at.date().isoformat()
+                    if coop.next_review_at
+                    else "-",
+                    "Offene Konflikte": len(snap.open_conflicts),
+                }
+            )
+    return rows
+
+
+def cooperation_markdown(app: App, cooperation_id: int) -> str:
+    """The per-cooperation dashboard: state, checklist, timeline and the lifecycle diagram."""
+    from ikz.views import history
+
+    now = app.clock()
+    with app.db.read() as s:
+        coop = require(s, Cooperation, cooperation_id)
+        snap = load_snapshot(s, coop)
+    check = checklist(app, snap, now)
+    lines = [
+        f"# {coop.title}",
+        "",
+        f"**Zustand:** {_state_label(coop.state, 'de')} · **Version:** {coop.version} · "
+        f"**Aufgabenfeld:** {coop.field_of_work}",
+        "",
+        "## Partner",
+        "",
+        "| Kommune | Einwohner | Nutzen (benannt) | Nutzen (bestätigt) |",
+        "|---|---:|---|---|",
+    ]
+    for p in snap.partners:
+        pop = f"{p.population:,}".replace(",", ".")
+        lines.append(
+            f"| {p.name} | {pop} | {p.stated_benefit or '-'} | {p.confirmed_benefit or '-'} |"
+        )
+    lines += ["", f"## Checkliste für den nächsten Schritt ({check['gate'] or '-'})", ""]
+    if check["unmet"]:
+        lines += [f"- [ ] {u['de']}" for u in check["unmet"]]
+    elif check["gate"]:
+        lines.append("- [x] Alle Kriterien erfüllt")
+    lines += ["", "## Hinweise", ""]
+    lines += [f"- {'⚠️' if sig['level'] == 'warn' else '✓'} {sig['de']}" for sig in check["signals"]]
+    lines += [
+        "",
+        "## Verlauf",
+        "",
+        "| # | Zeitpunkt | Schritt | von | nach | Begründung |",
+        "|---|---|---|---|---|---|",
+    ]
+    for h in history(app, cooperation_id):
+        lines.append(
+            f"| {h['seq']} | {h['at']} | {h['trigger']} | {h['from_state'] or '-'} | {h['to_state']} | {h['reason'] or ''} |"
+        )
+    lines += ["", "## Lebenszyklus", "", "```mermaid", mermaid(State(coop.state)), "```", ""]
+    return "\n".join(lines)

@@ -1,0 +1,216 @@
+"""The whole local stack, started once per module exactly as a coordinator starts it:
+`ikz up` in a subprocess, with a real Prefect server and a real SMTP server (aiosmtpd)
+on free loopback ports. Tests drive it through the Prefect REST API, as the UI does."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from aiosmtpd.controller import Controller
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Inbox:
+    """aiosmtpd handler keeping every received message."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self._lock:
+            self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+    def snapshot(self) -> list[Message]:
+        with self._lock:
+            return list(self.messages)
+
+
+@dataclass
+class Stack:
+    process: subprocess.Popen[bytes]
+    api: str
+    data_dir: Path
+    inbox: Inbox
+    log: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.api, timeout=30)
+
+    def ikz(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(BIN / "ikz"), *args],
+            check=False,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    def ikz_json(self, *args: str) -> Any:
+        res = self.ikz(*args, "--json")
+        assert res.returncode == 0, res.stderr
+        return json.loads(res.stdout)
+
+    def deployment_id(self, name: str) -> str:
+        with self.client() as c:
+            r = c.get(f"/deployments/name/{_flow_of(name)}/{name}")
+            r.raise_for_status()
+            return str(r.json()["id"])
+
+    def run_deployment(self, name: str, parameters: dict[str, Any]) -> str:
+        with self.client() as c:
+            r = c.post(
+                f"/deployments/{self.deployment_id(name)}/create_flow_run",
+                json={"parameters": parameters},
+            )
+            r.raise_for_status()
+            return str(r.json()["id"])
+
+    def flow_run(self, run_id: str) -> dict[str, Any]:
+        with self.client() as c:
+            r = c.get(f"/flow_runs/{run_id}")
+            r.raise_for_status()
+            return dict(r.json())
+
+    def wait_state(self, run_id: str, states: set[str], timeout: float = 120) -> dict[str, Any]:
+        return wait_for(
+            lambda: (fr := self.flow_run(run_id))["state"]["type"] in states and fr,
+            timeout,
+            f"flow run {run_id} to reach {states}",
+        )
+
+    def runs_of(self, deployment: str) -> list[dict[str, Any]]:
+        with self.client() as c:
+            r = c.post(
+                "/flow_runs/filter",
+                json={
+                    "deployments": {"id": {"any_": [self.deployment_id(deployment)]}},
+                    "limit": 200,
+                },
+            )
+            r.raise_for_status()
+            return list(r.json())
+
+    def completed_run(self, deployment: str, timeout: float = 120, **params: Any) -> dict[str, Any]:
+        def find() -> dict[str, Any] | None:
+            for fr in self.runs_of(deployment):
+                if fr["state"]["type"] == "COMPLETED" and all(
+                    fr["parameters"].get(k) == v for k, v in params.items()
+                ):
+                    return fr
+            return None
+
+        return wait_for(find, timeout, f"a completed {deployment} run with {params}")
+
+    def events(self, prefix: str, resource_id: str) -> list[dict[str, Any]]:
+        with self.client() as c:
+            r = c.post(
+                "/events/filter",
+                json={
+                    "filter": {"event": {"prefix": [prefix]}, "resource": {"id": [resource_id]}},
+                    "limit": 50,
+                },
+            )
+            r.raise_for_status()
+            return list(r.json()["events"])
+
+    def mail_to(self, address: str, contains: str, timeout: float = 120) -> Message:
+        def find() -> Message | None:
+            for m in self.inbox.snapshot():
+                if address in (m.get("To") or "") and contains in str(m.get("Subject")):
+                    return m
+            return None
+
+        return wait_for(find, timeout, f"a mail to {address} about {contains!r}")
+
+
+def _flow_of(deployment: str) -> str:
+    # Every deployment is named like its flow.
+    return deployment
+
+
+def wait_for(fn: Callable[[], Any], timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = fn()
+        if value:
+            return value
+        time.sleep(0.5)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    data_dir = tmp_path_factory.mktemp("stack")
+    inbox = Inbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "IKZ_"))} | {
+        "IKZ_DATA_DIR": str(data_dir),
+        "IKZ_SMTP_HOST": "127.0.0.1",
+        "IKZ_SMTP_PORT": str(smtp.port),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+    }
+    log = data_dir / "ikz-up.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [str(BIN / "ikz"), "up", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    s = Stack(proc, f"http://127.0.0.1:{port}/api", data_dir, inbox, log, env)
+    try:
+        wait_for(
+            lambda: proc.poll() is not None or "ikz-flow läuft" in log.read_text(errors="replace"),
+            240,
+            "ikz up to start",
+        )
+        assert proc.poll() is None, log.read_text(errors="replace")
+        wait_for(lambda: _served(s), 120, "the deployments to be served")
+        yield s
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        smtp.stop()
+
+
+def _served(s: Stack) -> bool:
+    try:
+        s.deployment_id("dispatch-notifications")
+    except httpx.HTTPError:
+        return False
+    return True

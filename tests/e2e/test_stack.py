@@ -1,0 +1,247 @@
+"""End to end against `ikz up`: a real Prefect server, served deployments, triggers,
+the SQLite database and a real SMTP server, all on 127.0.0.1."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.e2e.conftest import Stack, wait_for
+
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
+
+COORDINATOR = "kessler@ikz-beratung.example.org"
+
+
+def coop_by_title(stack: Stack, fragment: str) -> dict[str, Any]:
+    for c in stack.ikz_json("coop", "list"):
+        if fragment in c["title"]:
+            return dict(c)
+    raise AssertionError(f"no demo cooperation with {fragment!r}")
+
+
+def person_id(stack: Stack, email: str) -> int:
+    for p in stack.ikz_json("person", "list"):
+        if p["email"] == email:
+            return int(p["id"])
+    raise AssertionError(email)
+
+
+def test_portfolio_artifact_exists_after_up(stack: Stack) -> None:
+    with stack.client() as c:
+        r = c.post(
+            "/artifacts/latest/filter", json={"artifacts": {"key": {"any_": ["ikz-portfolio"]}}}
+        )
+        r.raise_for_status()
+        arts = r.json()
+    assert arts and arts[0]["type"] == "table"
+    assert "Gemeinsamer Bauhof Nord" in str(arts[0]["data"])
+
+
+def test_advance_through_the_api_triggers_review_and_mail(stack: Stack) -> None:
+    coop = coop_by_title(stack, "Wasserversorgung")
+    coordinator = person_id(stack, COORDINATOR)
+    run = stack.run_deployment(
+        "advance-cooperation",
+        {
+            "eingabe": {
+                "cooperation_id": coop["id"],
+                "trigger": "pause",
+                "actor_id": coordinator,
+                "reason": "Sommerpause",
+            }
+        },
+    )
+    assert stack.wait_state(run, {"COMPLETED", "FAILED", "CRASHED"})["state"]["type"] == "COMPLETED"
+    shown = stack.ikz_json("coop", "show", str(coop["id"]))
+    assert shown["state"] == "paused"
+    events = stack.events("ikz.cooperation.entered.paused", f"ikz.cooperation.{coop['id']}")
+    assert events, "no transition event"
+    related = {r["prefect.resource.id"] for r in events[0]["related"]}
+    assert f"ikz.person.{coordinator}" in related
+    assert any(r.startswith("ikz.municipality.") for r in related)
+    assert events[0]["resource"]["prefect.resource.name"] == coop["title"]
+    stack.completed_run("review-cooperation", cooperation_id=coop["id"])
+    stack.mail_to(COORDINATOR, "Wasserversorgung")
+
+
+def test_transition_made_with_the_cli_is_followed_up(stack: Stack) -> None:
+    coop = coop_by_title(stack, "Wasserversorgung")
+    if stack.ikz_json("coop", "show", str(coop["id"]))["state"] != "paused":
+        pytest.skip("depends on the API test having paused the cooperation")
+    coordinator = person_id(stack, COORDINATOR)
+    res = stack.ikz("coop", "advance", str(coop["id"]), "resume", "--actor", str(coordinator))
+    assert res.returncode == 0, res.stderr
+    events = wait_for(
+        lambda: [
+            e
+            for e in stack.events(
+                "ikz.cooperation.entered.informal_contact", f"ikz.cooperation.{coop['id']}"
+            )
+            if e["payload"]["trigger"] == "resume"
+        ],
+        60,
+        "the CLI's event",
+    )
+    assert events[0]["payload"]["to_state"] == "informal_contact"
+    before = sum(
+        1
+        for r in stack.runs_of("review-cooperation")
+        if r["parameters"].get("cooperation_id") == coop["id"]
+    )
+    wait_for(
+        lambda: (
+            sum(
+                1
+                for r in stack.runs_of("review-cooperation")
+                if r["parameters"].get("cooperation_id") == coop["id"]
+                and r["state"]["type"] == "COMPLETED"
+            )
+            >= max(before, 2)
+        ),
+        120,
+        "a second completed review run",
+    )
+
+
+def test_raised_conflict_is_escalated_and_mailed(stack: Stack) -> None:
+    coop = coop_by_title(stack, "Feuerwehr")
+    coordinator = person_id(stack, COORDINATOR)
+    run = stack.run_deployment(
+        "raise-conflict",
+        {
+            "eingabe": {
+                "cooperation_id": coop["id"],
+                "subject": "Kosten des Übungsgeländes",
+                "actor_id": coordinator,
+            }
+        },
+    )
+    result = stack.wait_state(run, {"COMPLETED", "FAILED", "CRASHED"})
+    assert result["state"]["type"] == "COMPLETED", result["state"]
+    conflicts = [
+        c
+        for c in stack.ikz_json("conflict", "list", "--coop", str(coop["id"]))
+        if c["subject"] == "Kosten des Übungsgeländes"
+    ]
+    assert len(conflicts) == 1
+    cid = conflicts[0]["id"]
+    stack.completed_run("escalate-conflict", conflict_id=cid)
+    after = next(
+        c for c in stack.ikz_json("conflict", "list", "--coop", str(coop["id"])) if c["id"] == cid
+    )
+    assert after["level"] == "contact_talks"
+    # The fixed contact persons of the partners hear about it.
+    stack.mail_to("@salzgitter.example.de", "Konflikt")
+
+
+def test_entering_evaluation_produces_a_success_report(stack: Stack) -> None:
+    coop = coop_by_title(stack, "Bauhof")
+    coordinator = person_id(stack, COORDINATOR)
+    run = stack.run_deployment(
+        "advance-cooperation",
+        {"eingabe": {"cooperation_id": coop["id"], "trigger": "evaluate", "actor_id": coordinator}},
+    )
+    state = stack.wait_state(run, {"COMPLETED", "FAILED", "CRASHED"})["state"]
+    assert state["type"] == "COMPLETED", state
+    stack.completed_run("success-report", cooperation_id=coop["id"])
+    reports = list((stack.data_dir / "reports" / str(coop["id"])).glob("*.md"))
+    assert reports and "Erfolgsbericht" in reports[0].read_text()
+    with stack.client() as c:
+        r = c.post(
+            "/artifacts/latest/filter",
+            json={"artifacts": {"key": {"any_": [f"ikz-report-{coop['id']}"]}}},
+        )
+        assert r.json(), "no report artifact"
+    stack.mail_to(COORDINATOR, "Erfolgsbericht")
+
+
+def test_mayor_signoff_suspends_and_resumes(stack: Stack) -> None:
+    coop = coop_by_title(stack, "Standesamt")
+    shown = stack.ikz_json("coop", "show", str(coop["id"]))
+    partner = shown["partners"][0]
+    coordinator = person_id(stack, COORDINATOR)
+    run = stack.run_deployment(
+        "request-signoff",
+        {
+            "eingabe": {
+                "cooperation_id": coop["id"],
+                "municipality_id": partner["municipality_id"],
+                "actor_id": coordinator,
+            }
+        },
+    )
+    fr = stack.wait_state(run, {"PAUSED", "FAILED", "CRASHED", "COMPLETED"})
+    assert fr["state"]["type"] == "PAUSED" and fr["state"]["name"] == "Suspended", fr["state"]
+    mayors = {p["id"]: p["email"] for p in stack.ikz_json("person", "list")}
+    mail = stack.mail_to(mayors[partner["mayor_id"]], "Freigabe")
+    assert run in mail.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    with stack.client() as c:
+        r = c.post(
+            f"/flow_runs/{run}/resume",
+            json={"run_input": {"freigeben": True, "anmerkung": "Einverstanden"}},
+        )
+        r.raise_for_status()
+    assert (
+        stack.wait_state(run, {"COMPLETED", "FAILED", "CRASHED"}, timeout=180)["state"]["type"]
+        == "COMPLETED"
+    )
+    gates = stack.ikz_json("coop", "show", str(coop["id"]))["gates"]
+    start = next(g for g in gates if g["trigger"] == "start_pilot")
+    missing = " ".join(u["message"] for u in start["unmet"])
+    assert partner["name"] not in missing or "Freigabe" not in missing
+
+
+def test_bad_parameters_fail_the_run_with_the_clear_message(stack: Stack) -> None:
+    run = stack.run_deployment(
+        "register-municipality",
+        {
+            "eingabe": {
+                "name": "Bad\r\nBcc: x@example.org",
+                "ags": "16053999",
+                "population": 5,
+                "kind": "stadt",
+                "actor_id": 1,
+            }
+        },
+    )
+    fr = stack.wait_state(run, {"COMPLETED", "FAILED", "CRASHED"})
+    assert fr["state"]["type"] == "FAILED"
+    assert "Zeilenumbruch" in (fr["state"]["message"] or "")
+    names = [m["name"] for m in stack.ikz_json("municipality", "list")]
+    assert not any(n.startswith("Bad") for n in names)
+    # Structurally wrong input is refused by the server before a run exists.
+    with stack.client() as c, pytest.raises(httpx.HTTPStatusError):
+        r = c.post(
+            f"/deployments/{stack.deployment_id('advance-cooperation')}/create_flow_run",
+            json={"parameters": {"eingabe": {"cooperation_id": "abc"}}},
+        )
+        r.raise_for_status()
+
+
+def test_ctrl_c_stops_everything(stack: Stack) -> None:
+    """Runs last in this module: Ctrl-C (SIGINT) ends `ikz up` and its server within seconds."""
+    port = int(stack.api.split(":")[2].split("/")[0])
+    started = time.monotonic()
+    stack.process.send_signal(signal.SIGINT)
+    try:
+        stack.process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail("ikz up did not stop within 30 s of Ctrl-C")
+    took = time.monotonic() - started
+    assert stack.process.returncode is not None
+    wait_for(lambda: not _listening(port), 15, "the Prefect server to release its port")
+    assert "ikz-flow beendet" in stack.log.read_text(errors="replace")
+    assert took < 30
+
+
+def _listening(port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0

@@ -1,0 +1,97 @@
+"""A real aiosmtpd server per test whose replies the test scripts, and helpers around it."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlmodel import select
+
+from ikz.app import App
+from models.clock import utcnow
+from models.outbox import Notification
+from tests.factories import World
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ScriptedHandler:
+    """Accepts mail with 250, or answers DATA with `reply` (e.g. '451 ...', '550 ...')."""
+
+    def __init__(self) -> None:
+        self.reply: str | None = None
+        self.received: list[bytes] = []
+        self.sessions: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if not any(s is session for s in self.sessions):
+            self.sessions.append(session)
+        if self.reply:
+            return self.reply
+        self.received.append(envelope.original_content)
+        return "250 2.0.0 queued as test"
+
+    @property
+    def connections(self) -> int:
+        return len(self.sessions)
+
+    def messages(self) -> list[EmailMessage]:
+        return [
+            message_from_bytes(raw, policy=policy.default)  # type: ignore[misc]
+            for raw in self.received
+        ]
+
+
+@dataclass
+class Server:
+    handler: ScriptedHandler
+    port: int
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Server]:
+    handler = ScriptedHandler()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield Server(handler, port)
+    finally:
+        controller.stop()
+
+
+def point_at(app: App, port: int, **settings: object) -> None:
+    app.settings = app.settings.model_copy(update={"smtp_port": port, **settings})
+
+
+@pytest.fixture
+def mail_world(world: World, smtp_server: Server) -> World:
+    point_at(world.app, smtp_server.port)
+    return world
+
+
+def make_due(world: World) -> None:
+    """Enqueue stamps rows with the wall clock; move the test clock past it."""
+    world.clock.now = max(world.clock.now, utcnow()) + timedelta(seconds=1)
+
+
+def outbox(app: App) -> list[Notification]:
+    with app.db.read() as s:
+        return list(s.exec(select(Notification).order_by(Notification.id)))  # type: ignore[arg-type]
+
+
+def text_of(msg: EmailMessage, subtype: str) -> str:
+    part = msg.get_body(preferencelist=(subtype,))
+    assert part is not None, f"no text/{subtype} part"
+    return str(part.get_content())  # type: ignore[attr-defined]
