@@ -231,6 +231,7 @@ def _apply(app: App, session: Session, cmd: Advance) -> AdvanceResult:
     assert rec.id is not None
     enqueue(
         session,
+        now=app.clock(),
         recipient_ids=recipients_of(coop, parts),
         kind="transition",
         context={
@@ -300,6 +301,7 @@ def _spawn(
     )
     enqueue(
         session,
+        now=app.clock(),
         recipient_ids=recipients_of(child, parts),
         kind="cooperation_opened",
         context={"cooperation_id": child.id, "title": child.title, "parent_id": parent.id},

@@ -166,6 +166,7 @@ def open_cooperation(app: App, cmd: c.OpenCooperation) -> Cooperation:
         )
         enqueue(
             s,
+            now=app.clock(),
             recipient_ids=recipients_of(coop, parts),
             kind="cooperation_opened",
             context={"cooperation_id": coop.id, "title": coop.title},
@@ -331,6 +332,7 @@ def sign_off_in(app: App, s: Session, cmd: c.SignOffGate) -> SignOff:
     s.flush()
     enqueue(
         s,
+        now=app.clock(),
         recipient_ids=[coop.coordinator_id],
         kind="signoff_recorded",
         context={
@@ -454,6 +456,7 @@ def raise_conflict(app: App, cmd: c.RaiseConflict) -> Conflict:
         s.flush()
         enqueue(
             s,
+            now=app.clock(),
             recipient_ids=[p.contact_id for p in parts] + [coop.coordinator_id],
             kind="conflict_raised",
             context={
@@ -487,6 +490,7 @@ def resolve_conflict(app: App, cmd: c.ResolveConflict) -> Conflict:
         s.flush()
         enqueue(
             s,
+            now=app.clock(),
             recipient_ids=[p.contact_id for p in parts] + [coop.coordinator_id, conflict.raised_by],
             kind="conflict_resolved",
             context={
@@ -542,6 +546,7 @@ def escalate_conflict(app: App, cmd: c.EscalateConflict) -> Conflict:
             recipients += [p.contact_id for p in parts]
         enqueue(
             s,
+            now=app.clock(),
             recipient_ids=recipients,
             kind="conflict_escalated",
             context={

@@ -104,6 +104,7 @@ def generate_success_report(app: App, cooperation_id: int) -> SuccessReport:
         s.flush()
         enqueue(
             s,
+            now=app.clock(),
             recipient_ids=recipients_of(coop, parts),
             kind="success_report_ready",
             context={

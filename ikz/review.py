@@ -85,6 +85,7 @@ def _review_in_session(
         parts = partnerships(s, coop.id or 0)
         rows = enqueue(
             s,
+            now=app.clock(),
             recipient_ids=[coop.coordinator_id] + [p.contact_id for p in parts],
             kind="review_due",
             context={
@@ -170,6 +171,7 @@ def sweep_portfolio(app: App, *, batch_size: int = 500, progress: Any = None) ->
                     res.notifications += len(
                         enqueue(
                             s,
+                            now=app.clock(),
                             recipient_ids=[p.contact_id for p in parts] + [coop.coordinator_id],
                             kind="silence_reminder",
                             context={"cooperation_id": coop.id, "title": coop.title},
@@ -201,6 +203,7 @@ def _overdue_conflicts(app: App, now: datetime) -> tuple[int, int]:
             sent += len(
                 enqueue(
                     s,
+                    now=app.clock(),
                     recipient_ids=[coop.coordinator_id if coop else None],
                     kind="conflict_overdue",
                     context={
@@ -238,6 +241,7 @@ def _signoff_requests(app: App, now: datetime) -> tuple[int, int, int]:
                 sent += len(
                     enqueue(
                         s,
+                        now=app.clock(),
                         recipient_ids=[r.mayor_id],
                         kind="signoff_reminder",
                         context={

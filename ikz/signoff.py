@@ -54,6 +54,7 @@ def open_request(app: App, cmd: RequestSignOff, flow_run_id: str, run_url: str) 
         s.flush()
         enqueue(
             s,
+            now=app.clock(),
             recipient_ids=[part.mayor_id],
             kind="signoff_requested",
             context={
@@ -96,6 +97,7 @@ def answer_request(app: App, request_id: int, approve: bool, note: str = "") -> 
                 coop, _ = _coop_for_write(s, row.cooperation_id)
                 enqueue(
                     s,
+                    now=app.clock(),
                     recipient_ids=[coop.coordinator_id],
                     kind="signoff_declined",
                     context={

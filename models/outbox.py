@@ -36,9 +36,23 @@ def enqueue(
     kind: str,
     context: dict[str, Any],
     dedupe_prefix: str,
+    now: datetime | None = None,
 ) -> list[Notification]:
-    """Queue one notification per distinct recipient inside the caller's transaction."""
+    """Queue one notification per distinct recipient inside the caller's transaction.
+
+    A dedupe key that is already queued is skipped, so a repeated event or review does
+    not mail twice; returns only the rows actually queued.
+    """
     ids = list(dict.fromkeys(i for i in recipient_ids if i is not None))
+    if not ids:
+        return []
+    keys = {pid: f"{dedupe_prefix}:{pid}" for pid in ids}
+    taken = set(
+        session.exec(
+            select(Notification.dedupe_key).where(col(Notification.dedupe_key).in_(keys.values()))
+        ).all()
+    )
+    ids = [pid for pid in ids if keys[pid] not in taken]
     if not ids:
         return []
     langs = {
@@ -53,7 +67,10 @@ def enqueue(
             kind=kind,
             context=context,
             language=langs.get(pid, "de"),
-            dedupe_key=f"{dedupe_prefix}:{pid}",
+            dedupe_key=keys[pid],
+            # The caller's clock (simulated in tests and the demo), so "due" is consistent.
+            created_at=now or utcnow(),
+            next_attempt_at=now or utcnow(),
         )
         for pid in ids
     ]

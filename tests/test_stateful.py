@@ -223,6 +223,12 @@ class LifecycleMachine(RuleBasedStateMachine):
         trigger = offered[0] if pick < 7 else offered[pick % len(offered)]
         self._attempt(trigger, satisfy, True, False)
 
+    @rule(pick=st.integers(0, 10))
+    def try_a_trigger_the_table_forbids(self, pick: int) -> None:
+        """With every gate met and a reason given: the table alone must say no."""
+        forbidden = [t for t in Trigger if model_next(self.state, t, self.paused_from) is None]
+        self._attempt(forbidden[pick % len(forbidden)], True, True, False)
+
     @rule(
         trigger=st.sampled_from(list(Trigger)),
         how=st.sampled_from(["mayor", "contact", "staff", "moderator", "stale"]),

@@ -16,13 +16,36 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import pytest
 import typer.main
 
 from ikz.cli.context import state
 from ikz.cli.main import main
+from ikz.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 IKZ_BIN = Path(sys.executable).parent / "ikz"
+
+
+# PREFECT_API_URL would make every change post an event to a Prefect server.
+_LEAKY_ENV = (
+    "IKZ_LANGUAGE",
+    "IKZ_PILOT_MIN_DAYS",
+    "IKZ_SIZE_RATIO_WARN",
+    "IKZ_SILENCE_WARN_DAYS",
+    "PREFECT_API_URL",
+)
+
+
+def point_settings_at(mp: pytest.MonkeyPatch, data_dir: Path) -> Path:
+    """Point IKZ_* settings at `data_dir` (SQLite file inside it); returns the file's path."""
+    db_path = data_dir / "ikz.sqlite3"
+    mp.setenv("IKZ_DATA_DIR", str(data_dir))
+    mp.setenv("IKZ_DATABASE_URL", f"sqlite:///{db_path}")
+    for name in _LEAKY_ENV:
+        mp.delenv(name, raising=False)
+    get_settings.cache_clear()
+    return db_path
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,207 @@
+"""Deployments: prefect.yaml and the serve runner agree, and every parameter schema
+accepts realistic values and rejects bad ones (as the UI's form and the API do)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from deployments.definitions import SPECS
+from deployments.prefect_yaml import render
+from deployments.serve import all_deployments, load_flow
+
+ROOT = Path(__file__).resolve().parents[2]
+
+VALID: dict[str, dict[str, Any]] = {
+    "register-municipality": {
+        "name": "Stadt Jena",
+        "ags": "16053000",
+        "population": 110700,
+        "kind": "stadt",
+        "actor_id": 1,
+    },
+    "register-person": {
+        "name": "Anke Petersen",
+        "email": "a.petersen@flensburg.example.de",
+        "roles": ["mayor"],
+        "municipality_id": 1,
+        "actor_id": 1,
+    },
+    "open-cooperation": {
+        "title": "Gemeinsamer Bauhof Nord",
+        "field_of_work": "Bauhof",
+        "partners": [{"municipality_id": 1, "mayor_id": 4, "contact_id": 5}],
+        "actor_id": 1,
+    },
+    "set-partner": {
+        "cooperation_id": 3,
+        "partner": {"municipality_id": 2, "contact_id": 7},
+        "actor_id": 1,
+    },
+    "advance-cooperation": {
+        "cooperation_id": 3,
+        "trigger": "evaluate",
+        "actor_id": 1,
+        "reason": "Pilot abgeschlossen",
+    },
+    "record-goal": {
+        "cooperation_id": 3,
+        "text": "Maschinen gemeinsam nutzen",
+        "target": "Auslastung > 70 %",
+        "actor_id": 1,
+    },
+    "record-benefit": {
+        "cooperation_id": 3,
+        "municipality_id": 1,
+        "text": "Kosten gespart",
+        "confirmed": True,
+        "actor_id": 5,
+    },
+    "record-meeting": {
+        "cooperation_id": 3,
+        "kind": "steering_round",
+        "held_on": "2026-10-01",
+        "attendee_ids": [4, 5],
+        "actor_id": 1,
+    },
+    "record-agreement": {
+        "cooperation_id": 3,
+        "kind": "letter_of_intent",
+        "signed_by": [1, 2],
+        "actor_id": 1,
+    },
+    "record-staff-involvement": {
+        "cooperation_id": 3,
+        "description": "Personalversammlung",
+        "involved_on": "2026-09-01",
+        "actor_id": 1,
+    },
+    "record-communication": {
+        "cooperation_id": 3,
+        "kind": "press_release",
+        "status": "done",
+        "actor_id": 1,
+    },
+    "record-success": {
+        "cooperation_id": 3,
+        "what": "Winterdienst ohne Ausfall",
+        "made_visible": "Amtsblatt",
+        "actor_id": 1,
+    },
+    "record-decision": {
+        "cooperation_id": 3,
+        "subject": "Standort Gerätehof",
+        "benefiting_municipality_id": 2,
+        "conceding_municipality_ids": [1],
+        "decided_on": "2026-05-04",
+        "actor_id": 1,
+    },
+    "choose-legal-form": {"cooperation_id": 3, "legal_form": "zweckvereinbarung", "actor_id": 1},
+    "record-signoff": {
+        "cooperation_id": 3,
+        "municipality_id": 1,
+        "gate": "start_pilot",
+        "actor_id": 4,
+    },
+    "raise-conflict": {"cooperation_id": 4, "subject": "Trautermine am Wochenende", "actor_id": 1},
+    "escalate-conflict-now": {"conflict_id": 1, "actor_id": 1},
+    "resolve-conflict": {"conflict_id": 1, "resolution": "Wechselnde Wochenenden", "actor_id": 1},
+    "request-signoff": {"cooperation_id": 4, "municipality_id": 5, "actor_id": 1},
+}
+
+# One structurally bad variant per deployment: what the form and the API must refuse.
+BAD: dict[str, tuple[str, Any]] = {
+    "register-municipality": ("population", "viele"),
+    "register-person": ("roles", "mayor"),
+    "open-cooperation": ("partners", [{"municipality_id": "eins"}]),
+    "set-partner": ("partner", None),
+    "advance-cooperation": ("trigger", "jump"),
+    "record-goal": ("cooperation_id", 0),
+    "record-benefit": ("confirmed", "vielleicht"),
+    "record-meeting": ("kind", "party"),
+    "record-agreement": ("kind", "handshake"),
+    "record-staff-involvement": ("description", ""),
+    "record-communication": ("status", "someday"),
+    "record-success": ("what", None),
+    "record-decision": ("conceding_municipality_ids", "1"),
+    "choose-legal-form": ("legal_form", "gmbh"),
+    "record-signoff": ("gate", "ended"),
+    "raise-conflict": ("subject", ""),
+    "escalate-conflict-now": ("conflict_id", -1),
+    "resolve-conflict": ("resolution", ""),
+    "request-signoff": ("timeout_days", 0),
+}
+
+ACTION_SPECS = [s for s in SPECS if s.name in VALID]
+
+
+def test_every_action_deployment_has_examples() -> None:
+    takes_input = [
+        s.name for s in SPECS if "eingabe" in load_flow(s.entrypoint).parameters.properties
+    ]
+    assert sorted(takes_input) == sorted(VALID)
+
+
+def _schema(entrypoint: str) -> dict[str, Any]:
+    return dict(load_flow(entrypoint).parameters.model_dump())
+
+
+@pytest.mark.parametrize("spec", ACTION_SPECS, ids=lambda s: s.name)
+def test_schema_accepts_demo_values(spec: Any) -> None:
+    jsonschema.validate({"eingabe": VALID[spec.name]}, _schema(spec.entrypoint))
+
+
+@pytest.mark.parametrize("spec", ACTION_SPECS, ids=lambda s: s.name)
+def test_schema_rejects_bad_values(spec: Any) -> None:
+    field, value = BAD[spec.name]
+    bad = {**VALID[spec.name], field: value}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"eingabe": bad}, _schema(spec.entrypoint))
+
+
+@pytest.mark.parametrize("spec", ACTION_SPECS, ids=lambda s: s.name)
+def test_form_labels_are_german(spec: Any) -> None:
+    schema = _schema(spec.entrypoint)
+    (model,) = [
+        d for name, d in schema["definitions"].items() if "actor_id" in d.get("properties", {})
+    ]
+    titles = [p.get("title", "") for p in model["properties"].values()]
+    assert all(titles), titles
+    assert any(t in titles for t in ("Handelnde Person (ID)", "Bürgermeister:in (ID)"))
+
+
+def test_prefect_yaml_is_generated_from_the_specs() -> None:
+    committed = (ROOT / "deployments" / "prefect.yaml").read_text()
+    assert committed == render(), (
+        "run: python -m deployments.prefect_yaml > deployments/prefect.yaml"
+    )
+
+
+def test_serve_runner_and_prefect_yaml_agree() -> None:
+    doc = yaml.safe_load((ROOT / "deployments" / "prefect.yaml").read_text())
+    by_name = {d["name"]: d for d in doc["deployments"]}
+    served = all_deployments()
+    assert sorted(by_name) == sorted(d.name for d in served)
+    for d in served:
+        y = by_name[d.name]
+        assert {t.name for t in d.triggers} == {t["name"] for t in y.get("triggers", [])}
+        for t in d.triggers:
+            yt = next(x for x in y["triggers"] if x["name"] == t.name)
+            assert set(t.expect) == set(yt["expect"])
+            assert (t.parameters or {}) == yt["parameters"]
+        assert len(d.schedules or []) == len(y.get("schedules", []))
+        assert y["entrypoint"].replace("/", ".").replace(".py:", ".") == d.entrypoint
+
+
+def test_follow_ups_are_wired_to_the_events_the_core_emits() -> None:
+    triggers = {s.name: s.triggers for s in SPECS}
+    assert "ikz.cooperation.entered.*" in triggers["review-cooperation"][0].expect
+    assert "ikz.conflict.raised" in triggers["escalate-conflict"][0].expect
+    assert set(triggers["success-report"][0].expect) == {
+        "ikz.cooperation.entered.evaluation",
+        "ikz.cooperation.entered.permanent",
+    }
