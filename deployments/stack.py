@@ -142,6 +142,8 @@ def up(
     # Children (served runs) must see the same data dir, whatever their cwd.
     os.environ["IKZ_DATA_DIR"] = str(data_dir)
     os.environ.update(QUIET_ENV)
+    # Flow runs show the dispatcher's per-attempt log lines (logger "ikz.mail").
+    os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "ikz")
     os.environ["PREFECT_RUNNER_POLL_FREQUENCY"] = str(max(1, round(poll_seconds)))
     os.environ["IKZ_UI_BASE_URL"] = f"http://127.0.0.1:{port}"
     home = data_dir / "prefect"
@@ -165,8 +167,10 @@ def up(
                     load_demo(app)
             finally:
                 app.close()
+            from flows.blocks import register_block_types
             from flows.dashboards import refresh_dashboards
 
+            register_block_types()
             refresh_dashboards()
             if sink is not None:
                 say(f"E-Mails landen als .eml in {data_dir / 'mail'}")

@@ -39,8 +39,11 @@ def review_portfolio(batch_size: int = 500) -> dict[str, Any]:
 
 @flow(name="dispatch-notifications", description="Ausstehende E-Mails versenden", retries=1)
 async def dispatch_notifications(batch_size: int = 200) -> dict[str, Any]:
+    from flows.blocks import smtp_config
     from ikz.mail.dispatch import dispatch
 
     with app_scope() as app:
-        result = await dispatch(app, batch_size=batch_size)
+        # The `ikz-smtp` block when a coordinator created one, else IKZ_SMTP_*.
+        smtp = await smtp_config(app.settings)
+        result = await dispatch(app, batch_size=batch_size, smtp=smtp)
     return dict(jsonable(result))

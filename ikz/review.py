@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from ikz.app import App
 from models.cooperation import Conflict, Cooperation, SignOffRequest
-from models.outbox import enqueue
+from models.outbox import Notification, enqueue
 from models.queries import load_snapshot, partnerships, require
 from states.errors import Language
 from states.gates import unmet_criteria
@@ -263,11 +263,13 @@ def _state_label(state: str, lang: Language) -> str:
 
 
 def portfolio_rows(app: App) -> list[dict[str, Any]]:
-    """One row per cooperation: state, warnings, next gate's open items, next review, conflicts."""
+    """One row per cooperation: state, warnings, next gate's open items, next review,
+    conflicts and notifications that could not be delivered."""
     now = app.clock()
     rows = []
     with app.db.read() as s:
         coops = s.exec(select(Cooperation).order_by(col(Cooperation.id))).all()
+        failed = failed_notifications(s)
         for coop in coops:
             snap = load_snapshot(s, coop)
             check = checklist(app, snap, now)
@@ -284,9 +286,21 @@ def portfolio_rows(app: App) -> list[dict[str, Any]]:
                     if coop.next_review_at
                     else "-",
                     "Offene Konflikte": len(snap.open_conflicts),
+                    "Zustellfehler": failed.get(coop.id or 0, 0),
                 }
             )
     return rows
+
+
+def failed_notifications(s: Session) -> dict[int, int]:
+    """Notifications that failed for good, counted per cooperation (from their context)."""
+    coop = col(Notification.context)["cooperation_id"].as_integer()
+    counts = s.exec(
+        select(coop, func.count())
+        .where(col(Notification.status) == "failed", coop.is_not(None))
+        .group_by(coop)
+    ).all()
+    return {int(cid): n for cid, n in counts}
 
 
 def cooperation_markdown(app: App, cooperation_id: int) -> str:

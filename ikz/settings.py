@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     mail_from: str = "ikz-flow <noreply@ikz-flow.invalid>"
     smtp_timeout_seconds: float = Field(10, gt=0)
+    smtp_ca_file: Path | None = Field(
+        None, description="CA bundle to verify a relay's certificate (e.g. a private CA)."
+    )
     ui_base_url: str = Field(
         "http://127.0.0.1:4200", description="Where links in emails point (the Prefect UI)."
     )
@@ -40,6 +43,9 @@ class Settings(BaseSettings):
         30, gt=0, description="First retry delay; doubles per attempt, with jitter."
     )
     notify_max_attempts: int = Field(8, ge=1, description="Attempts before a mail is 'failed'.")
+    notify_max_age_hours: float = Field(
+        72, gt=0, description="A mail refused temporarily for this long is 'failed'."
+    )
 
     review_cadence_days: dict[str, int] = Field(
         default_factory=lambda: {

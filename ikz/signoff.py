@@ -18,7 +18,7 @@ from models.cooperation import SignOffRequest
 from models.outbox import enqueue
 from models.queries import require
 from states.errors import InvalidInputError
-from states.lifecycle import Trigger
+from states.lifecycle import Gate
 from states.policy import Action
 
 
@@ -87,7 +87,7 @@ def answer_request(app: App, request_id: int, approve: bool, note: str = "") -> 
                     s,
                     SignOffGate(
                         cooperation_id=row.cooperation_id,
-                        gate=Trigger(row.gate),
+                        gate=Gate(row.gate),
                         municipality_id=row.municipality_id,
                         note=note,
                         actor_id=row.mayor_id,

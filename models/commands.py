@@ -6,12 +6,14 @@ Convention: German titles and descriptions, English field names.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 
 from models.validation import Ags, HeaderSafe, OptionalText, Text
-from states.lifecycle import Trigger
+from states.lifecycle import Gate, Trigger
 from states.vocab import (
     AgreementKind,
     CommunicationKind,
@@ -139,7 +141,7 @@ class RecordAgreement(Command):
 
 class SignOffGate(Command):
     cooperation_id: int = CoopId
-    gate: Trigger = Field(Trigger.START_PILOT, title="Schritt", description="z. B. start_pilot")
+    gate: Gate = Field(Gate.START_PILOT, title="Schritt", description="z. B. start_pilot")
     municipality_id: int = Field(title="Kommune (ID)", gt=0)
     note: OptionalText = Field("", title="Anmerkung")
     actor_id: int = Field(title="Bürgermeister:in (ID)", gt=0)
@@ -236,3 +238,49 @@ class SignOffAnswer(Command):
 
     approve: bool = Field(title="Freigeben", description="Ja: Freigabe erteilen; Nein: ablehnen")
     note: OptionalText = Field("", title="Anmerkung")
+
+
+def _local_if_naive(value: datetime) -> datetime:
+    # People write meeting times in German local time; a time without zone means that.
+    return value.replace(tzinfo=ZoneInfo("Europe/Berlin")) if value.tzinfo is None else value
+
+
+StartsAt = Annotated[datetime, AfterValidator(_local_if_naive)]
+Duration = Field(90, title="Dauer (Minuten)", ge=15, le=12 * 60)
+
+
+class ScheduleMeeting(Command):
+    """A meeting planned ahead; the attendees get a calendar invitation."""
+
+    model_config = ConfigDict(title="Termin planen")
+
+    cooperation_id: int = CoopId
+    kind: MeetingKind = Field(
+        title="Art", description="steering_round, review, moderation, retreat, informal, ..."
+    )
+    starts_at: StartsAt = Field(
+        title="Beginn", description="z. B. 2026-03-12T10:00 (deutsche Zeit, wenn ohne Zone)"
+    )
+    duration_minutes: int = Duration
+    attendee_ids: list[int] = Field(title="Teilnehmende (IDs)", min_length=1)
+    notes: OptionalText = Field("", title="Hinweise", description="Ort, Tagesordnung, ...")
+    actor_id: int = ActorId
+
+
+class RescheduleMeeting(Command):
+    model_config = ConfigDict(title="Termin verlegen")
+
+    meeting_id: int = Field(title="Termin (ID)", gt=0)
+    starts_at: StartsAt = Field(title="Neuer Beginn")
+    duration_minutes: int | None = Field(
+        None, title="Dauer (Minuten)", description="leer: bisherige Dauer", ge=15, le=12 * 60
+    )
+    actor_id: int = ActorId
+
+
+class CancelMeeting(Command):
+    model_config = ConfigDict(title="Termin absagen")
+
+    meeting_id: int = Field(title="Termin (ID)", gt=0)
+    reason: OptionalText = Field("", title="Grund")
+    actor_id: int = ActorId

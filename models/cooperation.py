@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
 from models.clock import utcnow
@@ -57,6 +58,12 @@ class Meeting(SQLModel, table=True):
     attendee_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     notes: str = ""
     recorded_by: int | None = Field(default=None, foreign_key="person.id")
+    # Set for a meeting scheduled ahead (ikz.meetings): it is invited to by calendar mail
+    # and counts for gates only once recorded as held, like any other meeting.
+    starts_at: datetime | None = None
+    duration_minutes: int | None = None
+    sequence: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    cancelled: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
 
 
 class Agreement(SQLModel, table=True):

@@ -21,7 +21,10 @@ class Notification(SQLModel, table=True):
     context: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     language: str = Field(default="de", max_length=2)
     status: str = Field(default="pending", max_length=20, index=True)
+    # Times the message was offered to the relay, and times the relay could not be used
+    # before it was offered (down, TLS or login failed): see ikz.mail.outcome.
     attempts: int = 0
+    deferrals: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     next_attempt_at: datetime = Field(default_factory=utcnow, index=True)
     # Stable per notification: lets a later dispatcher derive one Message-ID and dedupe.
     dedupe_key: str = Field(max_length=200, unique=True)

@@ -100,10 +100,14 @@ def load_snapshot(session: Session, coop: Cooperation) -> CooperationSnapshot:
         for p in parts
     )
     goals = tuple(session.exec(select(Goal.text).where(Goal.cooperation_id == cid)))
+    # A meeting scheduled ahead (starts_at set) is a plan, not evidence: it counts once
+    # it is recorded as held.
     meetings = tuple(
         MeetingSnap(kind=k, held_on=d)
         for k, d in session.exec(
-            select(col(Meeting.kind), col(Meeting.held_on)).where(Meeting.cooperation_id == cid)
+            select(col(Meeting.kind), col(Meeting.held_on)).where(
+                Meeting.cooperation_id == cid, col(Meeting.starts_at).is_(None)
+            )
         )
     )
     agreements = tuple(session.exec(select(Agreement.kind).where(Agreement.cooperation_id == cid)))

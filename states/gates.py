@@ -136,7 +136,10 @@ def _evaluate(s: CooperationSnapshot, rules: GateRules, now: datetime) -> list[C
     rounds = [
         m
         for m in s.meetings
-        if m.kind == MeetingKind.STEERING_ROUND and (start is None or m.held_on >= start.date())
+        # Only rounds actually held: a date in the future does not count yet.
+        if m.kind == MeetingKind.STEERING_ROUND
+        and (start is None or m.held_on >= start.date())
+        and m.held_on <= now.date()
     ]
     if not rounds:
         unmet.append(

@@ -104,6 +104,17 @@ def _edges() -> tuple[Edge, ...]:
 
 EDGES: tuple[Edge, ...] = _edges()
 
+
+class Gate(StrEnum):
+    """The gated (forward) triggers: what a mayor's sign-off can be given for."""
+
+    EXPLORE = "explore"
+    AGREE = "agree"
+    START_PILOT = "start_pilot"
+    EVALUATE = "evaluate"
+    MAKE_PERMANENT = "make_permanent"
+
+
 # Triggers whose gate decides progress; the others only need the edge to exist.
 GATED_TRIGGERS: frozenset[Trigger] = frozenset(
     {Trigger.EXPLORE, Trigger.AGREE, Trigger.START_PILOT, Trigger.EVALUATE, Trigger.MAKE_PERMANENT}

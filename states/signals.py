@@ -33,7 +33,7 @@ def days_since_informal(snapshot: CooperationSnapshot, now: datetime) -> int | N
     dates = [
         m.held_on
         for m in snapshot.meetings
-        if m.kind in (MeetingKind.INFORMAL, MeetingKind.RETREAT)
+        if m.kind in (MeetingKind.INFORMAL, MeetingKind.RETREAT) and m.held_on <= now.date()
     ]
     if not dates:
         return None

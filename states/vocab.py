@@ -28,6 +28,8 @@ class MeetingKind(StrEnum):
     RETREAT = "retreat"
     STEERING_ROUND = "steering_round"
     INFO_EVENT = "info_event"
+    REVIEW = "review"
+    MODERATION = "moderation"
 
 
 class AgreementKind(StrEnum):

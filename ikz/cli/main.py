@@ -24,12 +24,16 @@ person_app = typer.Typer(help="Personen.", no_args_is_help=True)
 coop_app = typer.Typer(help="Kooperationen.", no_args_is_help=True)
 conflict_app = typer.Typer(help="Konflikte.", no_args_is_help=True)
 audit_app = typer.Typer(help="Prüfpfad.", no_args_is_help=True)
+notify_app = typer.Typer(help="E-Mail-Benachrichtigungen.", no_args_is_help=True)
+meeting_app = typer.Typer(help="Geplante Termine mit Kalendereinladung.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(muni_app, name="municipality")
 app.add_typer(person_app, name="person")
 app.add_typer(coop_app, name="coop")
 app.add_typer(conflict_app, name="conflict")
 app.add_typer(audit_app, name="audit")
+app.add_typer(notify_app, name="notify")
+app.add_typer(meeting_app, name="meeting")
 
 Json = Annotated[bool, typer.Option("--json", help="Ausgabe als JSON.")]
 Actor = Annotated[int, typer.Option("--actor", help="ID der handelnden Person.")]
@@ -182,6 +186,29 @@ def person_list(as_json: Json = False) -> None:
                 ("language", "Spr."),
             ],
         )
+
+
+@person_app.command("digest")
+def person_digest(
+    person: Annotated[int, typer.Argument(help="ID der Person.")],
+    mode: Annotated[str, typer.Argument(help="immediate, daily oder weekly.")],
+    actor: Actor,
+    as_json: Json = False,
+) -> None:
+    """Zustellart wählen: jede Nachricht sofort, täglich oder wöchentlich gesammelt."""
+    from ikz.digests import parse_mode, set_digest
+
+    p = set_digest(state.open(), person, parse_mode(mode), actor_id=actor)
+    if as_json:
+        emit_json({"id": p.id, "digest": p.digest, "last_digest_at": p.last_digest_at})
+        return
+    labels = {
+        "immediate": ("sofort", "immediately"),
+        "daily": ("täglich gesammelt", "in a daily digest"),
+        "weekly": ("wöchentlich gesammelt", "in a weekly digest"),
+    }
+    de, en = labels[p.digest]
+    _done(f"Person {p.id} erhält Nachrichten {de}.", f"Person {p.id} gets messages {en}.")
 
 
 # --- cooperations ---------------------------------------------------------------------
@@ -754,6 +781,135 @@ def conflict_list(
                 ("status", "Status"),
                 ("subject", "Gegenstand"),
             ],
+        )
+
+
+# --- meetings and notifications ------------------------------------------------------
+
+
+Start = Annotated[
+    str, typer.Option("--start", help="Beginn, z. B. 2026-03-12T10:00 (deutsche Zeit).")
+]
+MeetingId = Annotated[int, typer.Argument(help="ID des Termins.")]
+
+
+@meeting_app.command("schedule")
+def meeting_schedule(
+    cooperation: CoopId,
+    kind: Annotated[str, typer.Option(help="steering_round, review, moderation, retreat, ...")],
+    start: Start,
+    attendee: Annotated[list[int], typer.Option(help="ID einer teilnehmenden Person (mehrfach).")],
+    actor: Actor,
+    duration: Annotated[int, typer.Option(help="Dauer in Minuten.")] = 90,
+    notes: Annotated[str, typer.Option(help="Ort, Tagesordnung, ...")] = "",
+) -> None:
+    """Termin planen; die Teilnehmenden erhalten eine Kalendereinladung (.ics)."""
+    from ikz.meetings import schedule_meeting
+    from models.commands import ScheduleMeeting
+
+    cmd = _parse(
+        ScheduleMeeting,
+        cooperation_id=cooperation,
+        kind=kind,
+        starts_at=start,
+        duration_minutes=duration,
+        attendee_ids=attendee,
+        notes=notes,
+        actor_id=actor,
+    )
+    row = schedule_meeting(state.open(), cmd)
+    _done(f"Termin geplant (ID {row.id}).", f"Meeting scheduled (id {row.id}).")
+
+
+@meeting_app.command("reschedule")
+def meeting_reschedule(
+    meeting: MeetingId,
+    start: Start,
+    actor: Actor,
+    duration: Annotated[int | None, typer.Option(help="Neue Dauer in Minuten.")] = None,
+) -> None:
+    """Termin verlegen; die Einladung wird aktualisiert (gleiche UID, höhere SEQUENCE)."""
+    from ikz.meetings import reschedule_meeting
+    from models.commands import RescheduleMeeting
+
+    cmd = _parse(
+        RescheduleMeeting,
+        meeting_id=meeting,
+        starts_at=start,
+        duration_minutes=duration,
+        actor_id=actor,
+    )
+    row = reschedule_meeting(state.open(), cmd)
+    _done(
+        f"Termin {row.id} verlegt (Version {row.sequence}).",
+        f"Meeting {row.id} rescheduled (sequence {row.sequence}).",
+    )
+
+
+@meeting_app.command("cancel")
+def meeting_cancel(
+    meeting: MeetingId,
+    actor: Actor,
+    reason: Annotated[str, typer.Option(help="Grund der Absage.")] = "",
+) -> None:
+    """Termin absagen; die Teilnehmenden erhalten eine Absage (METHOD:CANCEL)."""
+    from ikz.meetings import cancel_meeting
+    from models.commands import CancelMeeting
+
+    row = cancel_meeting(
+        state.open(), _parse(CancelMeeting, meeting_id=meeting, reason=reason, actor_id=actor)
+    )
+    _done(f"Termin {row.id} abgesagt.", f"Meeting {row.id} cancelled.")
+
+
+@notify_app.command("dispatch")
+def notify_dispatch(
+    batch_size: Annotated[
+        int, typer.Option(help="E-Mails je SMTP-Verbindung.", min=1, max=10_000)
+    ] = 100,
+    as_json: Json = False,
+) -> None:
+    """Fällige E-Mails einmal versenden (SMTP aus IKZ_SMTP_*), dann die Zählung ausgeben."""
+    from dataclasses import asdict
+
+    from ikz.mail.dispatch import dispatch_sync
+
+    result = dispatch_sync(state.open(), batch_size=batch_size)
+    if as_json:
+        emit_json(asdict(result))
+        return
+    _done(
+        f"Versendet: {result.sent} (davon in {result.digests} Zusammenfassungen), "
+        f"später erneut: {result.retried}, fehlgeschlagen: {result.failed}.",
+        f"Sent: {result.sent} (in {result.digests} digests), "
+        f"retry later: {result.retried}, failed: {result.failed}.",
+    )
+
+
+@notify_app.command("status")
+def notify_status(as_json: Json = False) -> None:
+    """Benachrichtigungen je Status und das Alter der ältesten wartenden."""
+    from ikz.mail.dispatch import outbox_status
+
+    status = outbox_status(state.open())
+    if as_json:
+        emit_json(status)
+        return
+    counts = status["counts"]
+    de_names = {
+        "pending": "wartend",
+        "sending": "im Versand",
+        "sent": "versandt",
+        "failed": "fehlgeschlagen",
+    }
+    for key, n in counts.items():
+        typer.echo(f"{key if state.lang == 'en' else de_names.get(key, key):16} {n}")
+    age = status["oldest_pending_age_seconds"]
+    if age is not None:
+        minutes = round(age / 60)
+        _done(
+            f"Älteste wartende: seit {minutes} min; fällig: {status['due']}, für Zusammenfassungen zurückgehalten: {status['held_for_digest']}.",
+            f"Oldest pending: {minutes} min; due: {status['due']}, held for digests: {status['held_for_digest']}.",
         )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
 from states.lifecycle import STATE_LABELS, TRIGGER_LABELS, State, Trigger
@@ -137,6 +138,21 @@ def _municipality(ctx: Ctx, lang: Lang) -> str:
         if mid
         else _t(lang, "eine Partnerkommune", "a partner")
     )
+
+
+# For the other text modules (meeting_text): the same helpers under public names.
+t = _t
+title_of = _title
+coop_fact = _coop_fact
+
+
+def _date(value: object, lang: Lang) -> str:
+    """An ISO date or datetime as 05.03.2026 (de) or 2026-03-05 (en); anything else as is."""
+    try:
+        day = datetime.fromisoformat(str(value)).date()
+    except ValueError:
+        return str(value)
+    return day.isoformat() if lang == "en" else f"{day:%d.%m.%Y}"
 
 
 # Transitions after which NEXT_STEPS applies (not after a pause, rework or the end).
@@ -289,10 +305,29 @@ def review_due(ctx: Ctx, lang: Lang) -> Content:
     facts = []
     if ctx.get("state"):
         facts.append((_t(lang, "Phase", "Phase"), state_label(ctx["state"], lang)))
-    if ctx.get("due_on"):
-        facts.append((_t(lang, "Fällig am", "Due on"), str(ctx["due_on"])))
+    if ctx.get("gate"):
+        facts.append((_t(lang, "Nächster Schritt", "Next step"), trigger_label(ctx["gate"], lang)))
+    due = ctx.get("due_on") or ctx.get("next_review_at")
+    if due:
+        label = _t(lang, "Fällig am", "Due on") if ctx.get("due_on") else None
+        facts.append((label or _t(lang, "Nächstes Review", "Next review"), _date(due, lang)))
+    # The checklist: what the next gate still misses, then the warnings.
+    unmet = [str(u.get(lang) or u.get("de") or u.get("code")) for u in ctx.get("unmet") or []]
+    warns = [str(w.get(lang) or w.get("de") or w.get("code")) for w in ctx.get("signals") or []]
+    if unmet:
+        facts.append((_t(lang, "Noch offen", "Still missing"), "\n".join(f"☐ {u}" for u in unmet)))
+    if warns:
+        facts.append((_t(lang, "Hinweise", "Signals"), "\n".join(f"⚠ {w}" for w in warns)))
+    n = len(unmet)
+    subject = (
+        _t(lang, f"Review fällig: {n} Punkte offen", f"Review due: {n} items missing")
+        if n > 1
+        else _t(lang, "Review fällig: 1 Punkt offen", "Review due: 1 item missing")
+        if n == 1
+        else _t(lang, "Review fällig", "Review due")
+    )
     return Content(
-        subject=_t(lang, "Review fällig", "Review due"),
+        subject=subject,
         paragraphs=[
             _t(
                 lang,
@@ -302,6 +337,12 @@ def review_due(ctx: Ctx, lang: Lang) -> Content:
         ],
         facts=facts + _coop_fact(ctx, lang),
         action=_t(
+            lang,
+            "Bitte gehen Sie die offenen Punkte durch und halten Sie fest, was erledigt ist.",
+            "Please go through the open items and record what has been done.",
+        )
+        if unmet
+        else _t(
             lang,
             "Bitte prüfen Sie Stand, Hinweise und offene Punkte.",
             "Please look at progress, signals and open items.",
@@ -321,8 +362,9 @@ def _signoff_ask(ctx: Ctx, lang: Lang, *, reminder: bool) -> Content:
         else _t(lang, f"Freigabe erbeten ({gate})", f"Sign-off requested ({gate})")
     )
     facts = [(_t(lang, "Schritt", "Step"), gate)]
-    if ctx.get("due_on"):
-        facts.append((_t(lang, "Bitte bis", "Please by"), str(ctx["due_on"])))
+    due = ctx.get("due_on") or ctx.get("due_at")
+    if due:
+        facts.append((_t(lang, "Bitte bis", "Please by"), _date(due, lang)))
     return Content(
         subject=subject,
         paragraphs=[
@@ -385,6 +427,101 @@ def silence_reminder(ctx: Ctx, lang: Lang) -> Content:
     )
 
 
+def conflict_overdue(ctx: Ctx, lang: Lang) -> Content:
+    subject = str(ctx.get("subject", ""))
+    days = ctx.get("days_open")
+    facts = _conflict_facts(ctx, lang)
+    if days is not None:
+        facts.insert(
+            1, (_t(lang, "Offen seit", "Open for"), _t(lang, f"{days} Tagen", f"{days} days"))
+        )
+    if ctx.get("level"):
+        level = str(ctx["level"])
+        facts.insert(
+            1, (_t(lang, "Stufe", "Level"), _t(lang, *LEVEL_LABELS.get(level, (level, level))))
+        )
+    return Content(
+        subject=_t(
+            lang,
+            f"Konflikt überfällig: bitte eskalieren ({subject})",
+            f"Conflict overdue: please escalate ({subject})",
+        ),
+        paragraphs=[
+            _t(
+                lang,
+                f"der Konflikt „{subject}“ in der Kooperation „{_title(ctx)}“ ist seit "
+                f"{days} Tagen offen.",
+                f"the conflict “{subject}” in the cooperation “{_title(ctx)}” has been open "
+                f"for {days} days.",
+            )
+        ],
+        facts=facts,
+        action=_t(
+            lang,
+            "Bitte eskalieren Sie ihn auf die nächste Stufe oder halten Sie die Lösung fest.",
+            "Please escalate it to the next level or record how it was settled.",
+        ),
+    )
+
+
+def signoff_declined(ctx: Ctx, lang: Lang) -> Content:
+    gate = trigger_label(ctx.get("gate", ""), lang)
+    facts = [(_t(lang, "Schritt", "Step"), gate)]
+    if ctx.get("note"):
+        facts.append((_t(lang, "Anmerkung", "Note"), str(ctx["note"])))
+    return Content(
+        subject=_t(lang, f"Freigabe abgelehnt ({gate})", f"Sign-off declined ({gate})"),
+        paragraphs=[
+            _t(
+                lang,
+                f"für die Kooperation „{_title(ctx)}“ wurde die Freigabe des Schritts „{gate}“ "
+                "abgelehnt.",
+                f"the sign-off of the step “{gate}” for the cooperation “{_title(ctx)}” has "
+                "been declined.",
+            )
+        ],
+        facts=facts + _coop_fact(ctx, lang),
+        action=_t(
+            lang,
+            "Bitte klären Sie die Bedenken im Gespräch mit der Bürgermeisterin oder dem "
+            "Bürgermeister.",
+            "Please talk the concerns through with the mayor.",
+        ),
+    )
+
+
+def delivery_failed(ctx: Ctx, lang: Lang) -> Content:
+    who = str(ctx.get("recipient_name") or "?")
+    about_de = f" zur Kooperation „{_title(ctx)}“" if _title(ctx) else ""
+    about_en = f" about the cooperation “{_title(ctx)}”" if _title(ctx) else ""
+    facts = [
+        (_t(lang, "Empfänger:in", "Recipient"), f"{who} <{ctx.get('recipient_email', '?')}>"),
+        (_t(lang, "Antwort des Servers", "Server reply"), str(ctx.get("reply", ""))),
+    ]
+    if ctx.get("failed_subject"):
+        facts.insert(1, (_t(lang, "Nachricht", "Message"), str(ctx["failed_subject"])))
+    return Content(
+        subject=_t(lang, f"Zustellung fehlgeschlagen: {who}", f"Delivery failed: {who}"),
+        paragraphs=[
+            _t(
+                lang,
+                f"eine Nachricht an {who}{about_de} konnte nicht zugestellt werden; der "
+                "Mailserver hat sie endgültig abgewiesen.",
+                f"a message to {who}{about_en} could not be delivered; the mail server "
+                "refused it for good.",
+            )
+        ],
+        facts=facts + _coop_fact(ctx, lang),
+        action=_t(
+            lang,
+            "Bitte prüfen Sie die E-Mail-Adresse und informieren Sie die Person auf anderem Weg. "
+            "Weitere Fehler dieses Tages zeigt die Portfolio-Übersicht (Spalte Zustellfehler).",
+            "Please check the email address and reach the person another way. Further "
+            "failures of the day show in the portfolio (column Zustellfehler).",
+        ),
+    )
+
+
 # Context keys a generic text can show with a human label; other keys stay out of the mail.
 GENERIC_FACTS: dict[str, tuple[str, str]] = {
     "subject": ("Thema", "Subject"),
@@ -426,8 +563,18 @@ BUILDERS: dict[str, Callable[[Ctx, Lang], Content]] = {
     "signoff_reminder": lambda ctx, lang: _signoff_ask(ctx, lang, reminder=True),
     "success_report_ready": success_report_ready,
     "silence_reminder": silence_reminder,
+    "conflict_overdue": conflict_overdue,
+    "signoff_declined": signoff_declined,
+    "delivery_failed": delivery_failed,
 }
 
 
+def builders() -> dict[str, Callable[[Ctx, Lang], Content]]:
+    """Every kind with its own text, calendar invitations included."""
+    from ikz.mail.meeting_text import MEETING_BUILDERS
+
+    return {**BUILDERS, **MEETING_BUILDERS}
+
+
 def content_for(kind: str, ctx: Ctx, lang: Lang) -> Content:
-    return BUILDERS.get(kind, generic)(ctx, lang)
+    return builders().get(kind, generic)(ctx, lang)

@@ -12,7 +12,9 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from ikz.mail.calendar import CALENDAR_KINDS
 from ikz.mail.content import Content, Lang, content_for
+from ikz.mail.meeting_text import attach_invitation
 from ikz.settings import Settings, get_settings
 from models.outbox import Notification
 from models.registry import Person
@@ -51,8 +53,16 @@ def language_of(recipient: Person, lang: str | None = None) -> Lang:
 
 
 def ui_link(settings: Settings, context: dict[str, Any]) -> str | None:
-    # The Prefect UI has no page per cooperation yet; point at its start page for now.
-    return settings.ui_base_url or None
+    """Where the reader acts: the waiting flow run for a sign-off, else the
+    cooperation's page (its keyed artifact), else the UI's start page."""
+    base = (settings.ui_base_url or "").rstrip("/")
+    if context.get("run_url"):
+        return str(context["run_url"])
+    if context.get("flow_run_id") and base:
+        return f"{base}/runs/flow-run/{context['flow_run_id']}"
+    if context.get("cooperation_id") and base:
+        return f"{base}/artifacts/key/ikz-coop-{context['cooperation_id']}"
+    return base or None
 
 
 def _subject(content: Content, context: dict[str, Any]) -> str:
@@ -68,8 +78,10 @@ def render(
     *,
     settings: Settings | None = None,
     now: datetime | None = None,
+    sender: str | None = None,
 ) -> EmailMessage:
-    """Build the message for `recipient`; `lang` overrides the recipient's language."""
+    """Build the message for `recipient`; `lang` overrides the recipient's language and
+    `sender` the settings' From address (the ikz-smtp block may name another)."""
     settings = settings or get_settings()
     language = language_of(recipient, lang)
     content = content_for(notification.kind, notification.context, language)
@@ -93,7 +105,7 @@ def render(
     env = _env()
     msg = EmailMessage()
     msg["Subject"] = subject
-    msg["From"] = one_line(settings.mail_from)
+    msg["From"] = one_line(sender or settings.mail_from)
     msg["To"] = Address(display_name=name, addr_spec=one_line(recipient.email))
     msg["Date"] = format_datetime(now or notification.created_at)
     msg["Message-ID"] = message_id(notification.dedupe_key)
@@ -103,4 +115,6 @@ def render(
     msg.add_alternative(env.get_template("message.html").render(values), subtype="html")
     # After the body: making the message multipart moves Content-* headers into a part.
     msg["Content-Language"] = language
+    if notification.kind in CALENDAR_KINDS:
+        attach_invitation(msg, notification, language)
     return msg

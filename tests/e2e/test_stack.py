@@ -177,7 +177,8 @@ def test_mayor_signoff_suspends_and_resumes(stack: Stack) -> None:
         },
     )
     fr = stack.wait_state(run, {"PAUSED", "FAILED", "CRASHED", "COMPLETED"})
-    assert fr["state"]["type"] == "PAUSED" and fr["state"]["name"] == "Suspended", fr["state"]
+    assert fr["state"]["type"] == "PAUSED", fr["state"].get("message")
+    assert fr["state"]["name"] == "Suspended"
     mayors = {p["id"]: p["email"] for p in stack.ikz_json("person", "list")}
     mail = stack.mail_to(mayors[partner["mayor_id"]], "Freigabe")
     assert run in mail.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]

@@ -67,7 +67,7 @@ def test_pilot_started_mail_in_german_and_english(mail_world: World, smtp_server
     plain, html = text_of(de, "plain"), text_of(de, "html")
     assert "von „Vereinbarung“ in „Pilotphase“ gewechselt" in plain
     assert "Schritt: Pilot starten" in plain
-    assert 'href="http://127.0.0.1:4200"' in html
+    assert 'href="http://127.0.0.1:4200/artifacts/key/ikz-coop-' in html
     assert "Pilotphase" in html
 
     ids = {r.dedupe_key: r for r in rows}
@@ -144,11 +144,14 @@ def test_550_fails_at_once(mail_world: World, smtp_server: Server) -> None:
 
     result = dispatch_sync(w.app)
 
-    rows = outbox(w.app)
+    rows = [r for r in outbox(w.app) if r.kind != "delivery_failed"]
     assert (result.sent, result.failed, result.retried) == (0, len(rows), 0)
     assert {(r.status, r.attempts, r.last_error) for r in rows} == {
         ("failed", 1, "550 5.1.1 No such user")
     }
+    # The coordinator's notice is refused as well; it fails without another notice.
+    w.clock.advance(days=1)
+    assert dispatch_sync(w.app) == type(result)(failed=1)
     w.clock.advance(days=1)
     assert dispatch_sync(w.app) == type(result)()
 
@@ -165,7 +168,8 @@ def test_gives_up_after_max_attempts(mail_world: World, smtp_server: Server) -> 
     second = dispatch_sync(w.app)
 
     assert first.retried == second.failed == 5
-    assert {(r.status, r.attempts) for r in outbox(w.app)} == {("failed", 2)}
+    rows = [r for r in outbox(w.app) if r.kind != "delivery_failed"]
+    assert {(r.status, r.attempts) for r in rows} == {("failed", 2)}
 
 
 def test_server_down_keeps_rows_pending(world: World) -> None:
@@ -179,8 +183,9 @@ def test_server_down_keeps_rows_pending(world: World) -> None:
     rows = outbox(w.app)
     assert (result.sent, result.failed, result.retried) == (0, 0, len(rows))
     for r in rows:
+        # Never offered: a deferral, not an attempt of the message.
         assert r.status == "pending"
-        assert r.attempts == 1
+        assert (r.attempts, r.deferrals) == (0, 1)
         assert r.next_attempt_at > w.clock()
         assert (r.last_error or "").startswith("connect:")
 
@@ -208,6 +213,7 @@ def test_outbox_status(mail_world: World, smtp_server: Server) -> None:
     assert outbox_status(w.app) == {
         "counts": {"pending": 0, "sending": 0, "sent": 0, "failed": 0},
         "due": 0,
+        "held_for_digest": 0,
         "oldest_pending_age_seconds": None,
     }
     open_coop(w, title="A")
@@ -220,8 +226,9 @@ def test_outbox_status(mail_world: World, smtp_server: Server) -> None:
 
     status = outbox_status(w.app)
 
-    assert status["counts"] == {"pending": 5, "sending": 0, "sent": 0, "failed": 5}
-    assert status["due"] == 5
+    # Five for B and the coordinator's notice about the failures of A.
+    assert status["counts"] == {"pending": 6, "sending": 0, "sent": 0, "failed": 5}
+    assert status["due"] == 6
     assert 60 <= status["oldest_pending_age_seconds"] < 120
 
 

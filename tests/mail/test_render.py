@@ -69,7 +69,7 @@ def test_every_kind_renders_in_both_languages(kind: str, lang: str) -> None:
     greeting = "Hello Anna Müller," if lang == "en" else "Guten Tag Anna Müller,"
     assert plain.startswith(greeting)
     assert "https://ikz.example.org" in plain
-    assert 'href="https://ikz.example.org"' in html
+    assert 'href="https://ikz.example.org' in html
     assert "Gemeinsamer Bauhof Nord" in plain
 
 
