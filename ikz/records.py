@@ -319,7 +319,17 @@ def sign_off_in(app: App, s: Session, cmd: c.SignOffGate) -> SignOff:
     """Record a sign-off inside the caller's transaction (see ikz.signoff)."""
     coop, parts = _coop_for_write(s, cmd.cooperation_id)
     _require_partners(parts, [cmd.municipality_id])
-    actor = _authorize(s, cmd.actor_id, Action.SIGN_OFF, parts, cmd.municipality_id)
+    sponsor = next(p.mayor_id for p in parts if p.municipality_id == cmd.municipality_id)
+    actor = actor_of(s, cmd.actor_id)
+    check(
+        actor,
+        Action.SIGN_OFF,
+        Target(
+            partner_municipalities=frozenset(p.municipality_id for p in parts),
+            municipality_id=cmd.municipality_id,
+            sponsor_id=sponsor,
+        ),
+    )
     row = SignOff(
         cooperation_id=cmd.cooperation_id,
         gate=cmd.gate.value,

@@ -7,18 +7,17 @@ transaction per batch: at 100,000 cooperations a per-row commit or query would n
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, col, select
 
 from ikz.app import App
 from models.cooperation import Conflict, Cooperation, SignOffRequest
-from models.outbox import Notification, enqueue
-from models.queries import load_snapshot, partnerships, require
+from models.outbox import Notification, Queued, enqueue, enqueue_many
+from models.queries import load_snapshot, load_snapshots, require
 from states.errors import Language
 from states.gates import unmet_criteria
 from states.lifecycle import GATED_TRIGGERS, STATE_LABELS, State, available_triggers, mermaid
@@ -67,43 +66,57 @@ class ReviewResult:
     notified: list[int] = field(default_factory=list)
 
 
-def _review_in_session(
-    app: App, s: Session, coop: Cooperation, now: datetime, reason: str
-) -> ReviewResult:
-    snap = load_snapshot(s, coop)
+def _review_plan(
+    app: App, coop: Cooperation, snap: CooperationSnapshot, now: datetime, reason: str
+) -> tuple[ReviewResult, Queued | None]:
+    """What a review decides (checklist, next date, the mail to queue), without writing."""
     check = checklist(app, snap, now)
     step = cadence(app, coop.state)
     next_at = now + step if step else None
-    s.exec(
-        update(Cooperation)
-        .where(col(Cooperation.id) == coop.id)
-        .values(next_review_at=next_at)
-        .execution_options(synchronize_session=False)
+    result = ReviewResult(coop.id or 0, coop.state, check, next_at)
+    if coop.state == State.ENDED.value:
+        return result, None
+    mail = Queued(
+        recipient_ids=[coop.coordinator_id] + [p.contact_id for p in snap.partners],
+        kind="review_due",
+        context={
+            "cooperation_id": coop.id,
+            "title": coop.title,
+            "state": coop.state,
+            "reason": reason,
+            "gate": check["gate"],
+            "unmet": check["unmet"],
+            "signals": [sig for sig in check["signals"] if sig["level"] == "warn"],
+            "next_review_at": next_at.isoformat() if next_at else None,
+        },
+        # One review mail per cooperation, version and day: a repeated event or a
+        # sweep on the same day does not mail twice.
+        dedupe_prefix=f"review:{coop.id}:v{coop.version}:{now.date().isoformat()}",
     )
-    notified: list[int] = []
-    if coop.state != State.ENDED.value:
-        parts = partnerships(s, coop.id or 0)
-        rows = enqueue(
-            s,
-            now=app.clock(),
-            recipient_ids=[coop.coordinator_id] + [p.contact_id for p in parts],
-            kind="review_due",
-            context={
-                "cooperation_id": coop.id,
-                "title": coop.title,
-                "state": coop.state,
-                "reason": reason,
-                "gate": check["gate"],
-                "unmet": check["unmet"],
-                "signals": [sig for sig in check["signals"] if sig["level"] == "warn"],
-                "next_review_at": next_at.isoformat() if next_at else None,
-            },
-            # One review mail per cooperation, version and day: a repeated event or a
-            # sweep on the same day does not mail twice.
-            dedupe_prefix=f"review:{coop.id}:v{coop.version}:{now.date().isoformat()}",
-        )
-        notified = [r.recipient_id for r in rows]
-    return ReviewResult(coop.id or 0, coop.state, check, next_at, notified)
+    return result, mail
+
+
+def _store_reviews(app: App, s: Session, reviews: list[tuple[ReviewResult, Queued | None]]) -> None:
+    """Write the next review dates (one executemany) and queue the mails (one bulk insert)."""
+    if not reviews:
+        return
+    table = Cooperation.__table__  # type: ignore[attr-defined]
+    s.connection().execute(
+        update(table).where(table.c.id == bindparam("cid")).values(next_review_at=bindparam("at")),
+        [{"cid": r.cooperation_id, "at": r.next_review_at} for r, _ in reviews],
+    )
+    mails = [(r, m) for r, m in reviews if m is not None]
+    queued = enqueue_many(s, [m for _, m in mails], now=app.clock())
+    for (r, _), people in zip(mails, queued, strict=True):
+        r.notified = people
+
+
+def _review_in_session(
+    app: App, s: Session, coop: Cooperation, now: datetime, reason: str
+) -> ReviewResult:
+    review = _review_plan(app, coop, load_snapshot(s, coop), now, reason)
+    _store_reviews(app, s, [review])
+    return review[0]
 
 
 def review_cooperation(app: App, cooperation_id: int, reason: str = "transition") -> ReviewResult:
@@ -124,63 +137,68 @@ class SweepResult:
     notifications: int = 0
 
 
-def _batches(ids: list[int], size: int) -> Iterator[list[int]]:
-    for i in range(0, len(ids), size):
-        yield ids[i : i + size]
+SILENCE_CODES = ("days_since_informal", "no_informal_exchange")
 
 
 def sweep_portfolio(app: App, *, batch_size: int = 500, progress: Any = None) -> SweepResult:
-    """Find due reviews, long silences, overdue conflicts and stale sign-off requests."""
+    """Find due reviews, long silences, overdue conflicts and stale sign-off requests.
+
+    Walks the portfolio in id order, `batch_size` cooperations per transaction: their
+    snapshots in one IN query per table, their review dates in one executemany and their
+    mails in one bulk insert. Memory stays at one batch, whatever the portfolio's size.
+    """
     now = app.clock()
     res = SweepResult()
+    active = col(Cooperation.state) != State.ENDED.value
     with app.db.read() as s:
-        ids = list(
-            s.exec(
-                select(Cooperation.id)
-                .where(col(Cooperation.state) != State.ENDED.value)
-                .order_by(col(Cooperation.id))
-            ).all()
-        )
-    res.cooperations = len(ids)
-    done = 0
-    for batch in _batches([i for i in ids if i is not None], batch_size):
+        total = s.exec(select(func.count()).select_from(Cooperation).where(active)).one()
+    last = 0
+    while True:
         with app.db.write() as s:
-            coops = s.exec(select(Cooperation).where(col(Cooperation.id).in_(batch))).all()
+            coops = s.exec(
+                select(Cooperation)
+                .where(active, col(Cooperation.id) > last)
+                .order_by(col(Cooperation.id))
+                .limit(batch_size)
+            ).all()
+            if not coops:
+                break
+            last = coops[-1].id or 0
+            snaps = load_snapshots(s, coops)
+            reviews: list[tuple[ReviewResult, Queued | None]] = []
+            reminders: list[Queued] = []
             for coop in coops:
-                due = coop.next_review_at is None or coop.next_review_at <= now
-                snap = None
-                if due:
-                    r = _review_in_session(app, s, coop, now, "scheduled")
-                    res.reviews_due += 1
-                    res.notifications += len(r.notified)
+                snap = snaps[coop.id or 0]
+                if coop.next_review_at is None or coop.next_review_at <= now:
+                    review = _review_plan(app, coop, snap, now, "scheduled")
+                    reviews.append(review)
                     silent = any(
-                        sig["code"] in ("days_since_informal", "no_informal_exchange")
-                        and sig["level"] == "warn"
-                        for sig in r.checklist["signals"]
+                        sig["code"] in SILENCE_CODES and sig["level"] == "warn"
+                        for sig in review[0].checklist["signals"]
                     )
                 else:
-                    snap = load_snapshot(s, coop)
                     silent = any(
-                        sig.message.code in ("days_since_informal", "no_informal_exchange")
-                        and sig.level == "warn"
+                        sig.message.code in SILENCE_CODES and sig.level == "warn"
                         for sig in advisory_signals(snap, now, app.signal_rules)
                     )
                 if silent and coop.state in (State.INFORMAL_CONTACT.value, State.EXPLORATION.value):
                     res.silent += 1
-                    parts = partnerships(s, coop.id or 0)
-                    res.notifications += len(
-                        enqueue(
-                            s,
-                            now=app.clock(),
-                            recipient_ids=[p.contact_id for p in parts] + [coop.coordinator_id],
+                    reminders.append(
+                        Queued(
+                            recipient_ids=[p.contact_id for p in snap.partners]
+                            + [coop.coordinator_id],
                             kind="silence_reminder",
                             context={"cooperation_id": coop.id, "title": coop.title},
                             dedupe_prefix=f"silence:{coop.id}:{now.date().isocalendar()[:2]}",
                         )
                     )
-        done += len(batch)
+            _store_reviews(app, s, reviews)
+            res.reviews_due += len(reviews)
+            res.notifications += sum(len(r.notified) for r, _ in reviews)
+            res.notifications += sum(len(q) for q in enqueue_many(s, reminders, now=app.clock()))
+        res.cooperations += len(coops)
         if progress is not None:
-            progress(done, len(ids))
+            progress(res.cooperations, total)
     res.overdue_conflicts, n = _overdue_conflicts(app, now)
     res.notifications += n
     res.signoff_reminders, res.signoff_expired, n = _signoff_requests(app, now)
@@ -190,25 +208,24 @@ def sweep_portfolio(app: App, *, batch_size: int = 500, progress: Any = None) ->
 
 def _overdue_conflicts(app: App, now: datetime) -> tuple[int, int]:
     limit = now - timedelta(days=app.settings.conflict_overdue_days)
-    count = sent = 0
     with app.db.write() as s:
         rows = s.exec(
-            select(Conflict).where(
+            select(Conflict, Cooperation.title, Cooperation.coordinator_id)
+            .join(Cooperation, col(Cooperation.id) == col(Conflict.cooperation_id))
+            .where(
                 col(Conflict.status) == ConflictStatus.OPEN.value, col(Conflict.opened_at) <= limit
             )
+            .order_by(col(Conflict.id))
         ).all()
-        for c in rows:
-            count += 1
-            coop = s.get(Cooperation, c.cooperation_id)
-            sent += len(
-                enqueue(
-                    s,
-                    now=app.clock(),
-                    recipient_ids=[coop.coordinator_id if coop else None],
+        queued = enqueue_many(
+            s,
+            [
+                Queued(
+                    recipient_ids=[coordinator_id],
                     kind="conflict_overdue",
                     context={
                         "cooperation_id": c.cooperation_id,
-                        "title": coop.title if coop else "",
+                        "title": title,
                         "conflict_id": c.id,
                         "subject": c.subject,
                         "level": c.level,
@@ -216,8 +233,11 @@ def _overdue_conflicts(app: App, now: datetime) -> tuple[int, int]:
                     },
                     dedupe_prefix=f"conflict-overdue:{c.id}:{now.date().isoformat()}",
                 )
-            )
-    return count, sent
+                for c, title, coordinator_id in rows
+            ],
+            now=app.clock(),
+        )
+    return len(rows), sum(len(q) for q in queued)
 
 
 def _signoff_requests(app: App, now: datetime) -> tuple[int, int, int]:
@@ -270,8 +290,11 @@ def portfolio_rows(app: App) -> list[dict[str, Any]]:
     with app.db.read() as s:
         coops = s.exec(select(Cooperation).order_by(col(Cooperation.id))).all()
         failed = failed_notifications(s)
+        snaps: dict[int, CooperationSnapshot] = {}
+        for i in range(0, len(coops), 500):
+            snaps |= load_snapshots(s, coops[i : i + 500])
         for coop in coops:
-            snap = load_snapshot(s, coop)
+            snap = snaps[coop.id or 0]
             check = checklist(app, snap, now)
             warns = [sig["de"] for sig in check["signals"] if sig["level"] == "warn"]
             rows.append(

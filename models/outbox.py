@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, insert
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from models.clock import utcnow
@@ -79,3 +81,81 @@ def enqueue(
     ]
     session.add_all(rows)
     return rows
+
+
+@dataclass(frozen=True)
+class Queued:
+    """One `enqueue` call's arguments, for `enqueue_many`."""
+
+    recipient_ids: Sequence[int | None]
+    kind: str
+    context: dict[str, Any]
+    dedupe_prefix: str
+
+
+# Keys per IN query: well below SQLite's bound-parameter limit.
+_IN_CHUNK = 900
+
+
+def enqueue_many(
+    session: Session, items: Sequence[Queued], *, now: datetime | None = None
+) -> list[list[int]]:
+    """`enqueue` for a whole batch in the caller's transaction: one dedupe query and one
+    language query per 900 keys and one bulk INSERT, instead of three statements per item.
+
+    Same rules as `enqueue` (one row per distinct recipient, already queued keys skipped,
+    including keys queued earlier in the same call); returns the recipients queued per item.
+    """
+    wanted = [
+        (item, list(dict.fromkeys(i for i in item.recipient_ids if i is not None)))
+        for item in items
+    ]
+    keys = [f"{item.dedupe_prefix}:{pid}" for item, ids in wanted for pid in ids]
+    taken: set[str] = set()
+    for i in range(0, len(keys), _IN_CHUNK):
+        chunk = keys[i : i + _IN_CHUNK]
+        taken.update(
+            session.exec(
+                select(Notification.dedupe_key).where(col(Notification.dedupe_key).in_(chunk))
+            ).all()
+        )
+    people = sorted({pid for _, ids in wanted for pid in ids})
+    langs: dict[int, str] = {}
+    for i in range(0, len(people), _IN_CHUNK):
+        chunk_ids = people[i : i + _IN_CHUNK]
+        for pid, lang in session.exec(
+            select(Person.id, Person.language).where(col(Person.id).in_(chunk_ids))
+        ).all():
+            if pid is not None:
+                langs[pid] = lang
+    stamp = now or utcnow()
+    values: list[dict[str, Any]] = []
+    queued: list[list[int]] = []
+    for item, ids in wanted:
+        mine = []
+        for pid in ids:
+            key = f"{item.dedupe_prefix}:{pid}"
+            if key in taken:
+                continue
+            taken.add(key)
+            mine.append(pid)
+            values.append(
+                {
+                    "recipient_id": pid,
+                    "kind": item.kind,
+                    "context": item.context,
+                    "language": langs.get(pid, "de"),
+                    "status": "pending",
+                    "attempts": 0,
+                    "deferrals": 0,
+                    "next_attempt_at": stamp,
+                    "dedupe_key": key,
+                    "last_error": None,
+                    "created_at": stamp,
+                }
+            )
+        queued.append(mine)
+    if values:
+        # Core executemany: the ORM's bulk path would build and track an object per row.
+        session.connection().execute(insert(Notification.__table__), values)  # type: ignore[attr-defined]
+    return queued

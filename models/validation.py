@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, StringConstraints, ValidationError
 from pydantic_core import PydanticCustomError
@@ -54,12 +54,49 @@ def parse(model: type[M], data: dict[str, object]) -> M:
         raise invalid_input(exc) from None
 
 
+# German wording for pydantic's common error types (placeholders from the error's ctx).
+_DE = {
+    "missing": "fehlt",
+    "int_parsing": "keine ganze Zahl",
+    "int_type": "keine ganze Zahl",
+    "float_parsing": "keine Zahl",
+    "bool_parsing": "kein Ja/Nein-Wert",
+    "greater_than": "muss größer als {gt} sein",
+    "greater_than_equal": "muss mindestens {ge} sein",
+    "less_than_equal": "darf höchstens {le} sein",
+    "string_too_short": "darf nicht leer sein",
+    "string_too_long": "zu lang (höchstens {max_length} Zeichen)",
+    "string_pattern_mismatch": "hat nicht das erwartete Format",
+    "enum": "ungültiger Wert; erlaubt: {expected}",
+    "literal_error": "ungültiger Wert; erlaubt: {expected}",
+    "date_parsing": "kein gültiges Datum (JJJJ-MM-TT)",
+    "date_from_datetime_parsing": "kein gültiges Datum (JJJJ-MM-TT)",
+    "date_type": "kein gültiges Datum (JJJJ-MM-TT)",
+    "list_type": "muss eine Liste sein",
+    "too_short": "zu wenige Einträge (mindestens {min_length})",
+    "extra_forbidden": "unbekanntes Feld",
+    "model_type": "ungültige Angabe",
+}
+
+
+def _german(err: Any) -> str:
+    if err["type"] == "value_error" and "email" in err["msg"].lower():
+        return "keine gültige E-Mail-Adresse"
+    template = _DE.get(err["type"])
+    if template is None:
+        return str(err["msg"])
+    try:
+        return template.format(**(err.get("ctx") or {})).replace("' or '", "' oder '")
+    except (KeyError, IndexError):
+        return str(err["msg"])
+
+
 def invalid_input(exc: ValidationError) -> InvalidInputError:
     parts_de, parts_en = [], []
     for err in exc.errors():
         field = ".".join(str(x) for x in err["loc"]) or "input"
         msg = err["msg"]
-        parts_de.append(f"{field}: {msg}")
+        parts_de.append(f"{field}: {_german(err)}")
         parts_en.append(f"{field}: {_EN.get(err['type'], msg)}")
     return InvalidInputError(
         "invalid_input",

@@ -49,6 +49,7 @@ class Target:
     partner_municipalities: frozenset[int] = frozenset()
     municipality_id: int | None = None  # the partner the action concerns, if any
     conflict_level: str | None = None
+    sponsor_id: int | None = None  # the partnership's sponsoring mayor, for sign-offs
 
 
 # Role alone suffices (coordinators run the process).
@@ -97,6 +98,13 @@ def check(actor: Actor, action: Action, target: Target = Target()) -> None:
                 "signoff_own_municipality",
                 "Bürgermeister:innen geben nur für die eigene Kommune frei.",
                 "a mayor signs off only for their own municipality.",
+            )
+        if target.sponsor_id is not None and target.sponsor_id != actor.id:
+            raise _refuse(
+                "signoff_sponsoring_mayor",
+                "nur die für diese Partnerschaft benannte Bürgermeisterin / der benannte "
+                "Bürgermeister gibt frei.",
+                "only the mayor named as sponsor of this partnership signs off.",
             )
         return
     if Role.COORDINATOR in actor.roles:

@@ -352,17 +352,19 @@ def review_due(ctx: Ctx, lang: Lang) -> Content:
 
 def _signoff_ask(ctx: Ctx, lang: Lang, *, reminder: bool) -> Content:
     gate = trigger_label(ctx.get("gate", ""), lang)
+    due = ctx.get("due_on") or ctx.get("due_at")
+    # The subject says what to do and by when.
+    by = _t(lang, f" bis {_date(due, lang)}", f" by {_date(due, lang)}") if due else ""
     subject = (
         _t(
             lang,
-            f"Erinnerung: Freigabe ausstehend ({gate})",
-            f"Reminder: sign-off pending ({gate})",
+            f"Erinnerung: Freigabe ausstehend ({gate}){by}",
+            f"Reminder: sign-off pending ({gate}){by}",
         )
         if reminder
-        else _t(lang, f"Freigabe erbeten ({gate})", f"Sign-off requested ({gate})")
+        else _t(lang, f"Freigabe erbeten ({gate}){by}", f"Sign-off requested ({gate}){by}")
     )
     facts = [(_t(lang, "Schritt", "Step"), gate)]
-    due = ctx.get("due_on") or ctx.get("due_at")
     if due:
         facts.append((_t(lang, "Bitte bis", "Please by"), _date(due, lang)))
     return Content(

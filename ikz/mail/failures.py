@@ -41,17 +41,9 @@ def queue_delivery_failure(
     coop_id = row.context.get("cooperation_id")
     coop = s.get(Cooperation, coop_id) if isinstance(coop_id, int) else None
     targets = [pid for pid in _coordinators(s, coop) if pid != row.recipient_id]
-    prefix = f"{KIND}:{coop.id if coop else '-'}:{now.date().isoformat()}"
-    taken = set(
-        s.exec(
-            select(Notification.dedupe_key).where(
-                col(Notification.dedupe_key).in_([f"{prefix}:{pid}" for pid in targets])
-            )
-        )
-    )
-    targets = [pid for pid in targets if f"{prefix}:{pid}" not in taken]
     if not targets:
         return 0
+    prefix = f"{KIND}:{coop.id if coop else '-'}:{now.date().isoformat()}"
     context = {
         "cooperation_id": coop.id if coop else None,
         "title": coop.title if coop else str(row.context.get("title") or ""),
@@ -63,8 +55,9 @@ def queue_delivery_failure(
         "reply": reply[:300],
     }
     try:
-        # A concurrent dispatcher may queue the same notice: lose that race quietly
-        # without undoing the caller's transaction.
+        # enqueue skips a notice already queued today; a concurrent dispatcher may still
+        # queue the same one in between: lose that race without undoing the caller's
+        # transaction.
         with s.begin_nested():
             rows = enqueue(
                 s,

@@ -120,6 +120,8 @@ MEETING_BUILDERS = {
 def attach_invitation(msg: EmailMessage, notification: Notification, lang: Lang) -> None:
     """Attach the .ics; calendar clients read METHOD from the part's parameters too."""
     ctx = notification.context
+    if not ctx.get("uid") or not ctx.get("starts_at"):
+        return  # not a meeting row after all (a bug or a hand-made row): text only
     method = method_of(notification.kind)
     ics = invitation(notification.kind, ctx, summary(ctx, lang), notification.created_at)
     stem = t(lang, "absage" if method == "CANCEL" else "einladung", method.lower())

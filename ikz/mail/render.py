@@ -113,8 +113,8 @@ def render(
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(env.get_template("message.txt").render(values))
     msg.add_alternative(env.get_template("message.html").render(values), subtype="html")
-    # After the body: making the message multipart moves Content-* headers into a part.
-    msg["Content-Language"] = language
     if notification.kind in CALENDAR_KINDS:
         attach_invitation(msg, notification, language)
+    # After the body: making the message multipart moves Content-* headers into a part.
+    msg["Content-Language"] = language
     return msg

@@ -267,7 +267,7 @@ def _id_cases() -> list[Any]:
                 lambda c, n=name: [*COOP_COMMANDS[f"coop {n}"](c, 0)],
                 2,
                 "cooperation_id",
-                "greater than 0",
+                "größer als 0",
             )
         )
     return cases
@@ -456,11 +456,11 @@ CASES = [
     case("ags-land-en", lambda c: ["--lang", "en", *_muni(c, ags="17052000")], 2, "Invalid input", "ags", "does not start with a Land key 01-16"),
     case("ags-format-en", lambda c: ["--lang", "en", *_muni(c, ags="12ab")], 2, "Invalid input", "ags", "exactly 8 digits"),
     # municipality add: other fields
-    case("muni-name-empty", lambda c: _muni(c, name=""), 2, "name", "at least 1 character"),
+    case("muni-name-empty", lambda c: _muni(c, name=""), 2, "name", "nicht leer"),
     case("muni-name-blank", lambda c: _muni(c, name="   "), 2, "name"),
-    case("muni-name-too-long", lambda c: _muni(c, name="G" * 201), 2, "name", "at most 200"),
+    case("muni-name-too-long", lambda c: _muni(c, name="G" * 201), 2, "name", "höchstens 200"),
     case("muni-kind", lambda c: _muni(c, kind="dorf"), 2, "kind", "gemeinde"),
-    case("muni-population-zero", lambda c: _muni(c, population=0), 2, "population", "greater than 0"),
+    case("muni-population-zero", lambda c: _muni(c, population=0), 2, "population", "größer als 0"),
     case("muni-population-negative", lambda c: _muni(c, population=-5), 2, "population"),
     case("muni-population-huge", lambda c: _muni(c, population=10**9), 2, "population"),
     case("muni-population-text", lambda c: _muni(c, population="viele"), 2, "Invalid value", "--population"),
@@ -472,7 +472,7 @@ CASES = [
     case("muni-missing-ags", lambda c: [x for x in _muni(c) if x not in ("--ags", "16052000")], 2, "Missing option", "--ags"),
     case("muni-several-errors", lambda c: _muni(c, ags="17", kind="dorf"), 2, "ags", "kind"),
     # person add
-    case("email-no-at", lambda c: _person(c, email="nina.example.org"), 2, "email", "@"),
+    case("email-no-at", lambda c: _person(c, email="nina.example.org"), 2, "email", "E-Mail-Adresse"),
     case("email-no-domain", lambda c: _person(c, email="nina@"), 2, "email"),
     case("email-spaces", lambda c: _person(c, email="nina neu@example.org"), 2, "email"),
     case("email-two-addresses", lambda c: _person(c, email="a@example.org, b@example.org"), 2, "email"),
@@ -492,12 +492,12 @@ CASES = [
     case("person-actor-missing", lambda c: _person(c, actor=None), 2, "--actor"),
     # coop open
     case("open-title-empty", lambda c: _open(c, title=""), 2, "title"),
-    case("open-title-too-long", lambda c: _open(c, title="T" * 201), 2, "title", "at most 200"),
+    case("open-title-too-long", lambda c: _open(c, title="T" * 201), 2, "title", "höchstens 200"),
     case("open-partner-letters", lambda c: _open(c, "Jena"), 2, "Partner 'Jena'", "KOMMUNE[:BÜRGERMEISTER[:ANSPRECHPERSON]]"),
     case("open-partner-too-many-parts", lambda c: _open(c, "1:2:3:4"), 2, "Partner '1:2:3:4'"),
     case("open-partner-no-municipality", lambda c: _open(c, f":{c.mayor1}"), 2, "Partner"),
     case("open-partner-empty", lambda c: _open(c, ""), 2, "Partner"),
-    case("open-partner-zero", lambda c: _open(c, "0"), 2, "municipality_id", "greater than 0"),
+    case("open-partner-zero", lambda c: _open(c, "0"), 2, "municipality_id", "größer als 0"),
     case("open-partner-unknown-municipality", lambda c: _open(c, "9999"), 3, "Kommune", "9999"),
     case("open-partner-unknown-person", lambda c: _open(c, f"{c.m1}:9999"), 3, "Person", "9999"),
     case("open-partner-wrong-mayor", lambda c: _open(c, f"{c.m1}:{c.mayor2}"), 2, "ist nicht Bürgermeister:in", "von"),
@@ -528,7 +528,7 @@ CASES = [
     case("advance-stale-version", lambda c: _adv(c, "pause", "--expected-version", c.version - 1), 6, "inzwischen geändert", lambda c: f"erwartet Version {c.version - 1}", lambda c: f"aktuell {c.version}"),
     case("advance-future-version", lambda c: _adv(c, "pause", "--expected-version", c.version + 5), 6, lambda c: f"aktuell {c.version}"),
     case("advance-stale-version-en", lambda c: ["--lang", "en", *_adv(c, "pause", "--expected-version", 1)], 6, "changed meanwhile", "expected version 1"),
-    case("advance-version-zero", lambda c: _adv(c, "pause", "--expected-version", 0), 2, "expected_version", "greater than 0"),
+    case("advance-version-zero", lambda c: _adv(c, "pause", "--expected-version", 0), 2, "expected_version", "größer als 0"),
     case("advance-version-text", lambda c: _adv(c, "pause", "--expected-version", "neu"), 2, "Invalid value", "--expected-version"),
     case("advance-actor-mayor", lambda c: _adv(c, "pause", actor=c.mayor1), 7, NOT_ALLOWED, "'advance' ist Koordinator:innen vorbehalten"),
     case("advance-actor-moderator", lambda c: _adv(c, "pause", actor=c.mod), 7, NOT_ALLOWED, "advance"),
@@ -544,8 +544,8 @@ CASES = [
     case("advance-key-empty", lambda c: _adv(c, "pause", "--idempotency-key", ""), 2, "idempotency_key"),
     case("advance-missing-trigger", lambda c: ["coop", "advance", c.coop, "--actor", c.k], 2, "Missing argument"),
     # coop goal
-    case("goal-text-empty", lambda c: ["coop", "goal", c.coop, "--text", "", "--actor", c.k], 2, "text", "at least 1 character"),
-    case("goal-text-too-long", lambda c: ["coop", "goal", c.coop, "--text", "z" * 5001, "--actor", c.k], 2, "text", "at most 5000"),
+    case("goal-text-empty", lambda c: ["coop", "goal", c.coop, "--text", "", "--actor", c.k], 2, "text", "nicht leer"),
+    case("goal-text-too-long", lambda c: ["coop", "goal", c.coop, "--text", "z" * 5001, "--actor", c.k], 2, "text", "höchstens 5000"),
     case("goal-actor-contact", lambda c: ["coop", "goal", c.coop, "--text", "x", "--actor", c.contact1], 7, NOT_ALLOWED, "record_goal"),
     case("goal-missing-text", lambda c: ["coop", "goal", c.coop, "--actor", c.k], 2, "Missing option", "--text"),
     # coop benefit
@@ -557,7 +557,7 @@ CASES = [
     case("benefit-text-empty", lambda c: ["coop", "benefit", c.coop, "--municipality", c.m1, "--text", "", "--actor", c.k], 2, "text"),
     # coop meeting
     case("meeting-kind", lambda c: ["coop", "meeting", c.coop, "--kind", "party", "--date", "2026-01-05", "--actor", c.k], 2, "kind", "informal", "steering_round"),
-    case("meeting-date-month-13", lambda c: ["coop", "meeting", c.coop, "--kind", "informal", "--date", "2026-13-01", "--actor", c.k], 2, "held_on", "month"),
+    case("meeting-date-month-13", lambda c: ["coop", "meeting", c.coop, "--kind", "informal", "--date", "2026-13-01", "--actor", c.k], 2, "held_on", "Datum"),
     case("meeting-date-german-format", lambda c: ["coop", "meeting", c.coop, "--kind", "informal", "--date", "05.01.2026", "--actor", c.k], 2, "held_on"),
     case("meeting-date-words", lambda c: ["coop", "meeting", c.coop, "--kind", "informal", "--date", "gestern", "--actor", c.k], 2, "held_on"),
     case("meeting-date-feb-30", lambda c: ["coop", "meeting", c.coop, "--kind", "informal", "--date", "2026-02-30", "--actor", c.k], 2, "held_on"),

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ikz.mail.content import BUILDERS, TRANSITION_SUBJECTS
+from ikz.mail.content import TRANSITION_SUBJECTS, builders
 from ikz.mail.render import message_id, render
 from ikz.settings import Settings
 from models.outbox import Notification
@@ -34,6 +34,19 @@ CONTEXT: dict[str, Any] = {
     "state": "pilot",
     "due_on": "2026-03-01",
     "days_silent": 75,
+    "days_open": 21,
+    "note": "Erst nach der Ratssitzung",
+    "recipient_name": "Bernd Beispiel",
+    "recipient_email": "bernd@example.org",
+    "reply": "550 5.1.1 No such user",
+    "meeting_id": 4,
+    "meeting_kind": "steering_round",
+    "uid": "meeting-4@ikz-flow",
+    "sequence": 0,
+    "starts_at": "2026-03-12T09:00:00+00:00",
+    "duration_minutes": 90,
+    "organizer": {"id": 1, "name": "Kora Koordinatorin", "email": "kora@example.org"},
+    "attendees": [{"id": 2, "name": "Anna Müller", "email": "anna@example.org"}],
 }
 
 
@@ -56,10 +69,11 @@ def roundtrip(msg: EmailMessage) -> EmailMessage:
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])
-@pytest.mark.parametrize("kind", [*BUILDERS, "something_new"])
+@pytest.mark.parametrize("kind", [*builders(), "something_new"])
 def test_every_kind_renders_in_both_languages(kind: str, lang: str) -> None:
     msg = roundtrip(render(note(kind), person(lang), settings=SETTINGS))
-    assert msg.get_content_type() == "multipart/alternative"
+    calendar = kind in ("meeting_invitation", "meeting_cancelled")
+    assert msg.get_content_type() == ("multipart/mixed" if calendar else "multipart/alternative")
     # strip(): CPython may fold a long subject right after "Subject:" and keeps the space.
     assert str(msg["Subject"]).strip().startswith("[IKZ] Gemeinsamer Bauhof Nord: ")
     assert msg["Content-Language"] == lang
@@ -74,7 +88,7 @@ def test_every_kind_renders_in_both_languages(kind: str, lang: str) -> None:
 
 
 def test_missing_context_keys_still_render() -> None:
-    for kind in [*BUILDERS, "something_new"]:
+    for kind in [*builders(), "something_new"]:
         msg = render(note(kind, {}), person(), settings=SETTINGS)
         assert str(msg["Subject"]).startswith("[IKZ] ")
 
@@ -122,3 +136,127 @@ def test_conflict_escalation_says_what_to_do() -> None:
     assert de["Subject"] == "[IKZ] Gemeinsamer Bauhof Nord: Konflikt eskaliert: Bürgermeister:innen"
     assert "Chefsache" in text_of(de, "plain")
     assert en["Subject"] == "[IKZ] Gemeinsamer Bauhof Nord: Conflict escalated: mayors"
+
+
+# What each kind's subject says (after "[IKZ] <title>: "): what happened or what to do.
+SUBJECTS: dict[str, tuple[str, str]] = {
+    "transition": ("Pilotphase begonnen", "Pilot started"),
+    "cooperation_opened": ("Kooperation eröffnet", "Cooperation opened"),
+    "signoff_recorded": ("Freigabe erteilt (Pilot starten)", "Sign-off recorded (Start pilot)"),
+    "conflict_raised": (
+        "Konflikt gemeldet: Standort der Halle",
+        "Conflict raised: Standort der Halle",
+    ),
+    "conflict_escalated": (
+        "Konflikt eskaliert: Steuerungsrunde",
+        "Conflict escalated: steering round",
+    ),
+    "conflict_resolved": (
+        "Konflikt gelöst: Standort der Halle",
+        "Conflict resolved: Standort der Halle",
+    ),
+    "review_due": ("Review fällig", "Review due"),
+    "signoff_requested": (
+        "Freigabe erbeten (Pilot starten) bis 01.03.2026",
+        "Sign-off requested (Start pilot) by 2026-03-01",
+    ),
+    "signoff_reminder": (
+        "Erinnerung: Freigabe ausstehend (Pilot starten) bis 01.03.2026",
+        "Reminder: sign-off pending (Start pilot) by 2026-03-01",
+    ),
+    "success_report_ready": ("Erfolgsbericht liegt vor", "Success report ready"),
+    "silence_reminder": ("Zeit für einen informellen Austausch", "Time for an informal exchange"),
+    "conflict_overdue": (
+        "Konflikt überfällig: bitte eskalieren (Standort der Halle)",
+        "Conflict overdue: please escalate (Standort der Halle)",
+    ),
+    "signoff_declined": ("Freigabe abgelehnt (Pilot starten)", "Sign-off declined (Start pilot)"),
+    "delivery_failed": (
+        "Zustellung fehlgeschlagen: Bernd Beispiel",
+        "Delivery failed: Bernd Beispiel",
+    ),
+    "meeting_invitation": (
+        "Einladung: Steuerungsrunde am Do., 12.03.2026, 10:00–11:30 Uhr",
+        "Invitation: Steering round on Thu 2026-03-12, 10:00–11:30 (German time)",
+    ),
+    "meeting_cancelled": (
+        "Abgesagt: Steuerungsrunde am Do., 12.03.2026, 10:00–11:30 Uhr",
+        "Cancelled: Steering round on Thu 2026-03-12, 10:00–11:30 (German time)",
+    ),
+}
+
+
+def test_every_kind_has_a_subject_that_says_what_happened() -> None:
+    assert set(SUBJECTS) == set(builders())
+    for kind, (de, en) in SUBJECTS.items():
+        assert render(note(kind), person("de"), settings=SETTINGS)["Subject"] == (
+            f"[IKZ] Gemeinsamer Bauhof Nord: {de}"
+        )
+        assert render(note(kind), person("en"), settings=SETTINGS)["Subject"] == (
+            f"[IKZ] Gemeinsamer Bauhof Nord: {en}"
+        )
+
+
+def test_review_due_lists_what_is_missing() -> None:
+    ctx = {
+        **CONTEXT,
+        "gate": "evaluate",
+        "unmet": [
+            {"code": "no_steering_round", "de": "Keine Steuerungsrunde", "en": "No steering round"},
+            {"code": "x", "de": "Kein Bericht", "en": "No report"},
+        ],
+        "signals": [{"code": "s", "level": "warn", "de": "Lange still", "en": "Long silence"}],
+    }
+    de = render(note("review_due", ctx), person(), settings=SETTINGS)
+    en = render(note("review_due", ctx), person("en"), settings=SETTINGS)
+    assert de["Subject"] == "[IKZ] Gemeinsamer Bauhof Nord: Review fällig: 2 Punkte offen"
+    assert en["Subject"] == "[IKZ] Gemeinsamer Bauhof Nord: Review due: 2 items missing"
+    plain = text_of(de, "plain")
+    assert "☐ Keine Steuerungsrunde" in plain and "☐ Kein Bericht" in plain
+    assert "⚠ Lange still" in plain
+    assert "☐ No steering round" in text_of(en, "plain")
+
+
+def test_invitation_is_an_ics_attachment_in_the_recipients_language() -> None:
+    for lang, name in (("de", "einladung.ics"), ("en", "request.ics")):
+        msg = roundtrip(render(note("meeting_invitation"), person(lang), settings=SETTINGS))
+        [part] = list(msg.iter_attachments())
+        assert part.get_content_type() == "text/calendar"
+        assert part.get_filename() == name
+        assert part.get_param("method") == "REQUEST"
+        body = part.get_payload(decode=True)
+        assert isinstance(body, bytes) and b"UID:meeting-4@ikz-flow" in body
+    cancel = roundtrip(render(note("meeting_cancelled"), person(), settings=SETTINGS))
+    assert next(iter(cancel.iter_attachments())).get_param("method") == "CANCEL"
+    # The same row gives the same invitation bytes (DTSTAMP is the row's creation time).
+    a = render(note("meeting_invitation"), person(), settings=SETTINGS)
+    b = render(note("meeting_invitation"), person(), settings=SETTINGS)
+    assert [p.get_content() for p in a.iter_attachments()] == [
+        p.get_content() for p in b.iter_attachments()
+    ]
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_digest_renders_every_kind_in_both_languages(lang: str) -> None:
+    from ikz.mail.digest import DigestJob, render_digest
+
+    rows = [note(kind, key=f"k:{i}") for i, kind in enumerate(builders())]
+    rows.append(note("conflict_raised", {**CONTEXT, "subject": "<b>Halle</b> & Hof"}, key="x"))
+    who = person(lang)
+    who.digest = "daily"
+    job = DigestJob(who, rows, "2026-02-01", None)
+    msg = roundtrip(render_digest(job, settings=SETTINGS, now=rows[0].created_at))
+    n = len(rows)
+    expected = (
+        f"[IKZ] Your daily digest: {n} updates"
+        if lang == "en"
+        else f"[IKZ] Ihre tägliche Zusammenfassung: {n} Nachrichten"
+    )
+    assert msg["Subject"] == expected
+    assert msg["Content-Language"] == lang
+    assert msg["Message-ID"] == message_id("digest:1:2026-02-01")
+    plain, html = text_of(msg, "plain"), text_of(msg, "html")
+    assert plain.count("\n== ") == n and html.count("<h2") == n
+    for kind, (de, en) in SUBJECTS.items():
+        assert (en if lang == "en" else de) in plain, kind
+    assert "&lt;b&gt;Halle&lt;/b&gt; &amp; Hof" in html and "<b>Halle</b>" not in html

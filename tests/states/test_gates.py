@@ -305,10 +305,19 @@ def test_one_missing_ingredient_names_one_criterion(case: Case) -> None:
 
 
 def test_pilot_duration_message_states_days_and_minimum() -> None:
-    (u,) = unmet_criteria(Trigger.EVALUATE, COMPLETE, PILOT_START + timedelta(days=12))
+    early = replace(COMPLETE, meetings=(MeetingSnap("steering_round", D0 + timedelta(days=5)),))
+    (u,) = unmet_criteria(Trigger.EVALUATE, early, PILOT_START + timedelta(days=12))
     assert u.code == "pilot_min_duration"
     assert "12" in u.en and "90" in u.en
     assert "12" in u.de and "90" in u.de
+
+
+def test_steering_round_in_the_future_does_not_count_yet() -> None:
+    planned = replace(
+        COMPLETE, meetings=(MeetingSnap("steering_round", NOW.date() + timedelta(days=1)),)
+    )
+    codes = [u.code for u in unmet_criteria(Trigger.EVALUATE, planned, NOW)]
+    assert codes == ["steering_round_missing"]
 
 
 def test_pilot_not_started_counts_as_zero_days() -> None:

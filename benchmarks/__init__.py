@@ -1,0 +1,1 @@
+"""Benchmarks for ikz-flow: `python -m benchmarks [--quick] [--json]` (see README, Performance)."""

@@ -1,0 +1,199 @@
+"""End-to-end latencies: click (a flow run created through the REST API) to inbox on the
+whole local stack, and a cold `ikz coop show` process."""
+
+from __future__ import annotations
+
+import json
+import signal
+import statistics
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from email import message_from_bytes, policy
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import httpx
+from aiosmtpd.controller import Controller
+
+from benchmarks.common import BIN, PYTHON, Figure, free_port, percentile, quiet_env, scratch_dir
+
+DEPLOYMENT = "advance-cooperation"
+
+
+class Inbox:
+    """aiosmtpd handler noting when each message arrived and its subject."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[float, str, str]] = []  # (monotonic time, to, subject)
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        msg = message_from_bytes(envelope.content, policy=policy.default)
+        with self._lock:
+            self.received.append((time.monotonic(), str(msg["To"]), str(msg["Subject"])))
+        return "250 OK"
+
+    def since(self, t0: float) -> list[tuple[float, str, str]]:
+        with self._lock:
+            return [m for m in self.received if m[0] >= t0]
+
+
+def wait_for(fn: Callable[[], Any], timeout: float, what: str, step: float = 0.02) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = fn()
+        if value:
+            return value
+        time.sleep(step)
+    raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def _ikz_json(env: dict[str, str], *args: str) -> Any:
+    out = subprocess.run(
+        [str(BIN / "ikz"), *args, "--json"], env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout)
+
+
+def click_to_inbox(runs: int) -> list[Figure]:
+    inbox = Inbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    port = free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    try:
+        with scratch_dir("stack") as d:
+            env = quiet_env(
+                IKZ_DATA_DIR=str(d), IKZ_SMTP_HOST="127.0.0.1", IKZ_SMTP_PORT=str(smtp.port)
+            )
+            log = d / "ikz-up.log"
+            with log.open("wb") as out:
+                proc = subprocess.Popen(
+                    [str(BIN / "ikz"), "up", "--port", str(port)],
+                    env=env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                )
+            try:
+                return _measure(proc, log, api, env, inbox, runs)
+            finally:
+                if proc.poll() is None:
+                    proc.send_signal(signal.SIGINT)
+                    try:
+                        proc.wait(timeout=60)
+                    except subprocess.TimeoutExpired:
+                        proc.kill()
+                        proc.wait()
+    finally:
+        smtp.stop()
+
+
+def _measure(
+    proc: subprocess.Popen[bytes],
+    log: Path,
+    api: str,
+    env: dict[str, str],
+    inbox: Inbox,
+    runs: int,
+) -> list[Figure]:
+    wait_for(
+        lambda: proc.poll() is not None or "ikz-flow läuft" in log.read_text(errors="replace"),
+        300,
+        "ikz up to start",
+        0.5,
+    )
+    if proc.poll() is not None:
+        raise RuntimeError(log.read_text(errors="replace")[-2000:])
+    client = httpx.Client(base_url=api, timeout=30)
+
+    def deployment(name: str) -> str | None:
+        r = client.get(f"/deployments/name/{name}/{name}")
+        return str(r.json()["id"]) if r.status_code == 200 else None
+
+    def mail_after(t0: float) -> list[tuple[float, str, str]]:
+        return [m for m in inbox.since(t0) if coop["title"] in m[2]]
+
+    def finished(run_id: str) -> bool:
+        state = client.get(f"/flow_runs/{run_id}").json()["state"]["type"]
+        return state in ("COMPLETED", "FAILED", "CRASHED")
+
+    wait_for(lambda: deployment("dispatch-notifications"), 180, "the deployments", 0.5)
+    dep = deployment(DEPLOYMENT)
+    coops = _ikz_json(env, "coop", "list")
+    coop = next(c for c in coops if c["state"] in ("exploration", "agreement", "pilot"))
+    # Let the start-up work (first sweep, demo mail) finish before timing anything.
+    _quiet(inbox, 5, 120)
+    latencies: list[float] = []
+    posts: list[float] = []
+    for i in range(runs):
+        trigger = "pause" if i % 2 == 0 else "resume"
+        params = {
+            "eingabe": {
+                "cooperation_id": coop["id"],
+                "trigger": trigger,
+                "actor_id": 1,
+                "reason": "Benchmark",
+            }
+        }
+        t0 = time.monotonic()
+        r = client.post(f"/deployments/{dep}/create_flow_run", json={"parameters": params})
+        posts.append(time.monotonic() - t0)
+        r.raise_for_status()
+        first = wait_for(partial(mail_after, t0), 120, "the mail")
+        latencies.append(first[0][0] - t0)
+        run_id = r.json()["id"]
+        wait_for(partial(finished, run_id), 120, "the flow run", 0.2)
+        _quiet(inbox, 3, 60)  # the follow-ups (review mail) of this run, before the next
+    client.close()
+    median, base = statistics.median(latencies), statistics.median(posts)
+    note = f"{runs} runs, pause/resume via {DEPLOYMENT}; baseline: POST create_flow_run"
+    return [
+        Figure("click_to_inbox_median_s", median, "s", base, "s", note),
+        Figure(
+            "click_to_inbox_p95_s",
+            percentile(latencies, 95),
+            "s",
+            percentile(posts, 95),
+            "s",
+            f"max {max(latencies):.2f} s",
+        ),
+    ]
+
+
+def _quiet(inbox: Inbox, seconds: float, timeout: float) -> None:
+    """Wait until no mail has arrived for `seconds`."""
+
+    def calm() -> bool:
+        last = inbox.since(0)[-1][0] if inbox.since(0) else 0.0
+        return time.monotonic() - last >= seconds
+
+    wait_for(calm, timeout, "the inbox to be quiet", 0.2)
+
+
+def cli_show(runs: int) -> list[Figure]:
+    with scratch_dir("cli") as d:
+        env = quiet_env(IKZ_DATA_DIR=str(d))
+        subprocess.run([str(BIN / "ikz"), "demo"], env=env, capture_output=True, check=True)
+
+        def cold(cmd: list[str]) -> float:
+            t0 = time.perf_counter()
+            subprocess.run(cmd, env=env, capture_output=True, check=True)
+            return time.perf_counter() - t0
+
+        cold([str(BIN / "ikz"), "coop", "show", "1"])  # warm the page cache, as any 2nd start
+        shows = [cold([str(BIN / "ikz"), "coop", "show", "1"]) for _ in range(runs)]
+        passes = [cold([PYTHON, "-c", "pass"]) for _ in range(runs)]
+    return [
+        Figure(
+            "cli_show_seconds",
+            statistics.median(shows),
+            "s",
+            statistics.median(passes),
+            "s",
+            f"median of {runs} cold processes; baseline: python -c pass",
+        ),
+    ]

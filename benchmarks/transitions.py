@@ -1,0 +1,165 @@
+"""Transition throughput through the real use case (ikz.lifecycle.advance) against a
+one-row insert + commit loop with the same durability settings."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+import uuid
+from pathlib import Path
+
+from benchmarks.common import Figure, make_app, scratch_dir
+from ikz.app import App
+from ikz.lifecycle import advance
+from ikz.records import open_cooperation, register_municipality, register_person
+from models import commands as c
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+COOPS = 10
+
+
+def _setup(app: App) -> tuple[int, list[int]]:
+    """A coordinator, three municipalities with mayor and contact, COOPS cooperations."""
+    coord = register_person(
+        app, c.RegisterPerson(name="Kora", email="kora@example.org", roles=["coordinator"])
+    )
+    assert coord.id is not None
+    partners = []
+    for i in range(3):
+        m = register_municipality(
+            app,
+            c.RegisterMunicipality(
+                name=f"Stadt {i}",
+                ags=f"1605{i:04d}",
+                population=50_000,
+                kind="stadt",
+                actor_id=coord.id,
+            ),
+        )
+        ids = [
+            register_person(
+                app,
+                c.RegisterPerson(
+                    name=f"{role} {i}",
+                    email=f"{role}{i}@example.org",
+                    municipality_id=m.id,
+                    roles=[role],
+                    actor_id=coord.id,
+                ),
+            ).id
+            for role in ("mayor", "contact")
+        ]
+        assert m.id is not None
+        partners.append(c.PartnerInput(municipality_id=m.id, mayor_id=ids[0], contact_id=ids[1]))
+    coops = []
+    for k in range(COOPS):
+        coop = open_cooperation(
+            app,
+            c.OpenCooperation(
+                title=f"Bauhof {k}",
+                field_of_work="Bauhof",
+                partners=partners[:2],
+                actor_id=coord.id,
+            ),
+        )
+        assert coop.id is not None
+        coops.append(coop.id)
+    return coord.id, coops
+
+
+def _advance_loop(app: App, n: int) -> float:
+    """Seconds for n transitions: pause and resume, round-robin over the cooperations."""
+    actor, coops = _setup(app)
+    cmds = []
+    for i in range(n):
+        trigger = "pause" if (i // COOPS) % 2 == 0 else "resume"
+        cmds.append(
+            c.Advance(
+                cooperation_id=coops[i % COOPS], trigger=trigger, actor_id=actor, reason="Benchmark"
+            )
+        )
+    t0 = time.perf_counter()
+    for cmd in cmds:
+        advance(app, cmd)
+    return time.perf_counter() - t0
+
+
+def _sqlite_baseline(path: Path, n: int) -> float:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)")
+    t0 = time.perf_counter()
+    for i in range(n):
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO t (payload) VALUES (?)", (f"row {i}",))
+        conn.execute("COMMIT")
+    elapsed = time.perf_counter() - t0
+    conn.close()
+    return elapsed
+
+
+def sqlite_figures(n: int) -> list[Figure]:
+    with scratch_dir("transitions") as d:
+        app = make_app(f"sqlite:///{d / 'ikz.sqlite3'}", d)
+        try:
+            t = _advance_loop(app, n)
+        finally:
+            app.close()
+        b = _sqlite_baseline(d / "baseline.sqlite3", n)
+    rate, base_rate = n / t, n / b
+    return [
+        Figure(
+            "transition_rate_sqlite",
+            rate,
+            "transitions/s",
+            base_rate,
+            "commits/s",
+            f"{n} pause/resume transitions",
+        ),
+        Figure(
+            "transition_ratio_sqlite",
+            (t / n) / (b / n),
+            "x baseline commit",
+            1.0,
+            "baseline commit",
+            f"{t / n * 1000:.2f} ms vs {b / n * 1000:.3f} ms",
+        ),
+    ]
+
+
+def postgres_figures(n: int) -> list[Figure]:
+    import psycopg
+
+    name = f"ikz_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+        with scratch_dir("pg") as d:
+            app = make_app(url, d)
+            try:
+                t = _advance_loop(app, n)
+            finally:
+                app.close()
+        with psycopg.connect(url) as conn:
+            conn.execute("CREATE TABLE t (id serial PRIMARY KEY, payload text NOT NULL)")
+            conn.commit()
+            t0 = time.perf_counter()
+            for i in range(n):
+                conn.execute("INSERT INTO t (payload) VALUES (%s)", (f"row {i}",))
+                conn.commit()
+            b = time.perf_counter() - t0
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return [
+        Figure(
+            "transition_rate_postgres",
+            n / t,
+            "transitions/s",
+            n / b,
+            "commits/s",
+            f"{n} transitions; {t / n * 1000:.2f} ms vs {b / n * 1000:.3f} ms",
+        ),
+    ]

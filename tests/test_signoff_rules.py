@@ -1,0 +1,50 @@
+"""Only the partnership's sponsoring mayor signs off, and only for a gate."""
+
+from __future__ import annotations
+
+import pytest
+
+from ikz import records
+from models import commands as c
+from states.errors import InvalidInputError, PolicyRefusedError
+from tests.factories import World, coop_in
+
+
+def test_a_mayor_who_is_not_the_sponsor_is_refused(world: World) -> None:
+    cid = coop_in(world, "agreement")
+    jena = world.partners[0]
+    other = records.register_person(
+        world.app,
+        c.RegisterPerson(
+            name="Zweite Bürgermeisterin",
+            email="second@example.org",
+            municipality_id=jena.municipality_id,
+            roles=["mayor"],
+            actor_id=world.coordinator_id,
+        ),
+    )
+    with pytest.raises(PolicyRefusedError) as err:
+        records.sign_off(
+            world.app,
+            c.SignOffGate(
+                cooperation_id=cid, municipality_id=jena.municipality_id, actor_id=other.id or 0
+            ),
+        )
+    assert err.value.code == "policy.signoff_sponsoring_mayor"
+    row = records.sign_off(
+        world.app,
+        c.SignOffGate(
+            cooperation_id=cid, municipality_id=jena.municipality_id, actor_id=jena.mayor_id
+        ),
+    )
+    assert row.mayor_id == jena.mayor_id
+
+
+def test_signoffs_are_for_gates_only(world: World) -> None:
+    from models.validation import parse
+
+    with pytest.raises(InvalidInputError, match="gate"):
+        parse(
+            c.SignOffGate,
+            {"cooperation_id": 1, "municipality_id": 1, "gate": "pause", "actor_id": 1},
+        )
