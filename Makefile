@@ -20,9 +20,11 @@ install: $(STAMP)
 	@# CLI should not recompile every module on each start.
 	@$(PY) -m compileall -q $(SRC) >/dev/null
 
+# The main job: the local stack (Prefect server + UI, served deployments, mail sink,
+# demo portfolio on first start). Ctrl-C stops it. PORT=4300 make run for another port.
+PORT ?= 4200
 run: install
-	$(VENV)/bin/ikz demo --if-empty
-	$(VENV)/bin/ikz coop list
+	$(VENV)/bin/ikz up --port $(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -10,6 +10,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from states.conflict import DEFAULT_DEADLINE_DAYS
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="IKZ_", extra="ignore")
@@ -62,6 +64,11 @@ class Settings(BaseSettings):
     conflict_overdue_days: int = Field(
         14, ge=1, description="An open conflict older than this is overdue."
     )
+    conflict_deadline_days: dict[str, int] = Field(
+        default_factory=lambda: dict(DEFAULT_DEADLINE_DAYS),
+        description="Days a conflict may stay at a level before it is escalated, per level "
+        "(JSON in IKZ_CONFLICT_DEADLINE_DAYS; levels left out keep their default).",
+    )
     signoff_timeout_days: int = Field(14, ge=1, description="Days a sign-off request waits.")
     signoff_reminder_days: int = Field(3, ge=1, description="Remind after this many days.")
 
@@ -72,6 +79,18 @@ class Settings(BaseSettings):
         if "\r" in value or "\n" in value or "@" not in parseaddr(value)[1]:
             raise ValueError("mail_from must be one address on one line")
         return value
+
+    @field_validator("conflict_deadline_days")
+    @classmethod
+    def _known_levels(cls, value: dict[str, int]) -> dict[str, int]:
+        unknown = sorted(set(value) - set(DEFAULT_DEADLINE_DAYS))
+        if unknown:
+            raise ValueError(
+                f"unknown conflict level(s) {unknown}; known: {sorted(DEFAULT_DEADLINE_DAYS)}"
+            )
+        if any(days < 1 for days in value.values()):
+            raise ValueError("conflict deadlines are at least one day")
+        return {**DEFAULT_DEADLINE_DAYS, **value}
 
     @field_validator("ui_base_url")
     @classmethod

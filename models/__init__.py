@@ -3,7 +3,7 @@
 Importing the package registers every table on SQLModel.metadata.
 """
 
-from models.audit import TransitionRecord
+from models.audit import ConflictRecord, TransitionRecord
 from models.cooperation import (
     Agreement,
     Communication,
@@ -26,6 +26,7 @@ __all__ = [
     "Agreement",
     "Communication",
     "Conflict",
+    "ConflictRecord",
     "Cooperation",
     "Decision",
     "Goal",

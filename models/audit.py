@@ -1,4 +1,5 @@
-"""Append-only audit of lifecycle changes, hash-chained per cooperation.
+"""Append-only audit trails, hash-chained: lifecycle changes per cooperation, conflict
+steps per conflict.
 
 Records refer to people by id only, so personal data can be erased later without
 breaking a chain.
@@ -10,7 +11,7 @@ import hashlib
 import json
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.clock import utcnow
@@ -50,6 +51,46 @@ def record_hash(r: TransitionRecord) -> str:
         "lessons_learned": r.lessons_learned,
         "at": r.at.isoformat(timespec="microseconds"),
         "idempotency_key": r.idempotency_key,
+        "prev": r.prev_hash,
+    }
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+class ConflictRecord(SQLModel, table=True):
+    """One step of a conflict on its ladder: raised, escalated, session scheduled,
+    resolved or closed unresolved (`action`)."""
+
+    __tablename__ = "conflict_record"
+    __table_args__ = (UniqueConstraint("conflict_id", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    conflict_id: int = Field(foreign_key="conflict.id", index=True)
+    seq: int
+    from_level: str | None = Field(default=None, max_length=30)
+    to_level: str = Field(max_length=30)
+    action: str = Field(max_length=30)
+    actor_id: int | None = Field(default=None, foreign_key="person.id")
+    note: str = ""
+    # People the step names besides the actor: who agreed, the assigned moderator.
+    person_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    at: datetime = Field(default_factory=utcnow)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+def conflict_record_hash(r: ConflictRecord) -> str:
+    """SHA-256 over the step's content and its predecessor's hash."""
+    payload = {
+        "conflict_id": r.conflict_id,
+        "seq": r.seq,
+        "from": r.from_level,
+        "to": r.to_level,
+        "action": r.action,
+        "actor_id": r.actor_id,
+        "note": r.note,
+        "person_ids": list(r.person_ids),
+        "at": r.at.isoformat(timespec="microseconds"),
         "prev": r.prev_hash,
     }
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

@@ -209,6 +209,11 @@ class RaiseConflict(Command):
 class ResolveConflict(Command):
     conflict_id: int = Field(title="Konflikt (ID)", gt=0)
     resolution: Text = Field(title="Lösung")
+    agreed_by: list[Annotated[int, Field(gt=0)]] = Field(
+        default_factory=list,
+        title="Zugestimmt haben (IDs)",
+        description="Personen, die der Lösung zugestimmt haben",
+    )
     actor_id: int = ActorId
 
 
@@ -283,4 +288,34 @@ class CancelMeeting(Command):
 
     meeting_id: int = Field(title="Termin (ID)", gt=0)
     reason: OptionalText = Field("", title="Grund")
+    actor_id: int = ActorId
+
+
+class ScheduleConflictSession(Command):
+    """The moderation session or mayors' conference of a conflict's current level."""
+
+    model_config = ConfigDict(title="Konflikttermin planen")
+
+    conflict_id: int = Field(title="Konflikt (ID)", gt=0)
+    starts_at: StartsAt = Field(
+        title="Beginn", description="z. B. 2026-03-12T10:00 (deutsche Zeit, wenn ohne Zone)"
+    )
+    duration_minutes: int = Duration
+    location: HeaderSafe | None = Field(None, title="Ort")
+    moderator_id: int | None = Field(
+        None,
+        title="Moderator:in (ID)",
+        description="Auf der Stufe Moderation: die neutrale Moderation (Pflicht, solange keine zugewiesen ist)",
+        gt=0,
+    )
+    actor_id: int = ActorId
+
+
+class CloseConflict(Command):
+    """Close a conflict without a resolution (the coordinator may then end the cooperation)."""
+
+    model_config = ConfigDict(title="Konflikt ungelöst schließen")
+
+    conflict_id: int = Field(title="Konflikt (ID)", gt=0)
+    reason: Text = Field(title="Begründung")
     actor_id: int = ActorId

@@ -140,6 +140,18 @@ class Conflict(SQLModel, table=True):
     status: str = Field(default="open", max_length=30, index=True)
     resolution: str | None = None
     closed_at: datetime | None = None
+    # The ladder (states.conflict): deadlines count from when the current level was entered.
+    level_entered_at: datetime = Field(default_factory=utcnow)
+    moderator_id: int | None = Field(default=None, foreign_key="person.id")
+    # The session of the current level (moderation or mayors' conference), once scheduled;
+    # the sequence rises with each rescheduling so calendar clients update the invitation.
+    session_starts_at: datetime | None = None
+    session_duration_minutes: int | None = None
+    session_location: str | None = Field(default=None, max_length=200)
+    session_sequence: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # Who agreed to the resolution (person ids), or why it was closed unresolved.
+    agreed_by: list[int] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    close_reason: str | None = None
 
 
 class Report(SQLModel, table=True):

@@ -33,6 +33,8 @@ class Action(StrEnum):
     RAISE_CONFLICT = "raise_conflict"
     ESCALATE_CONFLICT = "escalate_conflict"
     RESOLVE_CONFLICT = "resolve_conflict"
+    SCHEDULE_CONFLICT_SESSION = "schedule_conflict_session"
+    CLOSE_CONFLICT = "close_conflict"
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ _COORDINATOR_ONLY = {
     Action.CHOOSE_LEGAL_FORM,
     Action.SET_PARTNER,
     Action.REQUEST_SIGNOFF,
+    # Giving up on a conflict may lead to ending the cooperation: the coordinator's call.
+    Action.CLOSE_CONFLICT,
 }
 
 # Partner-side people may act for their own municipality only.
@@ -77,7 +81,11 @@ _OWN_PARTNER: dict[Action, frozenset[Role]] = {
     Action.RAISE_CONFLICT: frozenset({Role.CONTACT, Role.MAYOR}),
 }
 
-_CONFLICT_MODERATION = {Action.ESCALATE_CONFLICT, Action.RESOLVE_CONFLICT}
+_CONFLICT_MODERATION = {
+    Action.ESCALATE_CONFLICT,
+    Action.RESOLVE_CONFLICT,
+    Action.SCHEDULE_CONFLICT_SESSION,
+}
 
 
 def _refuse(rule: str, de: str, en: str) -> PolicyRefusedError:

@@ -26,6 +26,7 @@ class PartnerSnap:
 class MeetingSnap:
     kind: str  # informal, retreat, steering_round, info_event
     held_on: date
+    attendee_ids: tuple[int, ...] = ()  # person ids (mayors at steering rounds: factor 4)
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,16 @@ class ConflictSnap:
     level: str
     status: str  # open, resolved, closed
     opened_at: datetime
+    closed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class DecisionSnap:
+    """One entry of the give-and-take ledger (factor 3)."""
+
+    benefiting_id: int | None  # municipality id
+    conceding_ids: tuple[int, ...]
+    decided_on: date
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,13 @@ class CooperationSnapshot:
     state_entered_at: datetime | None = None
     parent_id: int | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # Read by the Kooperations-Check (states/health.py); defaults keep older callers working.
+    measurable_goals: int = 0  # goals with a target
+    decisions: tuple[DecisionSnap, ...] = ()
+    staff_involved_on: tuple[date, ...] = ()
+    # (entered, left or None while still there) per stay in agreement, from the audit trail.
+    agreement_periods: tuple[tuple[datetime, datetime | None], ...] = ()
+    children: int = 0  # follow-up cooperations spawned from this one
 
     @property
     def open_conflicts(self) -> tuple[ConflictSnap, ...]:

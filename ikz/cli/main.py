@@ -58,10 +58,53 @@ def _root(
     state.lang = "en" if chosen == "en" else "de"
 
 
+# Input fields whose CLI spelling differs: messages name what the user typed.
+_OPTION_OF = {
+    "held_on": "--date",
+    "involved_on": "--date",
+    "decided_on": "--date",
+    "planned_on": "--date",
+    "effective_on": "--effective",
+    "field_of_work": "--field",
+    "follow_up_title": "--follow-up-title",
+    "attendee_ids": "--attendee",
+    "signed_by": "--signed-by",
+    "conceding_municipality_ids": "--concedes",
+    "benefiting_municipality_id": "--benefits",
+    "municipality_id": "--municipality",
+    "actor_id": "--actor",
+    "made_visible": "--visible",
+    "lessons_learned": "--lessons",
+    "idempotency_key": "--idempotency-key",
+    "expected_version": "--expected-version",
+    "roles": "--role",
+    "partners": "--partner",
+    "overrides": "--override",
+    "cooperation_id": "ID",
+    "conflict_id": "ID",
+    "legal_form": "FORM",
+}
+
+
+def _option_names(text: str) -> str:
+    import re
+
+    def swap(m: re.Match[str]) -> str:
+        # "partners.0.municipality_id" -> "--partner": the option is what the user typed.
+        head = m.group(2).split(".", 1)[0]
+        return f"{m.group(1)}{_OPTION_OF.get(head, '--' + head.replace('_', '-'))}:"
+
+    return re.sub(r"((?:^|: |; ))([a-z_]+(?:\.[a-z0-9_]+)*):", swap, text)
+
+
 def _parse(model: Any, **data: Any) -> Any:
     from models.validation import parse
+    from states.errors import InvalidInputError
 
-    return parse(model, {k: v for k, v in data.items() if v is not None})
+    try:
+        return parse(model, {k: v for k, v in data.items() if v is not None})
+    except InvalidInputError as exc:
+        raise InvalidInputError(exc.code, _option_names(exc.de), _option_names(exc.en)) from None
 
 
 def _done(de: str, en: str) -> None:

@@ -50,6 +50,7 @@ COORDINATOR_ONLY = [
     A.CHOOSE_LEGAL_FORM,
     A.SET_PARTNER,
     A.REQUEST_SIGNOFF,  # the coordinator asks the mayors; only mayors sign off
+    A.CLOSE_CONFLICT,  # giving a conflict up may end the cooperation
 ]
 
 # Partner-side actions and the partner roles allowed to do them for their own municipality.
@@ -62,7 +63,7 @@ PARTNER_SIDE: dict[Action, set[Role]] = {
     A.RAISE_CONFLICT: {R.CONTACT, R.MAYOR},
 }
 
-CONFLICT_HANDLING = [A.ESCALATE_CONFLICT, A.RESOLVE_CONFLICT]
+CONFLICT_HANDLING = [A.ESCALATE_CONFLICT, A.RESOLVE_CONFLICT, A.SCHEDULE_CONFLICT_SESSION]
 
 
 def _all(outcome: str | None) -> dict[str, str | None]:

@@ -1,0 +1,869 @@
+"""The Kooperations-Check: one explainable traffic light per success factor, and overall.
+
+Pure: a function of a snapshot, the time and the thresholds. Every colour comes with the
+reasons that made it, in German and English, so a coordinator can see why and disagree.
+
+Rules shared by all factors:
+- A factor that does not apply yet in an early stage is green with a note saying so,
+  except where the domain says to start early (communication from the start: yellow).
+- A paused cooperation is judged by the stage it paused from; an ended one is not judged.
+- Overall (`overall_colour`): red if any factor is red, or if `yellow_to_red` or more
+  factors are yellow (many small gaps add up); yellow if any factor is yellow; else green.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from states.errors import Language, Message
+from states.lifecycle import State, Trigger
+from states.signals import size_ratio
+from states.snapshot import CooperationSnapshot
+from states.vocab import ConflictLevel, ConflictStatus, MeetingKind, level_at_least
+
+
+class Colour(StrEnum):
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+
+
+RANK: dict[Colour, int] = {Colour.GREEN: 0, Colour.YELLOW: 1, Colour.RED: 2}
+MARKS: dict[Colour, str] = {Colour.GREEN: "🟢", Colour.YELLOW: "🟡", Colour.RED: "🔴"}
+COLOUR_LABELS: dict[Colour, tuple[str, str]] = {
+    Colour.GREEN: ("grün", "green"),
+    Colour.YELLOW: ("gelb", "yellow"),
+    Colour.RED: ("rot", "red"),
+}
+
+# The eight success factors: (German heading of the source, English, short German label).
+FACTORS: dict[int, tuple[str, str, str]] = {
+    1: ("Engen Austausch pflegen", "Keep in close exchange", "Austausch"),
+    2: ("Gemeinsamkeiten verbinden", "Build on common ground", "Gemeinsamkeiten"),
+    3: ("Der anderen Kommune etwas gönnen", "Let the partner have something", "Gönnen"),
+    4: ("Kooperation als Chefsache", "Cooperation as a matter for the mayors", "Chefsache"),
+    5: ("Gemeinsame Erfolge sichtbar machen", "Make joint successes visible", "Sichtbarkeit"),
+    6: ("Nicht in Formalien verstricken", "Do not get tangled in formalities", "Pragmatismus"),
+    7: ("Langfristig denken", "Think long-term", "Langfristigkeit"),
+    8: ("Konflikte klären", "Resolve conflicts", "Konflikte"),
+}
+
+STAGES: tuple[State, ...] = (
+    State.INFORMAL_CONTACT,
+    State.EXPLORATION,
+    State.AGREEMENT,
+    State.PILOT,
+    State.EVALUATION,
+    State.PERMANENT,
+)
+
+LEVEL_LABELS: dict[str, tuple[str, str]] = {
+    "raised": ("gemeldet", "raised"),
+    "contact_talks": ("Gespräch der Ansprechpersonen", "contact persons' talks"),
+    "steering_round": ("Steuerungsrunde", "steering round"),
+    "moderation": ("neutrale Moderation", "neutral moderation"),
+    "mayors": ("Bürgermeister:innen", "mayors"),
+}
+
+AGREEMENT_LABELS: dict[str, tuple[str, str]] = {
+    "zweckverband_statutes": ("Zweckverbandssatzung", "Zweckverband statutes"),
+    "zweckvereinbarung": ("Zweckvereinbarung", "Zweckvereinbarung"),
+    "public_law_contract": ("öffentlich-rechtlicher Vertrag", "public-law contract"),
+    "cooperation_agreement": ("Kooperationsvereinbarung", "cooperation agreement"),
+    "letter_of_intent": ("Absichtserklärung", "letter of intent"),
+}
+
+
+@dataclass(frozen=True)
+class HealthRules:
+    """Thresholds of the check; `IKZ_HEALTH` (JSON) overrides any of them."""
+
+    # 1 close exchange
+    silence_warn_days: int = 60
+    silence_red_days: int = 120
+    exchange_window_days: int = 180
+    exchange_min_count: int = 2
+    # 2 common ground
+    size_ratio_warn: float = 3.0
+    # 3 giving
+    ledger_min_decisions: int = 2
+    ledger_red_decisions: int = 4
+    # 4 leadership
+    mayor_attendance_warn: float = 0.5
+    # 5 visibility
+    communication_done_days: int = 60
+    # 6 pragmatism
+    agreement_warn_days: int = 120
+    agreement_red_days: int = 240
+    heavy_agreements: frozenset[str] = frozenset(
+        {"zweckverband_statutes", "zweckvereinbarung", "public_law_contract"}
+    )
+    # 7 long-term view
+    legal_form_pilot_days: int = 365
+    legal_form_red_days: int = 90
+    follow_up_warn_days: int = 730
+    # 8 conflict handling
+    conflict_red_days: int = 45
+    conflict_red_level: str = ConflictLevel.MODERATION.value
+    unresolved_memory_days: int = 365
+    steering_warn_days: int = 90
+    # overall
+    yellow_to_red: int = 4  # 0: never
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One factor's colour, the reasons for it (worst first) and lesser notes."""
+
+    factor: int
+    colour: Colour
+    reasons: tuple[Message, ...]
+    notes: tuple[Message, ...] = ()
+
+    def name(self, lang: Language = "de") -> str:
+        de, en, _ = FACTORS[self.factor]
+        return en if lang == "en" else de
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    cooperation_id: int
+    at: datetime
+    verdicts: tuple[Verdict, ...]
+    overall: Colour
+    summary: Message
+
+    def colours(self) -> dict[int, Colour]:
+        return {v.factor: v.colour for v in self.verdicts}
+
+
+@dataclass
+class _Findings:
+    """Collects (colour, message) pairs of one factor and turns them into a verdict."""
+
+    factor: int
+    items: list[tuple[Colour, Message]] = field(default_factory=list)
+
+    def add(self, colour: Colour, code: str, de: str, en: str) -> None:
+        self.items.append((colour, Message(code, de, en)))
+
+    def verdict(self) -> Verdict:
+        colour = max((c for c, _ in self.items), key=RANK.__getitem__, default=Colour.GREEN)
+        ordered = sorted(self.items, key=lambda item: -RANK[item[0]])  # stable: worst first
+        if colour is Colour.GREEN:
+            return Verdict(self.factor, colour, tuple(m for _, m in ordered))
+        return Verdict(
+            self.factor,
+            colour,
+            tuple(m for c, m in ordered if c is not Colour.GREEN),
+            tuple(m for c, m in ordered if c is Colour.GREEN),
+        )
+
+
+def stage_of(s: CooperationSnapshot) -> State:
+    if s.state == State.PAUSED:
+        return s.paused_from or State.INFORMAL_CONTACT
+    return s.state
+
+
+def _reached(stage: State, target: State) -> bool:
+    return stage in STAGES and STAGES.index(stage) >= STAGES.index(target)
+
+
+def _de_num(x: float) -> str:
+    return f"{x:.1f}".replace(".", ",")
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(names)
+
+
+def _days_in_state(s: CooperationSnapshot, state: State, now: datetime) -> int:
+    """Days since entering `state` if the cooperation is in it now (0 when paused)."""
+    if s.state != state or s.state_entered_at is None:
+        return 0
+    return max(0, (now - s.state_entered_at).days)
+
+
+# --- 1 close exchange --------------------------------------------------------------------
+
+
+def _exchange(s: CooperationSnapshot, now: datetime, r: HealthRules) -> _Findings:
+    f = _Findings(1)
+    stage, today = stage_of(s), now.date()
+    held = sorted(
+        m.held_on
+        for m in s.meetings
+        if m.kind in (MeetingKind.INFORMAL, MeetingKind.RETREAT) and m.held_on <= today
+    )
+    if not held:
+        # At first contact this is the next step; later the gate should have required it.
+        colour = Colour.YELLOW if stage == State.INFORMAL_CONTACT else Colour.RED
+        f.add(
+            colour,
+            "no_informal_exchange",
+            "Noch kein informelles Gespräch und keine Klausur erfasst: Vertrauen wächst im "
+            "persönlichen Austausch.",
+            "No informal talk or retreat recorded yet: trust grows in personal exchange.",
+        )
+        return f
+    days = (today - held[-1]).days
+    if days > r.silence_warn_days:
+        colour = Colour.RED if days > r.silence_red_days else Colour.YELLOW
+        limit = r.silence_red_days if colour is Colour.RED else r.silence_warn_days
+        f.add(
+            colour,
+            "exchange_silent",
+            f"Seit {days} Tagen kein informeller Austausch oder Klausur (mehr als {limit}).",
+            f"No informal exchange or retreat for {days} days (more than {limit}).",
+        )
+        return f  # the silence says it all; counting meetings would repeat it
+    f.add(
+        Colour.GREEN,
+        "exchange_recent",
+        f"Letzter informeller Austausch vor {days} Tagen.",
+        f"Last informal exchange {days} days ago.",
+    )
+    if stage == State.INFORMAL_CONTACT:
+        return f  # one first talk is all that can be expected yet
+    window = r.exchange_window_days
+    recent = sum(1 for d in held if (today - d).days <= window)
+    if recent < r.exchange_min_count:
+        f.add(
+            Colour.YELLOW,
+            "exchange_rare",
+            f"Nur {recent} informelle Treffen oder Klausuren in den letzten {window} Tagen "
+            f"(mindestens {r.exchange_min_count} empfohlen).",
+            f"Only {recent} informal meetings or retreats in the last {window} days "
+            f"(at least {r.exchange_min_count} recommended).",
+        )
+    else:
+        f.add(
+            Colour.GREEN,
+            "exchange_frequent",
+            f"{recent} informelle Treffen oder Klausuren in den letzten {window} Tagen.",
+            f"{recent} informal meetings or retreats in the last {window} days.",
+        )
+    return f
+
+
+# --- 2 common ground ---------------------------------------------------------------------
+
+
+def _common_ground(s: CooperationSnapshot, now: datetime, r: HealthRules) -> _Findings:
+    f = _Findings(2)
+    stage = stage_of(s)
+    # Written goals and benefits are the work of exploration; from agreement on they are due.
+    missing = Colour.RED if _reached(stage, State.AGREEMENT) else Colour.YELLOW
+    clear = False
+    if not _reached(stage, State.EXPLORATION):
+        f.add(
+            Colour.GREEN,
+            "goals_not_due",
+            "Ziele und Nutzen je Partner werden in der Sondierung festgehalten.",
+            "Goals and each partner's benefit are written down during exploration.",
+        )
+    else:
+        n = len(s.goals)
+        vague = max(0, n - s.measurable_goals)
+        no_benefit = [p.name for p in s.partners if not p.stated_benefit]
+        if n == 0:
+            f.add(
+                missing,
+                "goals_missing",
+                "Keine gemeinsamen Ziele schriftlich festgehalten.",
+                "No shared goals written down.",
+            )
+        elif vague:
+            f.add(
+                Colour.YELLOW,
+                "goals_not_measurable",
+                f"{vague} von {n} Zielen ohne messbare Zielgröße.",
+                f"{vague} of {n} goals without a measurable target.",
+            )
+        else:
+            f.add(
+                Colour.GREEN,
+                "goals_measurable",
+                f"{n} gemeinsame(s) Ziel(e), alle mit messbarer Zielgröße.",
+                f"{n} shared goal(s), all with a measurable target.",
+            )
+        if no_benefit:
+            f.add(
+                missing,
+                "benefit_missing",
+                f"Nutzen nicht benannt für: {_names(no_benefit)}.",
+                f"Benefit not stated for: {_names(no_benefit)}.",
+            )
+        else:
+            f.add(
+                Colour.GREEN,
+                "benefits_stated",
+                "Nutzen für jede Partnerkommune benannt.",
+                "Benefit stated for every partner.",
+            )
+        clear = n > 0 and not vague and not no_benefit
+    ratio = size_ratio(s)
+    if ratio is not None and ratio > r.size_ratio_warn:
+        # Advisory only: different sizes work when goals and benefits are clear.
+        if clear:
+            f.add(
+                Colour.GREEN,
+                "size_differs_goals_clear",
+                f"Größenverhältnis {_de_num(ratio)} : 1, aber Ziele und Nutzen sind klar.",
+                f"Size ratio {ratio:.1f} : 1, but goals and benefits are clear.",
+            )
+        else:
+            f.add(
+                Colour.YELLOW,
+                "size_differs",
+                f"Größenverhältnis {_de_num(ratio)} : 1: den Nutzen der kleineren Kommune "
+                "besonders klar benennen.",
+                f"Size ratio {ratio:.1f} : 1: state the smaller partner's benefit "
+                "especially clearly.",
+            )
+    return f
+
+
+# --- 3 giving ----------------------------------------------------------------------------
+
+
+def _giving(s: CooperationSnapshot, now: datetime, r: HealthRules) -> _Findings:
+    f = _Findings(3)
+    n = len(s.decisions)
+    if n == 0:
+        f.add(
+            Colour.GREEN,
+            "ledger_empty",
+            "Noch keine Entscheidungen im Geben-und-Nehmen-Register (z. B. Standort).",
+            "No decisions in the give-and-take ledger yet (e.g. location).",
+        )
+        return f
+    gained = Counter(d.benefiting_id for d in s.decisions if d.benefiting_id is not None)
+    conceded = Counter(m for d in s.decisions for m in d.conceding_ids)
+    balance = ", ".join(
+        f"{p.name} +{gained[p.municipality_id]}/−{conceded[p.municipality_id]}" for p in s.partners
+    )
+    f.add(
+        Colour.GREEN,
+        "ledger_balance",
+        f"{n} Entscheidung(en), Vorteile/Zugeständnisse: {balance}.",
+        f"{n} decision(s), advantages/concessions: {balance}.",
+    )
+    if n < r.ledger_min_decisions:
+        return f  # one decision always has a winner; a pattern needs more
+    colour = Colour.RED if n >= r.ledger_red_decisions else Colour.YELLOW
+    for p in s.partners:
+        mid = p.municipality_id
+        if conceded[mid] == n and gained[mid] == 0:
+            f.add(
+                colour,
+                "ledger_always_concedes",
+                f"{p.name} hat bei allen {n} Entscheidungen nachgegeben und nie profitiert.",
+                f"{p.name} conceded in all {n} decisions and never benefited.",
+            )
+        elif gained[mid] == n and len(s.partners) > 2:
+            f.add(
+                colour,
+                "ledger_always_gains",
+                f"{p.name} hat von allen {n} Entscheidungen profitiert.",
+                f"{p.name} benefited from all {n} decisions.",
+            )
+    return f
+
+
+# --- 4 leadership ------------------------------------------------------------------------
+
+
+def _leadership(s: CooperationSnapshot, now: datetime, r: HealthRules) -> _Findings:
+    f = _Findings(4)
+    stage, today = stage_of(s), now.date()
+    no_mayor = [p.name for p in s.partners if p.mayor_id is None]
+    if no_mayor:
+        f.add(
+            Colour.RED if _reached(stage, State.AGREEMENT) else Colour.YELLOW,
+            "mayor_missing",
+            f"Keine Bürgermeisterin/kein Bürgermeister als Sponsor: {_names(no_mayor)}.",
+            f"No sponsoring mayor: {_names(no_mayor)}.",
+        )
+    gate = Trigger.START_PILOT.value
+    signed = sum(1 for p in s.partners if (gate, p.municipality_id) in s.signoffs)
+    if stage == State.AGREEMENT or (_reached(stage, State.PILOT) and signed):
+        f.add(
+            Colour.GREEN,
+            "mayor_signoffs",
+            f"Freigaben der Bürgermeister:innen für den Pilot: {signed} von {len(s.partners)}.",
+            f"Mayors' sign-offs for the pilot: {signed} of {len(s.partners)}.",
+        )
+    if _reached(stage, State.PILOT):
+        f.items.extend(_mayors_at_rounds(s, today, r).items)
+    # Staff are to be involved early, at the latest before the pilot starts.
+    if s.staff_involvements == 0:
+        if _reached(stage, State.AGREEMENT):
+            f.add(
+                Colour.RED if _reached(stage, State.PILOT) else Colour.YELLOW,
+                "staff_not_involved",
+                "Mitarbeitende noch nicht beteiligt: spätestens vor dem Pilot einbinden.",
+                "Staff not involved yet: involve them before the pilot at the latest.",
+            )
+        else:
+            f.add(
+                Colour.GREEN,
+                "staff_early",
+                "Mitarbeitende früh einbinden, spätestens vor dem Pilot.",
+                "Involve staff early, before the pilot at the latest.",
+            )
+    elif (
+        s.pilot_started_at is not None
+        and s.staff_involved_on
+        and min(s.staff_involved_on) > s.pilot_started_at.date()
+    ):
+        f.add(
+            Colour.YELLOW,
+            "staff_late",
+            "Mitarbeitende erst nach dem Pilotstart beteiligt.",
+            "Staff only involved after the pilot started.",
+        )
+    else:
+        f.add(
+            Colour.GREEN,
+            "staff_involved",
+            f"Mitarbeitende beteiligt ({s.staff_involvements}-mal erfasst).",
+            f"Staff involved ({s.staff_involvements} time(s) recorded).",
+        )
+    return f
+
+
+def _mayors_at_rounds(s: CooperationSnapshot, today: date, r: HealthRules) -> _Findings:
+    f = _Findings(4)
+    mayors = {p.mayor_id for p in s.partners if p.mayor_id is not None}
+    rounds = [m for m in s.meetings if m.kind == MeetingKind.STEERING_ROUND and m.held_on <= today]
+    # A round without recorded attendees is unknown, not a round without mayors.
+    known = [m for m in rounds if m.attendee_ids]
+    if not mayors or not known:
+        if rounds:
+            f.add(
+                Colour.GREEN,
+                "mayor_attendance_unknown",
+                "Teilnahme an den Steuerungsrunden nicht erfasst.",
+                "Attendance at steering rounds not recorded.",
+            )
+        return f
+    present = sum(len(mayors & set(m.attendee_ids)) for m in known)
+    share = present / (len(known) * len(mayors))
+    pct = round(share * 100)
+    if share == 0:
+        colour = Colour.RED
+    elif share < r.mayor_attendance_warn:
+        colour = Colour.YELLOW
+    else:
+        colour = Colour.GREEN
+    f.add(
+        colour,
+        "mayors_at_steering_rounds",
+        f"Bürgermeister:innen bei {pct} % der möglichen Teilnahmen an {len(known)} "
+        "Steuerungsrunde(n).",
+        f"Mayors at {pct} % of possible attendances of {len(known)} steering round(s).",
+    )
+    return f
+
+
+# --- 5 visibility ------------------------------------------------------------------------
+
+
+def _visibility(s: CooperationSnapshot, now: datetime, r: HealthRules) -> _Findings:
+    f = _Findings(5)
+    stage = stage_of(s)
+    planned = sum(1 for _, status in s.communications if status == "planned")
+    done = sum(1 for _, status in s.communications if status == "done")
+    if not s.communications:
+        # Communication from the start (factor 5): missing is never just "not yet".
+        f.add(
+            Colour.RED if _reached(stage, State.PILOT) else Colour.YELLOW,
+            "communication_not_planned",
+            "Keine Kommunikationsmaßnahme geplant: Bürgerinnen und Bürger von Anfang an "
+            "mitnehmen (Pressemitteilung, Infoveranstaltung, gemeinsamer Auftritt).",
+            "No communication measure planned: take citizens along from the start "
+            "(press release, info event, joint branding).",
+        )
+    elif (
+        done == 0
+        and _reached(stage, State.PILOT)
+        and _pilot_days(s, now) > (r.communication_done_days)
+    ):
+        f.add(
+            Colour.YELLOW,
+            "communication_not_done",
+            f"{planned} Kommunikationsmaßnahme(n) geplant, aber noch keine umgesetzt.",
+            f"{planned} communication measure(s) planned, none carried out yet.",
+        )
+    else:
+        f.add(
+            Colour.GREEN,
+            "communication",
+            f"Kommunikation: {done} umgesetzt, {planned} geplant.",
+            f"Communication: {done} carried out, {planned} planned.",
+        )
+    hidden = s.successes - s.visible_successes
+    if _reached(stage, State.EVALUATION) and s.visible_successes == 0:
+        f.add(
+            Colour.RED if stage == State.PERMANENT else Colour.YELLOW,
+            "no_visible_success",
+            "Noch kein Erfolg für Bürgerinnen und Bürger sichtbar gemacht.",
+            "No success made visible to citizens yet.",
+        )
+    elif s.visible_successes:
+        f.add(
+            Colour.GREEN,
+            "successes_visible",
+            f"{s.visible_successes} Erfolg(e) öffentlich sichtbar gemacht.",
+            f"{s.visible_successes} success(es) made visible to the public.",
+        )
+    if hidden > 0:
+        f.add(
+            Colour.YELLOW,
+            "successes_not_visible",
+            f"{hidden} Erfolg(e) noch nicht öffentlich gemacht.",
+            f"{hidden} success(es) not yet made public.",
+        )
+    return f
+
+
+def _pilot_days(s: CooperationSnapshot, now: datetime) -> int:
+    return (now - s.pilot_started_at).days if s.pilot_started_at else 0
+
+
+# --- 6 pragmatism ------------------------------------------------------------------------
+
+
+def agreement_days(s: CooperationSnapshot, now: datetime) -> int:
+    """Days spent in the agreement state over all stays (a pause ends a stay)."""
+    periods = s.agreement_periods
+    if not periods and s.state == State.AGREEMENT and s.state_entered_at is not None:
+        periods = ((s.state_entered_at, None),)
+    return sum(max(0, ((left or now) - entered).days) for entered, left in periods)
+
+
+def _pragmatism(s: CooperationSnapshot, now: datetime, r: HealthRules) -> _Findings:
+    f = _Findings(6)
+    stage = stage_of(s)
+    if not _reached(stage, State.AGREEMENT):
+        f.add(
+            Colour.GREEN,
+            "agreement_not_yet",
+            "Vereinbarungsphase noch nicht erreicht.",
+            "Agreement phase not reached yet.",
+        )
+        return f
+    days = agreement_days(s, now)
+    # Only a stay still going on can be shortened; a long one in the past is a note.
+    if stage == State.AGREEMENT and days > r.agreement_warn_days:
+        colour = Colour.RED if days > r.agreement_red_days else Colour.YELLOW
+        limit = r.agreement_red_days if colour is Colour.RED else r.agreement_warn_days
+        f.add(
+            colour,
+            "agreement_too_long",
+            f"Seit {days} Tagen in der Vereinbarungsphase (mehr als {limit}): pragmatisch "
+            "starten, für den Pilot genügt eine Absichtserklärung.",
+            f"{days} days in the agreement phase (more than {limit}): start pragmatically, "
+            "a letter of intent is enough for a pilot.",
+        )
+    else:
+        f.add(
+            Colour.GREEN,
+            "agreement_days",
+            f"{days} Tage in der Vereinbarungsphase.",
+            f"{days} days in the agreement phase.",
+        )
+    if not _reached(stage, State.EVALUATION):
+        heavy = sorted({k for k in s.agreement_kinds if k in r.heavy_agreements})
+        if heavy:
+            de = _names([AGREEMENT_LABELS.get(k, (k, k))[0] for k in heavy])
+            en = _names([AGREEMENT_LABELS.get(k, (k, k))[1] for k in heavy])
+            f.add(
+                Colour.YELLOW,
+                "agreement_heavy",
+                f"Schweres Regelwerk vor der Evaluation ({de}): für einen Versuch genügt "
+                "eine Absichtserklärung.",
+                f"Heavy rules before the evaluation ({en}): a letter of intent is enough "
+                "for a trial.",
+            )
+    return f
+
+
+# --- 7 long-term view --------------------------------------------------------------------
+
+
+def _long_term(s: CooperationSnapshot, now: datetime, r: HealthRules) -> _Findings:
+    f = _Findings(7)
+    stage = stage_of(s)
+    if s.parent_id is not None:
+        f.add(
+            Colour.GREEN,
+            "is_follow_up",
+            f"Folgekooperation von #{s.parent_id}.",
+            f"Follow-up of #{s.parent_id}.",
+        )
+    if not _reached(stage, State.PILOT):
+        f.add(
+            Colour.GREEN,
+            "legal_form_not_due",
+            "Die dauerhafte Rechtsform wird bis zur Evaluation gewählt.",
+            "The permanent legal form is chosen by the evaluation.",
+        )
+        return f
+    if s.legal_form:
+        f.add(
+            Colour.GREEN,
+            "legal_form_chosen",
+            f"Dauerhafte Rechtsform gewählt: {s.legal_form}.",
+            f"Permanent legal form chosen: {s.legal_form}.",
+        )
+    elif stage == State.EVALUATION:
+        days = _days_in_state(s, State.EVALUATION, now)
+        f.add(
+            Colour.RED if days > r.legal_form_red_days else Colour.YELLOW,
+            "legal_form_missing",
+            f"In der Evaluation (seit {days} Tagen) ist noch keine dauerhafte Rechtsform gewählt.",
+            f"In evaluation (for {days} days) and no permanent legal form chosen yet.",
+        )
+    elif _pilot_days(s, now) > r.legal_form_pilot_days:
+        f.add(
+            Colour.YELLOW,
+            "legal_form_late",
+            f"Pilot läuft seit {_pilot_days(s, now)} Tagen ohne Plan für eine dauerhafte "
+            "Rechtsform.",
+            f"Pilot running for {_pilot_days(s, now)} days without a plan for a permanent "
+            "legal form.",
+        )
+    else:
+        f.add(
+            Colour.GREEN,
+            "legal_form_by_evaluation",
+            "Dauerhafte Rechtsform bis zur Evaluation wählen.",
+            "Choose the permanent legal form by the evaluation.",
+        )
+    if stage == State.PERMANENT:
+        if s.children:
+            f.add(
+                Colour.GREEN,
+                "follow_ups",
+                f"{s.children} Folgekooperation(en) angestoßen.",
+                f"{s.children} follow-up cooperation(s) spawned.",
+            )
+        elif _days_in_state(s, State.PERMANENT, now) > r.follow_up_warn_days:
+            f.add(
+                Colour.YELLOW,
+                "no_follow_up",
+                "Seit langem dauerhaft, aber keine Folgekooperation: gibt es ein nächstes "
+                "gemeinsames Projekt?",
+                "Permanent for long, but no follow-up: is there a next joint project?",
+            )
+        else:
+            f.add(
+                Colour.GREEN,
+                "follow_up_open",
+                "Noch keine Folgekooperation: aus einem Projekt wird oft mehr.",
+                "No follow-up yet: one project often leads to more.",
+            )
+    return f
+
+
+# --- 8 conflict handling -----------------------------------------------------------------
+
+
+def _level(level: str) -> tuple[str, str]:
+    return LEVEL_LABELS.get(level, (level, level))
+
+
+def _conflicts(s: CooperationSnapshot, now: datetime, r: HealthRules) -> _Findings:
+    f = _Findings(8)
+    stage = stage_of(s)
+    no_contact = [p.name for p in s.partners if p.contact_id is None]
+    if no_contact:
+        f.add(
+            Colour.YELLOW,
+            "contact_missing",
+            f"Keine feste Ansprechperson: {_names(no_contact)}.",
+            f"No fixed contact person: {_names(no_contact)}.",
+        )
+    for c in s.open_conflicts:
+        age = max(0, (now - c.opened_at).days)
+        de, en = _level(c.level)
+        if level_at_least(c.level, ConflictLevel(r.conflict_red_level)):
+            colour, code = Colour.RED, "conflict_escalated"
+        elif age > r.conflict_red_days:
+            colour, code = Colour.RED, "conflict_old"
+        else:
+            colour, code = Colour.YELLOW, "conflict_open"
+        f.add(
+            colour,
+            code,
+            f"Konflikt #{c.id} seit {age} Tagen offen, Stufe: {de}.",
+            f"Conflict #{c.id} open for {age} days, level: {en}.",
+        )
+    resolved = [c for c in s.conflicts if c.status == ConflictStatus.RESOLVED]
+    late = [c for c in resolved if level_at_least(c.level, ConflictLevel.STEERING_ROUND)]
+    if resolved:
+        # Resolved by the contact persons themselves is the good case; mostly only after
+        # escalation means talks start too late.
+        colour = Colour.YELLOW if 2 * len(late) > len(resolved) else Colour.GREEN
+        f.add(
+            colour,
+            "conflicts_resolved",
+            f"{len(resolved) - len(late)} von {len(resolved)} gelösten Konflikten vor einer "
+            "Eskalation gelöst.",
+            f"{len(resolved) - len(late)} of {len(resolved)} resolved conflicts settled "
+            "before escalating.",
+        )
+    for c in s.conflicts:
+        if (
+            c.status == ConflictStatus.CLOSED_UNRESOLVED
+            and (now - (c.closed_at or c.opened_at)).days <= r.unresolved_memory_days
+        ):
+            f.add(
+                Colour.YELLOW,
+                "conflict_unresolved",
+                f"Konflikt #{c.id} wurde ungelöst geschlossen.",
+                f"Conflict #{c.id} was closed unresolved.",
+            )
+    if not s.conflicts:
+        f.add(Colour.GREEN, "no_conflicts", "Keine Konflikte erfasst.", "No conflicts recorded.")
+    # Regular steering rounds are the channel for conflicts while the pilot runs.
+    if stage in (State.PILOT, State.EVALUATION):
+        f.items.extend(_steering(s, now, r).items)
+    return f
+
+
+def _steering(s: CooperationSnapshot, now: datetime, r: HealthRules) -> _Findings:
+    f = _Findings(8)
+    today = now.date()
+    held = [
+        m.held_on for m in s.meetings if m.kind == MeetingKind.STEERING_ROUND and m.held_on <= today
+    ]
+    if held:
+        days = (today - max(held)).days
+        colour = Colour.YELLOW if days > r.steering_warn_days else Colour.GREEN
+        f.add(
+            colour,
+            "steering_round_last",
+            f"Letzte Steuerungsrunde vor {days} Tagen.",
+            f"Last steering round {days} days ago.",
+        )
+    elif _pilot_days(s, now) > r.steering_warn_days:
+        f.add(
+            Colour.YELLOW,
+            "steering_round_missing",
+            f"Pilot läuft seit {_pilot_days(s, now)} Tagen ohne Steuerungsrunde.",
+            f"Pilot running for {_pilot_days(s, now)} days without a steering round.",
+        )
+    return f
+
+
+CHECKS: dict[int, Callable[[CooperationSnapshot, datetime, HealthRules], _Findings]] = {
+    1: _exchange,
+    2: _common_ground,
+    3: _giving,
+    4: _leadership,
+    5: _visibility,
+    6: _pragmatism,
+    7: _long_term,
+    8: _conflicts,
+}
+
+
+def overall_colour(verdicts: tuple[Verdict, ...], rules: HealthRules) -> Colour:
+    reds = sum(1 for v in verdicts if v.colour is Colour.RED)
+    yellows = sum(1 for v in verdicts if v.colour is Colour.YELLOW)
+    if reds or (rules.yellow_to_red and yellows >= rules.yellow_to_red):
+        return Colour.RED
+    return Colour.YELLOW if yellows else Colour.GREEN
+
+
+def _summary(verdicts: tuple[Verdict, ...], overall: Colour) -> Message:
+    reds = sum(1 for v in verdicts if v.colour is Colour.RED)
+    yellows = sum(1 for v in verdicts if v.colour is Colour.YELLOW)
+    de, en = COLOUR_LABELS[overall]
+    return Message(
+        f"overall_{overall.value}",
+        f"Gesamt {de}: {reds} Faktor(en) rot, {yellows} gelb, {len(verdicts) - reds - yellows} grün.",
+        f"Overall {en}: {reds} factor(s) red, {yellows} yellow, "
+        f"{len(verdicts) - reds - yellows} green.",
+    )
+
+
+def check_health(
+    snapshot: CooperationSnapshot, now: datetime, rules: HealthRules | None = None
+) -> HealthCheck:
+    """The Kooperations-Check of `snapshot` at `now`."""
+    rules = rules or HealthRules()
+    if snapshot.state is State.ENDED:
+        ended = Message(
+            "ended",
+            "Kooperation beendet: nicht mehr bewertet.",
+            "Cooperation ended: no longer assessed.",
+        )
+        verdicts = tuple(Verdict(n, Colour.GREEN, (ended,)) for n in FACTORS)
+        return HealthCheck(snapshot.id, now, verdicts, Colour.GREEN, ended)
+    verdicts = tuple(CHECKS[n](snapshot, now, rules).verdict() for n in FACTORS)
+    overall = overall_colour(verdicts, rules)
+    return HealthCheck(snapshot.id, now, verdicts, overall, _summary(verdicts, overall))
+
+
+# --- plain values for views, artifacts and mails ------------------------------------------
+
+
+def colour_label(colour: Colour | str, lang: Language = "de") -> str:
+    de, en = COLOUR_LABELS[Colour(colour)]
+    return en if lang == "en" else de
+
+
+def as_view(check: HealthCheck, lang: Language = "de") -> dict[str, Any]:
+    """JSON-ready, in one language: what `ikz coop check --json` and `show` print."""
+    return {
+        "cooperation_id": check.cooperation_id,
+        "at": check.at.isoformat(timespec="seconds"),
+        "overall": check.overall.value,
+        "overall_label": colour_label(check.overall, lang),
+        "mark": MARKS[check.overall],
+        "summary": check.summary.text(lang),
+        "factors": [
+            {
+                "factor": v.factor,
+                "name": v.name(lang),
+                "colour": v.colour.value,
+                "mark": MARKS[v.colour],
+                "reasons": [{"code": m.code, "message": m.text(lang)} for m in v.reasons],
+                "notes": [{"code": m.code, "message": m.text(lang)} for m in v.notes],
+            }
+            for v in check.verdicts
+        ],
+    }
+
+
+def as_context(check: HealthCheck) -> dict[str, Any]:
+    """Both languages, for an outbox row: overall, colours and the red/yellow reasons."""
+    return {
+        "overall": check.overall.value,
+        "colours": {str(v.factor): v.colour.value for v in check.verdicts},
+        "concerns": [
+            {
+                "factor": v.factor,
+                "name_de": FACTORS[v.factor][0],
+                "name_en": FACTORS[v.factor][1],
+                "colour": v.colour.value,
+                "code": m.code,
+                "de": m.de,
+                "en": m.en,
+            }
+            # Red factors first: they need attention before the yellow ones.
+            for v in sorted(check.verdicts, key=lambda v: -RANK[v.colour])
+            if v.colour is not Colour.GREEN
+            for m in v.reasons
+        ],
+    }
