@@ -4,11 +4,27 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from collections.abc import Callable
 
 from benchmarks.common import Figure
+
+NAMES = {
+    "transitions": ["transition_rate_sqlite", "transition_ratio_sqlite"],
+    "postgres": ["transition_rate_postgres"],
+    "sweep": [
+        "sweep_1k_seconds",
+        "sweep_10k_seconds",
+        "sweep_100k_seconds",
+        "sweep_100k_peak_mib",
+        "sweep_scaling_10k_100k",
+    ],
+    "dispatch": ["dispatch_rate", "dispatch_ratio"],
+    "click": ["click_to_inbox_median_s", "click_to_inbox_p95_s"],
+    "cli": ["cli_show_seconds"],
+}
 
 
 def suites(quick: bool) -> dict[str, Callable[[], list[Figure]]]:
@@ -61,7 +77,14 @@ def main(argv: list[str] | None = None) -> int:
             continue
         t0 = time.perf_counter()
         print(f"[{name}] ...", file=sys.stderr, flush=True)
-        figures += run()
+        try:
+            figures += run()
+        except Exception as exc:  # one broken suite must not hide the others' figures
+            print(f"[{name}] failed: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+            figures += [
+                Figure(n, math.nan, "", note=f"failed: {type(exc).__name__}: {exc}")
+                for n in NAMES[name]
+            ]
         print(f"[{name}] {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
     if args.json:
         print(json.dumps([f.record() for f in figures], indent=2))

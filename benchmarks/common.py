@@ -45,6 +45,8 @@ class Figure:
     def record(self) -> dict[str, Any]:
         d = asdict(self)
         out = {k: d[k] for k in ("name", "value", "unit", "baseline")}
+        if out["value"] != out["value"]:  # NaN (a failed measurement): null in JSON
+            out["value"] = None
         out["ratio"] = None if self.ratio is None else round(self.ratio, 3)
         out["baseline_unit"] = self.baseline_unit
         out["note"] = self.note

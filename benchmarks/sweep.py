@@ -71,7 +71,7 @@ def figures(sizes: tuple[int, int, int]) -> list[Figure]:
             f"MiB{at}",
             top["baseline"]["peak_mib"],
             f"MiB{at}",
-            "peak RSS (ru_maxrss) of the sweeping process; baseline: the query's process",
+            "peak RSS (VmHWM) of the sweeping process; baseline: the query's process",
         )
     )
     s_mid, s_big = runs[1]["sweep"]["seconds"], runs[2]["sweep"]["seconds"]

@@ -43,8 +43,16 @@ FROM cooperation c WHERE c.state != 'ended' ORDER BY c.id
 
 
 def peak_mib() -> float:
-    # ru_maxrss is in KiB on Linux.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak RSS of this process. VmHWM, not ru_maxrss: on Linux ru_maxrss keeps the
+    parent's high-water mark across fork and exec, so a child started by a big benchmark
+    process would report the parent's size."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def _app(db: Path):  # type: ignore[no-untyped-def]

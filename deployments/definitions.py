@@ -62,6 +62,8 @@ ACTIONS: tuple[tuple[str, str], ...] = (
     ("raise-conflict", "raise_conflict"),
     ("escalate-conflict-now", "escalate_conflict_now"),
     ("resolve-conflict", "resolve_conflict"),
+    ("schedule-conflict-session", "schedule_conflict_session"),
+    ("close-conflict", "close_conflict"),
 )
 
 SPECS: tuple[Spec, ...] = (
@@ -102,6 +104,14 @@ SPECS: tuple[Spec, ...] = (
             ),
         ),
         tags=("folge",),
+    ),
+    Spec(
+        "escalate-conflicts",
+        "flows.conflicts:escalate_conflicts",
+        "Überfällige Konflikte stündlich und nach jeder Meldung eskalieren",
+        interval_seconds=3600,
+        triggers=(Trigger("nach-konfliktmeldung", (CONFLICT_RAISED,), "ikz.conflict.*"),),
+        tags=("zeitplan",),
     ),
     Spec(
         "success-report",

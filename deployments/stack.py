@@ -62,6 +62,9 @@ def start_prefect_server(home: Path, port: int, timeout: float = 120.0) -> Prefe
     log_path = home / "server.log"
     env = {**os.environ, **prefect_env(home)}
     env.pop("PREFECT_API_URL", None)
+    # The UI asks the server where its API is; without this it says 4200 whatever --port.
+    env["PREFECT_UI_API_URL"] = f"http://127.0.0.1:{port}/api"
+    env["PREFECT_UI_URL"] = f"http://127.0.0.1:{port}"
     with log_path.open("ab") as log:
         proc = subprocess.Popen(
             [

@@ -191,6 +191,26 @@ def resolve_conflict(eingabe: c.ResolveConflict) -> Any:
     return run_action(records.resolve_conflict, c.ResolveConflict, eingabe)
 
 
+@flow(
+    name="schedule-conflict-session",
+    description="Moderationstermin oder Bürgermeisterkonferenz planen",
+    validate_parameters=False,
+    log_prints=True,
+)
+def schedule_conflict_session(eingabe: c.ScheduleConflictSession) -> Any:
+    return run_action(records.schedule_conflict_session, c.ScheduleConflictSession, eingabe)
+
+
+@flow(
+    name="close-conflict",
+    description="Konflikt ungelöst schließen",
+    validate_parameters=False,
+    log_prints=True,
+)
+def close_conflict(eingabe: c.CloseConflict) -> Any:
+    return run_action(records.close_conflict, c.CloseConflict, eingabe)
+
+
 ACTION_FLOWS = [
     register_municipality,
     register_person,
@@ -210,4 +230,6 @@ ACTION_FLOWS = [
     raise_conflict,
     escalate_conflict_now,
     resolve_conflict,
+    schedule_conflict_session,
+    close_conflict,
 ]

@@ -20,7 +20,8 @@ def publish_portfolio(app: App) -> int:
     create_table_artifact(
         key=PORTFOLIO_KEY,
         table=rows,
-        description="IKZ-Portfolio: Zustand, Hinweise, nächste Prüfung und offene Konflikte",
+        description="IKZ-Portfolio: Zustand, Kooperations-Check je Erfolgsfaktor, Hinweise, "
+        "nächste Prüfung und offene Konflikte",
     )
     return len(rows)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +11,7 @@ from ikz.settings import Settings, get_settings
 from models.clock import utcnow
 from models.db import Database, connect
 from states.gates import GateRules
+from states.health import HealthRules
 from states.signals import SignalRules
 
 # Called after a lifecycle change has committed (e.g. to emit a Prefect event). Hooks
@@ -34,6 +35,14 @@ class App:
         return SignalRules(
             size_ratio_warn=self.settings.size_ratio_warn,
             silence_warn_days=self.settings.silence_warn_days,
+        )
+
+    @property
+    def health_rules(self) -> HealthRules:
+        return replace(
+            self.settings.health,
+            silence_warn_days=self.settings.silence_warn_days,
+            size_ratio_warn=self.settings.size_ratio_warn,
         )
 
     def notify_committed(self, event: str, payload: dict[str, Any]) -> None:

@@ -492,6 +492,30 @@ def _load(app: App, clock: SimClock) -> dict[str, int]:  # noqa: PLR0915 - a lin
         lessons_learned="Früher klären, welchen Nutzen die kleinere Kommune konkret hat.",
     )
 
+    # The last weeks. The IT department keeps its partners talking (a strategy retreat,
+    # an informal round) and tells citizens about the Zweckverband: the Kooperations-Check
+    # shows it green. The Bauhof pilot meets again, with both mayors at the steering
+    # round, but after well over a year it still has no plan for a permanent form and its
+    # press release never went out: yellow. (Standesamt, with an escalated conflict and a
+    # year in agreement, and the silent water cooperation stay red.)
+    clock.days(9)
+    names = ["Jena", "Weimar"]
+    meet(it, "retreat", names, "Klausur: von der IT-Abteilung zur Digitalstrategie")
+    meet(bauhof, "steering_round", ["Flensburg", "Neumünster"], "Steuerungsrunde: Winterdienst")
+    clock.days(25)
+    meet(it, "informal", names, "Gespräch am Rande des Verbandsausschusses")
+    meet(bauhof, "informal", ["Flensburg", "Neumünster"], "Treffen der Bauhofleitungen")
+    record_communication(
+        app,
+        c.RecordCommunication(
+            cooperation_id=it,
+            kind="press_release",
+            status="done",
+            title="Gemeinsame Pressemitteilung: Zweckverband IT Jena-Weimar gegründet",
+            actor_id=k,
+        ),
+    )
+
     with app.db.read() as s:
         from models.cooperation import Cooperation
         from models.registry import Person

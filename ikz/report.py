@@ -13,11 +13,14 @@ from pathlib import Path
 from sqlmodel import col, select
 
 from ikz.app import App
+from ikz.health import check_markdown
 from ikz.lifecycle import recipients_of
 from ikz.views import history
 from models.cooperation import Cooperation, Decision, Goal, Report, Success
+from models.health import check_history
 from models.outbox import enqueue
 from models.queries import load_snapshot, partnerships, require
+from states.health import check_health
 from states.lifecycle import STATE_LABELS, State
 
 
@@ -44,6 +47,7 @@ def render_markdown(app: App, cooperation_id: int) -> str:
         decisions = s.exec(
             select(Decision).where(col(Decision.cooperation_id) == cooperation_id)
         ).all()
+        past = check_history(s, cooperation_id, limit=10)
     names = {p.municipality_id: p.name for p in snap.partners}
     out = [
         f"# Erfolgsbericht: {coop.title}",
@@ -81,6 +85,8 @@ def render_markdown(app: App, cooperation_id: int) -> str:
         )
     if not decisions:
         out.append("- (keine Entscheidungen erfasst)")
+    health = check_health(snap, app.clock(), app.health_rules)
+    out += ["", *check_markdown(health, past)]
     return "\n".join(out) + "\n"
 
 

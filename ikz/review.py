@@ -15,11 +15,14 @@ from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, col, select
 
 from ikz.app import App
+from ikz.health import check_markdown, portfolio_marks, record_of
 from models.cooperation import Conflict, Cooperation, SignOffRequest
+from models.health import check_history, record_checks
 from models.outbox import Notification, Queued, enqueue, enqueue_many
 from models.queries import load_snapshot, load_snapshots, require
 from states.errors import Language
 from states.gates import unmet_criteria
+from states.health import HealthCheck, as_context, check_health
 from states.lifecycle import GATED_TRIGGERS, STATE_LABELS, State, available_triggers, mermaid
 from states.signals import advisory_signals
 from states.snapshot import CooperationSnapshot
@@ -64,6 +67,7 @@ class ReviewResult:
     checklist: dict[str, Any]
     next_review_at: datetime | None
     notified: list[int] = field(default_factory=list)
+    health: HealthCheck | None = None  # the Kooperations-Check, stored as history
 
 
 def _review_plan(
@@ -73,7 +77,8 @@ def _review_plan(
     check = checklist(app, snap, now)
     step = cadence(app, coop.state)
     next_at = now + step if step else None
-    result = ReviewResult(coop.id or 0, coop.state, check, next_at)
+    health = check_health(snap, now, app.health_rules)
+    result = ReviewResult(coop.id or 0, coop.state, check, next_at, health=health)
     if coop.state == State.ENDED.value:
         return result, None
     mail = Queued(
@@ -88,6 +93,7 @@ def _review_plan(
             "unmet": check["unmet"],
             "signals": [sig for sig in check["signals"] if sig["level"] == "warn"],
             "next_review_at": next_at.isoformat() if next_at else None,
+            "check": as_context(health),
         },
         # One review mail per cooperation, version and day: a repeated event or a
         # sweep on the same day does not mail twice.
@@ -97,9 +103,12 @@ def _review_plan(
 
 
 def _store_reviews(app: App, s: Session, reviews: list[tuple[ReviewResult, Queued | None]]) -> None:
-    """Write the next review dates (one executemany) and queue the mails (one bulk insert)."""
+    """Write the next review dates (one executemany), the checks' history (one bulk
+    insert) and queue the mails (one bulk insert)."""
     if not reviews:
         return
+    # An ended cooperation is not assessed any more: nothing to add to its trend.
+    record_checks(s, [record_of(r.health) for r, _ in reviews if r.health and r.health.verdicts])
     table = Cooperation.__table__  # type: ignore[attr-defined]
     s.connection().execute(
         update(table).where(table.c.id == bindparam("cid")).values(next_review_at=bindparam("at")),
@@ -283,8 +292,9 @@ def _state_label(state: str, lang: Language) -> str:
 
 
 def portfolio_rows(app: App) -> list[dict[str, Any]]:
-    """One row per cooperation: state, warnings, next gate's open items, next review,
-    conflicts and notifications that could not be delivered."""
+    """One row per cooperation: state, the Kooperations-Check (overall and per factor),
+    warnings, next gate's open items, next review, conflicts and notifications that could
+    not be delivered."""
     now = app.clock()
     rows = []
     with app.db.read() as s:
@@ -302,6 +312,7 @@ def portfolio_rows(app: App) -> list[dict[str, Any]]:
                     "ID": coop.id,
                     "Kooperation": coop.title,
                     "Zustand": _state_label(coop.state, "de"),
+                    **portfolio_marks(check_health(snap, now, app.health_rules)),
                     "Nächster Schritt": check["gate"] or "-",
                     "Offene Punkte": len(check["unmet"]),
                     "Hinweise": "; ".join(warns) or "-",
@@ -334,7 +345,9 @@ def cooperation_markdown(app: App, cooperation_id: int) -> str:
     with app.db.read() as s:
         coop = require(s, Cooperation, cooperation_id)
         snap = load_snapshot(s, coop)
+        past = check_history(s, cooperation_id, limit=10)
     check = checklist(app, snap, now)
+    health = check_health(snap, now, app.health_rules)
     lines = [
         f"# {coop.title}",
         "",
@@ -351,6 +364,7 @@ def cooperation_markdown(app: App, cooperation_id: int) -> str:
         lines.append(
             f"| {p.name} | {pop} | {p.stated_benefit or '-'} | {p.confirmed_benefit or '-'} |"
         )
+    lines += ["", *check_markdown(health, past)]
     lines += ["", f"## Checkliste für den nächsten Schritt ({check['gate'] or '-'})", ""]
     if check["unmet"]:
         lines += [f"- [ ] {u['de']}" for u in check["unmet"]]

@@ -11,6 +11,10 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from states.conflict import DEFAULT_DEADLINE_DAYS
+from states.health import HealthRules
+
+# Thresholds the check shares with the advisory signals: one setting each, not two.
+SHARED_WITH_SIGNALS = frozenset({"silence_warn_days", "size_ratio_warn"})
 
 
 class Settings(BaseSettings):
@@ -71,6 +75,11 @@ class Settings(BaseSettings):
     )
     signoff_timeout_days: int = Field(14, ge=1, description="Days a sign-off request waits.")
     signoff_reminder_days: int = Field(3, ge=1, description="Remind after this many days.")
+    health: HealthRules = Field(
+        default_factory=HealthRules,
+        description="Thresholds of the Kooperations-Check (JSON in IKZ_HEALTH, e.g. "
+        '{"silence_red_days": 90}; keys left out keep their default; see README).',
+    )
 
     @field_validator("mail_from")
     @classmethod
@@ -91,6 +100,20 @@ class Settings(BaseSettings):
         if any(days < 1 for days in value.values()):
             raise ValueError("conflict deadlines are at least one day")
         return {**DEFAULT_DEADLINE_DAYS, **value}
+
+    @field_validator("health", mode="before")
+    @classmethod
+    def _known_health_keys(cls, value: object) -> object:
+        # Pydantic ignores unknown dataclass keys; a typo must not silently keep a default.
+        if isinstance(value, dict):
+            known = set(HealthRules.__dataclass_fields__) - SHARED_WITH_SIGNALS
+            unknown = sorted(set(value) - known)
+            if unknown:
+                raise ValueError(
+                    f"unknown key(s) {unknown}; known: {sorted(known)} (the silence and "
+                    "size-ratio thresholds are IKZ_SILENCE_WARN_DAYS and IKZ_SIZE_RATIO_WARN)"
+                )
+        return value
 
     @field_validator("ui_base_url")
     @classmethod

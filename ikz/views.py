@@ -5,19 +5,29 @@ Views are plain dicts of JSON-ready values so the CLI, flows and artifacts share
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from ikz.app import App
-from models.audit import GENESIS_HASH, TransitionRecord, record_hash
+from models.audit import (
+    GENESIS_HASH,
+    ConflictRecord,
+    TransitionRecord,
+    conflict_record_hash,
+    record_hash,
+)
 from models.cooperation import Cooperation
 from models.queries import load_snapshot, require
 from states.errors import Language
 from states.gates import unmet_criteria
+from states.health import as_view, check_health
 from states.lifecycle import GATED_TRIGGERS, STATE_LABELS, State, Trigger, available_triggers
 from states.signals import advisory_signals
+
+R = TypeVar("R", TransitionRecord, ConflictRecord)
 
 
 def _label(state: str, lang: Language) -> str:
@@ -71,6 +81,7 @@ def show(app: App, cooperation_id: int, lang: Language = "de") -> dict[str, Any]
             for sig in advisory_signals(snap, now, app.signal_rules)
         ],
         "open_conflicts": [{"id": c.id, "level": c.level} for c in snap.open_conflicts],
+        "check": as_view(check_health(snap, now, app.health_rules), lang),
     }
 
 
@@ -126,26 +137,50 @@ def history(app: App, cooperation_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def verify_audit(app: App) -> tuple[int, TransitionRecord | None, str]:
-    """Check every chain; return (records checked, first broken record, what is wrong)."""
+AuditRecord = TransitionRecord | ConflictRecord
+
+
+def _walk_chains(
+    records: Iterable[R], chain_of: Callable[[R], int], hash_of: Callable[[R], str]
+) -> tuple[int, R | None, str]:
+    """Check hash chains given ordered by (chain, seq): each starts at seq 1 on the
+    genesis hash, has no gaps, and links to its predecessor."""
     checked = 0
-    prev_coop: int | None = None
+    prev_chain: int | None = None
     prev_hash = GENESIS_HASH
     expected_seq = 1
-    with app.db.read() as s:
-        stmt = select(TransitionRecord).order_by(
-            col(TransitionRecord.cooperation_id), col(TransitionRecord.seq)
-        )
-        for rec in s.exec(stmt):
-            if rec.cooperation_id != prev_coop:
-                prev_coop, prev_hash, expected_seq = rec.cooperation_id, GENESIS_HASH, 1
-            if rec.seq != expected_seq:
-                return checked, rec, f"seq {rec.seq}, expected {expected_seq}"
-            if rec.prev_hash != prev_hash:
-                return checked, rec, "prev_hash does not match the previous record"
-            if record_hash(rec) != rec.hash:
-                return checked, rec, "hash does not match the record's content"
-            checked += 1
-            prev_hash = rec.hash
-            expected_seq += 1
+    for rec in records:
+        seq, linked, stored = rec.seq, rec.prev_hash, rec.hash
+        if chain_of(rec) != prev_chain:
+            prev_chain, prev_hash, expected_seq = chain_of(rec), GENESIS_HASH, 1
+        if seq != expected_seq:
+            return checked, rec, f"seq {seq}, expected {expected_seq}"
+        if linked != prev_hash:
+            return checked, rec, "prev_hash does not match the previous record"
+        if hash_of(rec) != stored:
+            return checked, rec, "hash does not match the record's content"
+        checked += 1
+        prev_hash = stored
+        expected_seq += 1
     return checked, None, ""
+
+
+def verify_audit(app: App) -> tuple[int, AuditRecord | None, str]:
+    """Check every chain, the lifecycle's per cooperation and the conflicts' per conflict;
+    return (records checked, first broken record, what is wrong)."""
+    with app.db.read() as s:
+        lifecycle = s.exec(
+            select(TransitionRecord).order_by(
+                col(TransitionRecord.cooperation_id), col(TransitionRecord.seq)
+            )
+        )
+        checked, broken, why = _walk_chains(lifecycle, lambda r: r.cooperation_id, record_hash)
+        if broken is not None:
+            return checked, broken, why
+        steps = s.exec(
+            select(ConflictRecord).order_by(
+                col(ConflictRecord.conflict_id), col(ConflictRecord.seq)
+            )
+        )
+        more, bad, why = _walk_chains(steps, lambda r: r.conflict_id, conflict_record_hash)
+    return checked + more, bad, why

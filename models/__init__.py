@@ -19,6 +19,7 @@ from models.cooperation import (
     StaffInvolvement,
     Success,
 )
+from models.health import HealthCheckRecord
 from models.outbox import Notification
 from models.registry import Municipality, Person
 
@@ -30,6 +31,7 @@ __all__ = [
     "Cooperation",
     "Decision",
     "Goal",
+    "HealthCheckRecord",
     "Meeting",
     "Municipality",
     "Notification",

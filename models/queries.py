@@ -15,6 +15,7 @@ from models.cooperation import (
     Communication,
     Conflict,
     Cooperation,
+    Decision,
     Goal,
     Meeting,
     Partnership,
@@ -27,7 +28,13 @@ from models.registry import Municipality, Person
 from states.errors import NotFoundError
 from states.lifecycle import State
 from states.policy import Actor
-from states.snapshot import ConflictSnap, CooperationSnapshot, MeetingSnap, PartnerSnap
+from states.snapshot import (
+    ConflictSnap,
+    CooperationSnapshot,
+    DecisionSnap,
+    MeetingSnap,
+    PartnerSnap,
+)
 from states.vocab import Role
 
 T = TypeVar("T", bound=SQLModel)
@@ -105,11 +112,11 @@ def load_snapshot(session: Session, coop: Cooperation) -> CooperationSnapshot:
     # A meeting scheduled ahead (starts_at set) is a plan, not evidence: it counts once
     # it is recorded as held.
     meetings = tuple(
-        MeetingSnap(kind=k, held_on=d)
-        for k, d in session.exec(
-            select(col(Meeting.kind), col(Meeting.held_on)).where(
-                Meeting.cooperation_id == cid, col(Meeting.starts_at).is_(None)
-            )
+        MeetingSnap(kind=k, held_on=d, attendee_ids=tuple(a or ()))
+        for k, d, a in session.exec(
+            select(col(Meeting.kind), col(Meeting.held_on), col(Meeting.attendee_ids))
+            .where(Meeting.cooperation_id == cid, col(Meeting.starts_at).is_(None))
+            .order_by(col(Meeting.id))
         )
     )
     agreements = tuple(session.exec(select(Agreement.kind).where(Agreement.cooperation_id == cid)))
@@ -136,7 +143,13 @@ def load_snapshot(session: Session, coop: Cooperation) -> CooperationSnapshot:
         session.exec(select(Success.made_visible).where(Success.cooperation_id == cid))
     )
     conflicts = tuple(
-        ConflictSnap(id=c.id or 0, level=c.level, status=c.status, opened_at=c.opened_at)
+        ConflictSnap(
+            id=c.id or 0,
+            level=c.level,
+            status=c.status,
+            opened_at=c.opened_at,
+            closed_at=c.closed_at,
+        )
         for c in session.exec(select(Conflict).where(Conflict.cooperation_id == cid))
     )
     reports = session.exec(
@@ -164,7 +177,83 @@ def load_snapshot(session: Session, coop: Cooperation) -> CooperationSnapshot:
         pilot_started_at=coop.pilot_started_at,
         state_entered_at=coop.state_entered_at,
         parent_id=coop.parent_id,
+        **health_extras(session, [cid]).get(cid, {}),
     )
+
+
+def health_extras(session: Session, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The snapshot fields only the Kooperations-Check reads, for a batch of cooperations:
+    measurable goals, the give-and-take ledger, staff dates, stays in agreement, follow-ups.
+    """
+    out: dict[int, dict[str, Any]] = {cid: {} for cid in ids}
+    if not ids:
+        return out
+    for cid, n in session.exec(
+        select(Goal.cooperation_id, func.count())
+        .where(col(Goal.cooperation_id).in_(ids), col(Goal.target).is_not(None), Goal.target != "")
+        .group_by(col(Goal.cooperation_id))
+    ):
+        out[cid]["measurable_goals"] = int(n)
+    decisions = _by_coop(
+        session.exec(
+            select(
+                col(Decision.cooperation_id),
+                col(Decision.benefiting_municipality_id),
+                col(Decision.conceding_municipality_ids),
+                col(Decision.decided_on),
+            )
+            .where(col(Decision.cooperation_id).in_(ids))
+            .order_by(col(Decision.cooperation_id), col(Decision.id))
+        )
+    )
+    for cid, ds in decisions.items():
+        out[cid]["decisions"] = tuple(
+            DecisionSnap(benefiting_id=b, conceding_ids=tuple(c or ()), decided_on=d)
+            for b, c, d in ds
+        )
+    staff = _by_coop(
+        session.exec(
+            select(col(StaffInvolvement.cooperation_id), col(StaffInvolvement.involved_on))
+            .where(col(StaffInvolvement.cooperation_id).in_(ids))
+            .order_by(col(StaffInvolvement.cooperation_id), col(StaffInvolvement.id))
+        )
+    )
+    for cid, dates in staff.items():
+        out[cid]["staff_involved_on"] = tuple(dates)
+    # Entering agreement opens a stay, leaving it (forward, back, pause, end) closes it.
+    agreement = State.AGREEMENT.value
+    moves = _by_coop(
+        session.exec(
+            select(
+                TransitionRecord.cooperation_id,
+                TransitionRecord.from_state,
+                TransitionRecord.to_state,
+                TransitionRecord.at,
+            )
+            .where(
+                col(TransitionRecord.cooperation_id).in_(ids),
+                (col(TransitionRecord.to_state) == agreement)
+                | (col(TransitionRecord.from_state) == agreement),
+            )
+            .order_by(col(TransitionRecord.cooperation_id), col(TransitionRecord.seq))
+        )
+    )
+    for cid, recs in moves.items():
+        periods: list[tuple[Any, Any]] = []
+        for from_state, to_state, at in recs:
+            if from_state == agreement and periods and periods[-1][1] is None:
+                periods[-1] = (periods[-1][0], at)
+            if to_state == agreement:
+                periods.append((at, None))
+        out[cid]["agreement_periods"] = tuple(periods)
+    for parent, n in session.exec(
+        select(Cooperation.parent_id, func.count())
+        .where(col(Cooperation.parent_id).in_(ids))
+        .group_by(col(Cooperation.parent_id))
+    ):
+        if parent is not None:
+            out[parent]["children"] = int(n)
+    return out
 
 
 def _by_coop(rows: Iterable[Sequence[Any]]) -> dict[int, list[Any]]:
@@ -217,6 +306,7 @@ def load_snapshots(
     meetings = rows(
         col(Meeting.kind),
         col(Meeting.held_on),
+        col(Meeting.attendee_ids),
         table=Meeting,
         where=col(Meeting.starts_at).is_(None),
     )
@@ -225,8 +315,14 @@ def load_snapshots(
     comms = rows(Communication.kind, Communication.status, table=Communication)
     successes = rows(Success.made_visible, table=Success)
     conflicts = rows(
-        Conflict.id, Conflict.level, Conflict.status, Conflict.opened_at, table=Conflict
+        Conflict.id,
+        Conflict.level,
+        Conflict.status,
+        Conflict.opened_at,
+        Conflict.closed_at,
+        table=Conflict,
     )
+    extras = health_extras(session, ids)
 
     def counts(table: Any) -> dict[int, int]:
         stmt = (
@@ -265,7 +361,10 @@ def load_snapshots(
                 for mid, mayor, contact, stated, confirmed in parts.get(cid, [])
             ),
             goals=tuple(goals.get(cid, [])),
-            meetings=tuple(MeetingSnap(kind=k, held_on=d) for k, d in meetings.get(cid, [])),
+            meetings=tuple(
+                MeetingSnap(kind=k, held_on=d, attendee_ids=tuple(a or ()))
+                for k, d, a in meetings.get(cid, [])
+            ),
             agreement_kinds=tuple(agreements.get(cid, [])),
             signoffs=frozenset(signoffs.get(cid, [])),
             staff_involvements=staff.get(cid, 0),
@@ -273,13 +372,16 @@ def load_snapshots(
             visible_successes=sum(1 for v in made_visible if v),
             successes=len(made_visible),
             conflicts=tuple(
-                ConflictSnap(id=k or 0, level=level, status=status, opened_at=opened)
-                for k, level, status, opened in conflicts.get(cid, [])
+                ConflictSnap(
+                    id=k or 0, level=level, status=status, opened_at=opened, closed_at=closed
+                )
+                for k, level, status, opened, closed in conflicts.get(cid, [])
             ),
             reports=reports.get(cid, 0),
             legal_form=coop.legal_form,
             pilot_started_at=coop.pilot_started_at,
             state_entered_at=coop.state_entered_at,
             parent_id=coop.parent_id,
+            **extras.get(cid, {}),
         )
     return out

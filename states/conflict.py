@@ -202,8 +202,22 @@ class People:
 
 
 def audience(level: str, people: People) -> list[int]:
-    """The distinct person ids to tell at `level`, in a stable order."""
-    wanted = AUDIENCE[ConflictLevel(level)]
+    """The distinct person ids to tell when a conflict arrives at `level`."""
+    return _ids(AUDIENCE[ConflictLevel(level)], people)
+
+
+# Who attends the session of a level: the moderation brings the parties (their contact
+# persons) and the coordinator to the moderator; the conference is the mayors' with the
+# coordinator, who prepares it.
+SESSION_AUDIENCE: dict[ConflictLevel, frozenset[Audience]] = {
+    ConflictLevel.MODERATION: frozenset(
+        {Audience.MODERATOR, Audience.CONTACTS, Audience.COORDINATOR}
+    ),
+    ConflictLevel.MAYORS: frozenset({Audience.MAYORS, Audience.COORDINATOR}),
+}
+
+
+def _ids(wanted: frozenset[Audience], people: People) -> list[int]:
     ids: list[int | None] = []
     if Audience.CONTACTS in wanted:
         ids += people.contacts
@@ -217,6 +231,12 @@ def audience(level: str, people: People) -> list[int]:
     if Audience.MAYORS in wanted:
         ids += people.mayors
     return list(dict.fromkeys(i for i in ids if i is not None))
+
+
+def session_attendees(level: str, people: People) -> list[int]:
+    """The distinct person ids invited to the session of `level` (empty: no session)."""
+    wanted = SESSION_AUDIENCE.get(ConflictLevel(level))
+    return _ids(wanted, people) if wanted else []
 
 
 def mermaid() -> str:

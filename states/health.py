@@ -6,7 +6,8 @@ reasons that made it, in German and English, so a coordinator can see why and di
 Rules shared by all factors:
 - A factor that does not apply yet in an early stage is green with a note saying so,
   except where the domain says to start early (communication from the start: yellow).
-- A paused cooperation is judged by the stage it paused from; an ended one is not judged.
+- A paused cooperation is judged by the stage it paused from; an ended one is not judged
+  (no verdicts, shown as "–", and reviews store no history row for it).
 - Overall (`overall_colour`): red if any factor is red, or if `yellow_to_red` or more
   factors are yellow (many small gaps add up); yellow if any factor is yellow; else green.
 """
@@ -115,6 +116,11 @@ class HealthRules:
     # overall
     yellow_to_red: int = 4  # 0: never
 
+    def __post_init__(self) -> None:
+        # Checked here so that a bad IKZ_HEALTH fails at startup, not in the first review.
+        if self.conflict_red_level not in {lv.value for lv in ConflictLevel}:
+            raise ValueError(f"conflict_red_level: unknown level {self.conflict_red_level!r}")
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -202,8 +208,11 @@ def _exchange(s: CooperationSnapshot, now: datetime, r: HealthRules) -> _Finding
         if m.kind in (MeetingKind.INFORMAL, MeetingKind.RETREAT) and m.held_on <= today
     )
     if not held:
-        # At first contact this is the next step; later the gate should have required it.
-        colour = Colour.YELLOW if stage == State.INFORMAL_CONTACT else Colour.RED
+        # Right after opening this is simply the next step; a first talk that has not
+        # happened for months, or a later stage without any, is a real gap.
+        waiting = _days_in_state(s, State.INFORMAL_CONTACT, now)
+        fresh = stage == State.INFORMAL_CONTACT and waiting <= r.silence_red_days
+        colour = Colour.YELLOW if fresh else Colour.RED
         f.add(
             colour,
             "no_informal_exchange",
@@ -214,8 +223,9 @@ def _exchange(s: CooperationSnapshot, now: datetime, r: HealthRules) -> _Finding
         return f
     days = (today - held[-1]).days
     if days > r.silence_warn_days:
-        colour = Colour.RED if days > r.silence_red_days else Colour.YELLOW
-        limit = r.silence_red_days if colour is Colour.RED else r.silence_warn_days
+        red_after = max(r.silence_red_days, r.silence_warn_days)  # warn may be set above red
+        colour = Colour.RED if days > red_after else Colour.YELLOW
+        limit = red_after if colour is Colour.RED else r.silence_warn_days
         f.add(
             colour,
             "exchange_silent",
@@ -802,14 +812,14 @@ def check_health(
 ) -> HealthCheck:
     """The Kooperations-Check of `snapshot` at `now`."""
     rules = rules or HealthRules()
-    if snapshot.state is State.ENDED:
+    if snapshot.state == State.ENDED:
         ended = Message(
             "ended",
             "Kooperation beendet: nicht mehr bewertet.",
             "Cooperation ended: no longer assessed.",
         )
-        verdicts = tuple(Verdict(n, Colour.GREEN, (ended,)) for n in FACTORS)
-        return HealthCheck(snapshot.id, now, verdicts, Colour.GREEN, ended)
+        # No verdicts: an ended cooperation is neither healthy nor at risk any more.
+        return HealthCheck(snapshot.id, now, (), Colour.GREEN, ended)
     verdicts = tuple(CHECKS[n](snapshot, now, rules).verdict() for n in FACTORS)
     overall = overall_colour(verdicts, rules)
     return HealthCheck(snapshot.id, now, verdicts, overall, _summary(verdicts, overall))
@@ -832,6 +842,7 @@ def as_view(check: HealthCheck, lang: Language = "de") -> dict[str, Any]:
         "overall_label": colour_label(check.overall, lang),
         "mark": MARKS[check.overall],
         "summary": check.summary.text(lang),
+        "summary_code": check.summary.code,
         "factors": [
             {
                 "factor": v.factor,

@@ -112,6 +112,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert broken is None
         self.other_records = checked - 1
         self.audited = 0  # length of this chain when verify_audit last ran
+        self.conflict_steps = 0  # records on this example's conflict chains
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -382,6 +383,7 @@ class LifecycleMachine(RuleBasedStateMachine):
             )
             assert row.id is not None and row.level == "raised"
             self.open_conflicts[row.id] = row.level
+            self.conflict_steps += 1
         else:
             conflict_id = sorted(self.open_conflicts)[pick % len(self.open_conflicts)]
             level = self.open_conflicts[conflict_id]
@@ -405,6 +407,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         row = escalate_conflict(self.app, cmd)
         assert row.level == LEVELS[LEVELS.index(level) + 1]
         self.open_conflicts[conflict_id] = row.level
+        self.conflict_steps += 1
 
     def _resolve(self, conflict_id: int, level: str) -> None:
         by_moderator = c.ResolveConflict(
@@ -426,6 +429,7 @@ class LifecycleMachine(RuleBasedStateMachine):
                 ),
             )
         del self.open_conflicts[conflict_id]
+        self.conflict_steps += 1
 
     # -- invariants ------------------------------------------------------------------
 
@@ -453,7 +457,8 @@ class LifecycleMachine(RuleBasedStateMachine):
             checked, broken, why = verify_audit(self.app)
             assert broken is None, why
             # Each spawned follow-up opens its own chain with one record.
-            assert checked == self.other_records + len(hist) + self.spawned
+            # Conflict steps are chained too (one chain per conflict).
+            assert checked == self.other_records + len(hist) + self.spawned + self.conflict_steps
             self.audited = len(hist)
 
 

@@ -82,6 +82,8 @@ _OPTION_OF = {
     "overrides": "--override",
     "cooperation_id": "ID",
     "conflict_id": "ID",
+    "moderator_id": "--moderator",
+    "duration_minutes": "--duration",
     "legal_form": "FORM",
 }
 
@@ -382,6 +384,33 @@ def coop_show(cooperation: CoopId, as_json: Json = False) -> None:
         emit_json(view)
     else:
         print_show(view, state.lang)
+
+
+@coop_app.command("check")
+def coop_check(
+    cooperation: CoopId,
+    with_history: Annotated[
+        bool, typer.Option("--history", help="Verlauf der gespeicherten Checks (je Review).")
+    ] = False,
+    as_json: Json = False,
+) -> None:
+    """Kooperations-Check: Ampel je Erfolgsfaktor mit Gründen, und gesamt."""
+    from ikz.cli.render import print_check, print_trend
+    from ikz.health import check_view, trend
+
+    if with_history:
+        data = trend(state.open(), cooperation, state.lang)
+        if as_json:
+            emit_json(data)
+        else:
+            print_trend(data, state.lang)
+        return
+    view = check_view(state.open(), cooperation, state.lang)
+    if as_json:
+        emit_json(view)
+        return
+    typer.echo(f"#{view['id']} {view['title']} ({view['state_label']})")
+    print_check(view, state.lang)
 
 
 @coop_app.command("advance")
@@ -781,8 +810,12 @@ def conflict_resolve(
     conflict: Annotated[int, typer.Argument(help="ID des Konflikts.")],
     resolution: Annotated[str, typer.Option(help="Wie wurde der Konflikt gelöst?")],
     actor: Actor,
+    agreed_by: Annotated[
+        list[int] | None,
+        typer.Option("--agreed-by", help="ID einer Person, die zugestimmt hat (mehrfach)."),
+    ] = None,
 ) -> None:
-    """Konflikt als gelöst erfassen."""
+    """Konflikt auf jeder Stufe als gelöst erfassen, mit Lösung und wer zugestimmt hat."""
     _record(
         "resolve_conflict",
         "ResolveConflict",
@@ -790,7 +823,99 @@ def conflict_resolve(
         "Conflict resolved",
         conflict_id=conflict,
         resolution=resolution,
+        agreed_by=agreed_by,
         actor_id=actor,
+    )
+
+
+@conflict_app.command("schedule")
+def conflict_schedule(
+    conflict: Annotated[int, typer.Argument(help="ID des Konflikts.")],
+    starts_at: Annotated[
+        str,
+        typer.Option("--starts-at", help="Beginn, z. B. 2026-03-12T10:00 (deutsche Zeit)."),
+    ],
+    actor: Actor,
+    duration: Annotated[int, typer.Option(help="Dauer in Minuten.")] = 90,
+    location: Annotated[str | None, typer.Option(help="Ort.")] = None,
+    moderator: Annotated[
+        int | None, typer.Option(help="ID der neutralen Moderation (Stufe Moderation).")
+    ] = None,
+) -> None:
+    """Moderationstermin oder Bürgermeisterkonferenz planen (mit Einladung)."""
+    _record(
+        "schedule_conflict_session",
+        "ScheduleConflictSession",
+        "Konflikttermin geplant",
+        "Conflict session scheduled",
+        conflict_id=conflict,
+        starts_at=starts_at,
+        duration_minutes=duration,
+        location=location,
+        moderator_id=moderator,
+        actor_id=actor,
+    )
+
+
+@conflict_app.command("close")
+def conflict_close(
+    conflict: Annotated[int, typer.Argument(help="ID des Konflikts.")],
+    reason: Annotated[str, typer.Option(help="Warum wird er ungelöst geschlossen?")],
+    actor: Actor,
+) -> None:
+    """Konflikt ungelöst schließen (Koordination)."""
+    _record(
+        "close_conflict",
+        "CloseConflict",
+        "Konflikt ungelöst geschlossen",
+        "Conflict closed unresolved",
+        conflict_id=conflict,
+        reason=reason,
+        actor_id=actor,
+    )
+
+
+@conflict_app.command("escalate-overdue")
+def conflict_escalate_overdue(as_json: Json = False) -> None:
+    """Alle überfälligen Konflikte eine Stufe höher geben (als Koordination)."""
+    from dataclasses import asdict
+
+    from ikz.conflicts import escalate_overdue
+
+    sweep = escalate_overdue(state.open())
+    if as_json:
+        emit_json(asdict(sweep))
+        return
+    _done(
+        f"Eskaliert: {len(sweep.escalated)}, auf höchster Stufe überfällig: {len(sweep.at_top)}, "
+        f"nicht möglich: {len(sweep.failed)}.",
+        f"Escalated: {len(sweep.escalated)}, overdue at the top level: {len(sweep.at_top)}, "
+        f"not possible: {len(sweep.failed)}.",
+    )
+
+
+@conflict_app.command("history")
+def conflict_history(
+    conflict: Annotated[int, typer.Argument(help="ID des Konflikts.")],
+    as_json: Json = False,
+) -> None:
+    """Prüfpfad eines Konflikts: jeder Schritt mit Stufe, Person und Zeit."""
+    from ikz.conflicts import conflict_steps
+
+    rows = [r.model_dump() for r in conflict_steps(state.open(), conflict)]
+    if as_json:
+        emit_json(rows)
+        return
+    table(
+        rows,
+        [
+            ("seq", "Nr."),
+            ("action", "Schritt"),
+            ("from_level", "Von"),
+            ("to_level", "Nach"),
+            ("actor_id", "Person"),
+            ("at", "Zeit"),
+        ],
     )
 
 
@@ -963,8 +1088,15 @@ def notify_status(as_json: Json = False) -> None:
 def audit_verify() -> None:
     """Alle Hash-Ketten des Prüfpfads prüfen."""
     from ikz.views import verify_audit
+    from models.audit import ConflictRecord
 
     checked, broken, why = verify_audit(state.open())
+    if isinstance(broken, ConflictRecord):
+        raise IkzError(
+            "audit_broken",
+            f"Prüfpfad gebrochen bei Eintrag {broken.id} (Konflikt {broken.conflict_id}, Nr. {broken.seq}): {why}.",
+            f"Audit chain broken at record {broken.id} (conflict {broken.conflict_id}, #{broken.seq}): {why}.",
+        )
     if broken is not None:
         raise IkzError(
             "audit_broken",

@@ -43,3 +43,51 @@ def print_show(view: dict[str, Any], lang: Language) -> None:
             ("Open conflicts: " if en else "Offene Konflikte: ")
             + ", ".join(f"#{c['id']} ({c['level']})" for c in view["open_conflicts"])
         )
+    if "check" in view:
+        typer.echo("Kooperations-Check:")
+        print_check(view["check"], lang, indent="  ")
+
+
+def print_check(check: dict[str, Any], lang: Language, *, indent: str = "") -> None:
+    """The Kooperations-Check: overall light, then each factor with its reasons."""
+    en = lang == "en"
+    if not check["factors"]:  # ended: not assessed
+        typer.echo(f"{indent}– {check['summary']}")
+        return
+    typer.echo(f"{indent}{check['mark']} {check['summary']}")
+    for f in check["factors"]:
+        typer.echo(f"{indent}  {f['mark']} {f['factor']}. {f['name']}")
+        for r in f["reasons"]:
+            typer.echo(f"{indent}       - {r['message']}")
+        for n in f["notes"]:
+            typer.echo(f"{indent}       ({'also' if en else 'außerdem'}: {n['message']})")
+
+
+def print_trend(trend: dict[str, Any], lang: Language) -> None:
+    """The stored checks, one line per review: overall and the eight factors' marks."""
+    en = lang == "en"
+    typer.echo(
+        f"#{trend['id']} {trend['title']}: "
+        + ("trend of the Kooperations-Check" if en else "Verlauf des Kooperations-Checks")
+    )
+    if not trend["checks"]:
+        typer.echo(
+            "  No check stored yet (each review stores one)."
+            if en
+            else "  Noch kein Check gespeichert (jedes Review speichert einen)."
+        )
+        return
+    marks = {"green": "🟢", "yellow": "🟡", "red": "🔴", None: "·"}
+    typer.echo(
+        f"  {'when' if en else 'Zeitpunkt':19}  {'overall' if en else 'Gesamt':7}  1 2 3 4 5 6 7 8"
+    )
+    for c in trend["checks"]:
+        factors = " ".join(marks.get(v, "·") for v in c["colours"].values())
+        typer.echo(f"  {c['at'][:19]:19}  {c['mark']:6}  {factors}")
+    words = {
+        "better": ("besser geworden", "improved"),
+        "worse": ("schlechter geworden", "got worse"),
+        "same": ("unverändert", "unchanged"),
+        "none": ("noch kein Vergleich möglich", "nothing to compare yet"),
+    }[trend["direction"]]
+    typer.echo(f"  Trend: {words[1] if en else words[0]}")

@@ -25,7 +25,7 @@ from icalendar import (
 
 TZID = "Europe/Berlin"
 BERLIN = ZoneInfo(TZID)
-CALENDAR_KINDS = frozenset({"meeting_invitation", "meeting_cancelled"})
+CALENDAR_KINDS = frozenset({"meeting_invitation", "meeting_cancelled", "conflict_session"})
 PRODID = "-//ikz-flow//Einladungen//DE"
 
 

@@ -301,6 +301,48 @@ def conflict_resolved(ctx: Ctx, lang: Lang) -> Content:
     )
 
 
+def conflict_closed(ctx: Ctx, lang: Lang) -> Content:
+    subject = str(ctx.get("subject", ""))
+    facts = _conflict_facts(ctx, lang)
+    if ctx.get("reason"):
+        facts.insert(1, (_t(lang, "Begründung", "Reason"), str(ctx["reason"])))
+    return Content(
+        subject=_t(
+            lang,
+            f"Konflikt ohne Lösung geschlossen: {subject}",
+            f"Conflict closed unresolved: {subject}",
+        ),
+        paragraphs=[
+            _t(
+                lang,
+                f"der Konflikt „{subject}“ in der Kooperation „{_title(ctx)}“ wurde ohne "
+                "Lösung geschlossen. Die Koordination prüft, wie es mit der Kooperation "
+                "weitergeht.",
+                f"the conflict “{subject}” in the cooperation “{_title(ctx)}” was closed "
+                "without a resolution. The coordination will decide how the cooperation "
+                "continues.",
+            )
+        ],
+        facts=facts,
+    )
+
+
+_MARKS = {"green": "🟢", "yellow": "🟡", "red": "🔴"}
+_COLOURS = {"green": ("grün", "green"), "yellow": ("gelb", "yellow"), "red": ("rot", "red")}
+
+
+def _check_fact(check: Ctx, lang: Lang) -> tuple[str, str]:
+    """The Kooperations-Check: the overall light, then each red or yellow reason."""
+    overall = str(check.get("overall", ""))
+    head = f"{_MARKS.get(overall, '')} {_t(lang, *_COLOURS.get(overall, (overall, overall)))}"
+    lines = [head.strip()]
+    for c in check.get("concerns") or []:
+        name = c.get(f"name_{lang}") or c.get("name_de") or ""
+        text = c.get(lang) or c.get("de") or c.get("code")
+        lines.append(f"{_MARKS.get(str(c.get('colour')), '')} {name}: {text}")
+    return (_t(lang, "Kooperations-Check", "Cooperation check"), "\n".join(lines))
+
+
 def review_due(ctx: Ctx, lang: Lang) -> Content:
     facts = []
     if ctx.get("state"):
@@ -318,6 +360,8 @@ def review_due(ctx: Ctx, lang: Lang) -> Content:
         facts.append((_t(lang, "Noch offen", "Still missing"), "\n".join(f"☐ {u}" for u in unmet)))
     if warns:
         facts.append((_t(lang, "Hinweise", "Signals"), "\n".join(f"⚠ {w}" for w in warns)))
+    if ctx.get("check"):
+        facts.append(_check_fact(ctx["check"], lang))
     n = len(unmet)
     subject = (
         _t(lang, f"Review fällig: {n} Punkte offen", f"Review due: {n} items missing")
@@ -560,6 +604,7 @@ BUILDERS: dict[str, Callable[[Ctx, Lang], Content]] = {
     "conflict_raised": conflict_raised,
     "conflict_escalated": conflict_escalated,
     "conflict_resolved": conflict_resolved,
+    "conflict_closed": conflict_closed,
     "review_due": review_due,
     "signoff_requested": lambda ctx, lang: _signoff_ask(ctx, lang, reminder=False),
     "signoff_reminder": lambda ctx, lang: _signoff_ask(ctx, lang, reminder=True),

@@ -17,11 +17,14 @@ MEETING_KINDS: dict[str, tuple[str, str]] = {
     "info_event": ("Infoveranstaltung", "Info event"),
     "review": ("Review", "Review"),
     "moderation": ("Moderationssitzung", "Moderation session"),
+    "mayors_conference": ("Bürgermeisterkonferenz", "Mayors' conference"),
 }
 
 
 def meeting_label(ctx: Ctx, lang: Lang) -> str:
     kind = str(ctx.get("meeting_kind", ""))
+    if not kind and ctx.get("level"):  # a conflict session carries the conflict's level
+        kind = "moderation" if ctx["level"] == "moderation" else "mayors_conference"
     return t(lang, *MEETING_KINDS.get(kind, (kind or "Termin", kind or "Meeting")))
 
 
@@ -111,8 +114,15 @@ def meeting_cancelled(ctx: Ctx, lang: Lang) -> Content:
     )
 
 
+def conflict_session(ctx: Ctx, lang: Lang) -> Content:
+    """A moderation session or mayors' conference about a conflict: an invitation."""
+    kind = "moderation" if ctx.get("level") == "moderation" else "mayors_conference"
+    return meeting_invitation({**ctx, "meeting_kind": ctx.get("meeting_kind") or kind}, lang)
+
+
 MEETING_BUILDERS = {
     "meeting_invitation": meeting_invitation,
+    "conflict_session": conflict_session,
     "meeting_cancelled": meeting_cancelled,
 }
 

@@ -514,6 +514,11 @@ def test_conflict_escalation_to_the_mayors_by_the_moderator(
 def test_audit_verify_counts_every_record(demo_cli: Cli) -> None:
     coops = demo_cli.json("coop", "list")
     total = sum(len(demo_cli.json("coop", "history", c["id"])) for c in coops)
+    # Every conflict step is on its conflict's chain, checked as well.
+    total += sum(
+        len(demo_cli.json("conflict", "history", k["id"]))
+        for k in demo_cli.json("conflict", "list")
+    )
     assert demo_cli.ok("audit", "verify").out == f"Prüfpfad in Ordnung: {total} Einträge geprüft.\n"
     en = demo_cli.ok("--lang", "en", "audit", "verify").out
     assert en == f"Audit trail intact: {total} records checked.\n"

@@ -109,7 +109,21 @@ VALID: dict[str, dict[str, Any]] = {
     },
     "raise-conflict": {"cooperation_id": 4, "subject": "Trautermine am Wochenende", "actor_id": 1},
     "escalate-conflict-now": {"conflict_id": 1, "actor_id": 1},
-    "resolve-conflict": {"conflict_id": 1, "resolution": "Wechselnde Wochenenden", "actor_id": 1},
+    "resolve-conflict": {
+        "conflict_id": 1,
+        "resolution": "Wechselnde Wochenenden",
+        "agreed_by": [4, 5],
+        "actor_id": 1,
+    },
+    "schedule-conflict-session": {
+        "conflict_id": 1,
+        "starts_at": "2026-11-12T10:00:00+01:00",
+        "duration_minutes": 120,
+        "location": "Rathaus Potsdam, Raum 2",
+        "moderator_id": 3,
+        "actor_id": 1,
+    },
+    "close-conflict": {"conflict_id": 1, "reason": "Keine Einigung möglich", "actor_id": 1},
     "request-signoff": {"cooperation_id": 4, "municipality_id": 5, "actor_id": 1},
 }
 
@@ -133,6 +147,8 @@ BAD: dict[str, tuple[str, Any]] = {
     "raise-conflict": ("subject", ""),
     "escalate-conflict-now": ("conflict_id", -1),
     "resolve-conflict": ("resolution", ""),
+    "schedule-conflict-session": ("duration_minutes", 5),
+    "close-conflict": ("reason", ""),
     "request-signoff": ("timeout_days", 0),
 }
 
@@ -201,6 +217,7 @@ def test_follow_ups_are_wired_to_the_events_the_core_emits() -> None:
     triggers = {s.name: s.triggers for s in SPECS}
     assert "ikz.cooperation.entered.*" in triggers["review-cooperation"][0].expect
     assert "ikz.conflict.raised" in triggers["escalate-conflict"][0].expect
+    assert "ikz.conflict.raised" in triggers["escalate-conflicts"][0].expect
     assert set(triggers["success-report"][0].expect) == {
         "ikz.cooperation.entered.evaluation",
         "ikz.cooperation.entered.permanent",

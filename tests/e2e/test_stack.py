@@ -33,6 +33,9 @@ def person_id(stack: Stack, email: str) -> int:
 
 
 def test_portfolio_artifact_exists_after_up(stack: Stack) -> None:
+    # The UI is told where its API is (not the default port).
+    ui = httpx.get(stack.api.removesuffix("/api") + "/ui-settings", timeout=30).json()
+    assert ui["api_url"] == stack.api
     with stack.client() as c:
         r = c.post(
             "/artifacts/latest/filter", json={"artifacts": {"key": {"any_": ["ikz-portfolio"]}}}

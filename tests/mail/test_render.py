@@ -72,7 +72,7 @@ def roundtrip(msg: EmailMessage) -> EmailMessage:
 @pytest.mark.parametrize("kind", [*builders(), "something_new"])
 def test_every_kind_renders_in_both_languages(kind: str, lang: str) -> None:
     msg = roundtrip(render(note(kind), person(lang), settings=SETTINGS))
-    calendar = kind in ("meeting_invitation", "meeting_cancelled")
+    calendar = kind in ("meeting_invitation", "meeting_cancelled", "conflict_session")
     assert msg.get_content_type() == ("multipart/mixed" if calendar else "multipart/alternative")
     # strip(): CPython may fold a long subject right after "Subject:" and keeps the space.
     assert str(msg["Subject"]).strip().startswith("[IKZ] Gemeinsamer Bauhof Nord: ")
@@ -182,6 +182,14 @@ SUBJECTS: dict[str, tuple[str, str]] = {
     "meeting_cancelled": (
         "Abgesagt: Steuerungsrunde am Do., 12.03.2026, 10:00–11:30 Uhr",
         "Cancelled: Steering round on Thu 2026-03-12, 10:00–11:30 (German time)",
+    ),
+    "conflict_session": (
+        "Einladung: Steuerungsrunde am Do., 12.03.2026, 10:00–11:30 Uhr",
+        "Invitation: Steering round on Thu 2026-03-12, 10:00–11:30 (German time)",
+    ),
+    "conflict_closed": (
+        "Konflikt ohne Lösung geschlossen: Standort der Halle",
+        "Conflict closed unresolved: Standort der Halle",
     ),
 }
 

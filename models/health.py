@@ -1,0 +1,54 @@
+"""History of the Kooperations-Check: one row per review, so a trend can be shown."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, insert
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from models.clock import utcnow
+
+
+class HealthCheckRecord(SQLModel, table=True):
+    __tablename__ = "health_check"
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
+    at: datetime = Field(default_factory=utcnow)
+    overall: str = Field(max_length=10)
+    # {"1": "green", ..., "8": "red"}: factor number (as JSON keys are strings) -> colour.
+    colours: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+def record_checks(session: Session, rows: Sequence[HealthCheckRecord]) -> None:
+    """Insert many records in one statement (the sweep stores a batch at a time)."""
+    if not rows:
+        return
+    session.connection().execute(
+        insert(HealthCheckRecord.__table__),  # type: ignore[attr-defined]
+        [
+            {
+                "cooperation_id": r.cooperation_id,
+                "at": r.at,
+                "overall": r.overall,
+                "colours": r.colours,
+            }
+            for r in rows
+        ],
+    )
+
+
+def check_history(
+    session: Session, cooperation_id: int, limit: int | None = None
+) -> list[HealthCheckRecord]:
+    """The stored checks of one cooperation, oldest first (the newest `limit` if given)."""
+    stmt = (
+        select(HealthCheckRecord)
+        .where(HealthCheckRecord.cooperation_id == cooperation_id)
+        .order_by(col(HealthCheckRecord.at).desc(), col(HealthCheckRecord.id).desc())
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(reversed(session.exec(stmt).all()))

@@ -1,0 +1,150 @@
+"""Reviews store the Kooperations-Check; artifacts, mails and the portfolio show it."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+from sqlmodel import col, select
+
+from ikz.health import current_check, trend
+from ikz.mail.content import review_due
+from ikz.review import cooperation_markdown, portfolio_rows, review_cooperation, sweep_portfolio
+from ikz.settings import Settings
+from models.health import HealthCheckRecord
+from models.outbox import Notification
+from states.health import HealthRules
+from tests.factories import World, coop_in, go, open_coop
+
+
+def _rows(w: World) -> list[HealthCheckRecord]:
+    with w.app.db.read() as s:
+        return list(s.exec(select(HealthCheckRecord).order_by(col(HealthCheckRecord.id))).all())
+
+
+def test_each_review_stores_the_check(world: World) -> None:
+    cid = open_coop(world)
+    result = review_cooperation(world.app, cid)
+    assert result.health is not None
+    [row] = _rows(world)
+    assert (row.cooperation_id, row.at, row.overall) == (cid, world.clock(), "yellow")
+    assert row.colours == {str(v.factor): v.colour.value for v in result.health.verdicts}
+    world.clock.advance(days=200)  # no first talk for half a year: red
+    review_cooperation(world.app, cid)
+    t = trend(world.app, cid)
+    assert [c["overall"] for c in t["checks"]] == ["yellow", "red"]
+    assert t["direction"] == "worse"
+
+
+def test_the_sweep_stores_the_check_of_every_review_it_runs(world: World) -> None:
+    a = open_coop(world, title="A")
+    b = open_coop(world, title="B")
+    sweep_portfolio(world.app, batch_size=1)
+    assert sorted(r.cooperation_id for r in _rows(world)) == [a, b]
+    sweep_portfolio(world.app)  # nothing due: no new rows
+    assert len(_rows(world)) == 2
+
+
+def test_an_ended_cooperation_adds_nothing_to_its_trend(world: World) -> None:
+    cid = open_coop(world)
+    go(world, cid, "end", reason="Partner abgesprungen")
+    review_cooperation(world.app, cid)
+    assert _rows(world) == []
+
+
+def test_review_mail_carries_the_check_and_renders_it(world: World) -> None:
+    cid = open_coop(world)
+    review_cooperation(world.app, cid)
+    with world.app.db.read() as s:
+        mail = s.exec(select(Notification).where(col(Notification.kind) == "review_due")).first()
+    assert mail is not None
+    check = mail.context["check"]
+    assert check["overall"] == "yellow"
+    assert {c["code"] for c in check["concerns"]} == {
+        "no_informal_exchange",
+        "communication_not_planned",
+    }
+    de = dict(review_due(mail.context, "de").facts)["Kooperations-Check"]
+    assert de.splitlines()[0] == "🟡 gelb"
+    assert "🟡 Engen Austausch pflegen: Noch kein informelles Gespräch" in de
+    en = dict(review_due(mail.context, "en").facts)["Cooperation check"]
+    assert "🟡 Make joint successes visible: No communication measure planned" in en
+    # A row queued before the check existed still renders.
+    old = {k: v for k, v in mail.context.items() if k != "check"}
+    assert "Kooperations-Check" not in dict(review_due(old, "de").facts)
+
+
+def test_portfolio_has_one_mark_per_factor_and_the_overall_light(world: World) -> None:
+    cid = coop_in(world, "pilot")
+    [row] = portfolio_rows(world.app)
+    assert row["ID"] == cid
+    factor_columns = [k for k in row if k[:1].isdigit()]
+    assert factor_columns == [
+        "1 Austausch",
+        "2 Gemeinsamkeiten",
+        "3 Gönnen",
+        "4 Chefsache",
+        "5 Sichtbarkeit",
+        "6 Pragmatismus",
+        "7 Langfristigkeit",
+        "8 Konflikte",
+    ]
+    assert {row[k] for k in [*factor_columns, "Ampel"]} <= {"🟢", "🟡", "🔴"}
+    assert (
+        row["Ampel"]
+        == {"green": "🟢", "yellow": "🟡", "red": "🔴"}[current_check(world.app, cid).overall.value]
+    )
+
+
+def test_cooperation_artifact_has_the_check_and_its_trend(world: World) -> None:
+    cid = coop_in(world, "agreement")
+    md = cooperation_markdown(world.app, cid)
+    assert "## Kooperations-Check: " in md
+    assert "| 6. Nicht in Formalien verstricken | 🟢 |" in md
+    assert "Trend der letzten" not in md
+    review_cooperation(world.app, cid)
+    assert "Trend der letzten 1 Reviews: " in cooperation_markdown(world.app, cid)
+
+
+def test_thresholds_come_from_settings(world: World) -> None:
+    s = Settings(health={"agreement_warn_days": 10, "heavy_agreements": []}, silence_warn_days=7)  # type: ignore[arg-type]
+    assert s.health == HealthRules(agreement_warn_days=10, heavy_agreements=frozenset())
+    world.app.settings = s
+    # The silence threshold is the one setting the signals use too.
+    assert world.app.health_rules.silence_warn_days == 7
+    assert world.app.health_rules.agreement_warn_days == 10
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"silence_red_dayz": 3}, {"silence_warn_days": 3}, {"conflict_red_level": "panic"}],
+)
+def test_bad_health_settings_are_refused(bad: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        Settings(health=bad)  # type: ignore[arg-type]
+
+
+def test_success_report_has_the_check_and_its_trend(world: World) -> None:
+    from ikz.report import render_markdown
+
+    cid = coop_in(world, "evaluation")
+    review_cooperation(world.app, cid)
+    md = render_markdown(world.app, cid)
+    assert "## Kooperations-Check: " in md and "Trend der letzten 1 Reviews: " in md
+
+
+def test_readme_documents_every_threshold_with_its_default() -> None:
+    import json
+    from dataclasses import fields
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    section = readme.split("## Kooperations-Check", 1)[1].split("\n## ", 1)[0]
+    shared = {"silence_warn_days", "size_ratio_warn"}  # documented as IKZ_* settings
+    for f in fields(HealthRules):
+        if f.name in shared:
+            continue
+        default = getattr(HealthRules(), f.name)
+        shown = (
+            json.dumps(sorted(default)) if isinstance(default, frozenset) else json.dumps(default)
+        )
+        assert f"`{f.name}` = {shown}" in section or f"`{f.name}` = `{shown}`" in section, f.name
