@@ -16,11 +16,11 @@ from states.health import (
     FACTORS,
     Colour,
     HealthRules,
-    agreement_days,
     as_context,
     as_view,
     check_health,
 )
+from states.health_factors import agreement_days
 from states.lifecycle import State
 from states.snapshot import (
     ConflictSnap,
