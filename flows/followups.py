@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
@@ -66,12 +66,13 @@ def escalate_conflict(conflict_id: int) -> dict[str, Any]:
 
 
 @flow(name="success-report", description="Erfolgsbericht erzeugen und versenden", retries=2)
-def success_report(cooperation_id: int) -> dict[str, Any]:
+def success_report(cooperation_id: int, lang: Literal["de", "en"] | None = None) -> dict[str, Any]:
+    """Report, charts and draft press release as files, artifact (charts embedded) and mail."""
     with app_scope() as app:
-        report = generate_success_report(app, cooperation_id)
+        report = generate_success_report(app, cooperation_id, lang)
         create_markdown_artifact(
             key=f"ikz-report-{cooperation_id}",
-            markdown=report.markdown,
+            markdown=report.artifact,
             description=f"Erfolgsbericht Kooperation {cooperation_id}",
         )
         publish_cooperation(app, cooperation_id)
@@ -80,4 +81,6 @@ def success_report(cooperation_id: int) -> dict[str, Any]:
         "cooperation_id": cooperation_id,
         "report_id": report.report_id,
         "path": str(report.path),
+        "folder": str(report.folder),
+        "files": [str(f) for f in report.files],
     }

@@ -1,116 +1,95 @@
-"""Success reports (factor 5): timeline, goals, benefits per partner and successes.
+"""Success reports (factor 5): timeline, goals, benefits, give-and-take, the check.
 
-Generated on entering evaluation and permanent (and on demand); the recorded report
-counts for the make_permanent gate. Written as Markdown under
-$IKZ_DATA_DIR/reports/<cooperation>/ and announced by email.
+Generated on entering evaluation and permanent (flow success-report) and on demand
+(`ikz report ID`); the recorded report counts for the make_permanent gate. Files under
+$IKZ_DATA_DIR/reports/<cooperation>/: report.md and report.html (charts linked as files),
+the PNG charts and a draft joint press release (pressemitteilung.md). The Prefect artifact
+embeds the charts as data: URIs; the email attaches them inline (ikz.mail.report_images).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import base64
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlmodel import col, select
-
 from ikz.app import App
-from ikz.health import check_markdown
 from ikz.lifecycle import recipients_of
-from ikz.views import history
-from models.cooperation import Cooperation, Decision, Goal, Report, Success
-from models.health import check_history
+from ikz.reporting.data import gather
+from ikz.reporting.html import page
+from ikz.reporting.press import press_release
+from ikz.reporting.text import markdown
+from models.cooperation import Cooperation, Report
 from models.outbox import enqueue
-from models.queries import load_snapshot, partnerships, require
-from states.health import check_health
+from models.queries import partnerships, require
+from states.errors import Language
 from states.lifecycle import STATE_LABELS, State
+
+REPORT_MD = "report.md"
+REPORT_HTML = "report.html"
+PRESS_MD = "pressemitteilung.md"
 
 
 @dataclass
 class SuccessReport:
     cooperation_id: int
     report_id: int
-    markdown: str
-    path: Path
+    markdown: str  # report.md (charts linked as files next to it)
+    path: Path  # report.md
+    folder: Path = field(default_factory=Path)
+    files: list[Path] = field(default_factory=list)
+    press_release: str = ""
+    artifact: str = ""  # report and press release, charts embedded as data: URIs
 
 
-def _label(state: str | None) -> str:
-    return STATE_LABELS[State(state)][0] if state else "-"
+def report_folder(app: App, cooperation_id: int) -> Path:
+    return app.settings.data_dir / "reports" / str(cooperation_id)
 
 
-def render_markdown(app: App, cooperation_id: int) -> str:
-    with app.db.read() as s:
-        coop = require(s, Cooperation, cooperation_id)
-        snap = load_snapshot(s, coop)
-        goals = s.exec(select(Goal).where(col(Goal.cooperation_id) == cooperation_id)).all()
-        successes = s.exec(
-            select(Success).where(col(Success.cooperation_id) == cooperation_id)
-        ).all()
-        decisions = s.exec(
-            select(Decision).where(col(Decision.cooperation_id) == cooperation_id)
-        ).all()
-        past = check_history(s, cooperation_id, limit=10)
-    names = {p.municipality_id: p.name for p in snap.partners}
-    out = [
-        f"# Erfolgsbericht: {coop.title}",
-        "",
-        f"Stand: {app.clock().date().isoformat()} · Zustand: {_label(coop.state)} · "
-        f"Partner: {', '.join(p.name for p in snap.partners)}",
-        "",
-        "## Verlauf",
-        "",
-    ]
-    for h in history(app, cooperation_id):
-        out.append(f"- {h['at'][:10]}: {_label(h['from_state'])} → {_label(h['to_state'])}")
-    out += ["", "## Ziele", ""]
-    out += [f"- {g.text}" + (f" (Ziel: {g.target})" if g.target else "") for g in goals] or [
-        "- (keine)"
-    ]
-    out += ["", "## Nutzen je Partner", "", "| Kommune | benannt | bestätigt |", "|---|---|---|"]
-    for p in snap.partners:
-        out.append(f"| {p.name} | {p.stated_benefit or '-'} | {p.confirmed_benefit or '-'} |")
-    out += ["", "## Erfolge", ""]
-    for x in successes:
-        metric = f" ({x.metric}: {x.value})" if x.metric else ""
-        visible = (
-            f" Sichtbar gemacht: {x.made_visible}." if x.made_visible else " Noch nicht öffentlich."
-        )
-        out.append(f"- {x.what}{metric}.{visible}")
-    if not successes:
-        out.append("- (noch keine)")
-    out += ["", "## Geben und Nehmen", ""]
-    for d in decisions:
-        winner = names.get(d.benefiting_municipality_id or 0, "-")
-        givers = ", ".join(names.get(m, str(m)) for m in d.conceding_municipality_ids) or "-"
-        out.append(
-            f"- {d.subject}: zugunsten von {winner}; Zugeständnis von {givers}: {d.concession}"
-        )
-    if not decisions:
-        out.append("- (keine Entscheidungen erfasst)")
-    health = check_health(snap, app.clock(), app.health_rules)
-    out += ["", *check_markdown(health, past)]
-    return "\n".join(out) + "\n"
+def render_markdown(app: App, cooperation_id: int, lang: Language = "de") -> str:
+    """The report as Markdown without charts (what reviews and tests read)."""
+    return markdown(gather(app, cooperation_id, lang))
 
 
-def generate_success_report(app: App, cooperation_id: int) -> SuccessReport:
-    """Render, store as a file, record the report and notify, in one transaction."""
-    markdown = render_markdown(app, cooperation_id)
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def generate_success_report(
+    app: App, cooperation_id: int, lang: Language | None = None
+) -> SuccessReport:
+    """Draw, render and store the files, record the report and notify, in one transaction."""
+    from ikz.reporting.charts import draw_all  # matplotlib: only when drawing
+
+    language: Language = lang or app.settings.language
+    data = gather(app, cooperation_id, language)
+    charts = draw_all(data)
+    report_md = markdown(data, src=lambda name: name)
+    press = press_release(data)
+    artifact = markdown(data, src=lambda name: _data_uri(charts[name])) + "\n---\n\n" + press
+    html = page(
+        f"{data.t('Erfolgsbericht', 'Success report')}: {data.title}", [report_md, press], language
+    )
+    folder = report_folder(app, cooperation_id)
+    texts = {REPORT_MD: report_md, REPORT_HTML: html, PRESS_MD: press}
     now = app.clock()
-    folder = app.settings.data_dir / "reports" / str(cooperation_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"erfolgsbericht-{now.strftime('%Y%m%d-%H%M%S')}.md"
     with app.db.write() as s:
         coop = require(s, Cooperation, cooperation_id)
         parts = partnerships(s, cooperation_id)
+        de, en = STATE_LABELS[State(coop.state)]
         row = Report(
             cooperation_id=cooperation_id,
             kind="success",
-            summary=f"Automatischer Erfolgsbericht ({_label(coop.state)})",
+            summary=data.t(
+                f"Automatischer Erfolgsbericht ({de})", f"Automatic success report ({en})"
+            ),
             created_at=now,
         )
         s.add(row)
         s.flush()
         enqueue(
             s,
-            now=app.clock(),
+            now=now,
             recipient_ids=recipients_of(coop, parts),
             kind="success_report_ready",
             context={
@@ -118,10 +97,29 @@ def generate_success_report(app: App, cooperation_id: int) -> SuccessReport:
                 "title": coop.title,
                 "report_id": row.id,
                 "state": coop.state,
-                "path": str(path),
+                "path": str(folder / REPORT_MD),
+                # The dispatcher attaches the charts found here inline (ikz.mail.report_images).
+                "folder": str(folder),
             },
             dedupe_prefix=f"report:{row.id}",
         )
-        path.write_text(markdown, encoding="utf-8")
+        # Inside the transaction: a report that could not be written is not recorded.
+        folder.mkdir(parents=True, exist_ok=True)
+        files = []
+        for name, png in charts.items():
+            (folder / name).write_bytes(png)
+            files.append(folder / name)
+        for name, text in texts.items():
+            (folder / name).write_text(text, encoding="utf-8")
+            files.append(folder / name)
     assert row.id is not None
-    return SuccessReport(cooperation_id, row.id, markdown, path)
+    return SuccessReport(
+        cooperation_id=cooperation_id,
+        report_id=row.id,
+        markdown=report_md,
+        path=folder / REPORT_MD,
+        folder=folder,
+        files=files,
+        press_release=press,
+        artifact=artifact,
+    )

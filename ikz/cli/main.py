@@ -1109,6 +1109,46 @@ def audit_verify() -> None:
     )
 
 
+@app.command("report")
+def report(
+    cooperation: CoopId,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Sprache des Berichts: de oder en.")
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """Erfolgsbericht mit Diagrammen und Entwurf einer gemeinsamen Pressemitteilung erzeugen."""
+    from ikz.report import generate_success_report
+    from states.errors import InvalidInputError
+
+    chosen = lang or state.lang
+    if chosen not in ("de", "en"):
+        raise InvalidInputError(
+            "bad_language",
+            f"--lang: unbekannte Sprache '{chosen}' (de, en).",
+            f"--lang: unknown language '{chosen}' (de, en).",
+        )
+    result = generate_success_report(state.open(), cooperation, "en" if chosen == "en" else "de")
+    if as_json:
+        emit_json(
+            {
+                "cooperation_id": result.cooperation_id,
+                "report_id": result.report_id,
+                "lang": chosen,
+                "folder": str(result.folder),
+                "files": [str(f) for f in result.files],
+            }
+        )
+        return
+    typer.echo(
+        f"Success report {result.report_id} written to {result.folder}:"
+        if chosen == "en"
+        else f"Erfolgsbericht {result.report_id} erzeugt in {result.folder}:"
+    )
+    for f in result.files:
+        typer.echo(f"  {f.name}")
+
+
 @app.command("lifecycle")
 def lifecycle(
     mermaid: Annotated[

@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from ikz.mail.calendar import CALENDAR_KINDS
 from ikz.mail.content import Content, Lang, content_for
 from ikz.mail.meeting_text import attach_invitation
+from ikz.mail.report_images import attach_inline, report_images
 from ikz.settings import Settings, get_settings
 from models.outbox import Notification
 from models.registry import Person
@@ -85,6 +86,7 @@ def render(
     settings = settings or get_settings()
     language = language_of(recipient, lang)
     content = content_for(notification.kind, notification.context, language)
+    images = report_images(notification, language)
     subject = _subject(content, notification.context)
     name = one_line(recipient.name)
     values = {
@@ -101,6 +103,7 @@ def render(
             if language == "en"
             else "Diese Nachricht wurde automatisch von ikz-flow versandt."
         ),
+        "images": [{"cid": i.cid, "alt": i.alt} for i in images],
     }
     env = _env()
     msg = EmailMessage()
@@ -113,6 +116,7 @@ def render(
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(env.get_template("message.txt").render(values))
     msg.add_alternative(env.get_template("message.html").render(values), subtype="html")
+    attach_inline(msg, images)
     if notification.kind in CALENDAR_KINDS:
         attach_invitation(msg, notification, language)
     # After the body: making the message multipart moves Content-* headers into a part.

@@ -7,30 +7,33 @@ report's language (German by default).
 from __future__ import annotations
 
 import io
-
+from collections.abc import Callable
+from datetime import datetime
 
 import matplotlib
 
 matplotlib.use("Agg")  # before pyplot: never look for a display
 
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.colors import ListedColormap  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import Formatter, Locator, MaxNLocator
 
-from ikz.reporting.data import ReportData  # noqa: E402
-from states.health import FACTORS, RANK, Colour  # noqa: E402
-from states.lifecycle import State  # noqa: E402
+from ikz.reporting.data import ReportData
+from ikz.reporting.names import CHARTS
+from states.health import FACTORS, RANK, Colour
+from states.lifecycle import State
+
+# matplotlib.dates is untyped: typed handles on the two functions used.
+_num: Callable[[datetime], float] = mdates.date2num
+_date_format: Callable[[str], Formatter] = mdates.DateFormatter
+_date_ticks: Callable[..., Locator] = mdates.AutoDateLocator
 
 SIZE = (9.0, 4.0)
 DPI = 100
-# Chart file names in the report folder, in the order they are shown.
-CHARTS: dict[str, tuple[str, str]] = {
-    "timeline.png": ("Verlauf der Kooperation", "Course of the cooperation"),
-    "check-trend.png": ("Kooperations-Check je Faktor", "Cooperation check per factor"),
-    "balance.png": ("Geben und Nehmen", "Give and take"),
-}
 STATE_COLOURS: dict[State, str] = {
     State.INFORMAL_CONTACT: "#9ecae1",
     State.EXPLORATION: "#6baed6",
@@ -56,13 +59,13 @@ def _png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
-def _figure(title: str) -> tuple[Figure, plt.Axes]:
+def _figure(title: str) -> tuple[Figure, Axes]:
     fig, ax = plt.subplots(figsize=SIZE, dpi=DPI, layout="constrained")
     ax.set_title(title, loc="left", fontsize=13, fontweight="bold")
     return fig, ax
 
 
-def _empty(ax: plt.Axes, text: str) -> None:
+def _empty(ax: Axes, text: str) -> None:
     ax.set_axis_off()
     ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=14, color="#555555")
 
@@ -74,10 +77,11 @@ def timeline(data: ReportData) -> bytes:
         _empty(ax, data.t("Noch kein Verlauf erfasst", "No course recorded yet"))
         return _png(fig)
     order = [s for s in State if any(stay.state is s for stay in data.stays)]
+    span = _num(data.now) - _num(data.stays[0].start)
     for stay in data.stays:
         end = stay.end or data.now
-        start = mdates.date2num(stay.start)
-        width = max(mdates.date2num(end) - start, 0.5)  # a same-day stay stays visible
+        start = _num(stay.start)
+        width = max(_num(end) - start, span * 0.008, 0.5)  # a same-day stay stays visible
         ax.barh(
             order.index(stay.state),
             width,
@@ -89,10 +93,11 @@ def timeline(data: ReportData) -> bytes:
     ax.set_yticks(range(len(order)), [data.state_label(s) for s in order])
     ax.invert_yaxis()  # first stage on top
     ax.xaxis_date()
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d.%m.%Y"))
-    ax.axvline(mdates.date2num(data.now), color="#333333", linestyle="--", linewidth=1)
+    ax.xaxis.set_major_locator(_date_ticks(minticks=3, maxticks=7))
+    ax.xaxis.set_major_formatter(_date_format("%d.%m.%y"))
+    ax.axvline(_num(data.now), color="#333333", linestyle="--", linewidth=1)
     ax.text(
-        mdates.date2num(data.now),
+        _num(data.now),
         len(order) - 0.5,
         data.t(" heute", " today"),
         va="bottom",
@@ -124,10 +129,10 @@ def check_trend(data: ReportData) -> bytes:
         _empty(ax, data.t("Noch kein Kooperations-Check vorhanden", "No cooperation check yet"))
         return _png(fig)
     # 0 no data, 1 green, 2 yellow, 3 red
-    grid = [
-        [RANK[col[f]] + 1 if f in col else 0 for col in cols] for f in FACTORS
-    ]
-    cmap = ListedColormap([NO_DATA, LIGHTS[Colour.GREEN], LIGHTS[Colour.YELLOW], LIGHTS[Colour.RED]])
+    grid = [[RANK[col[f]] + 1 if f in col else 0 for col in cols] for f in FACTORS]
+    cmap = ListedColormap(
+        [NO_DATA, LIGHTS[Colour.GREEN], LIGHTS[Colour.YELLOW], LIGHTS[Colour.RED]]
+    )
     ax.pcolormesh(grid, cmap=cmap, vmin=0, vmax=3, edgecolors="white", linewidth=2)
     ax.set_yticks(
         [i + 0.5 for i in range(len(FACTORS))],
@@ -174,9 +179,9 @@ def balance(data: ReportData) -> bytes:
     )
     ax.set_yticks(list(ys), [p.name for p in partners])
     ax.invert_yaxis()
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(data.t("Entscheidungen", "Decisions"))
-    ax.legend(loc="lower right", frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     return _png(fig)
 
@@ -188,5 +193,3 @@ def draw_all(data: ReportData) -> dict[str, bytes]:
         "check-trend.png": check_trend(data),
         "balance.png": balance(data),
     }
-
-

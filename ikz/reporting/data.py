@@ -109,9 +109,7 @@ def gather(app: App, cooperation_id: int, lang: Language = "de") -> ReportData:
             .order_by(col(Decision.decided_on), col(Decision.id))
         ).all()
         mayor_ids = [p.mayor_id for p in snap.partners if p.mayor_id is not None]
-        mayors = {
-            p.id: p.name for p in s.exec(select(Person).where(col(Person.id).in_(mayor_ids)))
-        }
+        mayors = {p.id: p.name for p in s.exec(select(Person).where(col(Person.id).in_(mayor_ids)))}
         past = check_history(s, cooperation_id, limit=TREND_CHECKS)
     names = {p.municipality_id: p.name for p in snap.partners}
     wins = {m: 0 for m in names}

@@ -153,8 +153,9 @@ def test_entering_evaluation_produces_a_success_report(stack: Stack) -> None:
     state = stack.wait_state(run, {"COMPLETED", "FAILED", "CRASHED"})["state"]
     assert state["type"] == "COMPLETED", state
     stack.completed_run("success-report", cooperation_id=coop["id"])
-    reports = list((stack.data_dir / "reports" / str(coop["id"])).glob("*.md"))
-    assert reports and "Erfolgsbericht" in reports[0].read_text()
+    folder = stack.data_dir / "reports" / str(coop["id"])
+    assert "Erfolgsbericht" in (folder / "report.md").read_text()
+    assert (folder / "timeline.png").is_file() and (folder / "pressemitteilung.md").is_file()
     with stack.client() as c:
         r = c.post(
             "/artifacts/latest/filter",

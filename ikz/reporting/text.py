@@ -1,0 +1,153 @@
+"""The success report as Markdown, German by default, English on request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ikz.health import check_markdown
+from ikz.reporting.data import ReportData
+from ikz.reporting.names import CHARTS
+from states.health import MARKS, Colour, colour_label
+
+COMM_KINDS: dict[str, tuple[str, str]] = {
+    "press_release": ("Pressemitteilung", "Press release"),
+    "info_event": ("Informationsveranstaltung", "Information event"),
+    "joint_branding": ("Gemeinsamer Auftritt", "Joint branding"),
+}
+COMM_STATUS: dict[str, tuple[str, str]] = {
+    "planned": ("geplant", "planned"),
+    "done": ("umgesetzt", "done"),
+}
+
+# Chart file name -> what to put in the image link (a relative file, a data: URI, ...).
+ImageSrc = Callable[[str], str]
+
+
+def _cell(text: str | None) -> str:
+    return (text or "–").replace("|", "\\|").replace("\n", " ")
+
+
+def _image(d: ReportData, name: str, src: ImageSrc | None) -> list[str]:
+    return [f"![{d.t(*CHARTS[name])}]({src(name)})", ""] if src else []
+
+
+def goal_lines(d: ReportData) -> list[str]:
+    out = [f"## {d.t('Ziele und Erreichtes', 'Goals and achievements')}", ""]
+    measurable = sum(1 for _, target in d.goals if target)
+    visible = sum(1 for x in d.successes if x.made_visible)
+    out += [
+        d.t(
+            f"{len(d.goals)} Ziel(e), davon {measurable} mit Zielwert; "
+            f"{len(d.successes)} Erfolg(e) erfasst, davon {visible} öffentlich sichtbar gemacht.",
+            f"{len(d.goals)} goal(s), {measurable} with a target; "
+            f"{len(d.successes)} success(es) recorded, {visible} made public.",
+        ),
+        "",
+        f"| {d.t('Ziel', 'Goal')} | {d.t('Zielwert', 'Target')} |",
+        "|---|---|",
+    ]
+    out += [f"| {_cell(text)} | {_cell(target)} |" for text, target in d.goals] or [
+        f"| {d.t('(keine Ziele erfasst)', '(no goals recorded)')} | – |"
+    ]
+    out += [
+        "",
+        f"| {d.t('Erreicht', 'Achieved')} | {d.t('Kennzahl', 'Metric')} | "
+        f"{d.t('Wert', 'Value')} | {d.t('Sichtbar gemacht durch', 'Made visible by')} |",
+        "|---|---|---|---|",
+    ]
+    out += [
+        f"| {_cell(x.what)} | {_cell(x.metric)} | {_cell(x.value)} | "
+        f"{_cell(x.made_visible or d.t('noch nicht öffentlich', 'not public yet'))} |"
+        for x in d.successes
+    ] or [f"| {d.t('(noch keine Erfolge)', '(no successes yet)')} | – | – | – |"]
+    if d.communications:
+        out += ["", f"{d.t('Kommunikation', 'Communication')}:", ""]
+        for c in d.communications:
+            kind = d.t(*COMM_KINDS.get(c.kind, (c.kind, c.kind)))
+            status = d.t(*COMM_STATUS.get(c.status, (c.status, c.status)))
+            when = f", {c.planned_on.isoformat()}" if c.planned_on else ""
+            out.append(f"- {kind}" + (f" „{c.title}“" if c.title else "") + f" ({status}{when})")
+    return [*out, ""]
+
+
+def benefit_lines(d: ReportData) -> list[str]:
+    out = [
+        f"## {d.t('Nutzen je Partner', 'Benefit per partner')}",
+        "",
+        f"| {d.t('Kommune', 'Municipality')} | {d.t('benannt', 'stated')} | "
+        f"{d.t('bestätigt', 'confirmed')} |",
+        "|---|---|---|",
+    ]
+    for p in d.partners_by_name:
+        confirmed = p.confirmed_benefit or d.t("noch offen", "not yet")
+        out.append(f"| {_cell(p.name)} | {_cell(p.stated_benefit)} | {_cell(confirmed)} |")
+    return [*out, ""]
+
+
+def balance_lines(d: ReportData, src: ImageSrc | None) -> list[str]:
+    out = [f"## {d.t('Geben und Nehmen', 'Give and take')}", ""]
+    out += _image(d, "balance.png", src)
+    out += [
+        f"| {d.t('Kommune', 'Municipality')} | {d.t('zu ihren Gunsten', 'in its favour')} | "
+        f"{d.t('zugestanden', 'conceded')} |",
+        "|---|---|---|",
+    ]
+    out += [f"| {_cell(p.name)} | {p.wins} | {p.concessions} |" for p in d.partners_by_name]
+    out.append("")
+    for x in d.decisions:
+        givers = ", ".join(x.conceders) or "–"
+        out.append(
+            d.t(
+                f"- {x.decided_on} {x.subject}: zugunsten von {x.winner}; "
+                f"Zugeständnis von {givers}: {x.concession or '–'}",
+                f"- {x.decided_on} {x.subject}: in favour of {x.winner}; "
+                f"conceded by {givers}: {x.concession or '–'}",
+            )
+        )
+    if not d.decisions:
+        out.append(d.t("- (keine Entscheidungen erfasst)", "- (no decisions recorded)"))
+    return [*out, ""]
+
+
+def check_lines(d: ReportData, src: ImageSrc | None) -> list[str]:
+    if d.lang == "de":
+        lines = check_markdown(d.check, d.history)
+    else:
+        c = d.check
+        head = f"{MARKS[c.overall]} {colour_label(c.overall, 'en')}" if c.verdicts else "–"
+        lines = [f"## Cooperation check: {head}", "", c.summary.en]
+        if c.verdicts:
+            lines += ["", "| Factor | Light | Reasons |", "|---|---|---|"]
+            for v in c.verdicts:
+                why = "<br>".join(m.en for m in v.reasons)
+                lines.append(f"| {v.factor}. {v.name('en')} | {MARKS[v.colour]} | {why} |")
+        if d.history:
+            marks = " → ".join(MARKS[Colour(r.overall)] for r in d.history)
+            lines += ["", f"Trend of the last {len(d.history)} reviews: {marks}"]
+    rest = lines[2:] if len(lines) > 1 and lines[1] == "" else lines[1:]
+    return [lines[0], "", *_image(d, "check-trend.png", src), *rest, ""]
+
+
+def markdown(d: ReportData, src: ImageSrc | None = None) -> str:
+    """The report; `src` turns a chart's file name into its image link (no charts if None)."""
+    partners = ", ".join(p.name for p in d.partners_by_name)
+    out = [
+        f"# {d.t('Erfolgsbericht', 'Success report')}: {d.title}",
+        "",
+        d.t(
+            f"Stand: {d.now.date().isoformat()} · Zustand: {d.state_label(d.state)} · "
+            f"Partner: {partners}",
+            f"As of: {d.now.date().isoformat()} · State: {d.state_label(d.state)} · "
+            f"Partners: {partners}",
+        ),
+        "",
+        f"## {d.t('Verlauf', 'Timeline')}",
+        "",
+        *_image(d, "timeline.png", src),
+    ]
+    for stay in d.stays:
+        until = stay.end.date().isoformat() if stay.end else d.t("heute", "today")
+        out.append(f"- {stay.start.date().isoformat()} – {until}: {d.state_label(stay.state)}")
+    out.append("")
+    out += goal_lines(d) + benefit_lines(d) + balance_lines(d, src) + check_lines(d, src)
+    return "\n".join(out).rstrip() + "\n"
