@@ -63,8 +63,12 @@ def test_advance_through_the_api_triggers_review_and_mail(stack: Stack) -> None:
     assert stack.wait_state(run, {"COMPLETED", "FAILED", "CRASHED"})["state"]["type"] == "COMPLETED"
     shown = stack.ikz_json("coop", "show", str(coop["id"]))
     assert shown["state"] == "paused"
-    events = stack.events("ikz.cooperation.entered.paused", f"ikz.cooperation.{coop['id']}")
-    assert events, "no transition event"
+    # The server stores events asynchronously: wait for it rather than race it.
+    events = wait_for(
+        lambda: stack.events("ikz.cooperation.entered.paused", f"ikz.cooperation.{coop['id']}"),
+        60,
+        "the transition event",
+    )
     related = {r["prefect.resource.id"] for r in events[0]["related"]}
     assert f"ikz.person.{coordinator}" in related
     assert any(r.startswith("ikz.municipality.") for r in related)
