@@ -56,6 +56,17 @@ def prefect_env(home: Path) -> dict[str, str]:
     }
 
 
+def _die_with_parent() -> None:
+    """In the server's child process: if `ikz up` is killed outright (SIGKILL, a crash),
+    the kernel ends the server too, instead of leaving it running on its port."""
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def start_prefect_server(home: Path, port: int, timeout: float = 120.0) -> PrefectServer:
     """Start `prefect server start` on 127.0.0.1:port and wait until it answers."""
     home.mkdir(parents=True, exist_ok=True)
@@ -85,6 +96,7 @@ def start_prefect_server(home: Path, port: int, timeout: float = 120.0) -> Prefe
             # Own process group: a Ctrl-C in the terminal reaches us, and we stop the
             # server in order instead of racing it.
             start_new_session=True,
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 - started before any thread
         )
     server = PrefectServer(proc, f"http://127.0.0.1:{port}/api", log_path)
     deadline = time.monotonic() + timeout

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated, Any
+
+# Plain usage errors: one line, no box drawn at 80 columns (and no rich import at start).
+os.environ.setdefault("TYPER_USE_RICH", "0")
 
 import typer
 
