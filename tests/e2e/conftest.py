@@ -49,6 +49,21 @@ class Inbox:
             return list(self.messages)
 
 
+class RetryOn503(httpx.HTTPTransport):
+    """Retry what a busy Prefect server answers with 503 (its SQLite database was busy),
+    as Prefect's own client and a person in the UI would: a 503 wrote nothing."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        for attempt in range(6):
+            if response.status_code != 503:
+                break
+            response.close()
+            time.sleep(0.5 * 2**attempt)
+            response = super().handle_request(request)
+        return response
+
+
 @dataclass
 class Stack:
     process: subprocess.Popen[bytes]
@@ -59,7 +74,7 @@ class Stack:
     env: dict[str, str] = field(default_factory=dict)
 
     def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.api, timeout=30)
+        return httpx.Client(base_url=self.api, timeout=30, transport=RetryOn503())
 
     def ikz(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
