@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 from typing import Any
 
 from deployments.definitions import SPECS, Spec
@@ -50,6 +51,11 @@ def serve_all(limit: int | None = None, *, forkserver: bool = True) -> None:
 
     if forkserver:
         start_runs_from_a_forkserver()
+    if limit is None:
+        # As many runs at once as cores (at least 2): a burst of follow-ups (review,
+        # report, dispatch) then queues in the runner instead of starving the local
+        # server on a small machine. A suspended run holds no slot.
+        limit = max(2, os.cpu_count() or 2)
     serve(*all_deployments(), limit=limit, print_starting_message=False)
 
 

@@ -74,7 +74,7 @@ class Stack:
     env: dict[str, str] = field(default_factory=dict)
 
     def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.api, timeout=30, transport=RetryOn503())
+        return httpx.Client(base_url=self.api, timeout=90, transport=RetryOn503())
 
     def ikz(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -112,7 +112,7 @@ class Stack:
             r.raise_for_status()
             return dict(r.json())
 
-    def wait_state(self, run_id: str, states: set[str], timeout: float = 120) -> dict[str, Any]:
+    def wait_state(self, run_id: str, states: set[str], timeout: float = 180) -> dict[str, Any]:
         return wait_for(
             lambda: (fr := self.flow_run(run_id))["state"]["type"] in states and fr,
             timeout,
@@ -131,7 +131,7 @@ class Stack:
             r.raise_for_status()
             return list(r.json())
 
-    def completed_run(self, deployment: str, timeout: float = 120, **params: Any) -> dict[str, Any]:
+    def completed_run(self, deployment: str, timeout: float = 180, **params: Any) -> dict[str, Any]:
         def find() -> dict[str, Any] | None:
             for fr in self.runs_of(deployment):
                 if fr["state"]["type"] == "COMPLETED" and all(
@@ -154,7 +154,7 @@ class Stack:
             r.raise_for_status()
             return list(r.json()["events"])
 
-    def mail_to(self, address: str, contains: str, timeout: float = 120) -> Message:
+    def mail_to(self, address: str, contains: str, timeout: float = 180) -> Message:
         def find() -> Message | None:
             for m in self.inbox.snapshot():
                 if address in (m.get("To") or "") and contains in str(m.get("Subject")):
@@ -170,13 +170,20 @@ def _flow_of(deployment: str) -> str:
 
 
 def wait_for(fn: Callable[[], Any], timeout: float, what: str) -> Any:
+    """Poll `fn` until it returns something truthy. A busy local server may stall for a
+    while (2 cores, SQLite): a failed poll is retried until the deadline, not fatal."""
     deadline = time.monotonic() + timeout
+    last: Exception | None = None
     while time.monotonic() < deadline:
-        value = fn()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        try:
+            value = fn()
+        except httpx.HTTPError as exc:
+            last = exc
+        else:
+            if value:
+                return value
+        time.sleep(1.0)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what} (last error: {last})")
 
 
 @pytest.fixture(scope="module")
