@@ -47,7 +47,8 @@ def all_deployments() -> list[Any]:
 
 
 def serve_all(limit: int | None = None, *, forkserver: bool = True) -> None:
-    from prefect import serve
+    """Serve every deployment until Ctrl-C or SIGTERM, then shut down gracefully."""
+    import asyncio
 
     if forkserver:
         start_runs_from_a_forkserver()
@@ -56,7 +57,30 @@ def serve_all(limit: int | None = None, *, forkserver: bool = True) -> None:
         # report, dispatch) then queues in the runner instead of starving the local
         # server on a small machine. A suspended run holds no slot.
         limit = max(2, os.cpu_count() or 2)
-    serve(*all_deployments(), limit=limit, print_starting_message=False)
+    asyncio.run(_serve(all_deployments(), limit))
+
+
+async def _serve(deployments: list[Any], limit: int) -> None:
+    """prefect.serve, with Ctrl-C handled by the event loop.
+
+    Prefect's runner handles SIGTERM gracefully but leaves Ctrl-C to KeyboardInterrupt,
+    which Python may raise anywhere, even inside a garbage-collection callback where it
+    is swallowed, and the stack then keeps running. Routing SIGINT through the loop to
+    the runner's own graceful shutdown makes Ctrl-C reliable.
+    """
+    import asyncio
+    import inspect
+    import signal
+
+    from prefect.runner import Runner
+
+    runner = Runner(limit=limit)
+    for deployment in deployments:
+        added = runner.add_deployment(deployment)
+        if inspect.isawaitable(added):  # async in an event loop, as here
+            await added
+    asyncio.get_running_loop().add_signal_handler(signal.SIGINT, runner.handle_sigterm)
+    await runner.start()
 
 
 # What a served flow run needs: imported once in the forkserver, inherited by every run.
