@@ -9,13 +9,9 @@ from prefect.artifacts import create_markdown_artifact
 
 from flows.common import announce_queued, app_scope, jsonable
 from flows.dashboards import publish_cooperation, publish_portfolio
-from ikz import records
+from ikz.conflicts import escalate_raised
 from ikz.report import generate_success_report
 from ikz.review import review_cooperation as review
-from models import commands as c
-from models.cooperation import Conflict, Cooperation
-from models.queries import require
-from states.vocab import ConflictLevel
 
 
 @flow(name="review-cooperation", description="Prüfung beim Eintritt in einen Zustand", retries=2)
@@ -49,20 +45,13 @@ def escalate_conflict(conflict_id: int) -> dict[str, Any]:
     escalated by hand, or the event came twice) is left alone.
     """
     with app_scope() as app:
-        with app.db.read() as s:
-            conflict = require(s, Conflict, conflict_id)
-            coop = require(s, Cooperation, conflict.cooperation_id)
-        if conflict.level != ConflictLevel.RAISED.value or conflict.status != "open":
+        conflict, moved = escalate_raised(app, conflict_id)
+        if not moved:
             return {"conflict_id": conflict_id, "level": conflict.level, "changed": False}
-        if coop.coordinator_id is None:
-            raise RuntimeError(f"Kooperation {coop.id} hat keine Koordinator:in")
-        row = records.escalate_conflict(
-            app, c.EscalateConflict(conflict_id=conflict_id, actor_id=coop.coordinator_id)
-        )
-        publish_cooperation(app, coop.id or 0)
+        publish_cooperation(app, conflict.cooperation_id)
         publish_portfolio(app)
     announce_queued(1, f"ikz.conflict.{conflict_id}")
-    return {"conflict_id": conflict_id, "level": row.level, "changed": True}
+    return {"conflict_id": conflict_id, "level": conflict.level, "changed": True}
 
 
 @flow(name="success-report", description="Erfolgsbericht erzeugen und versenden", retries=2)

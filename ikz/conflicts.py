@@ -272,6 +272,25 @@ def escalate_conflict(app: App, cmd: c.EscalateConflict) -> Conflict:
     )
 
 
+def escalate_raised(app: App, conflict_id: int) -> tuple[Conflict, bool]:
+    """Take a newly raised conflict on to the contact persons' talks, as the
+    cooperation's coordinator. A conflict already past 'raised' (escalated by hand, or
+    the event came twice) is left alone; returns the conflict and whether it moved."""
+    with app.db.read() as s:
+        conflict = require(s, Conflict, conflict_id)
+        coop = require(s, Cooperation, conflict.cooperation_id)
+    if conflict.level != ConflictLevel.RAISED.value or conflict.status != ConflictStatus.OPEN.value:
+        return conflict, False
+    if coop.coordinator_id is None:
+        raise IkzError(
+            "coordinator_missing",
+            f"Kooperation {coop.id} hat keine Koordinator:in.",
+            f"Cooperation {coop.id} has no coordinator.",
+        )
+    cmd = c.EscalateConflict(conflict_id=conflict_id, actor_id=coop.coordinator_id)
+    return escalate_conflict(app, cmd), True
+
+
 @dataclass
 class EscalationSweep:
     """What one pass over the overdue conflicts did."""

@@ -470,3 +470,20 @@ def test_a_step_lost_to_a_concurrent_one_is_reported(world: World) -> None:
         cf._escalate_in(s, world.app, kid, world.coordinator_id, expected_level="raised")
     assert exc.value.code == "conflict_changed"
     assert conflict(world, kid).level == "contact_talks"
+
+
+def test_escalate_raised_moves_a_new_conflict_once(world: World) -> None:
+    from ikz.conflicts import escalate_raised
+    from ikz.records import raise_conflict
+    from models import commands as cmds
+    from tests.factories import open_coop
+
+    cid = open_coop(world)
+    conflict = raise_conflict(
+        world.app,
+        cmds.RaiseConflict(cooperation_id=cid, subject="Kosten", actor_id=world.coordinator_id),
+    )
+    moved, changed = escalate_raised(world.app, conflict.id or 0)
+    assert changed and moved.level == "contact_talks"
+    again, changed = escalate_raised(world.app, conflict.id or 0)
+    assert not changed and again.level == "contact_talks"
