@@ -87,7 +87,7 @@ def _advance_loop(app: App, n: int) -> float:
 def _sqlite_baseline(path: Path, n: int) -> float:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA synchronous=FULL")
     conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)")
     t0 = time.perf_counter()
     for i in range(n):

@@ -4,6 +4,16 @@ SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE for writes: a deferred
 read-then-write transaction fails with "database is locked" at once, whatever the
 timeout, while an immediate one waits its turn. Reads use a separate engine with
 plain BEGIN so that readers never queue behind writers.
+
+Durability: a lifecycle change, its audit record and its outbox rows are acted on
+outside the database (mails go out, Prefect runs follow-ups), so a commit must survive
+a power cut, not only a crash of our process. SQLite writes therefore run with
+`synchronous=FULL` (the WAL is fsynced at each commit), which is what PostgreSQL does by
+default (`synchronous_commit=on`). Bookkeeping that can be redone, the dispatcher's
+per-mail outcome, asks for `write(durable=False)`: `synchronous=NORMAL` on SQLite and
+`synchronous_commit=off` on PostgreSQL. Such a commit survives a crash of our process;
+after a power cut it may be lost, and then the mail is sent once more. The order of
+commits is kept either way, so a durable commit also makes every earlier one durable.
 """
 
 from __future__ import annotations
@@ -32,7 +42,7 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def _sqlite_engine(url: str, begin: str) -> Engine:
+def _sqlite_engine(url: str, begin: str, synchronous: str = "FULL") -> Engine:
     engine = create_engine(
         url,
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
@@ -46,7 +56,7 @@ def _sqlite_engine(url: str, begin: str) -> Engine:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute(f"PRAGMA synchronous={synchronous}")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -58,11 +68,15 @@ def _sqlite_engine(url: str, begin: str) -> Engine:
 
 @dataclass
 class Database:
-    """A read engine and a write engine over the same database (the same one on PostgreSQL)."""
+    """A read engine and a write engine over the same database (the same one on PostgreSQL).
+
+    On SQLite a third engine serves `write(durable=False)`: its connections commit
+    without fsync."""
 
     url: str
     read_engine: Engine
     write_engine: Engine
+    light_engine: Engine | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -74,15 +88,23 @@ class Database:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """One atomic write transaction: committed on success, rolled back on any error."""
-        with Session(self.write_engine, expire_on_commit=False) as session, session.begin():
+    def write(self, *, durable: bool = True) -> Iterator[Session]:
+        """One atomic write transaction: committed on success, rolled back on any error.
+
+        durable=False: the commit does not wait for the disk (see the module docstring);
+        only for records that may be lost in a power cut without harm."""
+        engine = self.write_engine
+        if not durable and self.light_engine is not None:
+            engine = self.light_engine
+        with Session(engine, expire_on_commit=False) as session, session.begin():
+            if not durable and not self.is_sqlite:
+                session.connection().exec_driver_sql("SET LOCAL synchronous_commit = off")
             yield session
 
     def dispose(self) -> None:
-        self.read_engine.dispose()
-        if self.write_engine is not self.read_engine:
-            self.write_engine.dispose()
+        for engine in {self.read_engine, self.write_engine, self.light_engine}:
+            if engine is not None:
+                engine.dispose()
 
 
 def connect(url: str) -> Database:
@@ -108,7 +130,10 @@ def connect(url: str) -> Database:
                         f"Cannot create the data directory {folder}: {exc.strerror}.",
                     ) from None
             return Database(
-                url, _sqlite_engine(url, "BEGIN"), _sqlite_engine(url, "BEGIN IMMEDIATE")
+                url,
+                _sqlite_engine(url, "BEGIN"),
+                _sqlite_engine(url, "BEGIN IMMEDIATE"),
+                _sqlite_engine(url, "BEGIN IMMEDIATE", synchronous="NORMAL"),
             )
         engine = create_engine(url, pool_pre_ping=True)
     except (ArgumentError, NoSuchModuleError, ImportError):
