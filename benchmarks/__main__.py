@@ -12,7 +12,11 @@ from collections.abc import Callable
 from benchmarks.common import Figure
 
 NAMES = {
-    "transitions": ["transition_rate_sqlite", "transition_ratio_sqlite"],
+    "transitions": [
+        "transition_rate_sqlite_gated",
+        "transition_rate_sqlite",
+        "transition_ratio_sqlite",
+    ],
     "postgres": ["transition_rate_postgres"],
     "sweep": [
         "sweep_1k_seconds",

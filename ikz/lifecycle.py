@@ -7,25 +7,34 @@ notifications. Anything that goes wrong writes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from ikz.app import App
-from models.audit import GENESIS_HASH, TransitionRecord, record_hash
+from models.audit import GENESIS_HASH, TransitionRecord, transition_hash
 from models.commands import Advance
 from models.cooperation import Cooperation, Partnership
 from models.outbox import enqueue
-from models.queries import actor_of, last_record, load_snapshot, partnerships, require
+from models.queries import (
+    actor_row,
+    cooperation_row,
+    last_link,
+    load_snapshot,
+    partner_rows,
+    require,
+)
 from states.errors import (
     GateRefusedError,
     IdempotencyConflictError,
     InvalidInputError,
     StaleVersionError,
 )
-from states.gates import OVERRIDABLE, unmet_criteria
+from states.gates import OVERRIDABLE, has_gate, unmet_criteria
 from states.lifecycle import State, Trigger, next_state
 from states.policy import Action, Target, check
 
@@ -52,12 +61,24 @@ def _stale(cid: int, expected: int, actual: int) -> StaleVersionError:
     )
 
 
+_rec_t = TransitionRecord.__table__  # type: ignore[attr-defined]
+_coop_t = Cooperation.__table__  # type: ignore[attr-defined]
+_BY_KEY = select(
+    _rec_t.c.id,
+    _rec_t.c.cooperation_id,
+    _rec_t.c.trigger,
+    _rec_t.c.from_state,
+    _rec_t.c.to_state,
+    _rec_t.c.seq,
+).where(_rec_t.c.idempotency_key == bindparam("key"))
+_INSERT_RECORD = insert(_rec_t)
+_VERSION = select(_coop_t.c.version).where(_coop_t.c.id == bindparam("cid"))
+
+
 def _replay(session: Session, cmd: Advance) -> AdvanceResult | None:
     if not cmd.idempotency_key:
         return None
-    rec = session.exec(
-        select(TransitionRecord).where(TransitionRecord.idempotency_key == cmd.idempotency_key)
-    ).first()
+    rec = session.connection().execute(_BY_KEY, {"key": cmd.idempotency_key}).first()
     if rec is None:
         return None
     if rec.cooperation_id != cmd.cooperation_id or rec.trigger != cmd.trigger.value:
@@ -67,7 +88,6 @@ def _replay(session: Session, cmd: Advance) -> AdvanceResult | None:
             "verwendet.",
             f"Idempotency key '{cmd.idempotency_key}' was already used for another action.",
         )
-    assert rec.id is not None
     return AdvanceResult(
         cooperation_id=rec.cooperation_id,
         trigger=rec.trigger,
@@ -77,6 +97,11 @@ def _replay(session: Session, cmd: Advance) -> AdvanceResult | None:
         record_id=rec.id,
         replayed=True,
     )
+
+
+class Appended(NamedTuple):
+    id: int
+    seq: int
 
 
 def append_record(
@@ -91,33 +116,47 @@ def append_record(
     lessons_learned: str = "",
     idempotency_key: str | None = None,
     app: App,
-) -> TransitionRecord:
-    prev = last_record(session, cooperation_id)
-    rec = TransitionRecord(
-        cooperation_id=cooperation_id,
-        seq=(prev.seq + 1) if prev else 1,
-        from_state=from_state,
-        to_state=to_state,
-        trigger=trigger,
-        actor_id=actor_id,
-        reason=reason,
-        lessons_learned=lessons_learned,
-        at=app.clock(),
-        idempotency_key=idempotency_key,
-        prev_hash=prev.hash if prev else GENESIS_HASH,
-        hash="",
-    )
-    rec.hash = record_hash(rec)
-    session.add(rec)
+) -> Appended:
+    """Extend the cooperation's hash chain by one record, inside the caller's transaction."""
+    # Objects added to the session so far (a new cooperation, its partners) go first:
+    # the Core insert below does not autoflush.
     session.flush()
-    return rec
+    conn = session.connection()
+    prev = last_link(conn, cooperation_id)
+    seq, prev_hash = (prev[0] + 1, prev[1]) if prev else (1, GENESIS_HASH)
+    values: dict[str, Any] = {
+        "cooperation_id": cooperation_id,
+        "seq": seq,
+        "from_state": from_state,
+        "to_state": to_state,
+        "trigger": trigger,
+        "actor_id": actor_id,
+        "reason": reason,
+        "lessons_learned": lessons_learned,
+        "at": app.clock(),
+        "idempotency_key": idempotency_key,
+        "prev_hash": prev_hash,
+    }
+    values["hash"] = transition_hash(**values)
+    key = conn.execute(_INSERT_RECORD, values).inserted_primary_key
+    assert key is not None
+    return Appended(id=int(key[0]), seq=seq)
 
 
-def recipients_of(coop: Cooperation, parts: list[Partnership]) -> list[int | None]:
+class _Partner(Protocol):
+    @property
+    def mayor_id(self) -> int | None: ...
+    @property
+    def contact_id(self) -> int | None: ...
+
+
+def recipients_of(coordinator_id: int | None, parts: Iterable[_Partner]) -> list[int | None]:
+    """Who hears of a cooperation's lifecycle: every partner's contact and mayor, and the
+    coordinator."""
     people: list[int | None] = []
     for p in parts:
         people += [p.contact_id, p.mayor_id]
-    people.append(coop.coordinator_id)
+    people.append(coordinator_id)
     return people
 
 
@@ -172,25 +211,28 @@ def advance(app: App, cmd: Advance) -> AdvanceResult:
 
 
 def _apply(app: App, session: Session, cmd: Advance) -> AdvanceResult:
+    # The hot path of the whole system: plain Core statements on the session's connection
+    # (see models.queries), and the snapshot only when the trigger has a gate to check.
     now = app.clock()
-    coop = require(session, Cooperation, cmd.cooperation_id)
-    assert coop.id is not None
-    actor = actor_of(session, cmd.actor_id)
-    parts = partnerships(session, coop.id)
+    conn = session.connection()
+    coop = cooperation_row(conn, cmd.cooperation_id)
+    actor = actor_row(conn, cmd.actor_id)
+    parts = partner_rows(conn, coop.id)
     check(actor, Action.ADVANCE, Target(frozenset(p.municipality_id for p in parts)))
     if cmd.expected_version is not None and cmd.expected_version != coop.version:
         raise _stale(coop.id, cmd.expected_version, coop.version)
-    snap = load_snapshot(session, coop)
     current = State(coop.state)
-    dest = next_state(current, cmd.trigger, snap.paused_from)
-    unmet = unmet_criteria(cmd.trigger, snap, now, app.gate_rules, frozenset(cmd.overrides))
-    if unmet:
-        raise GateRefusedError(
-            "gate_refused",
-            f"'{cmd.trigger.value}' ist noch nicht möglich, es fehlt:",
-            f"'{cmd.trigger.value}' is not possible yet, missing:",
-            tuple(unmet),
-        )
+    dest = next_state(current, cmd.trigger, State(coop.paused_from) if coop.paused_from else None)
+    if has_gate(cmd.trigger):
+        snap = load_snapshot(session, require(session, Cooperation, coop.id))
+        unmet = unmet_criteria(cmd.trigger, snap, now, app.gate_rules, frozenset(cmd.overrides))
+        if unmet:
+            raise GateRefusedError(
+                "gate_refused",
+                f"'{cmd.trigger.value}' ist noch nicht möglich, es fehlt:",
+                f"'{cmd.trigger.value}' is not possible yet, missing:",
+                tuple(unmet),
+            )
     values: dict[str, object] = {
         "state": dest.value,
         "version": coop.version + 1,
@@ -205,14 +247,12 @@ def _apply(app: App, session: Session, cmd: Advance) -> AdvanceResult:
     if cmd.trigger is Trigger.START_PILOT:
         values["pilot_started_at"] = now
     stmt = (
-        update(Cooperation)
-        .where(col(Cooperation.id) == coop.id, col(Cooperation.version) == coop.version)
+        update(_coop_t)
+        .where(_coop_t.c.id == coop.id, _coop_t.c.version == coop.version)
         .values(**values)
-        .execution_options(synchronize_session=False)
     )
-    if session.exec(stmt).rowcount != 1:
-        fresh = session.exec(select(Cooperation.version).where(Cooperation.id == coop.id)).one()
-        raise _stale(coop.id, coop.version, fresh)
+    if conn.execute(stmt).rowcount != 1:
+        raise _stale(coop.id, coop.version, conn.execute(_VERSION, {"cid": coop.id}).scalar_one())
     reason = cmd.reason
     if cmd.overrides:
         reason = f"{reason} [übersteuert: {', '.join(sorted(cmd.overrides))}]"
@@ -228,11 +268,10 @@ def _apply(app: App, session: Session, cmd: Advance) -> AdvanceResult:
         idempotency_key=cmd.idempotency_key,
         app=app,
     )
-    assert rec.id is not None
     enqueue(
         session,
         now=app.clock(),
-        recipient_ids=recipients_of(coop, parts),
+        recipient_ids=recipients_of(coop.coordinator_id, parts),
         kind="transition",
         context={
             "cooperation_id": coop.id,
@@ -262,12 +301,15 @@ def _apply(app: App, session: Session, cmd: Advance) -> AdvanceResult:
 def _spawn(
     app: App,
     session: Session,
-    parent: Cooperation,
-    parts: list[Partnership],
+    parent: Any,
+    parts: Iterable[Any],
     cmd: Advance,
     actor_id: int,
 ) -> int:
-    """Open a follow-up cooperation linked to its parent, with the same partners."""
+    """Open a follow-up cooperation linked to its parent, with the same partners.
+
+    `parent` and `parts` are the rows `_apply` read (models.queries.cooperation_row and
+    partner_rows)."""
     child = Cooperation(
         title=cmd.follow_up_title or "",
         field_of_work=parent.field_of_work,
@@ -302,7 +344,7 @@ def _spawn(
     enqueue(
         session,
         now=app.clock(),
-        recipient_ids=recipients_of(child, parts),
+        recipient_ids=recipients_of(child.coordinator_id, parts),
         kind="cooperation_opened",
         context={"cooperation_id": child.id, "title": child.title, "parent_id": parent.id},
         dedupe_prefix=f"opened:{child.id}:{rec.seq}",

@@ -167,7 +167,7 @@ def open_cooperation(app: App, cmd: c.OpenCooperation) -> Cooperation:
         enqueue(
             s,
             now=app.clock(),
-            recipient_ids=recipients_of(coop, parts),
+            recipient_ids=recipients_of(coop.coordinator_id, parts),
             kind="cooperation_opened",
             context={"cooperation_id": coop.id, "title": coop.title},
             dedupe_prefix=f"opened:{coop.id}:{rec.seq}",

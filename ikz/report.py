@@ -90,7 +90,7 @@ def generate_success_report(
         enqueue(
             s,
             now=now,
-            recipient_ids=recipients_of(coop, parts),
+            recipient_ids=recipients_of(coop.coordinator_id, parts),
             kind="success_report_ready",
             context={
                 "cooperation_id": cooperation_id,

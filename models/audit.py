@@ -40,18 +40,49 @@ class TransitionRecord(SQLModel, table=True):
 
 def record_hash(r: TransitionRecord) -> str:
     """SHA-256 over the record's content and its predecessor's hash."""
+    return transition_hash(
+        cooperation_id=r.cooperation_id,
+        seq=r.seq,
+        from_state=r.from_state,
+        to_state=r.to_state,
+        trigger=r.trigger,
+        actor_id=r.actor_id,
+        reason=r.reason,
+        lessons_learned=r.lessons_learned,
+        at=r.at,
+        idempotency_key=r.idempotency_key,
+        prev_hash=r.prev_hash,
+    )
+
+
+def transition_hash(
+    *,
+    cooperation_id: int,
+    seq: int,
+    from_state: str | None,
+    to_state: str,
+    trigger: str,
+    actor_id: int | None,
+    reason: str,
+    lessons_learned: str,
+    at: datetime,
+    idempotency_key: str | None,
+    prev_hash: str,
+) -> str:
+    """`record_hash` from plain values: the write path inserts with Core, without a
+    TransitionRecord object."""
     payload = {
-        "cooperation_id": r.cooperation_id,
-        "seq": r.seq,
-        "from": r.from_state,
-        "to": r.to_state,
-        "trigger": r.trigger,
-        "actor_id": r.actor_id,
-        "reason": r.reason,
-        "lessons_learned": r.lessons_learned,
-        "at": r.at.isoformat(timespec="microseconds"),
-        "idempotency_key": r.idempotency_key,
-        "prev": r.prev_hash,
+        "cooperation_id": cooperation_id,
+        "seq": seq,
+        "from": from_state,
+        "to": to_state,
+        "trigger": trigger,
+        "actor_id": actor_id,
+        "reason": reason,
+        "lessons_learned": lessons_learned,
+        "at": at.isoformat(timespec="microseconds"),
+        "idempotency_key": idempotency_key,
+        "prev": prev_hash,
     }
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()

@@ -37,50 +37,21 @@ class Notification(SQLModel, table=True):
 def enqueue(
     session: Session,
     *,
-    recipient_ids: list[int | None],
+    recipient_ids: Sequence[int | None],
     kind: str,
     context: dict[str, Any],
     dedupe_prefix: str,
     now: datetime | None = None,
-) -> list[Notification]:
+) -> list[int]:
     """Queue one notification per distinct recipient inside the caller's transaction.
 
     A dedupe key that is already queued is skipped, so a repeated event or review does
-    not mail twice; returns only the rows actually queued.
+    not mail twice; returns the recipients actually queued.
     """
-    ids = list(dict.fromkeys(i for i in recipient_ids if i is not None))
-    if not ids:
-        return []
-    keys = {pid: f"{dedupe_prefix}:{pid}" for pid in ids}
-    taken = set(
-        session.exec(
-            select(Notification.dedupe_key).where(col(Notification.dedupe_key).in_(keys.values()))
-        ).all()
+    item = Queued(
+        recipient_ids=recipient_ids, kind=kind, context=context, dedupe_prefix=dedupe_prefix
     )
-    ids = [pid for pid in ids if keys[pid] not in taken]
-    if not ids:
-        return []
-    langs = {
-        pid: lang
-        for pid, lang in session.exec(
-            select(Person.id, Person.language).where(col(Person.id).in_(ids))
-        ).all()
-    }
-    rows = [
-        Notification(
-            recipient_id=pid,
-            kind=kind,
-            context=context,
-            language=langs.get(pid, "de"),
-            dedupe_key=keys[pid],
-            # The caller's clock (simulated in tests and the demo), so "due" is consistent.
-            created_at=now or utcnow(),
-            next_attempt_at=now or utcnow(),
-        )
-        for pid in ids
-    ]
-    session.add_all(rows)
-    return rows
+    return enqueue_many(session, [item], now=now)[0]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import func
+from sqlalchemy import Connection, Row, bindparam, func
+from sqlalchemy import select as core_select
 from sqlmodel import Session, SQLModel, col, select
 
 from models.audit import TransitionRecord
@@ -47,13 +48,17 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+def _not_found(model: type[SQLModel], id_: int) -> NotFoundError:
+    de, en = LABELS.get(model.__name__, (model.__name__, model.__name__.lower()))
+    return NotFoundError(
+        f"{en}_not_found", f"{de} mit ID {id_} gibt es nicht.", f"No {en} with id {id_}."
+    )
+
+
 def require(session: Session, model: type[T], id_: int) -> T:
     row = session.get(model, id_)
     if row is None:
-        de, en = LABELS.get(model.__name__, (model.__name__, model.__name__.lower()))
-        raise NotFoundError(
-            f"{en}_not_found", f"{de} mit ID {id_} gibt es nicht.", f"No {en} with id {id_}."
-        )
+        raise _not_found(model, id_)
     return row
 
 
@@ -74,16 +79,6 @@ def has_coordinator(session: Session) -> bool:
 def partnerships(session: Session, cooperation_id: int) -> list[Partnership]:
     stmt = select(Partnership).where(Partnership.cooperation_id == cooperation_id)
     return list(session.exec(stmt.order_by(col(Partnership.id))))
-
-
-def last_record(session: Session, cooperation_id: int) -> TransitionRecord | None:
-    stmt = (
-        select(TransitionRecord)
-        .where(TransitionRecord.cooperation_id == cooperation_id)
-        .order_by(col(TransitionRecord.seq).desc())
-        .limit(1)
-    )
-    return session.exec(stmt).first()
 
 
 def load_snapshot(session: Session, coop: Cooperation) -> CooperationSnapshot:
@@ -385,3 +380,69 @@ def load_snapshots(
             **extras.get(cid, {}),
         )
     return out
+
+
+# --- Core reads for the lifecycle's write path ---------------------------------------
+# A transition is the hottest write: these read only the columns it needs, as plain rows
+# through the session's connection (no ORM identity map, no autoflush), with statements
+# built once so that SQLAlchemy's compiled cache is hit every time.
+
+_coop_t = Cooperation.__table__  # type: ignore[attr-defined]
+_person_t = Person.__table__  # type: ignore[attr-defined]
+_part_t = Partnership.__table__  # type: ignore[attr-defined]
+_rec_t = TransitionRecord.__table__  # type: ignore[attr-defined]
+
+_COOP_ROW = core_select(
+    _coop_t.c.id,
+    _coop_t.c.title,
+    _coop_t.c.field_of_work,
+    _coop_t.c.state,
+    _coop_t.c.version,
+    _coop_t.c.paused_from,
+    _coop_t.c.coordinator_id,
+).where(_coop_t.c.id == bindparam("cid"))
+_ACTOR_ROW = core_select(_person_t.c.id, _person_t.c.roles, _person_t.c.municipality_id).where(
+    _person_t.c.id == bindparam("pid")
+)
+_PARTNER_ROWS = (
+    core_select(_part_t.c.municipality_id, _part_t.c.mayor_id, _part_t.c.contact_id)
+    .where(_part_t.c.cooperation_id == bindparam("cid"))
+    .order_by(_part_t.c.id)
+)
+_LAST_LINK = (
+    core_select(_rec_t.c.seq, _rec_t.c.hash)
+    .where(_rec_t.c.cooperation_id == bindparam("cid"))
+    .order_by(_rec_t.c.seq.desc())
+    .limit(1)
+)
+
+
+def cooperation_row(conn: Connection, cooperation_id: int) -> Row[Any]:
+    """id, title, field_of_work, state, version, paused_from, coordinator_id."""
+    row = conn.execute(_COOP_ROW, {"cid": cooperation_id}).first()
+    if row is None:
+        raise _not_found(Cooperation, cooperation_id)
+    return row
+
+
+def actor_row(conn: Connection, person_id: int) -> Actor:
+    """`actor_of` without loading the person."""
+    row = conn.execute(_ACTOR_ROW, {"pid": person_id}).first()
+    if row is None:
+        raise _not_found(Person, person_id)
+    return Actor(
+        id=row.id,
+        roles=frozenset(Role(r) for r in row.roles),
+        municipality_id=row.municipality_id,
+    )
+
+
+def partner_rows(conn: Connection, cooperation_id: int) -> Sequence[Row[Any]]:
+    """municipality_id, mayor_id, contact_id per partner, in partnership order."""
+    return conn.execute(_PARTNER_ROWS, {"cid": cooperation_id}).all()
+
+
+def last_link(conn: Connection, cooperation_id: int) -> tuple[int, str] | None:
+    """(seq, hash) of a cooperation's latest audit record, the link the next one extends."""
+    row = conn.execute(_LAST_LINK, {"cid": cooperation_id}).first()
+    return None if row is None else (row.seq, row.hash)

@@ -208,6 +208,11 @@ GATES: dict[Trigger, Callable[[CooperationSnapshot, GateRules, datetime], list[C
 }
 
 
+def has_gate(trigger: Trigger) -> bool:
+    """Whether `trigger` has entry criteria at all (pause, resume and end have none)."""
+    return trigger in GATES
+
+
 def unmet_criteria(
     trigger: Trigger,
     snapshot: CooperationSnapshot,

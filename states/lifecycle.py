@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from threading import Lock
 from typing import Any
 
@@ -185,6 +186,22 @@ def parse_trigger(value: str) -> Trigger:
 
 def next_state(current: State, trigger: Trigger, paused_from: State | None = None) -> State:
     """Return the state `trigger` leads to from `current`, or raise InvalidTransitionError."""
+    dest = _run_on_machine(current, trigger, paused_from)
+    if dest is None:
+        de_state, en_state = STATE_LABELS[current]
+        raise InvalidTransitionError(
+            "transition_not_allowed",
+            f"Der Übergang '{trigger.value}' ist im Zustand '{de_state}' nicht möglich.",
+            f"Trigger '{trigger.value}' is not allowed in state '{en_state}'.",
+        )
+    return dest
+
+
+# The machine is the authority, and its answer depends on nothing but these three
+# values: remember each answer (at most states x triggers x states of them) instead of
+# attaching a model to the shared machine on every transition.
+@cache
+def _run_on_machine(current: State, trigger: Trigger, paused_from: State | None) -> State | None:
     machine = _shared_machine()
     token = _Token(paused_from)
     with _lock:  # add_model mutates the shared machine
@@ -195,14 +212,7 @@ def next_state(current: State, trigger: Trigger, paused_from: State | None = Non
             ok = False
         finally:
             machine.remove_model(token)
-    if not ok:
-        de_state, en_state = STATE_LABELS[current]
-        raise InvalidTransitionError(
-            "transition_not_allowed",
-            f"Der Übergang '{trigger.value}' ist im Zustand '{de_state}' nicht möglich.",
-            f"Trigger '{trigger.value}' is not allowed in state '{en_state}'.",
-        )
-    return State(token.state)
+    return State(token.state) if ok else None
 
 
 def available_triggers(current: State) -> list[Trigger]:
