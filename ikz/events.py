@@ -12,7 +12,6 @@ import base64
 import json
 import logging
 import os
-import urllib.request
 import uuid
 from pathlib import Path
 from typing import Any
@@ -44,6 +43,8 @@ def prefect_api_url(settings: Settings) -> str | None:
 
 
 def post_events(api_url: str, events: list[dict[str, Any]], timeout: float = 5.0) -> None:
+    import urllib.request  # here, not at the top: every `ikz` command imports this module
+
     req = urllib.request.Request(
         f"{api_url}/events",
         data=json.dumps(events).encode(),

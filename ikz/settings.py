@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -84,6 +83,8 @@ class Settings(BaseSettings):
     @field_validator("mail_from")
     @classmethod
     def _header_safe_sender(cls, value: str) -> str:
+        from email.utils import parseaddr  # only when IKZ_MAIL_FROM is set: not at start-up
+
         # A header value from the environment is input too: refuse CR/LF here.
         if "\r" in value or "\n" in value or "@" not in parseaddr(value)[1]:
             raise ValueError("mail_from must be one address on one line")

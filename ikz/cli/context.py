@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ikz.app import App, open_app
 from states.errors import IkzError, Language
+
+if TYPE_CHECKING:
+    # Imported when the app is opened: SQLAlchemy, SQLModel and the settings load inside
+    # `main`, where the garbage collector is paused for start-up (see ikz.cli.main.main).
+    from ikz.app import App
 
 
 @dataclass
@@ -16,6 +21,8 @@ class CliState:
 
     def open(self, *, check_schema: bool = True) -> App:
         if self.app is None:
+            from ikz.app import open_app
+
             if check_schema:
                 _require_sqlite_file()
             self.app = open_app()
