@@ -6,7 +6,7 @@ from typing import Any
 
 from ikz.app import App
 from models.cooperation import Cooperation
-from models.health import HealthCheckRecord, check_history
+from models.health import HealthCheckRecord, HealthCheckValues, check_history
 from models.queries import load_snapshot, require
 from states.errors import Language
 from states.health import (
@@ -23,13 +23,18 @@ from states.lifecycle import STATE_LABELS, State
 
 
 def record_of(check: HealthCheck) -> HealthCheckRecord:
-    """The history row of a check (written by reviews, see ikz.review)."""
-    return HealthCheckRecord(
-        cooperation_id=check.cooperation_id,
-        at=check.at,
-        overall=check.overall.value,
-        colours={str(f): c.value for f, c in check.colours().items()},
-    )
+    """The history row of a check."""
+    return HealthCheckRecord(**record_values(check))
+
+
+def record_values(check: HealthCheck) -> HealthCheckValues:
+    """The history row of a check as plain values (written by reviews, see ikz.review)."""
+    return {
+        "cooperation_id": check.cooperation_id,
+        "at": check.at,
+        "overall": check.overall.value,
+        "colours": {str(v.factor): v.colour.value for v in check.verdicts},
+    }
 
 
 def current_check(app: App, cooperation_id: int) -> HealthCheck:

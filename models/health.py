@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TypedDict
 
 from sqlalchemy import JSON, Column, insert
 from sqlmodel import Field, Session, SQLModel, col, select
@@ -22,21 +23,25 @@ class HealthCheckRecord(SQLModel, table=True):
     colours: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
-def record_checks(session: Session, rows: Sequence[HealthCheckRecord]) -> None:
-    """Insert many records in one statement (the sweep stores a batch at a time)."""
+class HealthCheckValues(TypedDict):
+    """The columns of one history row, as `record_checks` inserts them."""
+
+    cooperation_id: int
+    at: datetime
+    overall: str
+    colours: dict[str, str]
+
+
+def record_checks(session: Session, rows: Sequence[HealthCheckValues]) -> None:
+    """Insert many records in one statement (the sweep stores a batch at a time).
+
+    Plain values, not `HealthCheckRecord`s: validating a model per row cost the sweep more
+    than the insert itself."""
     if not rows:
         return
     session.connection().execute(
         insert(HealthCheckRecord.__table__),  # type: ignore[attr-defined]
-        [
-            {
-                "cooperation_id": r.cooperation_id,
-                "at": r.at,
-                "overall": r.overall,
-                "colours": r.colours,
-            }
-            for r in rows
-        ],
+        list(rows),
     )
 
 

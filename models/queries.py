@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable, Container, Iterable, Sequence
+from datetime import datetime
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from sqlalchemy import Connection, Row, bindparam, func
 from sqlalchemy import select as core_select
@@ -81,99 +82,42 @@ def partnerships(session: Session, cooperation_id: int) -> list[Partnership]:
     return list(session.exec(stmt.order_by(col(Partnership.id))))
 
 
-def load_snapshot(session: Session, coop: Cooperation) -> CooperationSnapshot:
-    """Everything the pure gate, signal and policy functions read, as one immutable value."""
-    cid = coop.id
-    assert cid is not None
-    parts = partnerships(session, cid)
-    muni_ids = [p.municipality_id for p in parts]
-    munis = {
-        m.id: m
-        for m in session.exec(select(Municipality).where(col(Municipality.id).in_(muni_ids)))
-    }
-    partners = tuple(
-        PartnerSnap(
-            municipality_id=p.municipality_id,
-            name=munis[p.municipality_id].name,
-            population=munis[p.municipality_id].population,
-            mayor_id=p.mayor_id,
-            contact_id=p.contact_id,
-            stated_benefit=p.stated_benefit,
-            confirmed_benefit=p.confirmed_benefit,
-        )
-        for p in parts
-    )
-    goals = tuple(session.exec(select(Goal.text).where(Goal.cooperation_id == cid)))
-    # A meeting scheduled ahead (starts_at set) is a plan, not evidence: it counts once
-    # it is recorded as held.
-    meetings = tuple(
-        MeetingSnap(kind=k, held_on=d, attendee_ids=tuple(a or ()))
-        for k, d, a in session.exec(
-            select(col(Meeting.kind), col(Meeting.held_on), col(Meeting.attendee_ids))
-            .where(Meeting.cooperation_id == cid, col(Meeting.starts_at).is_(None))
-            .order_by(col(Meeting.id))
-        )
-    )
-    agreements = tuple(session.exec(select(Agreement.kind).where(Agreement.cooperation_id == cid)))
-    signoffs = frozenset(
-        (g, m)
-        for g, m in session.exec(
-            select(SignOff.gate, SignOff.municipality_id).where(SignOff.cooperation_id == cid)
-        )
-    )
-    staff = session.exec(
-        select(func.count())
-        .select_from(StaffInvolvement)
-        .where(StaffInvolvement.cooperation_id == cid)
-    ).one()
-    comms = tuple(
-        (k, s)
-        for k, s in session.exec(
-            select(Communication.kind, Communication.status).where(
-                Communication.cooperation_id == cid
-            )
-        )
-    )
-    successes = list(
-        session.exec(select(Success.made_visible).where(Success.cooperation_id == cid))
-    )
-    conflicts = tuple(
-        ConflictSnap(
-            id=c.id or 0,
-            level=c.level,
-            status=c.status,
-            opened_at=c.opened_at,
-            closed_at=c.closed_at,
-        )
-        for c in session.exec(select(Conflict).where(Conflict.cooperation_id == cid))
-    )
-    reports = session.exec(
-        select(func.count()).select_from(Report).where(Report.cooperation_id == cid)
-    ).one()
-    return CooperationSnapshot(
-        id=cid,
-        title=coop.title,
-        state=State(coop.state),
-        version=coop.version,
-        paused_from=State(coop.paused_from) if coop.paused_from else None,
-        coordinator_id=coop.coordinator_id,
-        partners=partners,
-        goals=goals,
-        meetings=meetings,
-        agreement_kinds=agreements,
-        signoffs=signoffs,
-        staff_involvements=int(staff),
-        communications=comms,
-        visible_successes=sum(1 for v in successes if v),
-        successes=len(successes),
-        conflicts=conflicts,
-        reports=int(reports),
-        legal_form=coop.legal_form,
-        pilot_started_at=coop.pilot_started_at,
-        state_entered_at=coop.state_entered_at,
-        parent_id=coop.parent_id,
-        **health_extras(session, [cid]).get(cid, {}),
-    )
+def load_snapshot(session: Session, coop: CoopLike) -> CooperationSnapshot:
+    """Everything the pure gate, signal and policy functions read, as one immutable value:
+    `load_snapshots` for one cooperation, so that a single review and the sweep can never
+    see a cooperation differently."""
+    assert coop.id is not None
+    return load_snapshots(session, [coop])[coop.id]
+
+
+# Builds the WHERE clause that picks a batch's rows from a table's cooperation_id column.
+_Member = Callable[[Any], Any]
+
+
+def _member(ids: Sequence[int]) -> _Member:
+    """How to select the rows of the cooperations `ids`.
+
+    Dense ids (the sweep walks the portfolio in id order, so its batches are) get a range,
+    `lo < column <= hi`: two parameters, so the statement is compiled once and cached and
+    SQLite walks one stretch of the index. Sparse ids get an IN list (one parameter per
+    id, expanded at each execution), so that a range does not drag in many rows of other
+    cooperations. Rows of cooperations in the range but not in `ids` are dropped by the
+    callers.
+    """
+    lo, hi = min(ids) - 1, max(ids)
+    if hi - lo <= 2 * len(ids):
+        return lambda column: (column > lo) & (column <= hi)
+    return lambda column: column.in_(ids)
+
+
+def _rows(session: Session, stmt: Any) -> Any:
+    """Plain rows through the session's connection: the columns are all the snapshots
+    need, and the ORM's per-statement bookkeeping adds nothing for them. Pending changes
+    are flushed first, as `session.exec` would, so that the rows include them."""
+    if session.autoflush:
+        session.flush()
+    # all(): one fetchall, not a fetchone per row as iterating the cursor would.
+    return session.connection().execute(stmt).all()
 
 
 def health_extras(session: Session, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
@@ -183,23 +127,28 @@ def health_extras(session: Session, ids: Sequence[int]) -> dict[int, dict[str, A
     out: dict[int, dict[str, Any]] = {cid: {} for cid in ids}
     if not ids:
         return out
-    for cid, n in session.exec(
+    member = _member(ids)
+    for cid, n in _rows(
+        session,
         select(Goal.cooperation_id, func.count())
-        .where(col(Goal.cooperation_id).in_(ids), col(Goal.target).is_not(None), Goal.target != "")
-        .group_by(col(Goal.cooperation_id))
+        .where(member(Goal.cooperation_id), col(Goal.target).is_not(None), Goal.target != "")
+        .group_by(col(Goal.cooperation_id)),
     ):
-        out[cid]["measurable_goals"] = int(n)
+        if cid in out:
+            out[cid]["measurable_goals"] = int(n)
     decisions = _by_coop(
-        session.exec(
+        _rows(
+            session,
             select(
                 col(Decision.cooperation_id),
                 col(Decision.benefiting_municipality_id),
                 col(Decision.conceding_municipality_ids),
                 col(Decision.decided_on),
             )
-            .where(col(Decision.cooperation_id).in_(ids))
-            .order_by(col(Decision.cooperation_id), col(Decision.id))
-        )
+            .where(member(Decision.cooperation_id))
+            .order_by(col(Decision.cooperation_id), col(Decision.id)),
+        ),
+        out,
     )
     for cid, ds in decisions.items():
         out[cid]["decisions"] = tuple(
@@ -207,18 +156,21 @@ def health_extras(session: Session, ids: Sequence[int]) -> dict[int, dict[str, A
             for b, c, d in ds
         )
     staff = _by_coop(
-        session.exec(
+        _rows(
+            session,
             select(col(StaffInvolvement.cooperation_id), col(StaffInvolvement.involved_on))
-            .where(col(StaffInvolvement.cooperation_id).in_(ids))
-            .order_by(col(StaffInvolvement.cooperation_id), col(StaffInvolvement.id))
-        )
+            .where(member(StaffInvolvement.cooperation_id))
+            .order_by(col(StaffInvolvement.cooperation_id), col(StaffInvolvement.id)),
+        ),
+        out,
     )
     for cid, dates in staff.items():
         out[cid]["staff_involved_on"] = tuple(dates)
     # Entering agreement opens a stay, leaving it (forward, back, pause, end) closes it.
     agreement = State.AGREEMENT.value
     moves = _by_coop(
-        session.exec(
+        _rows(
+            session,
             select(
                 TransitionRecord.cooperation_id,
                 TransitionRecord.from_state,
@@ -226,12 +178,13 @@ def health_extras(session: Session, ids: Sequence[int]) -> dict[int, dict[str, A
                 TransitionRecord.at,
             )
             .where(
-                col(TransitionRecord.cooperation_id).in_(ids),
+                member(TransitionRecord.cooperation_id),
                 (col(TransitionRecord.to_state) == agreement)
                 | (col(TransitionRecord.from_state) == agreement),
             )
-            .order_by(col(TransitionRecord.cooperation_id), col(TransitionRecord.seq))
-        )
+            .order_by(col(TransitionRecord.cooperation_id), col(TransitionRecord.seq)),
+        ),
+        out,
     )
     for cid, recs in moves.items():
         periods: list[tuple[Any, Any]] = []
@@ -241,62 +194,109 @@ def health_extras(session: Session, ids: Sequence[int]) -> dict[int, dict[str, A
             if to_state == agreement:
                 periods.append((at, None))
         out[cid]["agreement_periods"] = tuple(periods)
-    for parent, n in session.exec(
+    for parent, n in _rows(
+        session,
         select(Cooperation.parent_id, func.count())
-        .where(col(Cooperation.parent_id).in_(ids))
-        .group_by(col(Cooperation.parent_id))
+        .where(member(Cooperation.parent_id))
+        .group_by(col(Cooperation.parent_id)),
     ):
-        if parent is not None:
+        if parent in out:
             out[parent]["children"] = int(n)
     return out
 
 
-def _by_coop(rows: Iterable[Sequence[Any]]) -> dict[int, list[Any]]:
-    """Group (cooperation_id, *values) rows by cooperation, keeping their order."""
+def _by_coop(rows: Iterable[Sequence[Any]], keep: Container[int]) -> dict[int, list[Any]]:
+    """Group (cooperation_id, *values) rows by cooperation, keeping their order; rows of
+    cooperations not in `keep` are dropped."""
     out: dict[int, list[Any]] = defaultdict(list)
-    for cid, *rest in rows:
-        out[cid].append(rest[0] if len(rest) == 1 else tuple(rest))
+    for row in rows:
+        cid = row[0]
+        if cid in keep:
+            out[cid].append(row[1] if len(row) == 2 else tuple(row)[1:])
     return out
 
 
-def load_snapshots(
-    session: Session, coops: Sequence[Cooperation]
-) -> dict[int, CooperationSnapshot]:
-    """`load_snapshot` for a batch: one IN query per table instead of ten per cooperation.
+class CoopLike(Protocol):
+    """The cooperation columns a snapshot is built from: an ORM `Cooperation` or a
+    `CoopRow` read as plain columns (cheaper by far for a whole batch)."""
 
-    Keep the batch to a few hundred ids (SQLite caps bound parameters; the sweep uses 500).
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def paused_from(self) -> str | None: ...
+    @property
+    def coordinator_id(self) -> int | None: ...
+    @property
+    def legal_form(self) -> str | None: ...
+    @property
+    def pilot_started_at(self) -> datetime | None: ...
+    @property
+    def state_entered_at(self) -> datetime: ...
+    @property
+    def parent_id(self) -> int | None: ...
+
+
+class CoopRow(NamedTuple):
+    """The columns of a cooperation the sweep reads: `COOP_ROW_COLUMNS` in this order."""
+
+    id: int
+    title: str
+    state: str
+    version: int
+    paused_from: str | None
+    coordinator_id: int | None
+    legal_form: str | None
+    pilot_started_at: datetime | None
+    state_entered_at: datetime
+    parent_id: int | None
+    next_review_at: datetime | None
+
+
+COOP_ROW_COLUMNS: tuple[Any, ...] = tuple(
+    getattr(Cooperation.__table__.c, name)  # type: ignore[attr-defined]
+    for name in CoopRow._fields
+)
+
+
+def load_snapshots(session: Session, coops: Sequence[CoopLike]) -> dict[int, CooperationSnapshot]:
+    """`load_snapshot` for a batch: one query per table instead of ten per cooperation.
+
+    Keep the batch to a few hundred cooperations: sparse ids are selected by an IN list
+    (SQLite caps bound parameters), and the batch's rows are all held in memory.
     Rows come in id order within a cooperation, as the per-cooperation queries return them.
     """
     ids = [c.id for c in coops if c.id is not None]
     if not ids:
         return {}
+    member = _member(ids)
+    keep = set(ids)
 
-    def rows(*columns: Any, table: Any, where: Any = None, order: bool = True) -> Any:
-        stmt = select(table.cooperation_id, *columns).where(col(table.cooperation_id).in_(ids))
+    def rows(*columns: Any, table: Any, where: Any = None) -> dict[int, list[Any]]:
+        stmt = select(table.cooperation_id, *columns).where(member(table.cooperation_id))
         if where is not None:
             stmt = stmt.where(where)
-        if order:
-            stmt = stmt.order_by(col(table.cooperation_id), col(table.id))
-        return _by_coop(session.exec(stmt))
+        stmt = stmt.order_by(col(table.cooperation_id), col(table.id))
+        return _by_coop(_rows(session, stmt), keep)
 
     # Columns, not entities: building ORM objects would cost more than the queries.
+    # The municipality's name and population come by a join: no second IN query.
     parts = rows(
         Partnership.municipality_id,
+        Municipality.name,
+        Municipality.population,
         Partnership.mayor_id,
         Partnership.contact_id,
         Partnership.stated_benefit,
         Partnership.confirmed_benefit,
         table=Partnership,
+        where=col(Municipality.id) == col(Partnership.municipality_id),
     )
-    muni_ids = {p[0] for ps in parts.values() for p in ps}
-    munis = {
-        mid: (name, population)
-        for mid, name, population in session.exec(
-            select(Municipality.id, Municipality.name, Municipality.population).where(
-                col(Municipality.id).in_(muni_ids)
-            )
-        )
-    }
     goals = rows(Goal.text, table=Goal)
     meetings = rows(
         col(Meeting.kind),
@@ -322,20 +322,21 @@ def load_snapshots(
     def counts(table: Any) -> dict[int, int]:
         stmt = (
             select(table.cooperation_id, func.count())
-            .where(col(table.cooperation_id).in_(ids))
+            .where(member(table.cooperation_id))
             .group_by(table.cooperation_id)
         )
-        return {cid: int(n) for cid, n in session.exec(stmt)}
+        return {cid: int(n) for cid, n in _rows(session, stmt)}
 
     staff = counts(StaffInvolvement)
     reports = counts(Report)
 
     out: dict[int, CooperationSnapshot] = {}
+    no_rows: list[Any] = []
     for coop in coops:
         cid = coop.id
         if cid is None:
             continue
-        made_visible = successes.get(cid, [])
+        made_visible = successes.get(cid, no_rows)
         out[cid] = CooperationSnapshot(
             id=cid,
             title=coop.title,
@@ -346,31 +347,33 @@ def load_snapshots(
             partners=tuple(
                 PartnerSnap(
                     municipality_id=mid,
-                    name=munis[mid][0],
-                    population=munis[mid][1],
+                    name=name,
+                    population=population,
                     mayor_id=mayor,
                     contact_id=contact,
                     stated_benefit=stated,
                     confirmed_benefit=confirmed,
                 )
-                for mid, mayor, contact, stated, confirmed in parts.get(cid, [])
+                for mid, name, population, mayor, contact, stated, confirmed in parts.get(
+                    cid, no_rows
+                )
             ),
-            goals=tuple(goals.get(cid, [])),
+            goals=tuple(goals.get(cid, no_rows)),
             meetings=tuple(
                 MeetingSnap(kind=k, held_on=d, attendee_ids=tuple(a or ()))
-                for k, d, a in meetings.get(cid, [])
+                for k, d, a in meetings.get(cid, no_rows)
             ),
-            agreement_kinds=tuple(agreements.get(cid, [])),
-            signoffs=frozenset(signoffs.get(cid, [])),
+            agreement_kinds=tuple(agreements.get(cid, no_rows)),
+            signoffs=frozenset(signoffs.get(cid, no_rows)),
             staff_involvements=staff.get(cid, 0),
-            communications=tuple(comms.get(cid, [])),
+            communications=tuple(comms.get(cid, no_rows)),
             visible_successes=sum(1 for v in made_visible if v),
             successes=len(made_visible),
             conflicts=tuple(
                 ConflictSnap(
                     id=k or 0, level=level, status=status, opened_at=opened, closed_at=closed
                 )
-                for k, level, status, opened, closed in conflicts.get(cid, [])
+                for k, level, status, opened, closed in conflicts.get(cid, no_rows)
             ),
             reports=reports.get(cid, 0),
             legal_form=coop.legal_form,

@@ -31,6 +31,10 @@ class Colour(StrEnum):
     RED = "red"
 
 
+# The members as plain module names: on Python 3.11 every `Colour.X` is a descriptor
+# call, which the check's inner loops would repeat a million times in a sweep.
+_GREEN, _YELLOW, _RED = Colour.GREEN, Colour.YELLOW, Colour.RED
+
 RANK: dict[Colour, int] = {Colour.GREEN: 0, Colour.YELLOW: 1, Colour.RED: 2}
 MARKS: dict[Colour, str] = {Colour.GREEN: "🟢", Colour.YELLOW: "🟡", Colour.RED: "🔴"}
 COLOUR_LABELS: dict[Colour, tuple[str, str]] = {
@@ -131,16 +135,22 @@ class Findings:
         self.items.append((colour, Message(code, de, en)))
 
     def verdict(self) -> Verdict:
-        colour = max((c for c, _ in self.items), key=RANK.__getitem__, default=Colour.GREEN)
-        ordered = sorted(self.items, key=lambda item: -RANK[item[0]])  # stable: worst first
-        if colour is Colour.GREEN:
-            return Verdict(self.factor, colour, tuple(m for _, m in ordered))
-        return Verdict(
-            self.factor,
-            colour,
-            tuple(m for c, m in ordered if c is not Colour.GREEN),
-            tuple(m for c, m in ordered if c is Colour.GREEN),
-        )
+        # Worst first, in the order found within a colour: one pass over the items rather
+        # than a sort, as the sweep builds eight verdicts per cooperation.
+        reds: list[Message] = []
+        yellows: list[Message] = []
+        greens: list[Message] = []
+        for colour, message in self.items:
+            if colour == _RED:
+                reds.append(message)
+            elif colour == _YELLOW:
+                yellows.append(message)
+            else:
+                greens.append(message)
+        if reds or yellows:
+            worst = _RED if reds else _YELLOW
+            return Verdict(self.factor, worst, tuple(reds + yellows), tuple(greens))
+        return Verdict(self.factor, _GREEN, tuple(greens))
 
 
 def overall_colour(verdicts: tuple[Verdict, ...], rules: HealthRules) -> Colour:

@@ -1,18 +1,25 @@
-"""The batched snapshot loader and outbox writer give exactly what the per-row ones give."""
+"""A cooperation's snapshot is the same alone and in any batch, and the batched outbox
+writer gives exactly what one enqueue per item gives."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
-from benchmarks.portfolio import generate
+from benchmarks.portfolio import NOW, generate
 from ikz.app import App
+from ikz.review import sweep_portfolio
 from models.cooperation import Cooperation
+from models.health import HealthCheckRecord
 from models.outbox import Notification, Queued, enqueue, enqueue_many
-from models.queries import load_snapshot, load_snapshots
-from tests.factories import World, coop_in
+from models.queries import COOP_ROW_COLUMNS, CoopRow, load_snapshot, load_snapshots
+from tests.factories import FakeClock, World, coop_in, make_app
 
 
-def test_load_snapshots_equals_load_snapshot_on_a_generated_portfolio(app: App) -> None:
+def test_a_snapshot_is_the_same_alone_and_in_odd_batches_of_a_generated_portfolio(app: App) -> None:
     generate(app.db, 400, seed=7)
     with app.db.read() as s:
         coops = s.exec(select(Cooperation).order_by(col(Cooperation.id))).all()
@@ -27,7 +34,7 @@ def test_load_snapshots_equals_load_snapshot_on_a_generated_portfolio(app: App) 
     assert load_snapshots(s, []) == {}
 
 
-def test_load_snapshots_equals_load_snapshot_for_cooperations_built_by_use_cases(
+def test_a_snapshot_is_the_same_alone_and_batched_for_cooperations_built_by_use_cases(
     world: World,
 ) -> None:
     cids = [coop_in(world, state) for state in ("informal_contact", "pilot", "permanent")]
@@ -58,3 +65,52 @@ def test_enqueue_many_skips_queued_keys_like_enqueue(world: World) -> None:
         (f"a:{contact}", "pending", app.clock()),
         (f"b:{coord}", "pending", app.clock()),
     ]
+
+
+def test_load_snapshots_by_id_list_by_id_range_and_from_plain_rows(app: App) -> None:
+    # Sparse ids are selected by an IN list, dense ones by an id range whose rows of
+    # cooperations outside the batch are dropped; plain rows serve as well as models.
+    generate(app.db, 200, seed=11)
+    with app.db.read() as s:
+        coops = s.exec(select(Cooperation).order_by(col(Cooperation.id))).all()
+        one_by_one = {c.id: load_snapshot(s, c) for c in coops}
+        sparse = coops[::3]
+        gapped = [c for i, c in enumerate(coops[:150]) if i % 5]
+        for batch in (sparse, gapped):
+            assert load_snapshots(s, batch) == {c.id: one_by_one[c.id] for c in batch}
+        rows = [
+            CoopRow._make(r)
+            for r in s.connection().execute(
+                sa_select(*COOP_ROW_COLUMNS).order_by(Cooperation.__table__.c.id)  # type: ignore[attr-defined]
+            )
+        ]
+        assert load_snapshots(s, rows[:120]) == {c.id: one_by_one[c.id] for c in coops[:120]}
+
+
+def _sweep_outcome(url: str, data_dir: Path) -> tuple[Any, ...]:
+    """Two sweeps on the same day over a generated portfolio, and everything they wrote."""
+    app = make_app(url, data_dir)
+    try:
+        generate(app.db, 150, seed=5)
+        app.clock = FakeClock(NOW)
+        first = sweep_portfolio(app, batch_size=40)
+        again = sweep_portfolio(app, batch_size=40)  # nothing due, reminders deduped
+        out, hc, coop = Notification.__table__, HealthCheckRecord.__table__, Cooperation.__table__  # type: ignore[attr-defined]
+        with app.db.read() as s:
+            conn = s.connection()
+            mails = conn.execute(sa_select(*out.c).order_by(out.c.id)).all()
+            checks = conn.execute(sa_select(*hc.c).order_by(hc.c.id)).all()
+            dates = conn.execute(sa_select(coop.c.id, coop.c.next_review_at)).all()
+        return first, again, [tuple(r) for r in mails], [tuple(r) for r in checks], set(dates)
+    finally:
+        app.close()
+
+
+def test_the_sweep_writes_the_same_on_postgresql_as_on_sqlite(
+    sqlite_url: str, pg_url: str, tmp_path: Path
+) -> None:
+    on_sqlite = _sweep_outcome(sqlite_url, tmp_path)
+    first, again, mails, checks, _ = on_sqlite
+    assert first.notifications == len(mails) > 0 and len(checks) == first.reviews_due > 0
+    assert again.notifications == 0 and again.silent == first.silent > 0
+    assert _sweep_outcome(pg_url, tmp_path) == on_sqlite
