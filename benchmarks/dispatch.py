@@ -1,17 +1,25 @@
 """Outbox delivery through the real dispatcher against a bare aiosmtplib loop over one
-connection sending the same rendered messages, both to a local aiosmtpd."""
+connection sending the same rendered messages, both to a local aiosmtpd.
+
+The aiosmtpd sink runs in a process of its own (benchmarks.smtp_sink), as a relay does,
+for both measurements: in a thread of this process it would compete for the GIL with
+the code measured, and any work the dispatcher does while the relay answers could not
+overlap with it.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-from aiosmtpd.controller import Controller
 from sqlmodel import col, select
 
-from benchmarks.common import Figure, free_port, make_app, scratch_dir
+from benchmarks.common import PYTHON, ROOT, Figure, make_app, scratch_dir
 from benchmarks.portfolio import NOW, generate
 from ikz.mail.dispatch import dispatch
 from ikz.mail.render import render
@@ -21,29 +29,43 @@ from models.registry import Person
 
 
 class Sink:
-    """Accepts every message and counts it."""
+    """The sink process: its port and how many messages it has accepted."""
 
-    def __init__(self) -> None:
-        self.count = 0
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        assert proc.stdin is not None and proc.stdout is not None
+        self.proc, self._in, self._out = proc, proc.stdin, proc.stdout
+        self.port = int(self._out.readline())
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.count += 1
-        return "250 OK"
+    @property
+    def count(self) -> int:
+        self._in.write("count\n")
+        self._in.flush()
+        return int(self._out.readline())
+
+
+@contextmanager
+def sink_process() -> Iterator[Sink]:
+    proc = subprocess.Popen(
+        [PYTHON, "-m", "benchmarks.smtp_sink"],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield Sink(proc)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 def figures(n: int, batch_size: int = 100) -> list[Figure]:
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        with scratch_dir("dispatch") as d:
-            app = make_app(f"sqlite:///{d / 'ikz.sqlite3'}", d, smtp_port=controller.port)
-            try:
-                return _measure(app, sink, n, batch_size)
-            finally:
-                app.close()
-    finally:
-        controller.stop()
+    with sink_process() as sink, scratch_dir("dispatch") as d:
+        app = make_app(f"sqlite:///{d / 'ikz.sqlite3'}", d, smtp_port=sink.port)
+        try:
+            return _measure(app, sink, n, batch_size)
+        finally:
+            app.close()
 
 
 def _measure(app: Any, sink: Sink, n: int, batch_size: int) -> list[Figure]:
@@ -99,6 +121,7 @@ def _measure(app: Any, sink: Sink, n: int, batch_size: int) -> list[Figure]:
     t0 = time.perf_counter()
     asyncio.run(bare())
     b = time.perf_counter() - t0
+    assert sink.count == 2 * n
     rate, base = n / t, n / b
     return [
         Figure(

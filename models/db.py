@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlmodel import Session, create_engine
@@ -66,6 +66,24 @@ def _sqlite_engine(url: str, begin: str, synchronous: str = "FULL") -> Engine:
     return engine
 
 
+class Writer:
+    """Short write transactions on one held connection, Core only (no ORM session): for
+    bookkeeping committed item by item, where setting up a session per transaction costs
+    more than the statement (the dispatcher's outcome per mail)."""
+
+    def __init__(self, conn: Connection, *, light_pg: bool) -> None:
+        self.conn = conn
+        self._light_pg = light_pg
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """Like Database.write: committed on success, rolled back on any error."""
+        with self.conn.begin():
+            if self._light_pg:
+                self.conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
+            yield self.conn
+
+
 @dataclass
 class Database:
     """A read engine and a write engine over the same database (the same one on PostgreSQL).
@@ -93,13 +111,21 @@ class Database:
 
         durable=False: the commit does not wait for the disk (see the module docstring);
         only for records that may be lost in a power cut without harm."""
-        engine = self.write_engine
-        if not durable and self.light_engine is not None:
-            engine = self.light_engine
-        with Session(engine, expire_on_commit=False) as session, session.begin():
+        with Session(self._engine(durable), expire_on_commit=False) as session, session.begin():
             if not durable and not self.is_sqlite:
                 session.connection().exec_driver_sql("SET LOCAL synchronous_commit = off")
             yield session
+
+    @contextmanager
+    def writer(self, *, durable: bool = True) -> Iterator[Writer]:
+        """A Writer whose transactions commit as write(durable=...) does."""
+        with self._engine(durable).connect() as conn:
+            yield Writer(conn, light_pg=not durable and not self.is_sqlite)
+
+    def _engine(self, durable: bool) -> Engine:
+        if not durable and self.light_engine is not None:
+            return self.light_engine
+        return self.write_engine
 
     def dispose(self) -> None:
         for engine in {self.read_engine, self.write_engine, self.light_engine}:

@@ -32,7 +32,15 @@ from ikz.mail.outcome import (
     retry_delay,
     tally,
 )
-from ikz.mail.render import SUBJECT_PREFIX, _env, _subject, language_of, message_id, one_line
+from ikz.mail.render import (
+    SUBJECT_PREFIX,
+    _env,
+    _subject,
+    language_of,
+    message_id,
+    new_message,
+    one_line,
+)
 from ikz.settings import Settings
 from models.outbox import Notification
 from models.registry import Person
@@ -154,7 +162,7 @@ def render_digest(
             "automatisch versandt von ikz-flow."
         ),
     }
-    msg = EmailMessage()
+    msg = new_message()
     msg["Subject"] = one_line(subject)
     msg["From"] = one_line(sender or settings.mail_from)
     msg["To"] = Address(display_name=name, addr_spec=one_line(person.email))
@@ -172,9 +180,10 @@ def render_digest(
 def record_digest(
     app: App, job: DigestJob, outcome: Outcome, rng: random.Random | None = None
 ) -> DispatchResult:
-    """Store one digest's outcome for all its rows in one transaction."""
+    """Store one digest's outcome for all its rows in one transaction; not durably, like
+    ikz.mail.outcome.record (a lost commit means the digest is sent once more)."""
     delay = retry_delay(app, job.rows, outcome, rng)
-    with app.db.write() as s:
+    with app.db.write(durable=False) as s:
         # Held rows are old by design: only the attempt cap applies to them, not max age.
         statuses = [
             apply(s, app, row, job.recipient, outcome, delay, age_limit=False) for row in job.rows

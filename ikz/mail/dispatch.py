@@ -17,9 +17,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
+from functools import partial
 from typing import Any
 
 import aiosmtplib
@@ -40,6 +42,7 @@ from ikz.mail.outcome import (
 )
 from ikz.mail.render import render
 from ikz.mail.smtp import SmtpConfig
+from models.db import Writer
 from models.outbox import Notification
 from models.registry import Person
 
@@ -57,8 +60,17 @@ class Claimed:
 
 
 @dataclass(frozen=True)
+class Job:
+    """One claimed mail: how to build it and how to record what became of it."""
+
+    label: str  # for the log, e.g. "outbox #12"
+    prepare: Callable[[], tuple[str, EmailMessage]]  # (recipient address, message)
+    done: Callable[[Outcome], DispatchResult]
+
+
+@dataclass(frozen=True)
 class Outgoing:
-    """One mail to send and how to record what became of it."""
+    """One mail ready to send and how to record what became of it."""
 
     to: str
     msg: EmailMessage
@@ -143,98 +155,128 @@ async def _close(smtp: aiosmtplib.SMTP) -> None:
         smtp.close()
 
 
-async def _send_all(smtp: SmtpConfig, items: list[Outgoing]) -> tuple[DispatchResult, bool]:
-    """Send `items` on one connection; the flag says whether the connection held up."""
+Step = Callable[[], DispatchResult]  # one outcome to record
+
+
+def _render_next(jobs: Iterator[Job]) -> tuple[Outgoing | None, list[Step]]:
+    """Render jobs until one can be sent. Those that cannot be rendered are to fail at
+    once (the returned steps record that)."""
+    unrenderable: list[Step] = []
+    for job in jobs:
+        try:
+            to, msg = job.prepare()
+        except Exception as exc:
+            log.exception("%s cannot be rendered", job.label)
+            failed = Outcome("failed", f"render: {type(exc).__name__}: {exc}")
+            unrenderable.append(partial(job.done, failed))
+            continue
+        return Outgoing(to, msg, job.done), unrenderable
+    return None, unrenderable
+
+
+def _record(steps: list[Step]) -> DispatchResult:
     total = DispatchResult()
+    for step in steps:
+        total += step()
+    return total
 
-    async def note(item: Outgoing, outcome: Outcome) -> None:
-        nonlocal total
-        total += await asyncio.to_thread(item.done, outcome)
 
+def _deferrals(done: list[Callable[[Outcome], DispatchResult]], reason: str) -> list[Step]:
+    """Mails never offered because the connection is unusable: deferrals, not attempts."""
+    return [partial(d, Outcome("retry", reason, offered=False)) for d in done]
+
+
+async def _offer(client: aiosmtplib.SMTP, smtp: SmtpConfig, item: Outgoing) -> tuple[Outcome, bool]:
+    """Send one mail; the flag says whether the connection is still usable."""
+    try:
+        _errors, reply = await client.send_message(
+            item.msg, sender=smtp.sender, recipients=[item.to]
+        )
+    except (aiosmtplib.SMTPException, OSError, TimeoutError, ValueError) as exc:
+        verdict, text = classify(exc)
+        return Outcome(verdict, text), not _breaks_connection(exc) and client.is_connected
+    return Outcome("sent", f"250 {reply}"), True
+
+
+async def _send_all(
+    smtp: SmtpConfig, jobs: list[Job], stop: threading.Event
+) -> tuple[DispatchResult, bool]:
+    """Send `jobs` on one connection; the flag says whether the connection held up.
+
+    Each outcome is committed before the next mail is offered, so a crash resends at
+    most one message."""
+    pending = iter(jobs)
+    ready, unrenderable = _render_next(pending)
+    if ready is None:
+        return _record(unrenderable), True  # nothing to send, no need to connect
+    total = _record(unrenderable)
     client = smtp.client()
-    broken: str | None = None
     try:
         # Connects, says EHLO, upgrades with STARTTLS and logs in: a failure here is the
         # relay's (or its settings'), never a message's.
         await client.connect()
     except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
         broken = f"connect: {type(exc).__name__}: {exc}"
+        unsent = [ready.done, *(job.done for job in pending)]
         log.warning(
-            "SMTP %s:%s unusable, %d mails deferred: %s", smtp.host, smtp.port, len(items), broken
+            "SMTP %s:%s unusable, %d mails deferred: %s", smtp.host, smtp.port, len(unsent), broken
         )
-        for item in items:
-            await note(item, Outcome("retry", broken, offered=False))
-        return total, False
+        return total + _record(_deferrals(unsent, broken)), False
+    usable = True
     try:
-        for item in items:
-            if broken is not None:
-                await note(item, Outcome("retry", broken, offered=False))
-                continue
-            try:
-                _errors, reply = await client.send_message(
-                    item.msg, sender=smtp.sender, recipients=[item.to]
-                )
-            except (aiosmtplib.SMTPException, OSError, TimeoutError, ValueError) as exc:
-                verdict, text = classify(exc)
-                if _breaks_connection(exc) or not client.is_connected:
-                    broken = text
-                await note(item, Outcome(verdict, text))
-            else:
-                await note(item, Outcome("sent", f"250 {reply}"))
+        while ready is not None and not stop.is_set():
+            outcome, usable = await _offer(client, smtp, ready)
+            total += ready.done(outcome)
+            if not usable:
+                total += _record(_deferrals([job.done for job in pending], outcome.reply))
+                break
+            ready, unrenderable = _render_next(pending)
+            total += _record(unrenderable)
     finally:
-        if broken is None or client.is_connected:
+        if usable or client.is_connected:
             await _close(client)
-    return total, broken is None
+    return total, usable
 
 
-Batch = tuple[int, list[Outgoing], DispatchResult]  # rows claimed, mails ready, render failures
+def _immediate(
+    app: App, limit: int, smtp: SmtpConfig, rng: random.Random | None, writer: Writer
+) -> list[Job]:
+    """Claim a batch of immediate mails; each is rendered when its turn comes."""
+    jobs = []
+    for c in claim(app, limit):
 
-
-def _immediate(app: App, limit: int, smtp: SmtpConfig, rng: random.Random | None) -> Batch:
-    """Claim and render a batch; a row that cannot be rendered fails at once."""
-    jobs = claim(app, limit)
-    ready: list[Outgoing] = []
-    failed = DispatchResult()
-    for job in jobs:
-
-        def done(outcome: Outcome, job: Claimed = job) -> DispatchResult:
-            return record(app, job.row, job.recipient, outcome, rng)
-
-        try:
-            if job.recipient is None:
-                raise LookupError(f"recipient #{job.row.recipient_id} not found")
+        def prepare(c: Claimed = c) -> tuple[str, EmailMessage]:
+            if c.recipient is None:
+                raise LookupError(f"recipient #{c.row.recipient_id} not found")
             msg = render(
-                job.row,
-                job.recipient,
-                settings=app.settings,
-                now=app.clock(),
-                sender=smtp.mail_from,
+                c.row, c.recipient, settings=app.settings, now=app.clock(), sender=smtp.mail_from
             )
-        except Exception as exc:
-            log.exception("outbox #%s cannot be rendered", job.row.id)
-            failed += done(Outcome("failed", f"render: {type(exc).__name__}: {exc}"))
-            continue
-        ready.append(Outgoing(job.recipient.email, msg, done))
-    return len(jobs), ready, failed
+            return c.recipient.email, msg
+
+        def done(outcome: Outcome, c: Claimed = c) -> DispatchResult:
+            return record(app, c.row, c.recipient, outcome, rng, writer)
+
+        jobs.append(Job(f"outbox #{c.row.id}", prepare, done))
+    return jobs
 
 
-def _digests(app: App, limit: int, smtp: SmtpConfig, rng: random.Random | None) -> Batch:
-    jobs = claim_digests(app, limit)
-    ready: list[Outgoing] = []
-    failed = DispatchResult()
-    for job in jobs:
+def _digests(
+    app: App, limit: int, smtp: SmtpConfig, rng: random.Random | None, writer: Writer
+) -> list[Job]:
+    """Claim a batch of digests. Their outcomes go through a session of their own (they
+    also reset the person's digest time), not through `writer`."""
+    jobs = []
+    for d in claim_digests(app, limit):
 
-        def done(outcome: Outcome, job: DigestJob = job) -> DispatchResult:
-            return record_digest(app, job, outcome, rng)
+        def prepare(d: DigestJob = d) -> tuple[str, EmailMessage]:
+            msg = render_digest(d, settings=app.settings, now=app.clock(), sender=smtp.mail_from)
+            return d.recipient.email, msg
 
-        try:
-            msg = render_digest(job, settings=app.settings, now=app.clock(), sender=smtp.mail_from)
-        except Exception as exc:
-            log.exception("digest for person #%s cannot be rendered", job.recipient.id)
-            failed += done(Outcome("failed", f"render: {type(exc).__name__}: {exc}"))
-            continue
-        ready.append(Outgoing(job.recipient.email, msg, done))
-    return len(jobs), ready, failed
+        def done(outcome: Outcome, d: DigestJob = d) -> DispatchResult:
+            return record_digest(app, d, outcome, rng)
+
+        jobs.append(Job(f"digest for person #{d.recipient.id}", prepare, done))
+    return jobs
 
 
 async def dispatch(
@@ -245,20 +287,41 @@ async def dispatch(
     smtp: SmtpConfig | None = None,
 ) -> DispatchResult:
     """Send every due row, `batch_size` mails per SMTP connection, then the due digests.
-    Stops early when the relay cannot be used; the rows stay pending for the next run."""
-    smtp = smtp or SmtpConfig.from_settings(app.settings)
+    Stops early when the relay cannot be used; the rows stay pending for the next run.
+
+    The run has a thread and an event loop of its own: its database work (claims,
+    one commit per mail) then runs inline, without a hand-off between threads per mail,
+    and still never blocks the caller's loop (the Prefect flow awaits this). Cancelled,
+    it stops after the mail in flight is recorded."""
+    config = smtp or SmtpConfig.from_settings(app.settings)
+    stop = threading.Event()
+    try:
+        return await asyncio.to_thread(asyncio.run, _dispatch(app, batch_size, rng, config, stop))
+    except asyncio.CancelledError:
+        stop.set()
+        raise
+
+
+async def _dispatch(
+    app: App,
+    batch_size: int,
+    rng: random.Random | None,
+    smtp: SmtpConfig,
+    stop: threading.Event,
+) -> DispatchResult:
     total = DispatchResult()
-    for stage in (_immediate, _digests):
-        while True:
-            claimed, ready, failed = await asyncio.to_thread(stage, app, batch_size, smtp, rng)
-            total += failed
-            if ready:
-                result, healthy = await _send_all(smtp, ready)
-                total += result
-                if not healthy:
-                    return total
-            if claimed < batch_size:
-                break
+    # The outcomes' connection, held for the run: see ikz.mail.outcome.record.
+    with app.db.writer(durable=False) as writer:
+        for stage in (_immediate, _digests):
+            while not stop.is_set():
+                jobs = stage(app, batch_size, smtp, rng, writer)
+                if jobs:
+                    result, healthy = await _send_all(smtp, jobs, stop)
+                    total += result
+                    if not healthy:
+                        return total
+                if len(jobs) < batch_size:
+                    break
     return total
 
 

@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, CursorResult, and_, update
+from sqlalchemy import ColumnElement, Connection, CursorResult, and_, bindparam, update
 from sqlmodel import Session, col
 
 from ikz.app import App
 from ikz.mail.failures import queue_delivery_failure
+from models.db import Writer
 from models.outbox import Notification
 from models.registry import Person
 
@@ -76,12 +77,90 @@ def due(now: datetime) -> ColumnElement[bool]:
     )
 
 
+_OUTBOX = Notification.__table__  # type: ignore[attr-defined]
+# Built once: a plain Core UPDATE with bound parameters skips the ORM's bulk-update path
+# and SQLAlchemy's statement construction, both costlier per mail than the UPDATE itself.
+# Only a row still 'sending' with the counters we claimed it with is ours to update.
+_STORE = (
+    update(_OUTBOX)
+    .where(
+        _OUTBOX.c.id == bindparam("row_id"),
+        _OUTBOX.c.status == "sending",
+        _OUTBOX.c.attempts == bindparam("claimed_attempts"),
+        _OUTBOX.c.deferrals == bindparam("claimed_deferrals"),
+    )
+    .values(
+        status=bindparam("new_status"),
+        next_attempt_at=bindparam("new_next_attempt_at"),
+        attempts=bindparam("new_attempts"),
+        deferrals=bindparam("new_deferrals"),
+        last_error=bindparam("new_last_error"),
+    )
+)
+
+
 def retry_delay(
     app: App, rows: list[Notification], outcome: Outcome, rng: random.Random | None
 ) -> timedelta:
     """One delay for all rows of a mail (a digest carries several)."""
     n = max((r.attempts + 1 if outcome.offered else r.deferrals + 1) for r in rows)
     return backoff(n, app.settings.notify_retry_base_seconds, rng)
+
+
+@dataclass(frozen=True)
+class _Change:
+    """What an outcome does to its row."""
+
+    status: str
+    next_attempt_at: datetime
+    attempts: int
+    deferrals: int
+
+
+def _change(
+    app: App, row: Notification, outcome: Outcome, delay: timedelta, now: datetime, age_limit: bool
+) -> _Change:
+    if not outcome.offered:
+        return _Change("pending", now + delay, row.attempts, row.deferrals + 1)
+    attempts = row.attempts + 1
+    too_old = age_limit and now - row.created_at >= timedelta(
+        hours=app.settings.notify_max_age_hours
+    )
+    if outcome.verdict == "retry" and attempts < app.settings.notify_max_attempts and not too_old:
+        return _Change("pending", now + delay, attempts, row.deferrals)
+    # For finished rows next_attempt_at keeps the time of the last attempt.
+    return _Change("sent" if outcome.verdict == "sent" else "failed", now, attempts, row.deferrals)
+
+
+def _store(conn: Connection, row: Notification, outcome: Outcome, change: _Change) -> bool:
+    """Write `change` if the row is still ours (not taken over after its lease ran out)."""
+    done: CursorResult[Any] = conn.execute(
+        _STORE,
+        {
+            "row_id": row.id,
+            "claimed_attempts": row.attempts,
+            "claimed_deferrals": row.deferrals,
+            "new_status": change.status,
+            "new_next_attempt_at": change.next_attempt_at,
+            "new_attempts": change.attempts,
+            "new_deferrals": change.deferrals,
+            "new_last_error": outcome.reply[:MAX_REPLY_CHARS],
+        },
+    )
+    if done.rowcount != 1:
+        log.warning("outbox #%s was taken over by another run; outcome dropped", row.id)
+        return False
+    if outcome.offered:
+        level = logging.INFO if change.status == "sent" else logging.WARNING
+        log.log(
+            level,
+            "outbox #%s %s (attempt %s): %s",
+            row.id,
+            change.status,
+            change.attempts,
+            outcome.reply,
+        )
+    return True
 
 
 def apply(
@@ -97,50 +176,12 @@ def apply(
     """Store `outcome` for `row` inside the caller's transaction; returns the new status,
     or None when the row is no longer ours (its lease ran out and another run took it)."""
     now = app.clock()
-    values: dict[str, object] = {"last_error": outcome.reply[:MAX_REPLY_CHARS]}
-    if not outcome.offered:
-        status, next_at = "pending", now + delay
-        values["deferrals"] = row.deferrals + 1
-    else:
-        attempts = row.attempts + 1
-        values["attempts"] = attempts
-        # For finished rows next_attempt_at keeps the time of the last attempt.
-        status, next_at = ("sent" if outcome.verdict == "sent" else "failed"), now
-        too_old = age_limit and now - row.created_at >= timedelta(
-            hours=app.settings.notify_max_age_hours
-        )
-        if (
-            outcome.verdict == "retry"
-            and attempts < app.settings.notify_max_attempts
-            and not too_old
-        ):
-            status, next_at = "pending", now + delay
-    done: CursorResult[Any] = s.execute(  # type: ignore[assignment]
-        update(Notification)
-        .where(
-            col(Notification.id) == row.id,
-            col(Notification.status) == "sending",
-            col(Notification.attempts) == row.attempts,
-            col(Notification.deferrals) == row.deferrals,
-        )
-        .values(status=status, next_attempt_at=next_at, **values)
-    )
-    if done.rowcount != 1:
-        log.warning("outbox #%s was taken over by another run; outcome dropped", row.id)
+    change = _change(app, row, outcome, delay, now, age_limit)
+    if not _store(s.connection(), row, outcome, change):
         return None
-    if outcome.offered:
-        level = logging.INFO if status == "sent" else logging.WARNING
-        log.log(
-            level,
-            "outbox #%s %s (attempt %s): %s",
-            row.id,
-            status,
-            values["attempts"],
-            outcome.reply,
-        )
-    if status == "failed":
+    if change.status == "failed":
         queue_delivery_failure(s, row=row, recipient=recipient, reply=outcome.reply, now=now)
-    return status
+    return change.status
 
 
 def tally(statuses: list[str | None]) -> DispatchResult:
@@ -157,8 +198,22 @@ def record(
     recipient: Person | None,
     outcome: Outcome,
     rng: random.Random | None = None,
+    writer: Writer | None = None,
 ) -> DispatchResult:
-    """Store the outcome of one immediate message in its own transaction."""
+    """Store the outcome of one immediate message in its own transaction, on `writer`
+    when given (the dispatcher holds one per run: a session per mail cost more than the
+    UPDATE).
+
+    Committed before the next message is offered, so a crash resends at most this one;
+    but not durably (no fsync, see models.db): a commit lost in a power cut only means
+    the row is claimed and sent once more after its lease, with the same Message-ID,
+    as after a crash between sending and recording."""
     delay = retry_delay(app, [row], outcome, rng)
-    with app.db.write() as s:
-        return tally([apply(s, app, row, recipient, outcome, delay)])
+    now = app.clock()
+    change = _change(app, row, outcome, delay, now, age_limit=True)
+    if writer is None or change.status == "failed":
+        # A failure also queues the coordinator's notice, through the ORM.
+        with app.db.write(durable=False) as s:
+            return tally([apply(s, app, row, recipient, outcome, delay)])
+    with writer.transaction() as conn:
+        return tally([change.status if _store(conn, row, outcome, change) else None])

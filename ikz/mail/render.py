@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from email.headerregistry import Address
+from email.headerregistry import Address, BaseHeader, HeaderRegistry
 from email.message import EmailMessage
+from email.policy import default as default_policy
 from email.utils import format_datetime
 from functools import lru_cache
 from typing import Any
@@ -24,11 +25,55 @@ SUBJECT_PREFIX = "[IKZ]"
 MESSAGE_ID_DOMAIN = "ikz-flow"
 
 
+class _HeaderFactory(HeaderRegistry):
+    """The email package's header factory, minus two costs that dominated rendering:
+    it creates a new class for every header it makes, and parses every value anew,
+    although most values repeat from mail to mail (From, To per recipient, Date per
+    second, Subject per cooperation, the Content-* headers of every part). Header
+    objects are immutable, so messages can share them. Message-IDs are unique per mail
+    and are not kept."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._classes: dict[str, type[BaseHeader]] = {}
+
+    def __getitem__(self, name: str) -> type[BaseHeader]:
+        key = name.lower()
+        cls = self._classes.get(key)
+        if cls is None:
+            cls = self._classes[key] = super().__getitem__(key)
+        return cls
+
+    def __call__(self, name: str, value: object) -> BaseHeader:
+        if isinstance(value, str) and name.lower() != "message-id":
+            return _parsed_header(name, value)
+        return self[name](name, value)
+
+
+_HEADERS = _HeaderFactory()
+# email.policy.default with the caching header factory; messages render byte for byte
+# as with the default policy.
+POLICY = default_policy.clone(header_factory=_HEADERS)
+
+
+@lru_cache(maxsize=4096)
+def _parsed_header(name: str, value: str) -> BaseHeader:
+    return _HEADERS[name](name, value)
+
+
+def new_message() -> EmailMessage:
+    """An empty message on POLICY."""
+    return EmailMessage(policy=POLICY)
+
+
 @lru_cache(maxsize=1)
 def _env() -> Environment:
     # Autoescape by file extension: message.html is escaped, message.txt is not.
+    # auto_reload=False: templates ship with the package, so no stat() per mail to see
+    # whether they changed.
     return Environment(
         loader=PackageLoader("ikz.mail", "templates"),
+        auto_reload=False,
         autoescape=select_autoescape(["html"]),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -106,10 +151,11 @@ def render(
         "images": [{"cid": i.cid, "alt": i.alt} for i in images],
     }
     env = _env()
-    msg = EmailMessage()
+    msg = new_message()
     msg["Subject"] = subject
     msg["From"] = one_line(sender or settings.mail_from)
-    msg["To"] = Address(display_name=name, addr_spec=one_line(recipient.email))
+    # As a string, so that the parsed header is cached per recipient (same bytes).
+    msg["To"] = str(Address(display_name=name, addr_spec=one_line(recipient.email)))
     msg["Date"] = format_datetime(now or notification.created_at)
     msg["Message-ID"] = message_id(notification.dedupe_key)
     # RFC 3834: tells auto-responders (vacation replies) not to answer.

@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import math
 import random
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import col, update
@@ -296,3 +299,45 @@ def test_concurrent_claims_never_overlap(
         assert len(ids) == len(set(ids)) == 20
     finally:
         app.close()
+
+
+def test_outcomes_are_committed_one_by_one_without_waiting_for_the_disk(
+    mail_world: World, smtp_server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = mail_world
+    for i in range(3):
+        open_coop(w, title=f"Kooperation {i}")
+    make_due(w)
+    db = w.app.db
+    durable_writes: list[bool] = []
+    light_commits: list[int] = []
+    write, writer = db.write, db.writer
+
+    def spy_write(*, durable: bool = True) -> Any:
+        durable_writes.append(durable)
+        return write(durable=durable)
+
+    @contextmanager
+    def spy_writer(*, durable: bool = True) -> Iterator[Any]:
+        assert not durable
+        with writer(durable=durable) as wr:
+            transaction = wr.transaction
+
+            @contextmanager
+            def counted() -> Iterator[Any]:
+                with transaction() as conn:
+                    yield conn
+                # Committed before the next mail is offered: the relay has seen this many.
+                light_commits.append(len(smtp_server.handler.received))
+
+            monkeypatch.setattr(wr, "transaction", counted)
+            yield wr
+
+    monkeypatch.setattr(db, "write", spy_write)
+    monkeypatch.setattr(db, "writer", spy_writer)
+
+    assert dispatch_sync(w.app, batch_size=4).sent == 15
+
+    assert light_commits == list(range(1, 16))
+    # Durable commits: the claims (one per batch), never one per mail.
+    assert durable_writes.count(True) <= 5

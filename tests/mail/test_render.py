@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from ikz.mail import render as render_module
 from ikz.mail.content import TRANSITION_SUBJECTS, builders
 from ikz.mail.render import message_id, render
 from ikz.settings import Settings
@@ -268,3 +270,25 @@ def test_digest_renders_every_kind_in_both_languages(lang: str) -> None:
     for kind, (de, en) in SUBJECTS.items():
         assert (en if lang == "en" else de) in plain, kind
     assert "&lt;b&gt;Halle&lt;/b&gt; &amp; Hof" in html and "<b>Halle</b>" not in html
+
+
+def _unbounded(raw: bytes) -> bytes:
+    # MIME boundaries are random per flattening.
+    return re.sub(rb"=+\d+==", b"BOUNDARY", raw)
+
+
+@pytest.mark.parametrize("kind", ["transition", "meeting_invitation", "delivery_failed"])
+def test_cached_headers_render_the_same_bytes_as_the_stock_policy(
+    kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    people = [person("de", "Müller, Anna"), person("en", 'Bob "B." Builder'), person()]
+    cached = [render(note(kind, key=f"k:{i}"), p, settings=SETTINGS) for i, p in enumerate(people)]
+    # Again, now from the cache: the same headers, shared between messages.
+    again = [render(note(kind, key=f"k:{i}"), p, settings=SETTINGS) for i, p in enumerate(people)]
+    monkeypatch.setattr(render_module, "new_message", EmailMessage)
+    stock = [render(note(kind, key=f"k:{i}"), p, settings=SETTINGS) for i, p in enumerate(people)]
+    assert all(m.policy is render_module.POLICY for m in cached)
+    assert all(m.policy is policy.default for m in stock)
+    for a, b, c in zip(cached, again, stock, strict=True):
+        assert _unbounded(a.as_bytes()) == _unbounded(b.as_bytes()) == _unbounded(c.as_bytes())
+    assert len({str(m["Message-ID"]) for m in cached}) == 3

@@ -39,3 +39,39 @@ def test_postgres_light_writes_turn_off_synchronous_commit_for_that_transaction_
             assert _ask(s, "SHOW synchronous_commit") == "on"
     finally:
         db.dispose()
+
+
+def test_sqlite_writer_commits_each_transaction_like_write(sqlite_url: str) -> None:
+    db = connect(sqlite_url)
+    try:
+        with db.writer(durable=False) as light, db.writer() as durable:
+            with light.transaction() as c:
+                assert c.exec_driver_sql("PRAGMA synchronous").scalar_one() == NORMAL
+                c.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+            with durable.transaction() as c:
+                assert c.exec_driver_sql("PRAGMA synchronous").scalar_one() == FULL
+            try:
+                with light.transaction() as c:
+                    c.exec_driver_sql("INSERT INTO t VALUES (1)")
+                    raise RuntimeError("rolled back")
+            except RuntimeError:
+                pass
+            with light.transaction() as c:
+                c.exec_driver_sql("INSERT INTO t VALUES (2)")
+        with db.read() as s:
+            assert _ask(s, "SELECT group_concat(x) FROM t") == "2"
+    finally:
+        db.dispose()
+
+
+def test_postgres_writer_turns_off_synchronous_commit_per_transaction(pg_url: str) -> None:
+    db = connect(pg_url)
+    try:
+        with db.writer(durable=False) as w:
+            with w.transaction() as c:
+                assert c.exec_driver_sql("SHOW synchronous_commit").scalar_one() == "off"
+            # SET LOCAL: the held connection itself keeps the server's setting.
+            assert w.conn.exec_driver_sql("SHOW synchronous_commit").scalar_one() == "on"
+            w.conn.rollback()
+    finally:
+        db.dispose()
