@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -22,11 +23,10 @@ from models.cooperation import Cooperation, Partnership
 from models.outbox import enqueue
 from models.queries import (
     actor_row,
-    cooperation_row,
     last_link,
     load_snapshot,
-    partner_rows,
     require,
+    transition_rows,
 )
 from states.errors import (
     GateRefusedError,
@@ -75,6 +75,18 @@ _INSERT_RECORD = insert(_rec_t)
 _VERSION = select(_coop_t.c.version).where(_coop_t.c.id == bindparam("cid"))
 
 
+@cache
+def _compare_and_set(columns: frozenset[str]) -> Any:
+    """UPDATE cooperation SET <columns> WHERE id = :cid AND version = :seen, built once per
+    set of columns (a handful exist): building it per transition cost more than running it.
+    """
+    return (
+        update(_coop_t)
+        .where(_coop_t.c.id == bindparam("cid"), _coop_t.c.version == bindparam("seen"))
+        .values({name: bindparam(name) for name in sorted(columns)})
+    )
+
+
 def _replay(session: Session, cmd: Advance) -> AdvanceResult | None:
     if not cmd.idempotency_key:
         return None
@@ -119,24 +131,33 @@ def append_record(
 ) -> Appended:
     """Extend the cooperation's hash chain by one record, inside the caller's transaction."""
     # Objects added to the session so far (a new cooperation, its partners) go first:
-    # the Core insert below does not autoflush.
+    # the Core statements below do not autoflush.
     session.flush()
     conn = session.connection()
-    prev = last_link(conn, cooperation_id)
+    return insert_record(
+        conn,
+        last_link(conn, cooperation_id),
+        cooperation_id=cooperation_id,
+        from_state=from_state,
+        to_state=to_state,
+        trigger=trigger,
+        actor_id=actor_id,
+        reason=reason,
+        lessons_learned=lessons_learned,
+        idempotency_key=idempotency_key,
+        at=app.clock(),
+    )
+
+
+def insert_record(
+    conn: Connection,
+    prev: tuple[int, str] | None,
+    **fields: Any,
+) -> Appended:
+    """Insert the record after `prev` ((seq, hash) of the chain's last record, read in
+    the same write transaction), hashing its content with the predecessor's hash."""
     seq, prev_hash = (prev[0] + 1, prev[1]) if prev else (1, GENESIS_HASH)
-    values: dict[str, Any] = {
-        "cooperation_id": cooperation_id,
-        "seq": seq,
-        "from_state": from_state,
-        "to_state": to_state,
-        "trigger": trigger,
-        "actor_id": actor_id,
-        "reason": reason,
-        "lessons_learned": lessons_learned,
-        "at": app.clock(),
-        "idempotency_key": idempotency_key,
-        "prev_hash": prev_hash,
-    }
+    values: dict[str, Any] = {**fields, "seq": seq, "prev_hash": prev_hash}
     values["hash"] = transition_hash(**values)
     key = conn.execute(_INSERT_RECORD, values).inserted_primary_key
     assert key is not None
@@ -215,9 +236,8 @@ def _apply(app: App, session: Session, cmd: Advance) -> AdvanceResult:
     # (see models.queries), and the snapshot only when the trigger has a gate to check.
     now = app.clock()
     conn = session.connection()
-    coop = cooperation_row(conn, cmd.cooperation_id)
+    coop, parts, last = transition_rows(conn, cmd.cooperation_id)
     actor = actor_row(conn, cmd.actor_id)
-    parts = partner_rows(conn, coop.id)
     check(actor, Action.ADVANCE, Target(frozenset(p.municipality_id for p in parts)))
     if cmd.expected_version is not None and cmd.expected_version != coop.version:
         raise _stale(coop.id, cmd.expected_version, coop.version)
@@ -246,18 +266,17 @@ def _apply(app: App, session: Session, cmd: Advance) -> AdvanceResult:
         values["paused_from"] = None
     if cmd.trigger is Trigger.START_PILOT:
         values["pilot_started_at"] = now
-    stmt = (
-        update(_coop_t)
-        .where(_coop_t.c.id == coop.id, _coop_t.c.version == coop.version)
-        .values(**values)
+    done = conn.execute(
+        _compare_and_set(frozenset(values)), {**values, "cid": coop.id, "seen": coop.version}
     )
-    if conn.execute(stmt).rowcount != 1:
+    if done.rowcount != 1:
         raise _stale(coop.id, coop.version, conn.execute(_VERSION, {"cid": coop.id}).scalar_one())
     reason = cmd.reason
     if cmd.overrides:
         reason = f"{reason} [übersteuert: {', '.join(sorted(cmd.overrides))}]"
-    rec = append_record(
-        session,
+    rec = insert_record(
+        conn,
+        last,
         cooperation_id=coop.id,
         from_state=current.value,
         to_state=dest.value,
@@ -266,7 +285,7 @@ def _apply(app: App, session: Session, cmd: Advance) -> AdvanceResult:
         reason=reason,
         lessons_learned=cmd.lessons_learned,
         idempotency_key=cmd.idempotency_key,
-        app=app,
+        at=app.clock(),
     )
     enqueue(
         session,
@@ -308,8 +327,7 @@ def _spawn(
 ) -> int:
     """Open a follow-up cooperation linked to its parent, with the same partners.
 
-    `parent` and `parts` are the rows `_apply` read (models.queries.cooperation_row and
-    partner_rows)."""
+    `parent` and `parts` are the rows `_apply` read (models.queries.transition_rows)."""
     child = Cooperation(
         title=cmd.follow_up_title or "",
         field_of_work=parent.field_of_work,

@@ -395,22 +395,20 @@ _person_t = Person.__table__  # type: ignore[attr-defined]
 _part_t = Partnership.__table__  # type: ignore[attr-defined]
 _rec_t = TransitionRecord.__table__  # type: ignore[attr-defined]
 
-_COOP_ROW = core_select(
-    _coop_t.c.id,
-    _coop_t.c.title,
-    _coop_t.c.field_of_work,
-    _coop_t.c.state,
-    _coop_t.c.version,
-    _coop_t.c.paused_from,
-    _coop_t.c.coordinator_id,
-).where(_coop_t.c.id == bindparam("cid"))
+_COOP_COLUMNS = tuple(
+    _coop_t.c[name]
+    for name in (
+        "id",
+        "title",
+        "field_of_work",
+        "state",
+        "version",
+        "paused_from",
+        "coordinator_id",
+    )
+)
 _ACTOR_ROW = core_select(_person_t.c.id, _person_t.c.roles, _person_t.c.municipality_id).where(
     _person_t.c.id == bindparam("pid")
-)
-_PARTNER_ROWS = (
-    core_select(_part_t.c.municipality_id, _part_t.c.mayor_id, _part_t.c.contact_id)
-    .where(_part_t.c.cooperation_id == bindparam("cid"))
-    .order_by(_part_t.c.id)
 )
 _LAST_LINK = (
     core_select(_rec_t.c.seq, _rec_t.c.hash)
@@ -420,12 +418,52 @@ _LAST_LINK = (
 )
 
 
-def cooperation_row(conn: Connection, cooperation_id: int) -> Row[Any]:
-    """id, title, field_of_work, state, version, paused_from, coordinator_id."""
-    row = conn.execute(_COOP_ROW, {"cid": cooperation_id}).first()
-    if row is None:
+_TRANSITION_ROWS = (
+    core_select(
+        *_COOP_COLUMNS,
+        _part_t.c.municipality_id,
+        _part_t.c.mayor_id,
+        _part_t.c.contact_id,
+        core_select(_rec_t.c.seq)
+        .where(_rec_t.c.cooperation_id == _coop_t.c.id)
+        .order_by(_rec_t.c.seq.desc())
+        .limit(1)
+        .scalar_subquery()
+        .label("last_seq"),
+        core_select(_rec_t.c.hash)
+        .where(_rec_t.c.cooperation_id == _coop_t.c.id)
+        .order_by(_rec_t.c.seq.desc())
+        .limit(1)
+        .scalar_subquery()
+        .label("last_hash"),
+    )
+    .select_from(_coop_t.outerjoin(_part_t, _part_t.c.cooperation_id == _coop_t.c.id))
+    .where(_coop_t.c.id == bindparam("cid"))
+    .order_by(_part_t.c.id)
+)
+
+
+class TransitionRows(NamedTuple):
+    """What a lifecycle transition reads before it writes, from one query."""
+
+    coop: Row[Any]  # id, title, field_of_work, state, version, paused_from, coordinator_id
+    partners: list[Row[Any]]  # municipality_id, mayor_id, contact_id, in partnership order
+    last: tuple[int, str] | None  # (seq, hash) of the latest audit record
+
+
+def transition_rows(conn: Connection, cooperation_id: int) -> TransitionRows:
+    """The cooperation, its partners and its chain's last link in one round trip: a
+    transition is the hottest write, and each statement costs more in SQLAlchemy than in
+    the database."""
+    rows = conn.execute(_TRANSITION_ROWS, {"cid": cooperation_id}).all()
+    if not rows:
         raise _not_found(Cooperation, cooperation_id)
-    return row
+    first = rows[0]
+    return TransitionRows(
+        coop=first,
+        partners=[r for r in rows if r.municipality_id is not None],
+        last=None if first.last_seq is None else (first.last_seq, first.last_hash),
+    )
 
 
 def actor_row(conn: Connection, person_id: int) -> Actor:
@@ -438,11 +476,6 @@ def actor_row(conn: Connection, person_id: int) -> Actor:
         roles=frozenset(Role(r) for r in row.roles),
         municipality_id=row.municipality_id,
     )
-
-
-def partner_rows(conn: Connection, cooperation_id: int) -> Sequence[Row[Any]]:
-    """municipality_id, mayor_id, contact_id per partner, in partnership order."""
-    return conn.execute(_PARTNER_ROWS, {"cid": cooperation_id}).all()
 
 
 def last_link(conn: Connection, cooperation_id: int) -> tuple[int, str] | None:
