@@ -1,0 +1,56 @@
+"""The benchmarks keep running and keep reporting what issue 5 asks for, at toy sizes.
+
+Timings are not asserted (they belong to `python -m benchmarks`); what is asserted is that
+each suite measures the real path and reports a value beside a same-run baseline.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from benchmarks import sweep, transitions
+from benchmarks.__main__ import NAMES, main
+from benchmarks.common import Figure
+
+pytestmark = pytest.mark.slow
+
+
+def _check(figures: list[Figure], names: list[str]) -> dict[str, Figure]:
+    by_name = {f.name: f for f in figures}
+    assert list(by_name) == names
+    for f in figures:
+        assert math.isfinite(f.value) and f.value > 0, f
+        assert f.baseline is not None and f.baseline > 0, f
+        record = f.record()
+        assert set(record) >= {"name", "value", "unit", "baseline", "ratio"}
+        assert record["ratio"] == pytest.approx(f.value / f.baseline, rel=1e-2)
+    return by_name
+
+
+def test_transitions_suite_reports_rate_ratio_and_gated_rate() -> None:
+    figures = _check(transitions.sqlite_figures(40), NAMES["transitions"])
+    assert figures["transition_ratio_sqlite"].value > 1  # a transition does more than a commit
+
+
+def test_sweep_suite_sweeps_generated_portfolios_in_fresh_processes() -> None:
+    figures = _check(sweep.figures((100, 200, 400)), NAMES["sweep"])
+    # The note carries the sweep's own counts: it found cooperations and queued mails.
+    note = figures["sweep_100k_seconds"].note
+    assert "active" in note and "mails queued" in note
+    assert not note.startswith("0 active")
+
+
+def test_main_prints_json_records_and_a_failed_suite_as_null(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(n: int) -> list[Figure]:
+        raise RuntimeError("kaputt")
+
+    monkeypatch.setattr(transitions, "sqlite_figures", broken)
+    assert main(["--json", "--quick", "--only", "transitions"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert [r["name"] for r in records] == NAMES["transitions"]
+    assert all(r["value"] is None and "kaputt" in r["note"] for r in records)
