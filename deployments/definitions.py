@@ -135,6 +135,13 @@ SPECS: tuple[Spec, ...] = (
         tags=("zeitplan",),
     ),
     Spec(
+        "refresh-dashboards",
+        "flows.dashboards:refresh_dashboards",
+        "Portfolio-Übersicht stündlich aktualisieren (große Portfolios)",
+        interval_seconds=3600,
+        tags=("zeitplan",),
+    ),
+    Spec(
         "dispatch-notifications",
         "flows.portfolio:dispatch_notifications",
         "E-Mails versenden (minütlich und nach Änderungen)",

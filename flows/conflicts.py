@@ -32,7 +32,7 @@ def escalate_conflicts() -> dict[str, Any]:
             moved = {e["conflict_id"] for e in sweep.escalated}
             for cid in sorted({k.cooperation_id for k in conflicts(app) if k.id in moved}):
                 publish_cooperation(app, cid)
-            publish_portfolio(app)
+            publish_portfolio(app, after_change=True)
     announce_queued(len(sweep.escalated), "ikz.conflicts")
     for failure in sweep.failed:
         log.warning("Konflikt %s nicht eskaliert: %s", failure["conflict_id"], failure["code"])

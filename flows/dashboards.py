@@ -6,24 +6,47 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from ikz.app import App
-from ikz.review import cooperation_markdown, portfolio_rows
+from ikz.portfolio import cooperation_count, portfolio_view, summary_markdown
+from ikz.review import cooperation_markdown
 
 PORTFOLIO_KEY = "ikz-portfolio"
+SUMMARY_KEY = "ikz-portfolio-summary"
 
 
 def coop_key(cooperation_id: int) -> str:
     return f"ikz-coop-{cooperation_id}"
 
 
-def publish_portfolio(app: App) -> int:
-    rows = portfolio_rows(app)
+def publish_portfolio(app: App, *, after_change: bool = False) -> int:
+    """The ikz-portfolio table and the ikz-portfolio-summary page; returns the number of
+    cooperations (0: not published).
+
+    after_change: called by a follow-up of one cooperation's change. A portfolio bigger
+    than the table (IKZ_PORTFOLIO_ARTIFACT_ROWS) is not recomputed then, since that is a
+    pass over every cooperation; the hourly refresh-dashboards run and the daily review
+    publish it.
+    """
+    limit = app.settings.portfolio_artifact_rows
+    if after_change and cooperation_count(app) > limit:
+        return 0
+    view = portfolio_view(app, limit)
+    shown = (
+        f"die {len(view.rows)} dringlichsten von {view.total} Kooperationen"
+        if view.truncated
+        else "alle Kooperationen"
+    )
     create_table_artifact(
         key=PORTFOLIO_KEY,
-        table=rows,
-        description="IKZ-Portfolio: Zustand, Kooperations-Check je Erfolgsfaktor, Hinweise, "
-        "nächste Prüfung und offene Konflikte",
+        table=view.rows,
+        description=f"IKZ-Portfolio ({shown}): Zustand, Kooperations-Check je Erfolgsfaktor, "
+        "Hinweise, nächste Prüfung, offene Konflikte und Zustellfehler",
     )
-    return len(rows)
+    create_markdown_artifact(
+        key=SUMMARY_KEY,
+        markdown=summary_markdown(view),
+        description="IKZ-Portfolio: Summen je Zustand und Ampel",
+    )
+    return view.total
 
 
 def publish_cooperation(app: App, cooperation_id: int) -> None:
@@ -36,7 +59,8 @@ def publish_cooperation(app: App, cooperation_id: int) -> None:
 
 @flow(name="refresh-dashboards", description="Portfolio-Übersicht aktualisieren")
 def refresh_dashboards() -> int:
-    """Run once by `ikz up` so that ikz-portfolio exists from the first minute."""
+    """Run by `ikz up` at start, so that ikz-portfolio exists from the first minute, and
+    hourly by its deployment."""
     from flows.common import app_scope
 
     with app_scope() as app:

@@ -21,7 +21,7 @@ def review_cooperation(cooperation_id: int) -> dict[str, Any]:
     with app_scope() as app:
         result = review(app, cooperation_id, reason="transition")
         publish_cooperation(app, cooperation_id)
-        publish_portfolio(app)
+        publish_portfolio(app, after_change=True)
     announce_queued(len(result.notified), f"ikz.cooperation.{cooperation_id}")
     log.info(
         "Kooperation %s (%s): %d offene Punkte, %d benachrichtigt",
@@ -49,7 +49,7 @@ def escalate_conflict(conflict_id: int) -> dict[str, Any]:
         if not moved:
             return {"conflict_id": conflict_id, "level": conflict.level, "changed": False}
         publish_cooperation(app, conflict.cooperation_id)
-        publish_portfolio(app)
+        publish_portfolio(app, after_change=True)
     announce_queued(1, f"ikz.conflict.{conflict_id}")
     return {"conflict_id": conflict_id, "level": conflict.level, "changed": True}
 

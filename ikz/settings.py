@@ -74,6 +74,13 @@ class Settings(BaseSettings):
     )
     signoff_timeout_days: int = Field(14, ge=1, description="Days a sign-off request waits.")
     signoff_reminder_days: int = Field(3, ge=1, description="Remind after this many days.")
+    portfolio_artifact_rows: int = Field(
+        500,
+        ge=1,
+        description="Rows of the ikz-portfolio table in the Prefect UI; a bigger portfolio "
+        "shows its most urgent cooperations there and is refreshed by the daily review and "
+        "the hourly refresh-dashboards run, not after every change.",
+    )
     health: HealthRules = Field(
         default_factory=HealthRules,
         description="Thresholds of the Kooperations-Check (JSON in IKZ_HEALTH, e.g. "

@@ -8,7 +8,8 @@ from sqlmodel import col, select
 
 from ikz.health import current_check, trend
 from ikz.mail.content import review_due
-from ikz.review import cooperation_markdown, portfolio_rows, review_cooperation, sweep_portfolio
+from ikz.portfolio import portfolio_rows
+from ikz.review import cooperation_markdown, review_cooperation, sweep_portfolio
 from ikz.settings import Settings
 from models.health import HealthCheckRecord
 from models.outbox import Notification

@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from ikz import records
+from ikz.portfolio import portfolio_rows
 from ikz.report import generate_success_report
-from ikz.review import cooperation_markdown, portfolio_rows, review_cooperation, sweep_portfolio
+from ikz.review import cooperation_markdown, review_cooperation, sweep_portfolio
 from ikz.signoff import answer_request, open_request
 from models import commands as c
 from models.cooperation import Cooperation, Report, SignOff

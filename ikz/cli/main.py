@@ -1156,6 +1156,55 @@ def report(
         typer.echo(f"  {f.name}")
 
 
+@app.command("portfolio")
+def portfolio(
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", min=1, help="Nur die N dringlichsten Kooperationen."),
+    ] = None,
+    as_csv: Annotated[
+        bool, typer.Option("--csv", help="Ausgabe als CSV (Tabellenkalkulation).")
+    ] = False,
+    as_json: Json = False,
+) -> None:
+    """Portfolio: Ampel je Erfolgsfaktor, nächster Schritt, Hinweise, Prüfung, Konflikte."""
+    from ikz.portfolio import portfolio_view
+
+    view = portfolio_view(state.open(), limit)
+    if as_json:
+        emit_json({"total": view.total, "rows": view.rows})
+    elif as_csv:
+        import csv
+
+        if view.rows:
+            out = csv.DictWriter(sys.stdout, fieldnames=list(view.rows[0]), lineterminator="\n")
+            out.writeheader()
+            out.writerows(view.rows)
+    else:
+        table(
+            view.rows,
+            [
+                (k, k)
+                for k in (
+                    "ID",
+                    "Kooperation",
+                    "Zustand",
+                    "Ampel",
+                    "Nächster Schritt",
+                    "Offene Punkte",
+                    "Nächste Prüfung",
+                    "Offene Konflikte",
+                    "Zustellfehler",
+                )
+            ],
+        )
+        if view.truncated:
+            _done(
+                f"({len(view.rows)} von {view.total} Kooperationen, die dringlichsten zuerst)",
+                f"({len(view.rows)} of {view.total} cooperations, most urgent first)",
+            )
+
+
 @app.command("lifecycle")
 def lifecycle(
     mermaid: Annotated[

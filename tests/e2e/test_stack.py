@@ -44,6 +44,15 @@ def test_portfolio_artifact_exists_after_up(stack: Stack) -> None:
         arts = r.json()
     assert arts and arts[0]["type"] == "table"
     assert "Gemeinsamer Bauhof Nord" in str(arts[0]["data"])
+    with stack.client() as c:
+        r = c.post(
+            "/artifacts/latest/filter",
+            json={"artifacts": {"key": {"any_": ["ikz-portfolio-summary"]}}},
+        )
+        r.raise_for_status()
+        summary = r.json()
+    assert summary and summary[0]["type"] == "markdown"
+    assert "Kooperationen" in summary[0]["data"] and "Ampel" in summary[0]["data"]
 
 
 def test_advance_through_the_api_triggers_review_and_mail(stack: Stack) -> None:

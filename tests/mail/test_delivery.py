@@ -25,7 +25,7 @@ from sqlmodel import select
 from ikz.app import App
 from ikz.mail.dispatch import dispatch, dispatch_sync, outbox_status
 from ikz.mail.smtp import SmtpConfig
-from ikz.review import portfolio_rows
+from ikz.portfolio import portfolio_rows
 from models.db import connect
 from models.outbox import Notification
 from tests.factories import FakeClock, World, make_app, make_world, open_coop

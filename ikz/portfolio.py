@@ -1,0 +1,195 @@
+"""The portfolio at a glance: one row per cooperation with its state, Kooperations-Check,
+warnings, open items, next review, conflicts and undeliverable mails.
+
+At a state-wide or national scale (10^4-10^5 cooperations) a table of everything helps no
+one and costs a full pass over the data: `portfolio_view` walks the portfolio in batches
+(memory stays at one batch) and keeps either every row or only the `limit` most urgent
+ones, plus totals per state and per light.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, func
+from sqlalchemy import select as core_select
+from sqlmodel import Session, col, select
+
+from ikz.app import App
+from ikz.health import portfolio_marks
+from ikz.review import ReviewRules, _checklist
+from models.cooperation import Cooperation
+from models.outbox import Notification
+from models.queries import COOP_ROW_COLUMNS, CoopRow, load_snapshots
+from states.errors import Language
+from states.health import check_health
+from states.lifecycle import STATE_LABELS, State
+
+BATCH = 500
+# How bad a light is, for ordering by urgency ("–": ended, not assessed).
+_LIGHT_RANK = {"🔴": 3, "🟡": 2, "🟢": 1}
+
+
+def state_label(state: str, lang: Language) -> str:
+    de, en = STATE_LABELS[State(state)]
+    return en if lang == "en" else de
+
+
+@dataclass
+class PortfolioView:
+    """Rows (all, in id order, or the most urgent, most urgent first) and totals."""
+
+    total: int = 0
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    by_state: Counter[str] = field(default_factory=Counter)
+    by_light: Counter[str] = field(default_factory=Counter)
+    open_conflicts: int = 0
+    delivery_failures: int = 0
+
+    @property
+    def truncated(self) -> bool:
+        return len(self.rows) < self.total
+
+
+def urgency(row: dict[str, Any], now: datetime) -> tuple[int, ...]:
+    """Bigger is more urgent: a red light, open conflicts, mails that could not be
+    delivered, open items of the next gate, a review that is overdue, warnings."""
+    overdue = row["Nächste Prüfung"] != "-" and row["Nächste Prüfung"] < now.date().isoformat()
+    return (
+        _LIGHT_RANK.get(row["Ampel"], 0),
+        row["Offene Konflikte"],
+        row["Zustellfehler"],
+        int(overdue),
+        row["Offene Punkte"],
+        0 if row["Hinweise"] == "-" else row["Hinweise"].count(";") + 1,
+    )
+
+
+def portfolio_view(app: App, limit: int | None = None) -> PortfolioView:
+    """The whole portfolio (limit None) or its `limit` most urgent cooperations."""
+    now = app.clock()
+    rules = ReviewRules.of(app)
+    view = PortfolioView()
+    kept: list[tuple[tuple[int, ...], int, dict[str, Any]]] = []  # min-heap on urgency
+    with app.db.read() as s:
+        failed = failed_notifications(s)
+        for coops in _batches(s):
+            snaps = load_snapshots(s, coops)
+            for coop in coops:
+                snap = snaps[coop.id]
+                check = _checklist(rules, snap, now)
+                warns = [sig["de"] for sig in check["signals"] if sig["level"] == "warn"]
+                row: dict[str, Any] = {
+                    "ID": coop.id,
+                    "Kooperation": coop.title,
+                    "Zustand": state_label(coop.state, "de"),
+                    **portfolio_marks(check_health(snap, now, rules.health)),
+                    "Nächster Schritt": check["gate"] or "-",
+                    "Offene Punkte": len(check["unmet"]),
+                    "Hinweise": "; ".join(warns) or "-",
+                    "Nächste Prüfung": coop.next_review_at.date().isoformat()
+                    if coop.next_review_at
+                    else "-",
+                    "Offene Konflikte": len(snap.open_conflicts),
+                    "Zustellfehler": failed.get(coop.id, 0),
+                }
+                view.total += 1
+                view.by_state[row["Zustand"]] += 1
+                view.by_light[row["Ampel"]] += 1
+                view.open_conflicts += row["Offene Konflikte"]
+                view.delivery_failures += row["Zustellfehler"]
+                if limit is None:
+                    view.rows.append(row)
+                    continue
+                # Ties go to the lower id: heap entries compare (urgency, -id).
+                entry = (urgency(row, now), -coop.id, row)
+                if len(kept) < limit:
+                    heapq.heappush(kept, entry)
+                elif entry[:2] > kept[0][:2]:
+                    heapq.heapreplace(kept, entry)
+    if limit is not None:
+        ordered = sorted(kept, key=lambda e: e[:2], reverse=True)
+        if view.total <= limit:  # everything fits: keep the familiar id order
+            ordered.sort(key=lambda e: -e[1])
+        view.rows = [row for _, _, row in ordered]
+    return view
+
+
+def cooperation_count(app: App) -> int:
+    with app.db.read() as s:
+        return int(s.exec(select(func.count()).select_from(Cooperation)).one())
+
+
+def portfolio_rows(app: App) -> list[dict[str, Any]]:
+    """Every cooperation's row, in id order."""
+    return portfolio_view(app).rows
+
+
+def _batches(s: Session) -> Iterator[list[CoopRow]]:
+    """All cooperations as plain rows, BATCH at a time in id order."""
+    table = COOP_ROW_COLUMNS[0].table
+    stmt = (
+        core_select(*COOP_ROW_COLUMNS)
+        .where(table.c.id > bindparam("last"))
+        .order_by(table.c.id)
+        .limit(BATCH)
+    )
+    last = 0
+    while True:
+        batch = [CoopRow._make(r) for r in s.connection().execute(stmt, {"last": last}).all()]
+        if not batch:
+            return
+        yield batch
+        last = batch[-1].id
+
+
+def failed_notifications(s: Session) -> dict[int, int]:
+    """Notifications that failed for good, counted per cooperation (from their context)."""
+    coop = col(Notification.context)["cooperation_id"].as_integer()
+    counts = s.exec(
+        select(coop, func.count())
+        .where(col(Notification.status) == "failed", coop.is_not(None))
+        .group_by(coop)
+    ).all()
+    return {int(cid): n for cid, n in counts}
+
+
+def summary_markdown(view: PortfolioView) -> str:
+    """Totals per state and per light, and what the table shows."""
+
+    def fmt(n: int) -> str:
+        return f"{n:,}".replace(",", ".")
+
+    lines = [
+        "# IKZ-Portfolio",
+        "",
+        f"**{fmt(view.total)} Kooperationen** · offene Konflikte: {fmt(view.open_conflicts)}"
+        f" · nicht zustellbare E-Mails: {fmt(view.delivery_failures)}",
+        "",
+        "| Ampel | Anzahl |",
+        "|---|---:|",
+        *(f"| {light} | {fmt(n)} |" for light, n in sorted(view.by_light.items())),
+        "",
+        "| Zustand | Anzahl |",
+        "|---|---:|",
+        *(
+            f"| {label} | {fmt(view.by_state[label])} |"
+            for label in (state_label(s.value, "de") for s in State)
+            if view.by_state[label]
+        ),
+        "",
+    ]
+    if view.truncated:
+        lines.append(
+            f"Die Tabelle `ikz-portfolio` zeigt die {fmt(len(view.rows))} dringlichsten "
+            f"Kooperationen (rote Ampel, offene Konflikte, Zustellfehler, überfällige "
+            f"Prüfung zuerst). Die vollständige Liste: `ikz portfolio --csv`."
+        )
+    else:
+        lines.append("Die Tabelle `ikz-portfolio` zeigt alle Kooperationen.")
+    return "\n".join(lines) + "\n"
