@@ -73,13 +73,13 @@ def main(argv: list[str]) -> None:
         out["seconds"] = time.perf_counter() - t0
         app.close()
     elif cmd == "sweep":
-        from ikz.review import sweep_portfolio
+        from ikz.review import SWEEP_BATCH, sweep_portfolio
 
         app = _app(db)
         with app.db.read_engine.connect():  # connect before timing, as a long-lived flow does
             pass
         t0 = time.perf_counter()
-        res = sweep_portfolio(app, batch_size=int(argv[2]) if len(argv) > 2 else 500)
+        res = sweep_portfolio(app, batch_size=int(argv[2]) if len(argv) > 2 else SWEEP_BATCH)
         out["seconds"] = time.perf_counter() - t0
         out["result"] = res.__dict__
         app.close()

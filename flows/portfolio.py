@@ -14,11 +14,11 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 
 from flows.common import app_scope, jsonable
 from flows.dashboards import publish_portfolio
-from ikz.review import sweep_portfolio
+from ikz.review import SWEEP_BATCH, sweep_portfolio
 
 
 @flow(name="review-portfolio", description="Tägliche Prüfung des gesamten Portfolios")
-def review_portfolio(batch_size: int = 500) -> dict[str, Any]:
+def review_portfolio(batch_size: int = SWEEP_BATCH) -> dict[str, Any]:
     log = get_run_logger()
     progress_id = create_progress_artifact(
         progress=0.0, description="Portfolio-Prüfung: Fortschritt in Prozent"

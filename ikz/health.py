@@ -13,6 +13,7 @@ from states.health import (
     FACTORS,
     MARKS,
     RANK,
+    VALUES,
     Colour,
     HealthCheck,
     as_view,
@@ -32,8 +33,8 @@ def record_values(check: HealthCheck) -> HealthCheckValues:
     return {
         "cooperation_id": check.cooperation_id,
         "at": check.at,
-        "overall": check.overall.value,
-        "colours": {str(v.factor): v.colour.value for v in check.verdicts},
+        "overall": VALUES[check.overall],
+        "colours": {str(v.factor): VALUES[v.colour] for v in check.verdicts},
     }
 
 

@@ -22,22 +22,16 @@ from sqlmodel import Session, col, select
 
 from ikz.app import App
 from ikz.health import portfolio_marks
-from ikz.review import ReviewRules, _checklist
+from ikz.review import ReviewRules, checklist_with, state_label
 from models.cooperation import Cooperation
 from models.outbox import Notification
 from models.queries import COOP_ROW_COLUMNS, CoopRow, load_snapshots
-from states.errors import Language
 from states.health import check_health
-from states.lifecycle import STATE_LABELS, State
+from states.lifecycle import State
 
 BATCH = 500
 # How bad a light is, for ordering by urgency ("–": ended, not assessed).
 _LIGHT_RANK = {"🔴": 3, "🟡": 2, "🟢": 1}
-
-
-def state_label(state: str, lang: Language) -> str:
-    de, en = STATE_LABELS[State(state)]
-    return en if lang == "en" else de
 
 
 @dataclass
@@ -82,7 +76,7 @@ def portfolio_view(app: App, limit: int | None = None) -> PortfolioView:
             snaps = load_snapshots(s, coops)
             for coop in coops:
                 snap = snaps[coop.id]
-                check = _checklist(rules, snap, now)
+                check = checklist_with(rules, snap, now)
                 warns = [sig["de"] for sig in check["signals"] if sig["level"] == "warn"]
                 row: dict[str, Any] = {
                     "ID": coop.id,

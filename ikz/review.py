@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, func, update
@@ -19,10 +20,10 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from ikz.app import App
-from ikz.health import check_markdown, portfolio_marks, record_values
+from ikz.health import check_markdown, record_values
 from models.cooperation import Conflict, Cooperation, SignOffRequest
 from models.health import check_history, record_checks
-from models.outbox import Notification, Queued, enqueue, enqueue_many
+from models.outbox import Queued, enqueue, enqueue_many
 from models.queries import (
     COOP_ROW_COLUMNS,
     CoopLike,
@@ -42,11 +43,12 @@ from states.lifecycle import (
     available_triggers,
     mermaid,
 )
-from states.signals import SignalRules, advisory_signals
+from states.signals import SILENCE_CODES, SignalRules, advisory_signals, silence_warned
 from states.snapshot import CooperationSnapshot
 from states.vocab import ConflictStatus
 
 
+@cache  # a function of the static transition table, asked once per review
 def next_gate(state: State) -> str | None:
     for t in available_triggers(state):
         if t in GATED_TRIGGERS:
@@ -80,10 +82,10 @@ class ReviewRules:
 
 def checklist(app: App, snap: CooperationSnapshot, now: datetime) -> dict[str, Any]:
     """Unmet criteria of the next forward gate and the advisory signals, in both languages."""
-    return _checklist(ReviewRules.of(app), snap, now)
+    return checklist_with(ReviewRules.of(app), snap, now)
 
 
-def _checklist(rules: ReviewRules, snap: CooperationSnapshot, now: datetime) -> dict[str, Any]:
+def checklist_with(rules: ReviewRules, snap: CooperationSnapshot, now: datetime) -> dict[str, Any]:
     gate = next_gate(snap.state)
     unmet = []
     if gate is not None:
@@ -117,7 +119,7 @@ def _review_plan(
     rules: ReviewRules, coop: CoopLike, snap: CooperationSnapshot, now: datetime, reason: str
 ) -> tuple[ReviewResult, Queued | None]:
     """What a review decides (checklist, next date, the mail to queue), without writing."""
-    check = _checklist(rules, snap, now)
+    check = checklist_with(rules, snap, now)
     step = rules.cadence(coop.state)
     next_at = now + step if step else None
     health = check_health(snap, now, rules.health)
@@ -201,16 +203,22 @@ class SweepResult:
     notifications: int = 0
 
 
-SILENCE_CODES = ("days_since_informal", "no_informal_exchange")
+# Cooperations per batch of the sweep. Each batch commits once (at 100,000 cooperations,
+# batches of 500 spent twice as long in commits) and holds the write lock only for its
+# writes, about a tenth of a second at this size; peak memory hardly grows (~106 MiB).
+SWEEP_BATCH = 2000
 
 
-def sweep_portfolio(app: App, *, batch_size: int = 500, progress: Any = None) -> SweepResult:
+def sweep_portfolio(
+    app: App, *, batch_size: int = SWEEP_BATCH, progress: Any = None
+) -> SweepResult:
     """Find due reviews, long silences, overdue conflicts and stale sign-off requests.
 
-    Walks the portfolio in id order, `batch_size` cooperations per transaction: their
-    columns as plain rows, their snapshots in one query per table, their review dates in
-    one executemany and their mails in one bulk insert. Memory stays at one batch,
-    whatever the portfolio's size.
+    Walks the portfolio in id order, `batch_size` cooperations at a time: their columns
+    as plain rows and their snapshots in one query per table, read outside the write
+    lock; then, in one write transaction, their review dates in one executemany and
+    their mails in one bulk insert. Memory stays at one batch, whatever the portfolio's
+    size.
     """
     now = app.clock()
     rules = ReviewRules.of(app)
@@ -227,63 +235,94 @@ def sweep_portfolio(app: App, *, batch_size: int = 500, progress: Any = None) ->
         .order_by(table.c.id)
         .limit(batch_size)
     )
-    silent_states = (State.INFORMAL_CONTACT.value, State.EXPLORATION.value)
-    week = now.date().isocalendar()[:2]
-    last = 0
-    while True:
-        # Not durable (see models.db): everything a batch writes is derived and redone by
-        # the next sweep, and its mails cannot leave before the dispatcher's claim, a
-        # durable commit that makes this one durable too. Saves a disk flush per batch.
-        with _gc_paused(), app.db.write(durable=False) as s:
-            rows = s.connection().execute(batch, {"last": last}).all()
-            coops = [CoopRow._make(row) for row in rows]
-            if not coops:
-                break
-            last = coops[-1].id
-            due = {c.id for c in coops if c.next_review_at is None or c.next_review_at <= now}
-            # A cooperation neither due nor in an early state is not looked at (silence is
-            # only reminded of in the early states): no snapshot needed for it.
-            looked_at = [c for c in coops if c.id in due or c.state in silent_states]
-            snaps = load_snapshots(s, looked_at)
-            reviews: list[tuple[ReviewResult, Queued | None]] = []
-            reminders: list[Queued] = []
-            for coop in looked_at:
-                snap = snaps[coop.id]
-                if coop.id in due:
-                    review = _review_plan(rules, coop, snap, now, "scheduled")
-                    reviews.append(review)
-                    silent = any(
-                        sig["code"] in SILENCE_CODES and sig["level"] == "warn"
-                        for sig in review[0].checklist["signals"]
-                    )
-                else:
-                    silent = any(
-                        sig.message.code in SILENCE_CODES and sig.level == "warn"
-                        for sig in advisory_signals(snap, now, rules.signal)
-                    )
-                if silent and coop.state in silent_states:
-                    res.silent += 1
-                    reminders.append(
-                        Queued(
-                            recipient_ids=[p.contact_id for p in snap.partners]
-                            + [coop.coordinator_id],
-                            kind="silence_reminder",
-                            context={"cooperation_id": coop.id, "title": coop.title},
-                            dedupe_prefix=f"silence:{coop.id}:{week}",
-                        )
-                    )
-            reminded = _store_reviews(app, s, reviews, also=reminders)
-            res.reviews_due += len(reviews)
-            res.notifications += sum(len(r.notified) for r, _ in reviews)
-            res.notifications += sum(len(q) for q in reminded)
-        res.cooperations += len(coops)
-        if progress is not None:
+    last: int | None = 0
+    while last is not None:
+        # The batch's objects die with _sweep_batch's frame, before the collector is
+        # back: it would otherwise scan them all once more (and again in older generations).
+        with _gc_paused():
+            last = _sweep_batch(app, rules, batch, last, now, res)
+        if last is not None and progress is not None:
             progress(res.cooperations, total)
     res.overdue_conflicts, n = _overdue_conflicts(app, now)
     res.notifications += n
     res.signoff_reminders, res.signoff_expired, n = _signoff_requests(app, now)
     res.notifications += n
     return res
+
+
+_SILENT_STATES = (State.INFORMAL_CONTACT.value, State.EXPLORATION.value)
+
+
+def _sweep_batch(
+    app: App, rules: ReviewRules, batch: Any, last: int, now: datetime, res: SweepResult
+) -> int | None:
+    """Sweep the batch after id `last` (`batch` selects its rows), adding to `res`;
+    returns the last id swept, None when there are no more."""
+    # Read and decide outside the write lock: only the writes below hold it, so a
+    # coordinator's transition waits for a short write, not for a batch's reading.
+    with app.db.read() as s:
+        rows = s.connection().execute(batch, {"last": last}).all()
+        coops = [CoopRow._make(row) for row in rows]
+        if not coops:
+            return None
+        due = {c.id for c in coops if c.next_review_at is None or c.next_review_at <= now}
+        # A cooperation neither due nor in an early state is not looked at (silence is
+        # only reminded of in the early states): no snapshot needed for it.
+        looked_at = [c for c in coops if c.id in due or c.state in _SILENT_STATES]
+        snaps = load_snapshots(s, looked_at)
+    week = now.date().isocalendar()[:2]
+    reviews: list[tuple[ReviewResult, Queued | None]] = []
+    reminders: list[tuple[int, Queued]] = []
+    for coop in looked_at:
+        snap = snaps[coop.id]
+        if coop.id in due:
+            review = _review_plan(rules, coop, snap, now, "scheduled")
+            reviews.append(review)
+            silent = any(
+                sig["code"] in SILENCE_CODES and sig["level"] == "warn"
+                for sig in review[0].checklist["signals"]
+            )
+        else:
+            silent = silence_warned(snap, now, rules.signal)
+        if silent and coop.state in _SILENT_STATES:
+            mail = Queued(
+                recipient_ids=[p.contact_id for p in snap.partners] + [coop.coordinator_id],
+                kind="silence_reminder",
+                context={"cooperation_id": coop.id, "title": coop.title},
+                dedupe_prefix=f"silence:{coop.id}:{week}",
+            )
+            reminders.append((coop.id, mail))
+    # Not durable (see models.db): everything a batch writes is derived and redone by the
+    # next sweep, and its mails cannot leave before the dispatcher's claim, a durable
+    # commit that makes this one durable too. Saves a disk flush per batch.
+    with app.db.write(durable=False) as s:
+        # A cooperation changed since it was read (a transition bumps the version, and
+        # reviews it itself) is left alone, as if it had been read after the change.
+        seen = {c.id: c.version for c in looked_at}
+        changed = _changed(s, seen, coops[0].id - 1, coops[-1].id)
+        if changed:
+            reviews = [r for r in reviews if r[0].cooperation_id not in changed]
+            reminders = [r for r in reminders if r[0] not in changed]
+        reminded = _store_reviews(app, s, reviews, also=[mail for _, mail in reminders])
+    res.cooperations += len(coops)
+    res.reviews_due += len(reviews)
+    res.silent += len(reminders)
+    res.notifications += sum(len(r.notified) for r, _ in reviews)
+    res.notifications += sum(len(people) for people in reminded)
+    return coops[-1].id
+
+
+_coop_t = Cooperation.__table__  # type: ignore[attr-defined]
+_VERSIONS = core_select(_coop_t.c.id, _coop_t.c.version).where(
+    _coop_t.c.id > bindparam("lo"), _coop_t.c.id <= bindparam("hi")
+)
+
+
+def _changed(s: Session, seen: dict[int, int], lo: int, hi: int) -> set[int]:
+    """Those of `seen` (id: version as read) whose version is not that any more (or gone);
+    one query over the batch's id range."""
+    now = dict(s.connection().execute(_VERSIONS, {"lo": lo, "hi": hi}).tuples().all())
+    return {cid for cid, version in seen.items() if now.get(cid) != version}
 
 
 @contextmanager
@@ -376,55 +415,9 @@ def _signoff_requests(app: App, now: datetime) -> tuple[int, int, int]:
     return reminders, expired, sent
 
 
-def _state_label(state: str, lang: Language) -> str:
+def state_label(state: str, lang: Language) -> str:
     de, en = STATE_LABELS[State(state)]
     return en if lang == "en" else de
-
-
-def portfolio_rows(app: App) -> list[dict[str, Any]]:
-    """One row per cooperation: state, the Kooperations-Check (overall and per factor),
-    warnings, next gate's open items, next review, conflicts and notifications that could
-    not be delivered."""
-    now = app.clock()
-    rows = []
-    with app.db.read() as s:
-        coops = s.exec(select(Cooperation).order_by(col(Cooperation.id))).all()
-        failed = failed_notifications(s)
-        snaps: dict[int, CooperationSnapshot] = {}
-        for i in range(0, len(coops), 500):
-            snaps |= load_snapshots(s, coops[i : i + 500])
-        for coop in coops:
-            snap = snaps[coop.id or 0]
-            check = checklist(app, snap, now)
-            warns = [sig["de"] for sig in check["signals"] if sig["level"] == "warn"]
-            rows.append(
-                {
-                    "ID": coop.id,
-                    "Kooperation": coop.title,
-                    "Zustand": _state_label(coop.state, "de"),
-                    **portfolio_marks(check_health(snap, now, app.health_rules)),
-                    "Nächster Schritt": check["gate"] or "-",
-                    "Offene Punkte": len(check["unmet"]),
-                    "Hinweise": "; ".join(warns) or "-",
-                    "Nächste Prüfung": coop.next_review_at.date().isoformat()
-                    if coop.next_review_at
-                    else "-",
-                    "Offene Konflikte": len(snap.open_conflicts),
-                    "Zustellfehler": failed.get(coop.id or 0, 0),
-                }
-            )
-    return rows
-
-
-def failed_notifications(s: Session) -> dict[int, int]:
-    """Notifications that failed for good, counted per cooperation (from their context)."""
-    coop = col(Notification.context)["cooperation_id"].as_integer()
-    counts = s.exec(
-        select(coop, func.count())
-        .where(col(Notification.status) == "failed", coop.is_not(None))
-        .group_by(coop)
-    ).all()
-    return {int(cid): n for cid, n in counts}
 
 
 def cooperation_markdown(app: App, cooperation_id: int) -> str:
@@ -441,7 +434,7 @@ def cooperation_markdown(app: App, cooperation_id: int) -> str:
     lines = [
         f"# {coop.title}",
         "",
-        f"**Zustand:** {_state_label(coop.state, 'de')} · **Version:** {coop.version} · "
+        f"**Zustand:** {state_label(coop.state, 'de')} · **Version:** {coop.version} · "
         f"**Aufgabenfeld:** {coop.field_of_work}",
         "",
         "## Partner",

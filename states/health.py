@@ -35,6 +35,8 @@ class Colour(StrEnum):
 # call, which the check's inner loops would repeat a million times in a sweep.
 _GREEN, _YELLOW, _RED = Colour.GREEN, Colour.YELLOW, Colour.RED
 
+# `Colour.X.value` is a descriptor call too: the sweep stores two per factor and review.
+VALUES: dict[Colour, str] = {c: c.value for c in Colour}
 RANK: dict[Colour, int] = {Colour.GREEN: 0, Colour.YELLOW: 1, Colour.RED: 2}
 MARKS: dict[Colour, str] = {Colour.GREEN: "🟢", Colour.YELLOW: "🟡", Colour.RED: "🔴"}
 COLOUR_LABELS: dict[Colour, tuple[str, str]] = {
@@ -135,35 +137,28 @@ class Findings:
         self.items.append((colour, Message(code, de, en)))
 
     def verdict(self) -> Verdict:
-        # Worst first, in the order found within a colour: one pass over the items rather
-        # than a sort, as the sweep builds eight verdicts per cooperation.
-        reds: list[Message] = []
-        yellows: list[Message] = []
-        greens: list[Message] = []
-        for colour, message in self.items:
-            if colour == _RED:
-                reds.append(message)
-            elif colour == _YELLOW:
-                yellows.append(message)
-            else:
-                greens.append(message)
+        # Worst first, in the order found within a colour: filtering passes rather than a
+        # sort, as the sweep builds eight verdicts per cooperation (mostly all green).
+        items = self.items
+        reds = [m for c, m in items if c == _RED]
+        yellows = [m for c, m in items if c == _YELLOW]
         if reds or yellows:
-            worst = _RED if reds else _YELLOW
-            return Verdict(self.factor, worst, tuple(reds + yellows), tuple(greens))
-        return Verdict(self.factor, _GREEN, tuple(greens))
+            greens = tuple(m for c, m in items if c not in (_RED, _YELLOW))
+            return Verdict(self.factor, _RED if reds else _YELLOW, (*reds, *yellows), greens)
+        return Verdict(self.factor, _GREEN, tuple(m for _, m in items))
 
 
 def overall_colour(verdicts: tuple[Verdict, ...], rules: HealthRules) -> Colour:
-    reds = sum(1 for v in verdicts if v.colour is Colour.RED)
-    yellows = sum(1 for v in verdicts if v.colour is Colour.YELLOW)
+    colours = [v.colour for v in verdicts]
+    reds, yellows = colours.count(_RED), colours.count(_YELLOW)
     if reds or (rules.yellow_to_red and yellows >= rules.yellow_to_red):
-        return Colour.RED
-    return Colour.YELLOW if yellows else Colour.GREEN
+        return _RED
+    return _YELLOW if yellows else _GREEN
 
 
 def _summary(verdicts: tuple[Verdict, ...], overall: Colour) -> Message:
-    reds = sum(1 for v in verdicts if v.colour is Colour.RED)
-    yellows = sum(1 for v in verdicts if v.colour is Colour.YELLOW)
+    colours = [v.colour for v in verdicts]
+    reds, yellows = colours.count(_RED), colours.count(_YELLOW)
     de, en = COLOUR_LABELS[overall]
     return Message(
         f"overall_{overall.value}",
@@ -188,7 +183,7 @@ def check_health(
         return HealthCheck(snapshot.id, now, (), Colour.GREEN, ended)
     from states.health_factors import CHECKS  # the factors import this module's types
 
-    verdicts = tuple(CHECKS[n](snapshot, now, rules).verdict() for n in FACTORS)
+    verdicts = tuple([check(snapshot, now, rules).verdict() for check in CHECKS.values()])
     overall = overall_colour(verdicts, rules)
     return HealthCheck(snapshot.id, now, verdicts, overall, _summary(verdicts, overall))
 
@@ -228,14 +223,14 @@ def as_view(check: HealthCheck, lang: Language = "de") -> dict[str, Any]:
 def as_context(check: HealthCheck) -> dict[str, Any]:
     """Both languages, for an outbox row: overall, colours and the red/yellow reasons."""
     return {
-        "overall": check.overall.value,
-        "colours": {str(v.factor): v.colour.value for v in check.verdicts},
+        "overall": VALUES[check.overall],
+        "colours": {str(v.factor): VALUES[v.colour] for v in check.verdicts},
         "concerns": [
             {
                 "factor": v.factor,
                 "name_de": FACTORS[v.factor][0],
                 "name_en": FACTORS[v.factor][1],
-                "colour": v.colour.value,
+                "colour": VALUES[v.colour],
                 "code": m.code,
                 "de": m.de,
                 "en": m.en,

@@ -15,13 +15,25 @@ from states.signals import size_ratio
 from states.snapshot import CooperationSnapshot
 from states.vocab import ConflictLevel, ConflictStatus, MeetingKind, level_at_least
 
-STAGES: tuple[State, ...] = (
+# Enum members as module names: on Python 3.11 every `Colour.RED` or `State.PILOT` is a
+# descriptor call, and a sweep runs these checks for tens of thousands of cooperations.
+GREEN, YELLOW, RED = Colour.GREEN, Colour.YELLOW, Colour.RED
+INFORMAL_CONTACT, EXPLORATION, AGREEMENT = (
     State.INFORMAL_CONTACT,
     State.EXPLORATION,
     State.AGREEMENT,
-    State.PILOT,
-    State.EVALUATION,
-    State.PERMANENT,
+)
+PILOT, EVALUATION, PERMANENT, PAUSED = State.PILOT, State.EVALUATION, State.PERMANENT, State.PAUSED
+INFORMAL_KINDS = (MeetingKind.INFORMAL, MeetingKind.RETREAT)
+STEERING_ROUND = MeetingKind.STEERING_ROUND
+
+STAGES: tuple[State, ...] = (
+    INFORMAL_CONTACT,
+    EXPLORATION,
+    AGREEMENT,
+    PILOT,
+    EVALUATION,
+    PERMANENT,
 )
 
 LEVEL_LABELS: dict[str, tuple[str, str]] = {
@@ -42,13 +54,16 @@ AGREEMENT_LABELS: dict[str, tuple[str, str]] = {
 
 
 def stage_of(s: CooperationSnapshot) -> State:
-    if s.state == State.PAUSED:
-        return s.paused_from or State.INFORMAL_CONTACT
+    if s.state == PAUSED:
+        return s.paused_from or INFORMAL_CONTACT
     return s.state
 
 
+STAGE_RANK: dict[State, int] = {stage: i for i, stage in enumerate(STAGES)}
+
+
 def _reached(stage: State, target: State) -> bool:
-    return stage in STAGES and STAGES.index(stage) >= STAGES.index(target)
+    return STAGE_RANK.get(stage, -1) >= STAGE_RANK[target]
 
 
 def _de_num(x: float) -> str:
@@ -72,17 +87,13 @@ def _days_in_state(s: CooperationSnapshot, state: State, now: datetime) -> int:
 def _exchange(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Findings:
     f = Findings(1)
     stage, today = stage_of(s), now.date()
-    held = sorted(
-        m.held_on
-        for m in s.meetings
-        if m.kind in (MeetingKind.INFORMAL, MeetingKind.RETREAT) and m.held_on <= today
-    )
+    held = sorted(m.held_on for m in s.meetings if m.kind in INFORMAL_KINDS and m.held_on <= today)
     if not held:
         # Right after opening this is simply the next step; a first talk that has not
         # happened for months, or a later stage without any, is a real gap.
-        waiting = _days_in_state(s, State.INFORMAL_CONTACT, now)
-        fresh = stage == State.INFORMAL_CONTACT and waiting <= r.silence_red_days
-        colour = Colour.YELLOW if fresh else Colour.RED
+        waiting = _days_in_state(s, INFORMAL_CONTACT, now)
+        fresh = stage == INFORMAL_CONTACT and waiting <= r.silence_red_days
+        colour = YELLOW if fresh else RED
         f.add(
             colour,
             "no_informal_exchange",
@@ -94,8 +105,8 @@ def _exchange(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Findings
     days = (today - held[-1]).days
     if days > r.silence_warn_days:
         red_after = max(r.silence_red_days, r.silence_warn_days)  # warn may be set above red
-        colour = Colour.RED if days > red_after else Colour.YELLOW
-        limit = red_after if colour is Colour.RED else r.silence_warn_days
+        colour = RED if days > red_after else YELLOW
+        limit = red_after if colour is RED else r.silence_warn_days
         f.add(
             colour,
             "exchange_silent",
@@ -104,18 +115,18 @@ def _exchange(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Findings
         )
         return f  # the silence says it all; counting meetings would repeat it
     f.add(
-        Colour.GREEN,
+        GREEN,
         "exchange_recent",
         f"Letzter informeller Austausch vor {days} Tagen.",
         f"Last informal exchange {days} days ago.",
     )
-    if stage == State.INFORMAL_CONTACT:
+    if stage == INFORMAL_CONTACT:
         return f  # one first talk is all that can be expected yet
     window = r.exchange_window_days
     recent = sum(1 for d in held if (today - d).days <= window)
     if recent < r.exchange_min_count:
         f.add(
-            Colour.YELLOW,
+            YELLOW,
             "exchange_rare",
             f"In den letzten {window} Tagen nur {recent}-mal informeller Austausch oder "
             f"Klausur (mindestens {r.exchange_min_count}-mal empfohlen).",
@@ -124,7 +135,7 @@ def _exchange(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Findings
         )
     else:
         f.add(
-            Colour.GREEN,
+            GREEN,
             "exchange_frequent",
             f"{recent} informelle Treffen oder Klausuren in den letzten {window} Tagen.",
             f"{recent} informal meetings or retreats in the last {window} days.",
@@ -139,11 +150,11 @@ def _common_ground(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Fin
     f = Findings(2)
     stage = stage_of(s)
     # Written goals and benefits are the work of exploration; from agreement on they are due.
-    missing = Colour.RED if _reached(stage, State.AGREEMENT) else Colour.YELLOW
+    missing = RED if _reached(stage, AGREEMENT) else YELLOW
     clear = False
-    if not _reached(stage, State.EXPLORATION):
+    if not _reached(stage, EXPLORATION):
         f.add(
-            Colour.GREEN,
+            GREEN,
             "goals_not_due",
             "Ziele und Nutzen je Partner werden in der Sondierung festgehalten.",
             "Goals and each partner's benefit are written down during exploration.",
@@ -161,14 +172,14 @@ def _common_ground(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Fin
             )
         elif vague:
             f.add(
-                Colour.YELLOW,
+                YELLOW,
                 "goals_not_measurable",
                 f"{vague} von {n} Zielen ohne messbare Zielgröße.",
                 f"{vague} of {n} goals without a measurable target.",
             )
         else:
             f.add(
-                Colour.GREEN,
+                GREEN,
                 "goals_measurable",
                 f"{n} gemeinsame(s) Ziel(e), alle mit messbarer Zielgröße.",
                 f"{n} shared goal(s), all with a measurable target.",
@@ -182,7 +193,7 @@ def _common_ground(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Fin
             )
         else:
             f.add(
-                Colour.GREEN,
+                GREEN,
                 "benefits_stated",
                 "Nutzen für jede Partnerkommune benannt.",
                 "Benefit stated for every partner.",
@@ -193,14 +204,14 @@ def _common_ground(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Fin
         # Advisory only: different sizes work when goals and benefits are clear.
         if clear:
             f.add(
-                Colour.GREEN,
+                GREEN,
                 "size_differs_goals_clear",
                 f"Größenverhältnis {_de_num(ratio)} : 1, aber Ziele und Nutzen sind klar.",
                 f"Size ratio {ratio:.1f} : 1, but goals and benefits are clear.",
             )
         else:
             f.add(
-                Colour.YELLOW,
+                YELLOW,
                 "size_differs",
                 f"Größenverhältnis {_de_num(ratio)} : 1: den Nutzen der kleineren Kommune "
                 "besonders klar benennen.",
@@ -218,7 +229,7 @@ def _giving(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Findings:
     n = len(s.decisions)
     if n == 0:
         f.add(
-            Colour.GREEN,
+            GREEN,
             "ledger_empty",
             "Noch keine Entscheidungen im Geben-und-Nehmen-Register (z. B. Standort).",
             "No decisions in the give-and-take ledger yet (e.g. location).",
@@ -230,14 +241,14 @@ def _giving(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Findings:
         f"{p.name} +{gained[p.municipality_id]}/−{conceded[p.municipality_id]}" for p in s.partners
     )
     f.add(
-        Colour.GREEN,
+        GREEN,
         "ledger_balance",
         f"{n} Entscheidung(en), Vorteile/Zugeständnisse: {balance}.",
         f"{n} decision(s), advantages/concessions: {balance}.",
     )
     if n < r.ledger_min_decisions:
         return f  # one decision always has a winner; a pattern needs more
-    colour = Colour.RED if n >= r.ledger_red_decisions else Colour.YELLOW
+    colour = RED if n >= r.ledger_red_decisions else YELLOW
     for p in s.partners:
         mid = p.municipality_id
         if conceded[mid] == n and gained[mid] == 0:
@@ -266,34 +277,34 @@ def _leadership(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Findin
     no_mayor = [p.name for p in s.partners if p.mayor_id is None]
     if no_mayor:
         f.add(
-            Colour.RED if _reached(stage, State.AGREEMENT) else Colour.YELLOW,
+            RED if _reached(stage, AGREEMENT) else YELLOW,
             "mayor_missing",
             f"Keine Bürgermeisterin/kein Bürgermeister als Sponsor: {_names(no_mayor)}.",
             f"No sponsoring mayor: {_names(no_mayor)}.",
         )
     gate = Trigger.START_PILOT.value
     signed = sum(1 for p in s.partners if (gate, p.municipality_id) in s.signoffs)
-    if stage == State.AGREEMENT or (_reached(stage, State.PILOT) and signed):
+    if stage == AGREEMENT or (_reached(stage, PILOT) and signed):
         f.add(
-            Colour.GREEN,
+            GREEN,
             "mayor_signoffs",
             f"Freigaben der Bürgermeister:innen für den Pilot: {signed} von {len(s.partners)}.",
             f"Mayors' sign-offs for the pilot: {signed} of {len(s.partners)}.",
         )
-    if _reached(stage, State.PILOT):
+    if _reached(stage, PILOT):
         f.items.extend(_mayors_at_rounds(s, today, r).items)
     # Staff are to be involved early, at the latest before the pilot starts.
     if s.staff_involvements == 0:
-        if _reached(stage, State.AGREEMENT):
+        if _reached(stage, AGREEMENT):
             f.add(
-                Colour.RED if _reached(stage, State.PILOT) else Colour.YELLOW,
+                RED if _reached(stage, PILOT) else YELLOW,
                 "staff_not_involved",
                 "Mitarbeitende noch nicht beteiligt: spätestens vor dem Pilot einbinden.",
                 "Staff not involved yet: involve them before the pilot at the latest.",
             )
         else:
             f.add(
-                Colour.GREEN,
+                GREEN,
                 "staff_early",
                 "Mitarbeitende früh einbinden, spätestens vor dem Pilot.",
                 "Involve staff early, before the pilot at the latest.",
@@ -304,14 +315,14 @@ def _leadership(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Findin
         and min(s.staff_involved_on) > s.pilot_started_at.date()
     ):
         f.add(
-            Colour.YELLOW,
+            YELLOW,
             "staff_late",
             "Mitarbeitende erst nach dem Pilotstart beteiligt.",
             "Staff only involved after the pilot started.",
         )
     else:
         f.add(
-            Colour.GREEN,
+            GREEN,
             "staff_involved",
             f"Mitarbeitende beteiligt ({s.staff_involvements}-mal erfasst).",
             f"Staff involved ({s.staff_involvements} time(s) recorded).",
@@ -322,13 +333,13 @@ def _leadership(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Findin
 def _mayors_at_rounds(s: CooperationSnapshot, today: date, r: HealthRules) -> Findings:
     f = Findings(4)
     mayors = {p.mayor_id for p in s.partners if p.mayor_id is not None}
-    rounds = [m for m in s.meetings if m.kind == MeetingKind.STEERING_ROUND and m.held_on <= today]
+    rounds = [m for m in s.meetings if m.kind == STEERING_ROUND and m.held_on <= today]
     # A round without recorded attendees is unknown, not a round without mayors.
     known = [m for m in rounds if m.attendee_ids]
     if not mayors or not known:
         if rounds:
             f.add(
-                Colour.GREEN,
+                GREEN,
                 "mayor_attendance_unknown",
                 "Teilnahme an den Steuerungsrunden nicht erfasst.",
                 "Attendance at steering rounds not recorded.",
@@ -338,11 +349,11 @@ def _mayors_at_rounds(s: CooperationSnapshot, today: date, r: HealthRules) -> Fi
     share = present / (len(known) * len(mayors))
     pct = round(share * 100)
     if share == 0:
-        colour = Colour.RED
+        colour = RED
     elif share < r.mayor_attendance_warn:
-        colour = Colour.YELLOW
+        colour = YELLOW
     else:
-        colour = Colour.GREEN
+        colour = GREEN
     f.add(
         colour,
         "mayors_at_steering_rounds",
@@ -364,49 +375,45 @@ def _visibility(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Findin
     if not s.communications:
         # Communication from the start (factor 5): missing is never just "not yet".
         f.add(
-            Colour.RED if _reached(stage, State.PILOT) else Colour.YELLOW,
+            RED if _reached(stage, PILOT) else YELLOW,
             "communication_not_planned",
             "Keine Kommunikationsmaßnahme geplant: Bürgerinnen und Bürger von Anfang an "
             "mitnehmen (Pressemitteilung, Infoveranstaltung, gemeinsamer Auftritt).",
             "No communication measure planned: take citizens along from the start "
             "(press release, info event, joint branding).",
         )
-    elif (
-        done == 0
-        and _reached(stage, State.PILOT)
-        and _pilot_days(s, now) > (r.communication_done_days)
-    ):
+    elif done == 0 and _reached(stage, PILOT) and _pilot_days(s, now) > (r.communication_done_days):
         f.add(
-            Colour.YELLOW,
+            YELLOW,
             "communication_not_done",
             f"{planned} Kommunikationsmaßnahme(n) geplant, aber noch keine umgesetzt.",
             f"{planned} communication measure(s) planned, none carried out yet.",
         )
     else:
         f.add(
-            Colour.GREEN,
+            GREEN,
             "communication",
             f"Kommunikation: {done} umgesetzt, {planned} geplant.",
             f"Communication: {done} carried out, {planned} planned.",
         )
     hidden = s.successes - s.visible_successes
-    if _reached(stage, State.EVALUATION) and s.visible_successes == 0:
+    if _reached(stage, EVALUATION) and s.visible_successes == 0:
         f.add(
-            Colour.RED if stage == State.PERMANENT else Colour.YELLOW,
+            RED if stage == PERMANENT else YELLOW,
             "no_visible_success",
             "Noch kein Erfolg für Bürgerinnen und Bürger sichtbar gemacht.",
             "No success made visible to citizens yet.",
         )
     elif s.visible_successes:
         f.add(
-            Colour.GREEN,
+            GREEN,
             "successes_visible",
             f"{s.visible_successes} Erfolg(e) öffentlich sichtbar gemacht.",
             f"{s.visible_successes} success(es) made visible to the public.",
         )
     if hidden > 0:
         f.add(
-            Colour.YELLOW,
+            YELLOW,
             "successes_not_visible",
             f"{hidden} Erfolg(e) noch nicht öffentlich gemacht.",
             f"{hidden} success(es) not yet made public.",
@@ -424,7 +431,7 @@ def _pilot_days(s: CooperationSnapshot, now: datetime) -> int:
 def agreement_days(s: CooperationSnapshot, now: datetime) -> int:
     """Days spent in the agreement state over all stays (a pause ends a stay)."""
     periods = s.agreement_periods
-    if not periods and s.state == State.AGREEMENT and s.state_entered_at is not None:
+    if not periods and s.state == AGREEMENT and s.state_entered_at is not None:
         periods = ((s.state_entered_at, None),)
     return sum(max(0, ((left or now) - entered).days) for entered, left in periods)
 
@@ -432,9 +439,9 @@ def agreement_days(s: CooperationSnapshot, now: datetime) -> int:
 def _pragmatism(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Findings:
     f = Findings(6)
     stage = stage_of(s)
-    if not _reached(stage, State.AGREEMENT):
+    if not _reached(stage, AGREEMENT):
         f.add(
-            Colour.GREEN,
+            GREEN,
             "agreement_not_yet",
             "Vereinbarungsphase noch nicht erreicht.",
             "Agreement phase not reached yet.",
@@ -442,9 +449,9 @@ def _pragmatism(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Findin
         return f
     days = agreement_days(s, now)
     # Only a stay still going on can be shortened; a long one in the past is a note.
-    if stage == State.AGREEMENT and days > r.agreement_warn_days:
-        colour = Colour.RED if days > r.agreement_red_days else Colour.YELLOW
-        limit = r.agreement_red_days if colour is Colour.RED else r.agreement_warn_days
+    if stage == AGREEMENT and days > r.agreement_warn_days:
+        colour = RED if days > r.agreement_red_days else YELLOW
+        limit = r.agreement_red_days if colour is RED else r.agreement_warn_days
         f.add(
             colour,
             "agreement_too_long",
@@ -455,18 +462,18 @@ def _pragmatism(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Findin
         )
     else:
         f.add(
-            Colour.GREEN,
+            GREEN,
             "agreement_days",
             f"{days} Tage in der Vereinbarungsphase.",
             f"{days} days in the agreement phase.",
         )
-    if not _reached(stage, State.EVALUATION):
+    if not _reached(stage, EVALUATION):
         heavy = sorted({k for k in s.agreement_kinds if k in r.heavy_agreements})
         if heavy:
             de = _names([AGREEMENT_LABELS.get(k, (k, k))[0] for k in heavy])
             en = _names([AGREEMENT_LABELS.get(k, (k, k))[1] for k in heavy])
             f.add(
-                Colour.YELLOW,
+                YELLOW,
                 "agreement_heavy",
                 f"Schweres Regelwerk vor der Evaluation ({de}): für einen Versuch genügt "
                 "eine Absichtserklärung.",
@@ -484,14 +491,14 @@ def _long_term(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Finding
     stage = stage_of(s)
     if s.parent_id is not None:
         f.add(
-            Colour.GREEN,
+            GREEN,
             "is_follow_up",
             f"Folgekooperation von #{s.parent_id}.",
             f"Follow-up of #{s.parent_id}.",
         )
-    if not _reached(stage, State.PILOT):
+    if not _reached(stage, PILOT):
         f.add(
-            Colour.GREEN,
+            GREEN,
             "legal_form_not_due",
             "Die dauerhafte Rechtsform wird bis zur Evaluation gewählt.",
             "The permanent legal form is chosen by the evaluation.",
@@ -499,22 +506,22 @@ def _long_term(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Finding
         return f
     if s.legal_form:
         f.add(
-            Colour.GREEN,
+            GREEN,
             "legal_form_chosen",
             f"Dauerhafte Rechtsform gewählt: {s.legal_form}.",
             f"Permanent legal form chosen: {s.legal_form}.",
         )
-    elif stage == State.EVALUATION:
-        days = _days_in_state(s, State.EVALUATION, now)
+    elif stage == EVALUATION:
+        days = _days_in_state(s, EVALUATION, now)
         f.add(
-            Colour.RED if days > r.legal_form_red_days else Colour.YELLOW,
+            RED if days > r.legal_form_red_days else YELLOW,
             "legal_form_missing",
             f"In der Evaluation (seit {days} Tagen) ist noch keine dauerhafte Rechtsform gewählt.",
             f"In evaluation (for {days} days) and no permanent legal form chosen yet.",
         )
     elif _pilot_days(s, now) > r.legal_form_pilot_days:
         f.add(
-            Colour.YELLOW,
+            YELLOW,
             "legal_form_late",
             f"Pilot läuft seit {_pilot_days(s, now)} Tagen ohne Plan für eine dauerhafte "
             "Rechtsform.",
@@ -523,22 +530,22 @@ def _long_term(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Finding
         )
     else:
         f.add(
-            Colour.GREEN,
+            GREEN,
             "legal_form_by_evaluation",
             "Dauerhafte Rechtsform bis zur Evaluation wählen.",
             "Choose the permanent legal form by the evaluation.",
         )
-    if stage == State.PERMANENT:
+    if stage == PERMANENT:
         if s.children:
             f.add(
-                Colour.GREEN,
+                GREEN,
                 "follow_ups",
                 f"{s.children} Folgekooperation(en) angestoßen.",
                 f"{s.children} follow-up cooperation(s) spawned.",
             )
-        elif _days_in_state(s, State.PERMANENT, now) > r.follow_up_warn_days:
+        elif _days_in_state(s, PERMANENT, now) > r.follow_up_warn_days:
             f.add(
-                Colour.YELLOW,
+                YELLOW,
                 "no_follow_up",
                 "Seit langem dauerhaft, aber keine Folgekooperation: gibt es ein nächstes "
                 "gemeinsames Projekt?",
@@ -546,7 +553,7 @@ def _long_term(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Finding
             )
         else:
             f.add(
-                Colour.GREEN,
+                GREEN,
                 "follow_up_open",
                 "Noch keine Folgekooperation: aus einem Projekt wird oft mehr.",
                 "No follow-up yet: one project often leads to more.",
@@ -567,7 +574,7 @@ def _conflicts(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Finding
     no_contact = [p.name for p in s.partners if p.contact_id is None]
     if no_contact:
         f.add(
-            Colour.YELLOW,
+            YELLOW,
             "contact_missing",
             f"Keine feste Ansprechperson: {_names(no_contact)}.",
             f"No fixed contact person: {_names(no_contact)}.",
@@ -576,11 +583,11 @@ def _conflicts(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Finding
         age = max(0, (now - c.opened_at).days)
         de, en = _level(c.level)
         if level_at_least(c.level, ConflictLevel(r.conflict_red_level)):
-            colour, code = Colour.RED, "conflict_escalated"
+            colour, code = RED, "conflict_escalated"
         elif age > r.conflict_red_days:
-            colour, code = Colour.RED, "conflict_old"
+            colour, code = RED, "conflict_old"
         else:
-            colour, code = Colour.YELLOW, "conflict_open"
+            colour, code = YELLOW, "conflict_open"
         f.add(
             colour,
             code,
@@ -592,7 +599,7 @@ def _conflicts(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Finding
     if resolved:
         # Resolved by the contact persons themselves is the good case; mostly only after
         # escalation means talks start too late.
-        colour = Colour.YELLOW if 2 * len(late) > len(resolved) else Colour.GREEN
+        colour = YELLOW if 2 * len(late) > len(resolved) else GREEN
         f.add(
             colour,
             "conflicts_resolved",
@@ -607,15 +614,15 @@ def _conflicts(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Finding
             and (now - (c.closed_at or c.opened_at)).days <= r.unresolved_memory_days
         ):
             f.add(
-                Colour.YELLOW,
+                YELLOW,
                 "conflict_unresolved",
                 f"Konflikt #{c.id} wurde ungelöst geschlossen.",
                 f"Conflict #{c.id} was closed unresolved.",
             )
     if not s.conflicts:
-        f.add(Colour.GREEN, "no_conflicts", "Keine Konflikte erfasst.", "No conflicts recorded.")
+        f.add(GREEN, "no_conflicts", "Keine Konflikte erfasst.", "No conflicts recorded.")
     # Regular steering rounds are the channel for conflicts while the pilot runs.
-    if stage in (State.PILOT, State.EVALUATION):
+    if stage in (PILOT, EVALUATION):
         f.items.extend(_steering(s, now, r).items)
     return f
 
@@ -623,12 +630,10 @@ def _conflicts(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Finding
 def _steering(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Findings:
     f = Findings(8)
     today = now.date()
-    held = [
-        m.held_on for m in s.meetings if m.kind == MeetingKind.STEERING_ROUND and m.held_on <= today
-    ]
+    held = [m.held_on for m in s.meetings if m.kind == STEERING_ROUND and m.held_on <= today]
     if held:
         days = (today - max(held)).days
-        colour = Colour.YELLOW if days > r.steering_warn_days else Colour.GREEN
+        colour = YELLOW if days > r.steering_warn_days else GREEN
         f.add(
             colour,
             "steering_round_last",
@@ -637,7 +642,7 @@ def _steering(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Findings
         )
     elif _pilot_days(s, now) > r.steering_warn_days:
         f.add(
-            Colour.YELLOW,
+            YELLOW,
             "steering_round_missing",
             f"Pilot läuft seit {_pilot_days(s, now)} Tagen ohne Steuerungsrunde.",
             f"Pilot running for {_pilot_days(s, now)} days without a steering round.",

@@ -16,6 +16,10 @@ class SignalRules:
     silence_warn_days: int = 60
 
 
+# The codes of the signals that warn of silence (no or no recent informal exchange).
+SILENCE_CODES = ("days_since_informal", "no_informal_exchange")
+
+
 @dataclass(frozen=True)
 class Signal:
     message: Message
@@ -38,6 +42,17 @@ def days_since_informal(snapshot: CooperationSnapshot, now: datetime) -> int | N
     if not dates:
         return None
     return (now.date() - max(dates)).days
+
+
+def silence_warned(snapshot: CooperationSnapshot, now: datetime, rules: SignalRules) -> bool:
+    """Whether `advisory_signals` warns of silence (`SILENCE_CODES`), without building the
+    signals: the sweep asks this of every cooperation in an early state."""
+    days = days_since_informal(snapshot, now)
+    return days is None or _too_silent(days, rules)
+
+
+def _too_silent(days: int, rules: SignalRules) -> bool:
+    return days > rules.silence_warn_days
 
 
 def advisory_signals(
@@ -71,7 +86,7 @@ def advisory_signals(
             )
         )
     else:
-        level = "warn" if days > rules.silence_warn_days else "ok"
+        level = "warn" if _too_silent(days, rules) else "ok"
         out.append(
             Signal(
                 Message(

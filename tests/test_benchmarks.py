@@ -26,7 +26,7 @@ def _check(figures: list[Figure], names: list[str]) -> dict[str, Figure]:
         assert f.baseline is not None and f.baseline > 0, f
         record = f.record()
         assert set(record) >= {"name", "value", "unit", "baseline", "ratio"}
-        assert record["ratio"] == pytest.approx(f.value / f.baseline, rel=1e-2)
+        assert record["ratio"] == pytest.approx(f.value / f.baseline, abs=1e-3)
     return by_name
 
 

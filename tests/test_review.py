@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+from sqlalchemy import update
 from sqlmodel import col, select
 
-from ikz import records
+from ikz import records, review
 from ikz.portfolio import portfolio_rows
 from ikz.report import generate_success_report
 from ikz.review import cooperation_markdown, review_cooperation, sweep_portfolio
@@ -135,3 +137,39 @@ def test_success_report_is_recorded_filed_and_announced(world: World) -> None:
     gate = next(g for g in show(world.app, cid)["gates"] if g["trigger"] == "make_permanent")
     assert "success_report_missing" not in [u["code"] for u in gate["unmet"]]
     go(world, cid, "extend_pilot")
+
+
+def test_sweep_leaves_a_cooperation_changed_while_it_was_read_alone(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The sweep reads a batch outside the write lock: a change committed meanwhile (a
+    # transition bumps the version) must not be overwritten by a review of the old state.
+    a = open_coop(world, title="A")
+    b = open_coop(world, title="B")
+    world.clock.advance(days=31)
+    with world.app.db.read() as s:
+        due_at = s.get(Cooperation, a).next_review_at  # type: ignore[union-attr]
+    before = {m.dedupe_key for m in _outbox(world, "review_due")}
+    load = review.load_snapshots
+
+    def load_then_change(*args: object, **kwargs: object) -> object:
+        snaps = load(*args, **kwargs)  # type: ignore[arg-type]
+        with world.app.db.write() as s:
+            s.connection().execute(
+                update(Cooperation).where(col(Cooperation.id) == a).values(version=7)
+            )
+        return snaps
+
+    monkeypatch.setattr(review, "load_snapshots", load_then_change)
+    res = sweep_portfolio(world.app)
+    assert res.reviews_due == 1
+    fresh = {
+        m.context["cooperation_id"]
+        for m in _outbox(world, "review_due")
+        if m.dedupe_key not in before
+    }
+    assert fresh == {b}
+    assert {r.context["cooperation_id"] for r in _outbox(world, "silence_reminder")} == {b}
+    with world.app.db.read() as s:
+        assert s.get(Cooperation, a).next_review_at == due_at  # type: ignore[union-attr]
+        assert s.get(Cooperation, b).next_review_at > world.clock()  # type: ignore[operator,union-attr]
