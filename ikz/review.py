@@ -7,9 +7,7 @@ transaction per batch: at 100,000 cooperations a per-row commit or query would n
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
@@ -20,6 +18,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from ikz.app import App
+from ikz.gcpause import gc_paused
 from ikz.health import check_markdown, record_values
 from models.cooperation import Conflict, Cooperation, SignOffRequest
 from models.health import check_history, record_checks
@@ -239,7 +238,7 @@ def sweep_portfolio(
     while last is not None:
         # The batch's objects die with _sweep_batch's frame, before the collector is
         # back: it would otherwise scan them all once more (and again in older generations).
-        with _gc_paused():
+        with gc_paused():
             last = _sweep_batch(app, rules, batch, last, now, res)
         if last is not None and progress is not None:
             progress(res.cooperations, total)
@@ -323,25 +322,6 @@ def _changed(s: Session, seen: dict[int, int], lo: int, hi: int) -> set[int]:
     one query over the batch's id range."""
     now = dict(s.connection().execute(_VERSIONS, {"lo": lo, "hi": hi}).tuples().all())
     return {cid for cid, version in seen.items() if now.get(cid) != version}
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for one batch.
-
-    A batch allocates hundreds of thousands of short-lived objects (rows, snapshots,
-    messages) that reference counting frees; their allocation kept triggering collections
-    that scanned the whole heap for nothing, about a sixth of the sweep's time. Between
-    batches it runs as usual, so cyclic garbage is still collected and memory stays
-    bounded by the batch.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _overdue_conflicts(app: App, now: datetime) -> tuple[int, int]:

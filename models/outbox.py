@@ -7,14 +7,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, Column, Connection, Dialect, Text, bindparam, cast, insert
+from sqlalchemy import JSON, Column, Connection, Text, bindparam, cast, insert
 from sqlalchemy import select as core_select
 from sqlmodel import Field, Session, SQLModel
 
 from models.clock import utcnow
+from models.driver_sql import driver_sql
 from models.registry import Person
 
 
@@ -183,16 +183,12 @@ def _insert(conn: Connection, values: list[dict[str, Any]]) -> None:
     if conn.dialect.name != "sqlite":
         conn.execute(_insert_statement(conn.dialect.name), values)
         return
-    sql, order = _sqlite_insert(conn.dialect, tuple(values[0]))
-    conn.exec_driver_sql(sql, [order(v) for v in values])
-
-
-@cache
-def _sqlite_insert(dialect: Dialect, keys: tuple[str, ...]) -> tuple[str, Callable[..., Any]]:
-    """The SQL text and the parameter order SQLAlchemy itself compiles for an executemany
-    of these columns; compiled once (compiling costs more than a one-row insert)."""
-    compiled = _insert_statement(dialect.name).compile(dialect=dialect, column_keys=list(keys))
-    return str(compiled), itemgetter(*compiled.positiontup or ())
+    # Converted beforehand (convert=False): the context is JSON text already, the time
+    # converted once per call by `_stamp_value`.
+    prepared = driver_sql(
+        _insert_statement(conn.dialect.name), conn.dialect, tuple(values[0]), convert=False
+    )
+    conn.exec_driver_sql(prepared.sql, [prepared.params(v) for v in values])
 
 
 def _serializer(session: Session) -> Callable[[Any], str]:

@@ -30,6 +30,7 @@ from sqlmodel import col, select
 
 from ikz.app import App
 from ikz.digests import IMMEDIATE_KINDS, DigestMode
+from ikz.gcpause import gc_paused
 from ikz.mail.digest import DigestJob, claim_digests, record_digest, render_digest
 from ikz.mail.outcome import (
     CLAIM_LEASE,
@@ -186,12 +187,11 @@ def _deferrals(done: list[Callable[[Outcome], DispatchResult]], reason: str) -> 
     return [partial(d, Outcome("retry", reason, offered=False)) for d in done]
 
 
-async def _offer(client: aiosmtplib.SMTP, smtp: SmtpConfig, item: Outgoing) -> tuple[Outcome, bool]:
-    """Send one mail; the flag says whether the connection is still usable."""
+async def _offer(client: aiosmtplib.SMTP, sender: str, item: Outgoing) -> tuple[Outcome, bool]:
+    """Send one mail from `sender` (the envelope address); the flag says whether the
+    connection is still usable."""
     try:
-        _errors, reply = await client.send_message(
-            item.msg, sender=smtp.sender, recipients=[item.to]
-        )
+        _errors, reply = await client.send_message(item.msg, sender=sender, recipients=[item.to])
     except (aiosmtplib.SMTPException, OSError, TimeoutError, ValueError) as exc:
         verdict, text = classify(exc)
         return Outcome(verdict, text), not _breaks_connection(exc) and client.is_connected
@@ -223,9 +223,10 @@ async def _send_all(
         )
         return total + _record(_deferrals(unsent, broken)), False
     usable = True
+    sender = smtp.sender  # parsed once, not per mail
     try:
         while ready is not None and not stop.is_set():
-            outcome, usable = await _offer(client, smtp, ready)
+            outcome, usable = await _offer(client, sender, ready)
             total += ready.done(outcome)
             if not usable:
                 total += _record(_deferrals([job.done for job in pending], outcome.reply))
@@ -316,7 +317,9 @@ async def _dispatch(
             while not stop.is_set():
                 jobs = stage(app, batch_size, smtp, rng, writer)
                 if jobs:
-                    result, healthy = await _send_all(smtp, jobs, stop)
+                    # A batch is bounded (batch_size mails); see ikz.gcpause.
+                    with gc_paused():
+                        result, healthy = await _send_all(smtp, jobs, stop)
                     total += result
                     if not healthy:
                         return total

@@ -132,34 +132,40 @@ def _change(
     return _Change("sent" if outcome.verdict == "sent" else "failed", now, attempts, row.deferrals)
 
 
+def _values(row: Notification, outcome: Outcome, change: _Change) -> dict[str, Any]:
+    return {
+        "row_id": row.id,
+        "claimed_attempts": row.attempts,
+        "claimed_deferrals": row.deferrals,
+        "new_status": change.status,
+        "new_next_attempt_at": change.next_attempt_at,
+        "new_attempts": change.attempts,
+        "new_deferrals": change.deferrals,
+        "new_last_error": outcome.reply[:MAX_REPLY_CHARS],
+    }
+
+
 def _store(conn: Connection, row: Notification, outcome: Outcome, change: _Change) -> bool:
     """Write `change` if the row is still ours (not taken over after its lease ran out)."""
-    done: CursorResult[Any] = conn.execute(
-        _STORE,
-        {
-            "row_id": row.id,
-            "claimed_attempts": row.attempts,
-            "claimed_deferrals": row.deferrals,
-            "new_status": change.status,
-            "new_next_attempt_at": change.next_attempt_at,
-            "new_attempts": change.attempts,
-            "new_deferrals": change.deferrals,
-            "new_last_error": outcome.reply[:MAX_REPLY_CHARS],
-        },
-    )
-    if done.rowcount != 1:
+    done: CursorResult[Any] = conn.execute(_STORE, _values(row, outcome, change))
+    return _stored(row, outcome, change, done.rowcount)
+
+
+def _stored(row: Notification, outcome: Outcome, change: _Change, rowcount: int) -> bool:
+    if rowcount != 1:
         log.warning("outbox #%s was taken over by another run; outcome dropped", row.id)
         return False
     if outcome.offered:
         level = logging.INFO if change.status == "sent" else logging.WARNING
-        log.log(
-            level,
-            "outbox #%s %s (attempt %s): %s",
-            row.id,
-            change.status,
-            change.attempts,
-            outcome.reply,
-        )
+        if log.isEnabledFor(level):
+            log.log(
+                level,
+                "outbox #%s %s (attempt %s): %s",
+                row.id,
+                change.status,
+                change.attempts,
+                outcome.reply,
+            )
     return True
 
 
@@ -215,5 +221,5 @@ def record(
         # A failure also queues the coordinator's notice, through the ORM.
         with app.db.write(durable=False) as s:
             return tally([apply(s, app, row, recipient, outcome, delay)])
-    with writer.transaction() as conn:
-        return tally([change.status if _store(conn, row, outcome, change) else None])
+    count = writer.execute(_STORE, _values(row, outcome, change))
+    return tally([change.status if _stored(row, outcome, change, count) else None])

@@ -321,16 +321,16 @@ def test_outcomes_are_committed_one_by_one_without_waiting_for_the_disk(
     def spy_writer(*, durable: bool = True) -> Iterator[Any]:
         assert not durable
         with writer(durable=durable) as wr:
-            transaction = wr.transaction
+            execute = wr.execute
 
-            @contextmanager
-            def counted() -> Iterator[Any]:
-                with transaction() as conn:
-                    yield conn
+            def counted(stmt: Any, values: Any) -> int:
+                count = execute(stmt, values)  # its own transaction, committed on return
+                assert not wr.conn.in_transaction()
                 # Committed before the next mail is offered: the relay has seen this many.
                 light_commits.append(len(smtp_server.handler.received))
+                return count
 
-            monkeypatch.setattr(wr, "transaction", counted)
+            monkeypatch.setattr(wr, "execute", counted)
             yield wr
 
     monkeypatch.setattr(db, "write", spy_write)

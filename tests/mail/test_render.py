@@ -292,3 +292,40 @@ def test_cached_headers_render_the_same_bytes_as_the_stock_policy(
     for a, b, c in zip(cached, again, stock, strict=True):
         assert _unbounded(a.as_bytes()) == _unbounded(b.as_bytes()) == _unbounded(c.as_bytes())
     assert len({str(m["Message-ID"]) for m in cached}) == 3
+
+
+_LONG = "Begründung: " + "sehr lange Zeile mit Umlauten äöü und = Zeichen " * 4
+BODIES = [
+    "",
+    "kurz\n",
+    "ascii only, short lines\nsecond line\n",
+    "Grüße\naus Jena\n",  # 8bit
+    "x" * 79 + "\n",  # one long ASCII line: quoted-printable
+    _LONG + "\n",
+    "\n".join([_LONG, "zwei", "", "trailing space ", "tab\t", "=equals"] * 3),  # > 10 lines
+    "\n".join(["kurz"] * 10 + [_LONG]),  # the long line after the sniffed ten
+    "\r\n".join(["Zeile\r", _LONG, "--"] * 5),  # CR LF and lone CR
+    "日本語のテキスト" * 20,  # base64 wins the sniff
+    "€" * 30 + "\n" + "x" * 100,
+]
+
+
+@pytest.mark.parametrize("text", BODIES)
+def test_alternative_parts_are_built_as_set_content_builds_them(text: str) -> None:
+    html = f"<p>{text}</p>\n" * 3
+    built = render_module.new_message()
+    built["Subject"] = "s"
+    render_module._set_alternative(built, text, html)
+    stock = EmailMessage()
+    stock["Subject"] = "s"
+    stock.set_content(text)
+    stock.add_alternative(html, subtype="html")
+    stock.set_boundary("b")
+    built.set_boundary("b")
+    assert built.as_bytes() == stock.as_bytes()
+    assert [p.get_content_type() for p in built.walk()] == [
+        "multipart/alternative",
+        "text/plain",
+        "text/html",
+    ]
+    assert built.get_body(("plain",)).get_content() == stock.get_body(("plain",)).get_content()  # type: ignore[union-attr]

@@ -1,0 +1,55 @@
+"""Prebuilt statements for the driver: the SQL and parameters SQLAlchemy would send."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import bindparam, column, table, update
+from sqlalchemy.dialects.postgresql import psycopg
+from sqlalchemy.dialects.sqlite import pysqlite
+
+from ikz.mail.outcome import _STORE
+from models.driver_sql import driver_sql
+
+WHEN = datetime(2026, 2, 1, 8, 30, tzinfo=UTC)
+VALUES = {
+    "row_id": 7,
+    "claimed_attempts": 1,
+    "claimed_deferrals": 0,
+    "new_status": "sent",
+    "new_next_attempt_at": WHEN,
+    "new_attempts": 2,
+    "new_deferrals": 0,
+    "new_last_error": "250 OK",
+}
+
+
+def test_sqlite_gets_a_tuple_in_compiled_order_with_literals_and_converted_values() -> None:
+    dialect = pysqlite.dialect()
+    prepared = driver_sql(_STORE, dialect, tuple(VALUES))
+    compiled = _STORE.compile(dialect=dialect)
+    assert prepared.sql == str(compiled)
+    # What SQLAlchemy itself would hand the driver for these values.
+    expected = compiled.construct_params(VALUES)
+    processors = compiled._bind_processors
+    assert compiled.positiontup is not None
+    assert prepared.params(VALUES) == tuple(
+        processors[k](expected[k]) if k in processors else expected[k] for k in compiled.positiontup
+    )
+    assert "sending" in prepared.params(VALUES)  # the WHERE's literal
+    assert "2026-02-01 08:30:00" in str(prepared.params(VALUES))  # the time as text
+
+
+def test_psycopg_gets_a_dict_by_bind_name() -> None:
+    prepared = driver_sql(_STORE, psycopg.dialect(), tuple(VALUES))
+    params = prepared.params(VALUES)
+    assert params == VALUES | {"status_1": "sending"}
+    assert "%(status_1)s" in prepared.sql and "%(row_id)s" in prepared.sql
+
+
+def test_a_bind_without_a_value_is_an_error() -> None:
+    t = table("t", column("x"), column("y"))
+    stmt = update(t).where(t.c.x == bindparam("b_x")).values(y=bindparam("b_y"))
+    with pytest.raises(ValueError, match="'b_y'"):
+        driver_sql(stmt, pysqlite.dialect(), ("b_x",))
