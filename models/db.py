@@ -9,11 +9,17 @@ Durability: a lifecycle change, its audit record and its outbox rows are acted o
 outside the database (mails go out, Prefect runs follow-ups), so a commit must survive
 a power cut, not only a crash of our process. SQLite writes therefore run with
 `synchronous=FULL` (the WAL is fsynced at each commit), which is what PostgreSQL does by
-default (`synchronous_commit=on`). Bookkeeping that can be redone, the dispatcher's
-per-mail outcome, asks for `write(durable=False)`: `synchronous=NORMAL` on SQLite and
+default (`synchronous_commit=on`). Writes that can be redone ask for
+`write(durable=False)` (or `writer(durable=False)`): `synchronous=NORMAL` on SQLite and
 `synchronous_commit=off` on PostgreSQL. Such a commit survives a crash of our process;
-after a power cut it may be lost, and then the mail is sent once more. The order of
-commits is kept either way, so a durable commit also makes every earlier one durable.
+after a power cut it may be lost. The order of commits is kept either way, so a durable
+commit also makes every earlier one durable. Two writers use it:
+
+- the dispatcher's per-mail outcome: if lost, that mail is sent once more (same
+  Message-ID);
+- the daily sweep's batches (review dates, check history, review mails): derived data
+  the next sweep recomputes; their mails cannot leave before the dispatcher's claim, a
+  durable commit, which makes the batch durable first.
 """
 
 from __future__ import annotations
