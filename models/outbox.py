@@ -9,7 +9,18 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import JSON, Column, Connection, Text, bindparam, cast, insert
+from sqlalchemy import (
+    JSON,
+    Column,
+    Connection,
+    String,
+    Text,
+    bindparam,
+    cast,
+    insert,
+    literal,
+    null,
+)
 from sqlalchemy import select as core_select
 from sqlmodel import Field, Session, SQLModel
 
@@ -50,12 +61,68 @@ def enqueue(
     """Queue one notification per distinct recipient inside the caller's transaction.
 
     A dedupe key that is already queued is skipped, so a repeated event or review does
-    not mail twice; returns the recipients actually queued.
+    not mail twice; returns the recipients actually queued, in the order given.
+
+    One statement (INSERT ... SELECT FROM person WHERE key not queued ... RETURNING):
+    every lifecycle change queues its mails here, and three statements (dedupe, language,
+    insert) cost more in SQLAlchemy than the change itself. `enqueue_many` does the same
+    for a batch with one bulk insert.
     """
-    item = Queued(
-        recipient_ids=recipient_ids, kind=kind, context=context, dedupe_prefix=dedupe_prefix
+    ids = list(dict.fromkeys(i for i in recipient_ids if i is not None))
+    if not ids:
+        return []
+    session.flush()  # pending people first, as a query through the session would
+    conn = session.connection()
+    stamp = now or utcnow()
+    done = set(
+        conn.execute(
+            _enqueue_statement(),
+            {
+                "ids": ids,
+                "kind": kind,
+                "context": context,
+                "stamp": stamp,
+                "prefix": f"{dedupe_prefix}:",
+            },
+        ).scalars()
     )
-    return enqueue_many(session, [item], now=now)[0]
+    return [pid for pid in ids if pid in done]
+
+
+@cache
+def _enqueue_statement() -> Any:
+    """`enqueue`'s statement, built once (both SQLite and PostgreSQL have RETURNING). The
+    NOT EXISTS skips keys already queued; the unique dedupe_key still settles a race."""
+    stamp = bindparam("stamp", type_=_outbox_t.c.created_at.type)
+    key = bindparam("prefix", type_=String()) + cast(_person_t.c.id, String())
+    taken = core_select(_outbox_t.c.id).where(_outbox_t.c.dedupe_key == key).exists()
+    rows = core_select(
+        _person_t.c.id,
+        bindparam("kind", type_=String()),
+        bindparam("context", type_=JSON()),
+        _person_t.c.language,
+        literal("pending"),
+        literal(0),
+        literal(0),
+        stamp,
+        key,
+        null(),
+        stamp,
+    ).where(_person_t.c.id.in_(bindparam("ids", expanding=True)), ~taken)
+    columns = [
+        "recipient_id",
+        "kind",
+        "context",
+        "language",
+        "status",
+        "attempts",
+        "deferrals",
+        "next_attempt_at",
+        "dedupe_key",
+        "last_error",
+        "created_at",
+    ]
+    return insert(_outbox_t).from_select(columns, rows).returning(_outbox_t.c.recipient_id)
 
 
 @dataclass(frozen=True)
