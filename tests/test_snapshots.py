@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
@@ -16,7 +17,7 @@ from models.cooperation import Cooperation
 from models.health import HealthCheckRecord
 from models.outbox import Notification, Queued, enqueue, enqueue_many
 from models.queries import COOP_ROW_COLUMNS, CoopRow, load_snapshot, load_snapshots
-from tests.factories import FakeClock, World, coop_in, make_app
+from tests.factories import FakeClock, World, coop_in, make_app, make_world
 
 
 def test_a_snapshot_is_the_same_alone_and_in_odd_batches_of_a_generated_portfolio(app: App) -> None:
@@ -114,3 +115,57 @@ def test_the_sweep_writes_the_same_on_postgresql_as_on_sqlite(
     assert first.notifications == len(mails) > 0 and len(checks) == first.reviews_due > 0
     assert again.notifications == 0 and again.silent == first.silent > 0
     assert _sweep_outcome(pg_url, tmp_path) == on_sqlite
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_enqueue_and_enqueue_many_write_the_same_rows(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    url = (
+        f"sqlite:///{tmp_path / 'q.sqlite3'}"
+        if backend == "sqlite"
+        else request.getfixturevalue("pg_url")
+    )
+    app = make_app(url, tmp_path)
+    try:
+        w = make_world(app)
+        people = [w.coordinator_id, w.partners[0].contact_id, w.partners[1].mayor_id]
+        context = {"title": "Gemeinsamer Bauhof", "grüße": ["ä", 1, None], "n": 2.5}
+        with app.db.write() as s:
+            one = enqueue(
+                s,
+                recipient_ids=[*people, people[0]],
+                kind="k",
+                context=context,
+                dedupe_prefix="one",
+                now=app.clock(),
+            )
+            [many] = enqueue_many(s, [Queued(people, "k", context, "many")], now=app.clock())
+            # Already queued: neither queues it again.
+            assert enqueue(s, recipient_ids=people, kind="k", context={}, dedupe_prefix="one") == []
+        assert one == many == people
+        with app.db.read() as s:
+            rows = s.exec(select(Notification).order_by(col(Notification.id))).all()
+
+        def shape(r: Notification) -> tuple[Any, ...]:
+            return (
+                r.recipient_id,
+                r.kind,
+                r.context,
+                r.language,
+                r.status,
+                r.attempts,
+                r.deferrals,
+                r.next_attempt_at,
+                r.last_error,
+                r.created_at,
+                r.dedupe_key.split(":", 1)[1],
+            )
+
+        by_prefix = {
+            p: [shape(r) for r in rows if r.dedupe_key.startswith(p + ":")] for p in ("one", "many")
+        }
+        assert by_prefix["one"] == by_prefix["many"] and len(by_prefix["one"]) == 3
+        assert by_prefix["one"][0][2] == context
+    finally:
+        app.close()
