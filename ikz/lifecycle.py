@@ -22,7 +22,6 @@ from models.commands import Advance
 from models.cooperation import Cooperation, Partnership
 from models.outbox import enqueue
 from models.queries import (
-    actor_row,
     last_link,
     load_snapshot,
     require,
@@ -236,8 +235,7 @@ def _apply(app: App, session: Session, cmd: Advance) -> AdvanceResult:
     # (see models.queries), and the snapshot only when the trigger has a gate to check.
     now = app.clock()
     conn = session.connection()
-    coop, parts, last = transition_rows(conn, cmd.cooperation_id)
-    actor = actor_row(conn, cmd.actor_id)
+    coop, parts, last, actor = transition_rows(conn, cmd.cooperation_id, cmd.actor_id)
     check(actor, Action.ADVANCE, Target(frozenset(p.municipality_id for p in parts)))
     if cmd.expected_version is not None and cmd.expected_version != coop.version:
         raise _stale(coop.id, cmd.expected_version, coop.version)

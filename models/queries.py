@@ -406,9 +406,6 @@ _COOP_COLUMNS = tuple(
         "coordinator_id",
     )
 )
-_ACTOR_ROW = core_select(_person_t.c.id, _person_t.c.roles, _person_t.c.municipality_id).where(
-    _person_t.c.id == bindparam("pid")
-)
 _LAST_LINK = (
     core_select(_rec_t.c.seq, _rec_t.c.hash)
     .where(_rec_t.c.cooperation_id == bindparam("cid"))
@@ -417,6 +414,7 @@ _LAST_LINK = (
 )
 
 
+_actor_t = _person_t.alias("actor")
 _TRANSITION_ROWS = (
     core_select(
         *_COOP_COLUMNS,
@@ -435,8 +433,15 @@ _TRANSITION_ROWS = (
         .limit(1)
         .scalar_subquery()
         .label("last_hash"),
+        _actor_t.c.id.label("actor_id"),
+        _actor_t.c.roles.label("actor_roles"),
+        _actor_t.c.municipality_id.label("actor_municipality_id"),
     )
-    .select_from(_coop_t.outerjoin(_part_t, _part_t.c.cooperation_id == _coop_t.c.id))
+    .select_from(
+        _coop_t.outerjoin(_part_t, _part_t.c.cooperation_id == _coop_t.c.id).outerjoin(
+            _actor_t, _actor_t.c.id == bindparam("pid")
+        )
+    )
     .where(_coop_t.c.id == bindparam("cid"))
     .order_by(_part_t.c.id)
 )
@@ -448,32 +453,28 @@ class TransitionRows(NamedTuple):
     coop: Row[Any]  # id, title, field_of_work, state, version, paused_from, coordinator_id
     partners: list[Row[Any]]  # municipality_id, mayor_id, contact_id, in partnership order
     last: tuple[int, str] | None  # (seq, hash) of the latest audit record
+    actor: Actor
 
 
-def transition_rows(conn: Connection, cooperation_id: int) -> TransitionRows:
-    """The cooperation, its partners and its chain's last link in one round trip: a
-    transition is the hottest write, and each statement costs more in SQLAlchemy than in
-    the database."""
-    rows = conn.execute(_TRANSITION_ROWS, {"cid": cooperation_id}).all()
+def transition_rows(conn: Connection, cooperation_id: int, actor_id: int) -> TransitionRows:
+    """The cooperation, its partners, its chain's last link and the acting person in one
+    round trip: a transition is the hottest write, and each statement costs more in
+    SQLAlchemy than in the database."""
+    rows = conn.execute(_TRANSITION_ROWS, {"cid": cooperation_id, "pid": actor_id}).all()
     if not rows:
         raise _not_found(Cooperation, cooperation_id)
     first = rows[0]
+    if first.actor_id is None:
+        raise _not_found(Person, actor_id)
     return TransitionRows(
         coop=first,
         partners=[r for r in rows if r.municipality_id is not None],
         last=None if first.last_seq is None else (first.last_seq, first.last_hash),
-    )
-
-
-def actor_row(conn: Connection, person_id: int) -> Actor:
-    """`actor_of` without loading the person."""
-    row = conn.execute(_ACTOR_ROW, {"pid": person_id}).first()
-    if row is None:
-        raise _not_found(Person, person_id)
-    return Actor(
-        id=row.id,
-        roles=frozenset(Role(r) for r in row.roles),
-        municipality_id=row.municipality_id,
+        actor=Actor(
+            id=first.actor_id,
+            roles=frozenset(Role(r) for r in first.actor_roles),
+            municipality_id=first.actor_municipality_id,
+        ),
     )
 
 
