@@ -415,32 +415,31 @@ _LAST_LINK = (
 
 
 _actor_t = _person_t.alias("actor")
+# The chain's last record, joined by its seq (the chain is unique per (cooperation, seq)).
+_last_t = _rec_t.alias("last")
+_LAST_SEQ = (
+    core_select(func.max(_rec_t.c.seq))
+    .where(_rec_t.c.cooperation_id == _coop_t.c.id)
+    .scalar_subquery()
+)
 _TRANSITION_ROWS = (
     core_select(
         *_COOP_COLUMNS,
         _part_t.c.municipality_id,
         _part_t.c.mayor_id,
         _part_t.c.contact_id,
-        core_select(_rec_t.c.seq)
-        .where(_rec_t.c.cooperation_id == _coop_t.c.id)
-        .order_by(_rec_t.c.seq.desc())
-        .limit(1)
-        .scalar_subquery()
-        .label("last_seq"),
-        core_select(_rec_t.c.hash)
-        .where(_rec_t.c.cooperation_id == _coop_t.c.id)
-        .order_by(_rec_t.c.seq.desc())
-        .limit(1)
-        .scalar_subquery()
-        .label("last_hash"),
+        _last_t.c.seq.label("last_seq"),
+        _last_t.c.hash.label("last_hash"),
         _actor_t.c.id.label("actor_id"),
         _actor_t.c.roles.label("actor_roles"),
         _actor_t.c.municipality_id.label("actor_municipality_id"),
     )
     .select_from(
-        _coop_t.outerjoin(_part_t, _part_t.c.cooperation_id == _coop_t.c.id).outerjoin(
-            _actor_t, _actor_t.c.id == bindparam("pid")
+        _coop_t.outerjoin(_part_t, _part_t.c.cooperation_id == _coop_t.c.id)
+        .outerjoin(
+            _last_t, (_last_t.c.cooperation_id == _coop_t.c.id) & (_last_t.c.seq == _LAST_SEQ)
         )
+        .outerjoin(_actor_t, _actor_t.c.id == bindparam("pid"))
     )
     .where(_coop_t.c.id == bindparam("cid"))
     .order_by(_part_t.c.id)
