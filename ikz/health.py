@@ -23,11 +23,6 @@ from states.health import (
 from states.lifecycle import STATE_LABELS, State
 
 
-def record_of(check: HealthCheck) -> HealthCheckRecord:
-    """The history row of a check."""
-    return HealthCheckRecord(**record_values(check))
-
-
 def record_values(check: HealthCheck) -> HealthCheckValues:
     """The history row of a check as plain values (written by reviews, see ikz.review)."""
     return {
