@@ -167,7 +167,11 @@ def summary_markdown(view: PortfolioView) -> str:
         "",
         "| Ampel | Anzahl |",
         "|---|---:|",
-        *(f"| {light} | {fmt(n)} |" for light, n in sorted(view.by_light.items())),
+        *(
+            f"| {light} | {fmt(n)} |"
+            # Red first, "–" (ended, not assessed) last.
+            for light, n in sorted(view.by_light.items(), key=lambda i: -_LIGHT_RANK.get(i[0], 0))
+        ),
         "",
         "| Zustand | Anzahl |",
         "|---|---:|",

@@ -36,6 +36,12 @@ def test_the_most_urgent_rows_are_those_a_full_sort_would_pick(tmp_path: Path) -
     assert top.rows[0]["Ampel"] == "🔴"
     summary = summary_markdown(top)
     assert "1.200 Kooperationen" in summary and "ikz portfolio --csv" in summary
+    lights = [
+        line.split("|")[1].strip()
+        for line in summary.splitlines()
+        if line.startswith("| ") and line.split("|")[1].strip() in "🔴🟡🟢–"
+    ]
+    assert lights == sorted(lights, key="🔴🟡🟢–".index)
 
 
 def test_a_portfolio_that_fits_keeps_id_order(tmp_path: Path) -> None:
