@@ -22,7 +22,7 @@ from ikz.gcpause import gc_paused
 from ikz.health import check_markdown, record_values
 from models.cooperation import Conflict, Cooperation, SignOffRequest
 from models.health import check_history, record_checks
-from models.outbox import Queued, enqueue, enqueue_many
+from models.outbox import Queued, enqueue_many
 from models.queries import (
     COOP_ROW_COLUMNS,
     CoopLike,
@@ -359,32 +359,35 @@ def _overdue_conflicts(app: App, now: datetime) -> tuple[int, int]:
 
 
 def _signoff_requests(app: App, now: datetime) -> tuple[int, int, int]:
+    """Expire overdue sign-off requests and remind the mayors of those waiting long:
+    the requests with their cooperations' titles in one query, the reminders in one bulk
+    insert."""
     remind_after = timedelta(days=app.settings.signoff_reminder_days)
-    reminders = expired = sent = 0
+    expired = 0
+    reminders: list[Queued] = []
     with app.db.write() as s:
-        for r in s.exec(
-            select(SignOffRequest).where(col(SignOffRequest.status) == "pending")
-        ).all():
+        rows = s.exec(
+            select(SignOffRequest, Cooperation.title)
+            .join(Cooperation, col(Cooperation.id) == col(SignOffRequest.cooperation_id))
+            .where(col(SignOffRequest.status) == "pending")
+            .order_by(col(SignOffRequest.id))
+        ).all()
+        for r, title in rows:
             if r.due_at <= now:
                 r.status = "expired"
                 s.add(r)
                 expired += 1
                 continue
-            last = r.reminded_at or r.requested_at
-            if now - last >= remind_after:
-                coop = s.get(Cooperation, r.cooperation_id)
+            if now - (r.reminded_at or r.requested_at) >= remind_after:
                 r.reminded_at = now
                 s.add(r)
-                reminders += 1
-                sent += len(
-                    enqueue(
-                        s,
-                        now=app.clock(),
+                reminders.append(
+                    Queued(
                         recipient_ids=[r.mayor_id],
                         kind="signoff_reminder",
                         context={
                             "cooperation_id": r.cooperation_id,
-                            "title": coop.title if coop else "",
+                            "title": title,
                             "gate": r.gate,
                             "due_at": r.due_at.isoformat(),
                             "flow_run_id": r.flow_run_id,
@@ -392,7 +395,8 @@ def _signoff_requests(app: App, now: datetime) -> tuple[int, int, int]:
                         dedupe_prefix=f"signoff-reminder:{r.id}:{now.date().isoformat()}",
                     )
                 )
-    return reminders, expired, sent
+        sent = sum(len(q) for q in enqueue_many(s, reminders, now=app.clock()))
+    return len(reminders), expired, sent
 
 
 def state_label(state: str, lang: Language) -> str:

@@ -93,6 +93,13 @@ def test_signoff_request_reminds_expires_and_records(world: World) -> None:
     assert asked[0].context["run_url"].endswith("run-1")
     world.clock.advance(days=world.app.settings.signoff_reminder_days)
     assert sweep_portfolio(world.app).signoff_reminders == 1
+    [reminder] = _outbox(world, "signoff_reminder")
+    assert reminder.recipient_id == p.mayor_id
+    with world.app.db.read() as s:
+        title = s.get(Cooperation, cid).title  # type: ignore[union-attr]
+    assert reminder.context["title"] == title and reminder.context["gate"] == req.gate
+    # The same day again: the request is not reminded twice.
+    assert sweep_portfolio(world.app).signoff_reminders == 0
     done = answer_request(world.app, req.id or 0, True, "Einverstanden")
     assert done.status == "signed"
     with world.app.db.read() as s:
