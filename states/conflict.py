@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from itertools import pairwise
-from threading import Lock
 
-from transitions import Machine, MachineError
+from transitions import Machine
 
 from states.errors import InvalidInputError
+from states.machine import SharedMachine
 from states.vocab import CONFLICT_LEVEL_ORDER, ConflictLevel, ConflictStatus
 
 
@@ -92,12 +92,6 @@ def _edges() -> tuple[Edge, ...]:
 EDGES: tuple[Edge, ...] = _edges()
 
 
-class _Token:
-    """Plain stand-in for one conflict while a trigger runs on the shared machine."""
-
-    state: str
-
-
 def _build_machine() -> Machine:
     return Machine(
         model=None,
@@ -112,15 +106,7 @@ def _build_machine() -> Machine:
     )
 
 
-_machine: Machine | None = None
-_lock = Lock()
-
-
-def _shared_machine() -> Machine:
-    global _machine
-    if _machine is None:
-        _machine = _build_machine()
-    return _machine
+_MACHINE = SharedMachine(_build_machine)
 
 
 def state_of(level: str, status: str) -> ConflictState:
@@ -136,24 +122,15 @@ def next_state(current: ConflictState, trigger: ConflictTrigger) -> ConflictStat
             "Der Konflikt ist nicht mehr offen.",
             "The conflict is no longer open.",
         )
-    machine = _shared_machine()
-    token = _Token()
-    with _lock:  # add_model mutates the shared machine
-        machine.add_model(token, initial=current.value)
-        try:
-            ok = bool(getattr(token, trigger.value)())
-        except MachineError:
-            ok = False
-        finally:
-            machine.remove_model(token)
-    if not ok:
+    dest = _MACHINE.fire(current.value, trigger.value)
+    if dest is None:
         # Only escalate can fail from an open level: at the top there is no next level.
         raise InvalidInputError(
             "conflict_top_level",
             "Der Konflikt ist bereits auf der höchsten Stufe.",
             "The conflict is already at the top level.",
         )
-    return ConflictState(token.state)
+    return ConflictState(dest)
 
 
 def deadline(level: str, entered_at: datetime, deadlines: Mapping[str, int]) -> datetime | None:

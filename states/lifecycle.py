@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
-from threading import Lock
 from typing import Any
 
-from transitions import Machine, MachineError
+from transitions import Machine
 
 from states.errors import InvalidTransitionError
+from states.machine import SharedMachine
 
 
 class State(StrEnum):
@@ -122,15 +122,6 @@ GATED_TRIGGERS: frozenset[Trigger] = frozenset(
 )
 
 
-class _Token:
-    """Plain stand-in for one cooperation while a trigger runs on the shared machine."""
-
-    state: str
-
-    def __init__(self, paused_from: State | None) -> None:
-        self.paused_from = paused_from
-
-
 def _resume_to(dest: State) -> Any:
     def condition(event: Any) -> bool:
         return bool(event.model.paused_from == dest)
@@ -161,15 +152,7 @@ def _build_machine() -> Machine:
     )
 
 
-_machine: Machine | None = None
-_lock = Lock()
-
-
-def _shared_machine() -> Machine:
-    global _machine
-    if _machine is None:
-        _machine = _build_machine()
-    return _machine
+_MACHINE = SharedMachine(_build_machine)
 
 
 def parse_trigger(value: str) -> Trigger:
@@ -202,17 +185,8 @@ def next_state(current: State, trigger: Trigger, paused_from: State | None = Non
 # attaching a model to the shared machine on every transition.
 @cache
 def _run_on_machine(current: State, trigger: Trigger, paused_from: State | None) -> State | None:
-    machine = _shared_machine()
-    token = _Token(paused_from)
-    with _lock:  # add_model mutates the shared machine
-        machine.add_model(token, initial=current.value)
-        try:
-            ok = getattr(token, trigger.value)()
-        except MachineError:
-            ok = False
-        finally:
-            machine.remove_model(token)
-    return State(token.state) if ok else None
+    dest = _MACHINE.fire(current.value, trigger.value, paused_from=paused_from)
+    return None if dest is None else State(dest)
 
 
 def available_triggers(current: State) -> list[Trigger]:
