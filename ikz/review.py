@@ -100,10 +100,6 @@ def checklist_with(rules: ReviewRules, snap: CooperationSnapshot, now: datetime)
     }
 
 
-def cadence(app: App, state: str) -> timedelta | None:
-    return ReviewRules.of(app).cadence(state)
-
-
 @dataclass
 class ReviewResult:
     cooperation_id: int

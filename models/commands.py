@@ -236,15 +236,6 @@ class RequestSignOff(Command):
     actor_id: int = ActorId
 
 
-class SignOffAnswer(Command):
-    """What the mayor answers in the form of the suspended run."""
-
-    model_config = ConfigDict(title="Freigabe")
-
-    approve: bool = Field(title="Freigeben", description="Ja: Freigabe erteilen; Nein: ablehnen")
-    note: OptionalText = Field("", title="Anmerkung")
-
-
 def _local_if_naive(value: datetime) -> datetime:
     # People write meeting times in German local time; a time without zone means that.
     return value.replace(tzinfo=ZoneInfo("Europe/Berlin")) if value.tzinfo is None else value
