@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -73,6 +75,31 @@ def scratch_dir(prefix: str) -> Iterator[Path]:
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
+def ikz_up(port: int, env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """`ikz up --port PORT` as a child process writing to `log`; stopped on exit as a
+    person would stop it (Ctrl-C), killed only if it does not end within a minute.
+    Shared by the click-to-inbox benchmark and the end-to-end tests."""
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [str(BIN / "ikz"), "up", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def make_app(url: str, data_dir: Path, **settings: Any) -> App:

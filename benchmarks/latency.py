@@ -4,7 +4,6 @@ whole local stack, and a cold `ikz coop show` process."""
 from __future__ import annotations
 
 import json
-import signal
 import statistics
 import subprocess
 import sys
@@ -19,7 +18,16 @@ from typing import Any
 import httpx
 from aiosmtpd.controller import Controller
 
-from benchmarks.common import BIN, PYTHON, Figure, free_port, percentile, quiet_env, scratch_dir
+from benchmarks.common import (
+    BIN,
+    PYTHON,
+    Figure,
+    free_port,
+    ikz_up,
+    percentile,
+    quiet_env,
+    scratch_dir,
+)
 
 DEPLOYMENT = "advance-cooperation"
 
@@ -71,24 +79,8 @@ def click_to_inbox(runs: int) -> list[Figure]:
                 IKZ_DATA_DIR=str(d), IKZ_SMTP_HOST="127.0.0.1", IKZ_SMTP_PORT=str(smtp.port)
             )
             log = d / "ikz-up.log"
-            with log.open("wb") as out:
-                proc = subprocess.Popen(
-                    [str(BIN / "ikz"), "up", "--port", str(port)],
-                    env=env,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    stdin=subprocess.DEVNULL,
-                )
-            try:
+            with ikz_up(port, env, log) as proc:
                 return _measure(proc, log, api, env, inbox, runs)
-            finally:
-                if proc.poll() is None:
-                    proc.send_signal(signal.SIGINT)
-                    try:
-                        proc.wait(timeout=60)
-                    except subprocess.TimeoutExpired:
-                        proc.kill()
-                        proc.wait()
     finally:
         smtp.stop()
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -22,6 +21,8 @@ from typing import Any
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
+
+from benchmarks.common import ikz_up
 
 BIN = Path(sys.executable).parent
 
@@ -201,32 +202,20 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "DO_NOT_TRACK": "1",
     }
     log = data_dir / "ikz-up.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [str(BIN / "ikz"), "up", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-    s = Stack(proc, f"http://127.0.0.1:{port}/api", data_dir, inbox, log, env)
     try:
-        wait_for(
-            lambda: proc.poll() is not None or "ikz-flow läuft" in log.read_text(errors="replace"),
-            240,
-            "ikz up to start",
-        )
-        assert proc.poll() is None, log.read_text(errors="replace")
-        wait_for(lambda: _served(s), 120, "the deployments to be served")
-        yield s
+        with ikz_up(port, env, log) as proc:
+            s = Stack(proc, f"http://127.0.0.1:{port}/api", data_dir, inbox, log, env)
+            wait_for(
+                lambda: (
+                    proc.poll() is not None or "ikz-flow läuft" in log.read_text(errors="replace")
+                ),
+                240,
+                "ikz up to start",
+            )
+            assert proc.poll() is None, log.read_text(errors="replace")
+            wait_for(lambda: _served(s), 120, "the deployments to be served")
+            yield s
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
         smtp.stop()
 
 
