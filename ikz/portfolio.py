@@ -24,7 +24,7 @@ from ikz.app import App
 from ikz.health import portfolio_marks
 from ikz.review import ReviewRules, checklist_with, state_label
 from models.cooperation import Cooperation
-from models.outbox import Notification
+from models.outbox import Notification, OutboxContext
 from models.queries import COOP_ROW_COLUMNS, CoopRow, load_snapshots
 from states.health import check_health
 from states.lifecycle import State
@@ -144,9 +144,11 @@ def _batches(s: Session) -> Iterator[list[CoopRow]]:
 
 def failed_notifications(s: Session) -> dict[int, int]:
     """Notifications that failed for good, counted per cooperation (from their context)."""
-    coop = col(Notification.context)["cooperation_id"].as_integer()
+    coop = col(OutboxContext.body)["cooperation_id"].as_integer()
     counts = s.exec(
         select(coop, func.count())
+        .select_from(Notification)
+        .join(OutboxContext, col(OutboxContext.id) == col(Notification.context_id))
         .where(col(Notification.status) == "failed", coop.is_not(None))
         .group_by(coop)
     ).all()

@@ -20,7 +20,7 @@ from models.cooperation import (
     Success,
 )
 from models.health import HealthCheckRecord
-from models.outbox import Notification
+from models.outbox import Notification, OutboxContext
 from models.registry import Municipality, Person
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "Meeting",
     "Municipality",
     "Notification",
+    "OutboxContext",
     "Partnership",
     "Person",
     "Report",

@@ -13,20 +13,40 @@ from sqlalchemy import (
     JSON,
     Column,
     Connection,
+    Integer,
     String,
     Text,
     bindparam,
     cast,
+    delete,
+    func,
     insert,
     literal,
     null,
 )
 from sqlalchemy import select as core_select
-from sqlmodel import Field, Session, SQLModel
+from sqlmodel import Field, Relationship, Session, SQLModel
 
 from models.clock import utcnow
 from models.driver_sql import driver_sql
 from models.registry import Person
+
+
+class OutboxContext(SQLModel, table=True):
+    """What a notification says (the facts its mail is rendered from), stored once for all
+    its recipients.
+
+    A review mail goes to the coordinator and every partner's contact with the same
+    context of one to two kilobytes (checklist, signals, the Kooperations-Check in both
+    languages). Stored per recipient row, a sweep of 100,000 cooperations wrote about
+    600 MB; one row per context and a reference per recipient is about a quarter.
+    Written only by `enqueue`/`enqueue_many`, never changed afterwards.
+    """
+
+    __tablename__ = "outbox_context"
+
+    id: int | None = Field(default=None, primary_key=True)
+    body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 class Notification(SQLModel, table=True):
@@ -35,7 +55,13 @@ class Notification(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     recipient_id: int = Field(foreign_key="person.id", index=True)
     kind: str = Field(max_length=40)
-    context: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # No index: contexts are looked up from their rows, never the other way round, and an
+    # index would cost every one of the sweep's hundreds of thousands of inserts.
+    context_id: int | None = Field(default=None, foreign_key="outbox_context.id", nullable=False)
+    # Loaded with the row (one join), so a claimed or listed row renders without a query.
+    payload: OutboxContext = Relationship(
+        sa_relationship_kwargs={"lazy": "joined", "innerjoin": True}
+    )
     language: str = Field(default="de", max_length=2)
     status: str = Field(default="pending", max_length=20, index=True)
     # Times the message was offered to the relay, and times the relay could not be used
@@ -47,6 +73,11 @@ class Notification(SQLModel, table=True):
     dedupe_key: str = Field(max_length=200, unique=True)
     last_error: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def context(self) -> dict[str, Any]:
+        """The facts the mail is rendered from (shared with the other recipients' rows)."""
+        return self.payload.body
 
 
 def enqueue(
@@ -63,10 +94,10 @@ def enqueue(
     A dedupe key that is already queued is skipped, so a repeated event or review does
     not mail twice; returns the recipients actually queued, in the order given.
 
-    One statement (INSERT ... SELECT FROM person WHERE key not queued ... RETURNING):
-    every lifecycle change queues its mails here, and three statements (dedupe, language,
-    insert) cost more in SQLAlchemy than the change itself. `enqueue_many` does the same
-    for a batch with one bulk insert.
+    Two statements: the context, then its rows in one INSERT ... SELECT FROM person WHERE
+    key not queued ... RETURNING. Every lifecycle change queues its mails here, and
+    separate dedupe, language and insert statements cost more in SQLAlchemy than the
+    change itself. `enqueue_many` does the same for a batch with bulk inserts.
     """
     ids = list(dict.fromkeys(i for i in recipient_ids if i is not None))
     if not ids:
@@ -74,18 +105,21 @@ def enqueue(
     session.flush()  # pending people first, as a query through the session would
     conn = session.connection()
     stamp = now or utcnow()
+    context_id = conn.execute(_INSERT_CONTEXT, {"body": context}).scalar_one()
     done = set(
         conn.execute(
             _enqueue_statement(),
             {
                 "ids": ids,
                 "kind": kind,
-                "context": context,
+                "context_id": context_id,
                 "stamp": stamp,
                 "prefix": f"{dedupe_prefix}:",
             },
         ).scalars()
     )
+    if not done:  # every key was queued before: keep no context without a row
+        conn.execute(_DELETE_CONTEXT, {"id": context_id})
     return [pid for pid in ids if pid in done]
 
 
@@ -99,7 +133,7 @@ def _enqueue_statement() -> Any:
     rows = core_select(
         _person_t.c.id,
         bindparam("kind", type_=String()),
-        bindparam("context", type_=JSON()),
+        bindparam("context_id", type_=Integer()),
         _person_t.c.language,
         literal("pending"),
         literal(0),
@@ -112,7 +146,7 @@ def _enqueue_statement() -> Any:
     columns = [
         "recipient_id",
         "kind",
-        "context",
+        "context_id",
         "language",
         "status",
         "attempts",
@@ -138,6 +172,9 @@ class Queued:
 # Keys per IN query: well below SQLite's bound-parameter limit.
 _IN_CHUNK = 900
 _outbox_t = Notification.__table__  # type: ignore[attr-defined]
+_context_t = OutboxContext.__table__  # type: ignore[attr-defined]
+_INSERT_CONTEXT = insert(_context_t).returning(_context_t.c.id)
+_DELETE_CONTEXT = delete(_context_t).where(_context_t.c.id == bindparam("id"))
 _person_t = Person.__table__  # type: ignore[attr-defined]
 _TAKEN = core_select(_outbox_t.c.dedupe_key).where(
     _outbox_t.c.dedupe_key.in_(bindparam("keys", expanding=True))
@@ -182,50 +219,70 @@ def enqueue_many(
             langs[pid] = lang
     stamp = _stamp_value(conn, now or utcnow())
     dumps = _serializer(session)
-    values: list[dict[str, Any]] = []
     queued: list[list[int]] = []
+    fresh_items: list[tuple[Queued, list[tuple[int, str]]]] = []
     for item, mine in wanted:
         fresh = [(pid, key) for pid, key in mine if key not in taken]
         queued.append([pid for pid, _ in fresh])
-        if not fresh:
-            continue
-        # One context, one JSON text: serialized once for all its recipients rather than
-        # once per row by the column type (a review's context is over a kilobyte).
-        context = dumps(item.context)
-        values.extend(
-            {
-                "recipient_id": pid,
-                "kind": item.kind,
-                "context_json": context,
-                "language": langs.get(pid, "de"),
-                "status": "pending",
-                "attempts": 0,
-                "deferrals": 0,
-                "stamp": stamp,
-                "dedupe_key": key,
-                "last_error": None,
-            }
-            for pid, key in fresh
-        )
-    if values:
-        _insert(conn, values)
+        if fresh:
+            fresh_items.append((item, fresh))
+    if not fresh_items:
+        return queued
+    # One context row per item, serialized once, referenced by each of its recipients.
+    context_ids = _insert_contexts(conn, [dumps(item.context) for item, _ in fresh_items])
+    values = [
+        {
+            "recipient_id": pid,
+            "kind": item.kind,
+            "context_id": context_id,
+            "language": langs.get(pid, "de"),
+            "status": "pending",
+            "attempts": 0,
+            "deferrals": 0,
+            "stamp": stamp,
+            "dedupe_key": key,
+            "last_error": None,
+        }
+        for (item, fresh), context_id in zip(fresh_items, context_ids, strict=True)
+        for pid, key in fresh
+    ]
+    _insert(conn, values)
     return queued
 
 
-@cache
-def _insert_statement(dialect_name: str) -> Any:
-    """The bulk INSERT of `enqueue_many`, taking the context as JSON text ("context_json")
-    and one time ("stamp") for both created_at and next_attempt_at.
+# The bulk INSERT of `enqueue_many`'s rows, with one time ("stamp") for both created_at
+# and next_attempt_at.
+_INSERT_ROWS = insert(_outbox_t).values(
+    created_at=bindparam("stamp", type_=_outbox_t.c.created_at.type),
+    next_attempt_at=bindparam("stamp", type_=_outbox_t.c.created_at.type),
+)
+# The contexts arrive as JSON text (serialized once by `_serializer`, as the column type
+# would have). SQLite stores that text; PostgreSQL types its parameters, so there the text
+# is cast to JSON, and RETURNING gives the new ids in the order of the rows.
+_CONTEXT_TEXT = insert(_context_t).values(body=bindparam("body_json", type_=Text()))
+_CONTEXT_TEXT_RETURNING = (
+    insert(_context_t)
+    .values(body=cast(bindparam("body_json", type_=Text()), JSON))
+    .returning(_context_t.c.id, sort_by_parameter_order=True)
+)
+_MAX_CONTEXT_ID = core_select(func.coalesce(func.max(_context_t.c.id), 0))
 
-    SQLite stores that text as the JSON column type would have (same serializer, see
-    `_serializer`). PostgreSQL types its parameters, so there the text is cast to JSON.
+
+def _insert_contexts(conn: Connection, texts: list[str]) -> list[int]:
+    """Insert the contexts (JSON text) in one executemany; returns their ids in order.
+
+    On SQLite the ids are given, counting on from the largest: the caller's transaction
+    holds SQLite's single write lock (`Database.write` begins IMMEDIATE), so no other
+    writer can take them, and the driver's executemany returns no ids.
     """
-    table = Notification.__table__  # type: ignore[attr-defined]
-    text: Any = bindparam("context_json", type_=Text())
-    if dialect_name != "sqlite":
-        text = cast(text, JSON)
-    stamp = bindparam("stamp", type_=table.c.created_at.type)
-    return insert(table).values(context=text, created_at=stamp, next_attempt_at=stamp)
+    if conn.dialect.name != "sqlite":
+        result = conn.execute(_CONTEXT_TEXT_RETURNING, [{"body_json": t} for t in texts])
+        return list(result.scalars())
+    first = int(conn.execute(_MAX_CONTEXT_ID).scalar_one()) + 1
+    rows = [{"id": i, "body_json": t} for i, t in enumerate(texts, start=first)]
+    prepared = driver_sql(_CONTEXT_TEXT, conn.dialect, ("id", "body_json"), convert=False)
+    conn.exec_driver_sql(prepared.sql, [prepared.params(r) for r in rows])
+    return [first + n for n in range(len(rows))]
 
 
 def _stamp_value(conn: Connection, stamp: datetime) -> Any:
@@ -243,18 +300,16 @@ def _insert(conn: Connection, values: list[dict[str, Any]]) -> None:
     an object per row).
 
     On SQLite the rows go to the driver as tuples in the compiled statement's parameter
-    order: every value is already what SQLite stores (the context serialized, the time
-    converted once per call), and SQLAlchemy's per-row parameter handling cost more
+    order: every value is already what SQLite stores (the time converted once per
+    call), and SQLAlchemy's per-row parameter handling cost more
     than SQLite's insert of the row (a sweep of 100,000 cooperations queues 280,000).
     """
     if conn.dialect.name != "sqlite":
-        conn.execute(_insert_statement(conn.dialect.name), values)
+        conn.execute(_INSERT_ROWS, values)
         return
-    # Converted beforehand (convert=False): the context is JSON text already, the time
-    # converted once per call by `_stamp_value`.
-    prepared = driver_sql(
-        _insert_statement(conn.dialect.name), conn.dialect, tuple(values[0]), convert=False
-    )
+    # Converted beforehand (convert=False): the time is converted once per call by
+    # `_stamp_value`, the other values need no conversion.
+    prepared = driver_sql(_INSERT_ROWS, conn.dialect, tuple(values[0]), convert=False)
     conn.exec_driver_sql(prepared.sql, [prepared.params(v) for v in values])
 
 

@@ -187,7 +187,12 @@ def test_gated_trigger_applies_when_the_gate_holds(world: World, edge: Any) -> N
     assert coop_after["version"] == coop_before["version"] + 1
     assert coop_after["state_entered_at"] == world.clock()
     # One audit record; one notification for each of 2 mayors, 2 contacts, 1 coordinator.
-    assert count_delta(before, after) == {"transition_record": 1, "outbox": 5}
+    # The five share one stored context.
+    assert count_delta(before, after) == {
+        "transition_record": 1,
+        "outbox": 5,
+        "outbox_context": 1,
+    }
     rec = history(world.app, cid)[-1]
     assert (rec["id"], rec["trigger"], rec["reason"]) == (
         res.record_id,
@@ -470,6 +475,7 @@ def test_spawn_follow_up_creates_a_linked_child(world: World) -> None:
         "partnership": 2,
         "transition_record": 2,
         "outbox": 10,
+        "outbox_context": 2,
     }
     child = show(world.app, res.follow_up_id)
     assert child["state"] == "informal_contact" and child["version"] == 1

@@ -168,7 +168,7 @@ def _counts(app: App) -> dict[str, int]:
     with app.db.read() as s:
         return {
             t: int(s.execute(text(f"SELECT count(*) FROM {t}")).scalar_one())
-            for t in ("cooperation", "transition_record", "outbox")
+            for t in ("cooperation", "transition_record", "outbox", "outbox_context")
         }
 
 
@@ -214,6 +214,7 @@ def test_fifty_processes_one_winner(
         **before,
         "transition_record": before["transition_record"] + 1,
         "outbox": before["outbox"] + 5,
+        "outbox_context": before["outbox_context"] + 1,
     }
     view = show(app, cid)
     assert (view["state"], view["version"]) == ("exploration", 2)

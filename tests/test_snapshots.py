@@ -15,7 +15,7 @@ from ikz.app import App
 from ikz.review import sweep_portfolio
 from models.cooperation import Cooperation
 from models.health import HealthCheckRecord
-from models.outbox import Notification, Queued, enqueue, enqueue_many
+from models.outbox import Notification, OutboxContext, Queued, enqueue, enqueue_many
 from models.queries import COOP_ROW_COLUMNS, CoopRow, load_snapshot, load_snapshots
 from tests.factories import FakeClock, World, coop_in, make_app, make_world
 
@@ -97,9 +97,10 @@ def _sweep_outcome(url: str, data_dir: Path) -> tuple[Any, ...]:
         first = sweep_portfolio(app, batch_size=40)
         again = sweep_portfolio(app, batch_size=40)  # nothing due, reminders deduped
         out, hc, coop = Notification.__table__, HealthCheckRecord.__table__, Cooperation.__table__  # type: ignore[attr-defined]
+        ctx = OutboxContext.__table__  # type: ignore[attr-defined]
         with app.db.read() as s:
             conn = s.connection()
-            mails = conn.execute(sa_select(*out.c).order_by(out.c.id)).all()
+            mails = conn.execute(sa_select(*out.c, ctx.c.body).join(ctx).order_by(out.c.id)).all()
             checks = conn.execute(sa_select(*hc.c).order_by(hc.c.id)).all()
             dates = conn.execute(sa_select(coop.c.id, coop.c.next_review_at)).all()
         return first, again, [tuple(r) for r in mails], [tuple(r) for r in checks], set(dates)
@@ -113,6 +114,9 @@ def test_the_sweep_writes_the_same_on_postgresql_as_on_sqlite(
     on_sqlite = _sweep_outcome(sqlite_url, tmp_path)
     first, again, mails, checks, _ = on_sqlite
     assert first.notifications == len(mails) > 0 and len(checks) == first.reviews_due > 0
+    # A review's mails share one stored context: fewer contexts than mails.
+    contexts = {m[3] for m in mails}
+    assert len(contexts) < len(mails) and mails[0][3] == 1
     assert again.notifications == 0 and again.silent == first.silent > 0
     assert _sweep_outcome(pg_url, tmp_path) == on_sqlite
 
@@ -141,11 +145,21 @@ def test_enqueue_and_enqueue_many_write_the_same_rows(
                 now=app.clock(),
             )
             [many] = enqueue_many(s, [Queued(people, "k", context, "many")], now=app.clock())
-            # Already queued: neither queues it again.
+            # Already queued: neither queues it again, and no context is left behind.
             assert enqueue(s, recipient_ids=people, kind="k", context={}, dedupe_prefix="one") == []
+            assert enqueue_many(s, [Queued(people, "k", {}, "many")]) == [[]]
         assert one == many == people
         with app.db.read() as s:
             rows = s.exec(select(Notification).order_by(col(Notification.id))).all()
+            stored = s.exec(select(OutboxContext)).all()
+        # One context per call, shared by its three rows.
+        assert len(stored) == 2
+        assert {
+            p: {r.context_id for r in rows if r.dedupe_key.startswith(p)} for p in ("one", "many")
+        } == {
+            "one": {stored[0].id},
+            "many": {stored[1].id},
+        }
 
         def shape(r: Notification) -> tuple[Any, ...]:
             return (

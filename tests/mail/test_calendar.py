@@ -213,27 +213,29 @@ def test_a_conflict_session_is_an_invitation_with_ics() -> None:
     from icalendar import Calendar
 
     from ikz.mail.render import render
-    from models.outbox import Notification
+    from models.outbox import Notification, OutboxContext
     from models.registry import Person
 
     row = Notification(
         id=1,
         recipient_id=1,
         kind="conflict_session",
-        context={
-            "cooperation_id": 4,
-            "title": "Standesamt-Kooperation Havel",
-            "conflict_id": 1,
-            "subject": "Trautermine",
-            "level": "moderation",
-            "uid": "conflict-1-session@ikz-flow",
-            "sequence": 0,
-            "starts_at": "2026-12-03T10:00:00+01:00",
-            "duration_minutes": 90,
-            "location": "Rathaus Potsdam",
-            "organizer": {"name": "Kora", "email": "kora@example.org"},
-            "attendees": [{"name": "Max", "email": "max@example.org"}],
-        },
+        payload=OutboxContext(
+            body={
+                "cooperation_id": 4,
+                "title": "Standesamt-Kooperation Havel",
+                "conflict_id": 1,
+                "subject": "Trautermine",
+                "level": "moderation",
+                "uid": "conflict-1-session@ikz-flow",
+                "sequence": 0,
+                "starts_at": "2026-12-03T10:00:00+01:00",
+                "duration_minutes": 90,
+                "location": "Rathaus Potsdam",
+                "organizer": {"name": "Kora", "email": "kora@example.org"},
+                "attendees": [{"name": "Max", "email": "max@example.org"}],
+            }
+        ),
         dedupe_key="conflict:1:session:1",
         created_at=datetime(2026, 11, 25, tzinfo=UTC),
     )

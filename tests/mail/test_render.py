@@ -14,7 +14,7 @@ from ikz.mail import render as render_module
 from ikz.mail.content import TRANSITION_SUBJECTS, builders
 from ikz.mail.render import message_id, render
 from ikz.settings import Settings
-from models.outbox import Notification
+from models.outbox import Notification, OutboxContext
 from models.registry import Person
 from states.lifecycle import EDGES, STATE_LABELS, Edge
 from tests.mail.conftest import text_of
@@ -56,7 +56,7 @@ def note(kind: str, context: dict[str, Any] | None = None, key: str = "k:1") -> 
     return Notification(
         recipient_id=1,
         kind=kind,
-        context=CONTEXT if context is None else context,
+        payload=OutboxContext(body=CONTEXT if context is None else context),
         dedupe_key=key,
         created_at=datetime(2026, 2, 1, 8, 0, tzinfo=UTC),
     )

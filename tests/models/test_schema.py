@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -12,14 +13,16 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col, select
 
 import models  # noqa: F401  (registers every table on the metadata)
 from ikz.app import App
 from ikz.views import list_cooperations
 from models.db import Database, connect
+from models.outbox import Notification, enqueue
 from models.schema import (
     HEAD_REVISION,
+    alembic_config,
     current_revision,
     is_current,
     require_current,
@@ -137,3 +140,52 @@ def test_upgrade_keeps_existing_data(sqlite_url: str, tmp_path: Path) -> None:
         assert [c["id"] for c in list_cooperations(app)] == [cid]
     finally:
         app.close()
+
+
+def _migrate(db: Database, action: str, revision: str) -> None:
+    from alembic import command
+
+    cfg = alembic_config(db)
+    with db.write_engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        getattr(command, action)(cfg, revision)
+        conn.commit()
+
+
+def test_0006_keeps_every_queued_context_and_goes_back(fresh_db: Database) -> None:
+    """Rows queued before the context moved to its own table keep it, each under its own
+    id, and new contexts take ids after them; the downgrade puts the contexts back."""
+    _migrate(fresh_db, "upgrade", "0005")
+    contexts = [{"cooperation_id": 7, "title": "Bauhof Süd"}, {"n": [1, "ä", None]}]
+    with fresh_db.write() as s:
+        s.execute(
+            text(
+                "INSERT INTO person (id, name, email, roles, language, created_at, digest) "
+                "VALUES (1, 'Anna', 'anna@example.org', '[]', 'de', CURRENT_TIMESTAMP, "
+                "'immediate')"
+            )
+        )
+        for i, ctx in enumerate(contexts, start=1):
+            s.execute(
+                text(
+                    "INSERT INTO outbox (recipient_id, kind, context, language, status, "
+                    "attempts, deferrals, next_attempt_at, dedupe_key, created_at) VALUES "
+                    "(1, 'k', :ctx, 'de', 'pending', 0, 0, CURRENT_TIMESTAMP, :key, "
+                    "CURRENT_TIMESTAMP)"
+                ),
+                {"ctx": json.dumps(ctx), "key": f"k:{i}"},
+            )
+    assert upgrade(fresh_db) == HEAD_REVISION and differences(fresh_db) == []
+    with fresh_db.write() as s:
+        enqueue(s, recipient_ids=[1], kind="k", context={"new": True}, dedupe_prefix="later")
+    with fresh_db.read() as s:
+        rows = s.exec(select(Notification).order_by(col(Notification.id))).all()
+        assert [r.context for r in rows] == [*contexts, {"new": True}]
+        assert [r.context_id for r in rows] == [1, 2, 3]
+    _migrate(fresh_db, "downgrade", "0005")
+    with fresh_db.read() as s:
+        back = s.execute(text("SELECT context FROM outbox ORDER BY id")).scalars().all()
+        assert [json.loads(c) if isinstance(c, str) else c for c in back] == [
+            *contexts,
+            {"new": True},
+        ]
