@@ -20,6 +20,7 @@ from ikz.app import App
 from models.audit import GENESIS_HASH, TransitionRecord, transition_hash
 from models.commands import Advance
 from models.cooperation import Cooperation, Partnership
+from models.driver_sql import run
 from models.outbox import enqueue
 from models.queries import (
     last_link,
@@ -70,7 +71,7 @@ _BY_KEY = select(
     _rec_t.c.to_state,
     _rec_t.c.seq,
 ).where(_rec_t.c.idempotency_key == bindparam("key"))
-_INSERT_RECORD = insert(_rec_t)
+_INSERT_RECORD = insert(_rec_t).returning(_rec_t.c.id)
 _VERSION = select(_coop_t.c.version).where(_coop_t.c.id == bindparam("cid"))
 
 
@@ -158,9 +159,8 @@ def insert_record(
     seq, prev_hash = (prev[0] + 1, prev[1]) if prev else (1, GENESIS_HASH)
     values: dict[str, Any] = {**fields, "seq": seq, "prev_hash": prev_hash}
     values["hash"] = transition_hash(**values)
-    key = conn.execute(_INSERT_RECORD, values).inserted_primary_key
-    assert key is not None
-    return Appended(id=int(key[0]), seq=seq)
+    (row,) = run(conn, _INSERT_RECORD, values).rows
+    return Appended(id=row.id, seq=seq)
 
 
 class _Partner(Protocol):
@@ -231,8 +231,9 @@ def advance(app: App, cmd: Advance) -> AdvanceResult:
 
 
 def _apply(app: App, session: Session, cmd: Advance) -> AdvanceResult:
-    # The hot path of the whole system: plain Core statements on the session's connection
-    # (see models.queries), and the snapshot only when the trigger has a gate to check.
+    # The hot path of the whole system: prebuilt statements run straight on the driver in
+    # the session's transaction (models.driver_sql), and the snapshot only when the
+    # trigger has a gate to check.
     now = app.clock()
     conn = session.connection()
     coop, parts, last, actor = transition_rows(conn, cmd.cooperation_id, cmd.actor_id)
@@ -264,8 +265,8 @@ def _apply(app: App, session: Session, cmd: Advance) -> AdvanceResult:
         values["paused_from"] = None
     if cmd.trigger is Trigger.START_PILOT:
         values["pilot_started_at"] = now
-    done = conn.execute(
-        _compare_and_set(frozenset(values)), {**values, "cid": coop.id, "seen": coop.version}
+    done = run(
+        conn, _compare_and_set(frozenset(values)), {**values, "cid": coop.id, "seen": coop.version}
     )
     if done.rowcount != 1:
         raise _stale(coop.id, coop.version, conn.execute(_VERSION, {"cid": coop.id}).scalar_one())

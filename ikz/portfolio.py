@@ -24,7 +24,7 @@ from ikz.app import App
 from ikz.health import portfolio_marks
 from ikz.review import ReviewRules, checklist_with, state_label
 from models.cooperation import Cooperation
-from models.outbox import Notification, OutboxContext
+from models.outbox import FAILED, Notification, OutboxContext
 from models.queries import COOP_ROW_COLUMNS, CoopRow, load_snapshots
 from states.health import check_health
 from states.lifecycle import State
@@ -149,7 +149,7 @@ def failed_notifications(s: Session) -> dict[int, int]:
         select(coop, func.count())
         .select_from(Notification)
         .join(OutboxContext, col(OutboxContext.id) == col(Notification.context_id))
-        .where(col(Notification.status) == "failed", coop.is_not(None))
+        .where(FAILED, coop.is_not(None))
         .group_by(coop)
     ).all()
     return {int(cid): n for cid, n in counts}

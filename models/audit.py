@@ -21,10 +21,12 @@ GENESIS_HASH = "0" * 64
 
 class TransitionRecord(SQLModel, table=True):
     __tablename__ = "transition_record"
+    # The unique (cooperation, seq) index also serves lookups by cooperation: a second
+    # index on cooperation_id alone would cost every transition's commit a page.
     __table_args__ = (UniqueConstraint("cooperation_id", "seq"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
+    cooperation_id: int = Field(foreign_key="cooperation.id")
     seq: int
     from_state: str | None = Field(default=None, max_length=30)
     to_state: str = Field(max_length=30)

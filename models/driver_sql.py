@@ -1,21 +1,24 @@
 """Prebuilt Core statements executed straight through the DB-API driver.
 
-For statements run very often with small parameter sets (the dispatcher's outcome per
-mail, the outbox's bulk insert): SQLAlchemy's per-execution work (parameter processing,
-compiled cache lookup, result set up) costs more than SQLite's execution of the
-statement. Here the statement is compiled once per dialect and parameter keys, exactly
-as SQLAlchemy compiles it, and each execution only converts and orders the values.
+For statements run very often with small parameter sets (a lifecycle transition's five
+statements, the dispatcher's outcome per mail, the outbox's bulk insert): SQLAlchemy's
+per-execution work (parameter processing, compiled cache lookup, result set up) costs
+more than SQLite's execution of the statement. Here the statement is compiled once per
+dialect and parameter keys, exactly as SQLAlchemy compiles it, and each execution only
+converts and orders the values (and converts the result's values by their types).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections import namedtuple
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from operator import itemgetter
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Dialect
+from sqlalchemy import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
@@ -28,6 +31,62 @@ class DriverSQL:
     # values by bind name -> the driver's parameters: a tuple in the compiled order
     # for positional paramstyles (qmark, format, numeric), a dict for named ones.
     params: Callable[[Mapping[str, Any]], Any]
+    # Statements that return rows (SELECT, RETURNING): a driver row -> a named tuple
+    # with the statement's column names, each value converted as SQLAlchemy would.
+    row: Callable[[Sequence[Any]], Any] | None = None
+
+
+class Ran(NamedTuple):
+    rows: list[Any]  # named tuples (see DriverSQL.row); empty without a result
+    rowcount: int
+
+
+def run(conn: Connection, stmt: ClauseElement, values: Mapping[str, Any]) -> Ran:
+    """Execute `stmt` (built once, at import) with `values` in `conn`'s current
+    transaction, straight on the driver; driver errors are raised as SQLAlchemy raises
+    them (e.g. sqlalchemy.exc.IntegrityError), so callers handle them as before.
+
+    The caller's transaction must have begun (`Session.connection()` begins it)."""
+    dialect = conn.dialect
+    prepared = driver_sql(stmt, dialect, tuple(values))
+    dbapi = conn.connection.dbapi_connection
+    if dbapi is None:  # pragma: no cover - a closed connection
+        raise RuntimeError("run() on a closed connection")
+    params = prepared.params(values)
+    cur = dbapi.cursor()
+    try:
+        cur.execute(prepared.sql, params)
+        raw = list(cur.fetchall()) if cur.description is not None else []
+        count: int = cur.rowcount
+    except dialect.loaded_dbapi.Error as exc:
+        base = dialect.loaded_dbapi.Error
+        raise DBAPIError.instance(prepared.sql, params, exc, base, dialect=dialect) from exc
+    finally:
+        cur.close()
+    make = prepared.row
+    return Ran([make(r) for r in raw] if make is not None else raw, count)
+
+
+def _row_maker(compiled: SQLCompiler, dialect: Dialect) -> Callable[[Sequence[Any]], Any] | None:
+    """Named tuples of the result's columns, values converted by their result processors
+    (on SQLite e.g. text to datetime, JSON text to lists)."""
+    columns = compiled._result_columns
+    if not columns:
+        return None
+    names = [c.keyname for c in columns]
+    cls = namedtuple("DriverRow", names, rename=True)  # type: ignore[misc]
+    procs = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns]
+    if not any(procs):
+        return cls._make
+    steps = [(i, f) for i, f in enumerate(procs) if f is not None]
+
+    def make(raw: Sequence[Any]) -> Any:
+        out = list(raw)
+        for i, f in steps:
+            out[i] = f(out[i])
+        return cls._make(out)
+
+    return make
 
 
 @cache
@@ -62,6 +121,7 @@ def driver_sql(
         value = compiled.params[name]
         constants[name] = process(value) if process is not None else value
     escaped = getattr(compiled, "escaped_bind_names", None) or {}
+    row = _row_maker(compiled, dialect)
 
     def merged(values: Mapping[str, Any]) -> dict[str, Any]:
         out = {**constants, **values} if constants else dict(values)
@@ -79,11 +139,12 @@ def driver_sql(
         else:
             pick = itemgetter(*names)
         if not constants and not processors:
-            return DriverSQL(str(compiled), pick)
-        return DriverSQL(str(compiled), lambda values: pick(merged(values)))
+            return DriverSQL(str(compiled), pick, row)
+        return DriverSQL(str(compiled), lambda values: pick(merged(values)), row)
     if escaped:
         return DriverSQL(
             str(compiled),
             lambda values: {escaped.get(k, k): v for k, v in merged(values).items()},
+            row,
         )
-    return DriverSQL(str(compiled), merged)
+    return DriverSQL(str(compiled), merged, row)

@@ -10,25 +10,31 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     JSON,
     Column,
     Connection,
+    Index,
     Integer,
     String,
     Text,
+    any_,
     bindparam,
     cast,
     delete,
     func,
     insert,
     literal,
+    literal_column,
     null,
+    text,
 )
 from sqlalchemy import select as core_select
 from sqlmodel import Field, Relationship, Session, SQLModel
 
 from models.clock import utcnow
-from models.driver_sql import driver_sql
+from models.db import compact_json
+from models.driver_sql import driver_sql, run
 from models.registry import Person
 
 
@@ -49,11 +55,40 @@ class OutboxContext(SQLModel, table=True):
     body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
+# Rows still to be delivered ('sending': claimed, see ikz.mail.dispatch). The outbox's
+# indexes cover only these (and the few failed ones): delivered rows, nearly all of
+# them, are never looked up by time or recipient, and every index entry is a page that
+# each transition's commit writes. Queries say the condition with the same literals
+# (`OPEN`, `FAILED`), so that SQLite and PostgreSQL can use the partial indexes.
+OPEN_SQL = "status IN ('pending', 'sending')"
+FAILED_SQL = "status = 'failed'"
+
+
 class Notification(SQLModel, table=True):
     __tablename__ = "outbox"
+    __table_args__ = (
+        Index(
+            "ix_outbox_due",
+            "next_attempt_at",
+            sqlite_where=text(OPEN_SQL),
+            postgresql_where=text(OPEN_SQL),
+        ),
+        Index(
+            "ix_outbox_open_recipient",
+            "recipient_id",
+            sqlite_where=text(OPEN_SQL),
+            postgresql_where=text(OPEN_SQL),
+        ),
+        Index(
+            "ix_outbox_failed",
+            "context_id",
+            sqlite_where=text(FAILED_SQL),
+            postgresql_where=text(FAILED_SQL),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    recipient_id: int = Field(foreign_key="person.id", index=True)
+    recipient_id: int = Field(foreign_key="person.id")
     kind: str = Field(max_length=40)
     # No index: contexts are looked up from their rows, never the other way round, and an
     # index would cost every one of the sweep's hundreds of thousands of inserts.
@@ -63,12 +98,12 @@ class Notification(SQLModel, table=True):
         sa_relationship_kwargs={"lazy": "joined", "innerjoin": True}
     )
     language: str = Field(default="de", max_length=2)
-    status: str = Field(default="pending", max_length=20, index=True)
+    status: str = Field(default="pending", max_length=20)
     # Times the message was offered to the relay, and times the relay could not be used
     # before it was offered (down, TLS or login failed): see ikz.mail.outcome.
     attempts: int = 0
     deferrals: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
-    next_attempt_at: datetime = Field(default_factory=utcnow, index=True)
+    next_attempt_at: datetime = Field(default_factory=utcnow)
     # Stable per notification: lets a later dispatcher derive one Message-ID and dedupe.
     dedupe_key: str = Field(max_length=200, unique=True)
     last_error: str | None = None
@@ -78,6 +113,12 @@ class Notification(SQLModel, table=True):
     def context(self) -> dict[str, Any]:
         """The facts the mail is rendered from (shared with the other recipients' rows)."""
         return self.payload.body
+
+
+_status = Notification.__table__.c.status  # type: ignore[attr-defined]
+# `OPEN_SQL` and `FAILED_SQL` as query conditions, rendered with the same literals.
+OPEN = _status.in_([literal_column("'pending'"), literal_column("'sending'")])
+FAILED = _status == literal_column("'failed'")
 
 
 def enqueue(
@@ -105,31 +146,43 @@ def enqueue(
     session.flush()  # pending people first, as a query through the session would
     conn = session.connection()
     stamp = now or utcnow()
-    context_id = conn.execute(_INSERT_CONTEXT, {"body": context}).scalar_one()
-    done = set(
-        conn.execute(
-            _enqueue_statement(),
-            {
-                "ids": ids,
-                "kind": kind,
-                "context_id": context_id,
-                "stamp": stamp,
-                "prefix": f"{dedupe_prefix}:",
-            },
-        ).scalars()
-    )
+    (stored,) = run(conn, _INSERT_CONTEXT, {"body": context}).rows
+    recipients = _ids_param(conn, ids)
+    values = {
+        "ids": recipients,
+        "kind": kind,
+        "context_id": stored.id,
+        "stamp": stamp,
+        "prefix": f"{dedupe_prefix}:",
+    }
+    done = {r.recipient_id for r in run(conn, _enqueue_statement(conn.dialect.name), values).rows}
     if not done:  # every key was queued before: keep no context without a row
-        conn.execute(_DELETE_CONTEXT, {"id": context_id})
+        run(conn, _DELETE_CONTEXT, {"id": stored.id})
     return [pid for pid in ids if pid in done]
 
 
+def _ids_param(conn: Connection, ids: list[int]) -> Any:
+    """The recipients as one parameter (see `_enqueue_statement`)."""
+    return compact_json(ids) if conn.dialect.name == "sqlite" else ids
+
+
 @cache
-def _enqueue_statement() -> Any:
-    """`enqueue`'s statement, built once (both SQLite and PostgreSQL have RETURNING). The
-    NOT EXISTS skips keys already queued; the unique dedupe_key still settles a race."""
+def _enqueue_statement(dialect_name: str) -> Any:
+    """`enqueue`'s statement, built once per dialect (both SQLite and PostgreSQL have
+    RETURNING). The NOT EXISTS skips keys already queued; the unique dedupe_key still
+    settles a race.
+
+    The recipients are one parameter rather than an expanding IN list, so the statement
+    is compiled once and runs straight on the driver: a JSON array read by json_each on
+    SQLite, an integer array on PostgreSQL."""
     stamp = bindparam("stamp", type_=_outbox_t.c.created_at.type)
     key = bindparam("prefix", type_=String()) + cast(_person_t.c.id, String())
     taken = core_select(_outbox_t.c.id).where(_outbox_t.c.dedupe_key == key).exists()
+    if dialect_name == "sqlite":
+        listed = func.json_each(bindparam("ids", type_=Text())).table_valued("value")
+        wanted = _person_t.c.id.in_(core_select(listed.c.value))
+    else:
+        wanted = _person_t.c.id == any_(bindparam("ids", type_=ARRAY(Integer())))
     rows = core_select(
         _person_t.c.id,
         bindparam("kind", type_=String()),
@@ -142,7 +195,7 @@ def _enqueue_statement() -> Any:
         key,
         null(),
         stamp,
-    ).where(_person_t.c.id.in_(bindparam("ids", expanding=True)), ~taken)
+    ).where(wanted, ~taken)
     columns = [
         "recipient_id",
         "kind",

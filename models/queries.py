@@ -8,7 +8,7 @@ from collections.abc import Callable, Container, Iterable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, Protocol, TypeVar
 
-from sqlalchemy import Connection, Row, Text, bindparam, func, type_coerce
+from sqlalchemy import Connection, Text, bindparam, func, type_coerce
 from sqlalchemy import select as core_select
 from sqlmodel import Session, SQLModel, col, select
 
@@ -27,6 +27,7 @@ from models.cooperation import (
     StaffInvolvement,
     Success,
 )
+from models.driver_sql import run
 from models.registry import Municipality, Person
 from states.errors import NotFoundError
 from states.lifecycle import State
@@ -449,17 +450,17 @@ _TRANSITION_ROWS = (
 class TransitionRows(NamedTuple):
     """What a lifecycle transition reads before it writes, from one query."""
 
-    coop: Row[Any]  # id, title, field_of_work, state, version, paused_from, coordinator_id
-    partners: list[Row[Any]]  # municipality_id, mayor_id, contact_id, in partnership order
+    coop: Any  # id, title, field_of_work, state, version, paused_from, coordinator_id
+    partners: list[Any]  # municipality_id, mayor_id, contact_id, in partnership order
     last: tuple[int, str] | None  # (seq, hash) of the latest audit record
     actor: Actor
 
 
 def transition_rows(conn: Connection, cooperation_id: int, actor_id: int) -> TransitionRows:
     """The cooperation, its partners, its chain's last link and the acting person in one
-    round trip: a transition is the hottest write, and each statement costs more in
-    SQLAlchemy than in the database."""
-    rows = conn.execute(_TRANSITION_ROWS, {"cid": cooperation_id, "pid": actor_id}).all()
+    round trip, straight on the driver (models.driver_sql): a transition is the hottest
+    write, and each statement costs more in SQLAlchemy than in the database."""
+    rows = run(conn, _TRANSITION_ROWS, {"cid": cooperation_id, "pid": actor_id}).rows
     if not rows:
         raise _not_found(Cooperation, cooperation_id)
     first = rows[0]

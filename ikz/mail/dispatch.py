@@ -25,7 +25,7 @@ from functools import partial
 from typing import Any
 
 import aiosmtplib
-from sqlalchemy import func, or_, update
+from sqlalchemy import and_, func, or_, update
 from sqlmodel import col, select
 
 from ikz.app import App
@@ -44,7 +44,7 @@ from ikz.mail.outcome import (
 from ikz.mail.render import render
 from ikz.mail.smtp import SmtpConfig
 from models.db import Writer
-from models.outbox import Notification
+from models.outbox import OPEN, Notification
 from models.registry import Person
 
 __all__ = ["DispatchResult", "backoff", "claim", "dispatch", "dispatch_sync", "outbox_status"]
@@ -343,7 +343,8 @@ def outbox_status(app: App) -> dict[str, Any]:
         by_status = s.exec(
             select(Notification.status, func.count()).group_by(col(Notification.status))
         ).all()
-        pending = col(Notification.status) == "pending"
+        # OPEN first: the outbox's indexes hold only open rows (models.outbox).
+        pending = and_(OPEN, col(Notification.status) == "pending")
         oldest = s.exec(select(func.min(Notification.created_at)).where(pending)).one()
         due_now = s.exec(
             select(func.count())

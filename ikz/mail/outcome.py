@@ -27,7 +27,7 @@ from sqlmodel import Session, col
 from ikz.app import App
 from ikz.mail.failures import queue_delivery_failure
 from models.db import Writer
-from models.outbox import Notification
+from models.outbox import OPEN, Notification
 from models.registry import Person
 
 log = logging.getLogger("ikz.mail")
@@ -71,10 +71,8 @@ def backoff(attempts: int, base_seconds: float, rng: random.Random | None = None
 
 def due(now: datetime) -> ColumnElement[bool]:
     # 'sending' rows are due again only once their lease has run out (a crashed run).
-    return and_(
-        col(Notification.status).in_(("pending", "sending")),
-        col(Notification.next_attempt_at) <= now,
-    )
+    # OPEN: the condition of the outbox's partial indexes, in their literals.
+    return and_(OPEN, col(Notification.next_attempt_at) <= now)
 
 
 _OUTBOX = Notification.__table__  # type: ignore[attr-defined]

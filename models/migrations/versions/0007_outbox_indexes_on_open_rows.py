@@ -1,0 +1,60 @@
+"""outbox indexes on open rows
+
+The outbox's indexes on status, next_attempt_at and recipient_id covered every row
+ever queued, though only open rows (pending, sending) are looked up by time and
+recipient, and failed ones by status. Each index entry is a page that a transition's
+commit writes. Partial indexes replace them. transition_record's index on
+cooperation_id goes: the unique (cooperation_id, seq) index serves those lookups.
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-11-25 08:30:00.000000
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from alembic import op
+from sqlalchemy import text
+
+revision: str = "0007"
+down_revision: str | None = "0006"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+OPEN_SQL = "status IN ('pending', 'sending')"
+FAILED_SQL = "status = 'failed'"
+
+
+def _partial(name: str, column: str, where: str) -> None:
+    op.create_index(
+        name,
+        "outbox",
+        [column],
+        unique=False,
+        sqlite_where=text(where),
+        postgresql_where=text(where),
+    )
+
+
+def upgrade() -> None:
+    op.drop_index("ix_outbox_status", table_name="outbox")
+    op.drop_index("ix_outbox_next_attempt_at", table_name="outbox")
+    op.drop_index("ix_outbox_recipient_id", table_name="outbox")
+    _partial("ix_outbox_due", "next_attempt_at", OPEN_SQL)
+    _partial("ix_outbox_open_recipient", "recipient_id", OPEN_SQL)
+    _partial("ix_outbox_failed", "context_id", FAILED_SQL)
+    op.drop_index("ix_transition_record_cooperation_id", table_name="transition_record")
+
+
+def downgrade() -> None:
+    op.create_index(
+        "ix_transition_record_cooperation_id", "transition_record", ["cooperation_id"]
+    )
+    op.drop_index("ix_outbox_failed", table_name="outbox")
+    op.drop_index("ix_outbox_open_recipient", table_name="outbox")
+    op.drop_index("ix_outbox_due", table_name="outbox")
+    op.create_index("ix_outbox_recipient_id", "outbox", ["recipient_id"])
+    op.create_index("ix_outbox_next_attempt_at", "outbox", ["next_attempt_at"])
+    op.create_index("ix_outbox_status", "outbox", ["status"])
