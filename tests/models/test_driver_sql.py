@@ -5,12 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import bindparam, column, table, update
+from sqlalchemy import bindparam, column, insert, table, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import psycopg
 from sqlalchemy.dialects.sqlite import pysqlite
+from sqlalchemy.exc import IntegrityError
 
 from ikz.mail.outcome import _STORE
-from models.driver_sql import driver_sql
+from models.db import connect
+from models.driver_sql import driver_sql, run
+from models.registry import Person
+from models.schema import upgrade
 
 WHEN = datetime(2026, 2, 1, 8, 30, tzinfo=UTC)
 VALUES = {
@@ -53,3 +58,53 @@ def test_a_bind_without_a_value_is_an_error() -> None:
     stmt = update(t).where(t.c.x == bindparam("b_x")).values(y=bindparam("b_y"))
     with pytest.raises(ValueError, match="'b_y'"):
         driver_sql(stmt, pysqlite.dialect(), ("b_x",))
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def test_run_gives_rows_as_sqlalchemy_does_and_raises_its_errors(
+    backend: str, request: pytest.FixtureRequest
+) -> None:
+    """`run` in a session's transaction: the same converted rows as Connection.execute
+    (times, JSON), RETURNING, row counts, and a duplicate key as IntegrityError with
+    nothing written."""
+    url = request.getfixturevalue("sqlite_url" if backend == "sqlite" else "pg_url")
+    db = connect(url)
+    try:
+        upgrade(db)
+        person = Person.__table__  # type: ignore[attr-defined]
+        add = insert(person).returning(person.c.id, person.c.roles, person.c.created_at)
+        values = {
+            "name": "Anna",
+            "email": "anna@example.org",
+            "roles": ["mayor", "ä"],
+            "language": "de",
+            "digest": "immediate",
+            "created_at": WHEN,
+        }
+        with db.write() as s:
+            (row,) = run(s.connection(), add, values).rows
+        assert (row.roles, row.created_at) == (["mayor", "ä"], WHEN)
+        by_id = sa_select(person.c.name, person.c.roles, person.c.created_at).where(
+            person.c.id == bindparam("pid")
+        )
+        with db.read() as s:
+            expected = s.connection().execute(by_id, {"pid": row.id}).one()
+        with db.write() as s:
+            got = run(s.connection(), by_id, {"pid": row.id})
+            renamed = run(
+                s.connection(),
+                update(person).where(person.c.id == bindparam("pid")).values(name=bindparam("n")),
+                {"pid": row.id, "n": "Anna M."},
+            )
+        assert got.rows == [tuple(expected)] and got.rows[0].roles == expected.roles
+        assert renamed.rowcount == 1 and renamed.rows == []
+        with pytest.raises(IntegrityError), db.write() as s:
+            run(s.connection(), add, {**values, "email": "zweite@example.org"})
+            run(s.connection(), add, values)  # Anna's email again: all rolled back
+        with db.read() as s:
+            names = s.connection().execute(sa_select(person.c.name)).scalars().all()
+        assert names == ["Anna M."]
+    finally:
+        db.dispose()
