@@ -12,6 +12,7 @@ import time
 import uuid
 from datetime import date
 from pathlib import Path
+from statistics import median
 
 from benchmarks.common import Figure, make_app, scratch_dir
 from ikz.app import App
@@ -26,6 +27,7 @@ from models import commands as c
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 COOPS = 10
+ROUNDS = 3
 
 
 def _setup(app: App, coops_wanted: int = COOPS) -> tuple[int, list[int]]:
@@ -98,11 +100,11 @@ def _explore_loop(app: App, n: int) -> float:
     return time.perf_counter() - t0
 
 
-def _advance_loop(app: App, n: int) -> float:
-    """Seconds for n transitions: pause and resume, round-robin over the cooperations."""
-    actor, coops = _setup(app)
+def _advance_loop(app: App, actor: int, coops: list[int], n: int, start: int = 0) -> float:
+    """Seconds for n transitions: pause and resume, round-robin over the cooperations
+    (`start`: transitions already made, so that a later round continues the pattern)."""
     cmds = []
-    for i in range(n):
+    for i in range(start, start + n):
         trigger = "pause" if (i // COOPS) % 2 == 0 else "resume"
         cmds.append(
             c.Advance(
@@ -130,20 +132,28 @@ def _sqlite_baseline(path: Path, n: int) -> float:
     return elapsed
 
 
-def sqlite_figures(n: int) -> list[Figure]:
+def sqlite_figures(n: int, rounds: int = ROUNDS) -> list[Figure]:
+    """The transition loop and the baseline loop take turns, `rounds` times; the figures
+    are the medians. This machine's speed drifts within a minute (a shared 2-vCPU VM),
+    so one long loop of each would compare different moments."""
     with scratch_dir("transitions") as d:
         app = make_app(f"sqlite:///{d / 'ikz.sqlite3'}", d)
+        ts, bs = [], []
         try:
-            t = _advance_loop(app, n)
+            actor, coops = _setup(app)
+            for r in range(rounds):
+                ts.append(_advance_loop(app, actor, coops, n, start=r * n))
+                bs.append(_sqlite_baseline(d / f"baseline{r}.sqlite3", n))
         finally:
             app.close()
-        b = _sqlite_baseline(d / "baseline.sqlite3", n)
         gated_n = max(n // 4, 50)
         app = make_app(f"sqlite:///{d / 'gated.sqlite3'}", d)
         try:
             g = _explore_loop(app, gated_n)
         finally:
             app.close()
+    t, b = median(ts), median(bs)
+    ratio = median(x / y for x, y in zip(ts, bs, strict=True))
     rate, base_rate = n / t, n / b
     return [
         Figure(
@@ -161,15 +171,16 @@ def sqlite_figures(n: int) -> list[Figure]:
             "transitions/s",
             base_rate,
             "commits/s",
-            f"{n} pause/resume transitions",
+            f"{n} pause/resume transitions, median of {rounds} rounds",
         ),
         Figure(
             "transition_ratio_sqlite",
-            (t / n) / (b / n),
+            ratio,
             "x baseline commit",
             1.0,
             "baseline commit",
-            f"{t / n * 1000:.2f} ms vs {b / n * 1000:.3f} ms",
+            f"{t / n * 1000:.2f} ms vs {b / n * 1000:.3f} ms; median of {rounds} rounds' ratios "
+            f"({', '.join(f'{x / y:.2f}' for x, y in zip(ts, bs, strict=True))})",
         ),
     ]
 
@@ -185,7 +196,7 @@ def postgres_figures(n: int) -> list[Figure]:
         with scratch_dir("pg") as d:
             app = make_app(url, d)
             try:
-                t = _advance_loop(app, n)
+                t = _advance_loop(app, *_setup(app), n)
             finally:
                 app.close()
         with psycopg.connect(url) as conn:
