@@ -59,50 +59,67 @@ def _held(now: datetime) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     return due(now), col(Notification.kind).not_in(IMMEDIATE_KINDS)
 
 
-def _candidates(app: App, now: datetime, limit: int) -> list[int]:
+def _candidates(app: App, now: datetime, limit: int) -> dict[int, list[int]]:
+    """The held rows of people whose digest is due, by person (at most `limit` people).
+
+    One read of the open rows (the outbox's due index) rather than a lookup per person:
+    the outbox keeps no index by recipient, which would cost every transition's commit
+    a page per recipient."""
     with app.db.read() as s:
-        people = s.exec(
-            select(Person.id, Person.digest, Person.last_digest_at)
-            .where(
-                col(Person.digest) != DigestMode.IMMEDIATE.value,
-                col(Person.id).in_(select(Notification.recipient_id).where(*_held(now))),
-            )
-            .order_by(col(Person.id))
+        rows = s.exec(
+            select(Notification.recipient_id, Notification.id, Person.digest, Person.last_digest_at)
+            .join(Person, col(Person.id) == col(Notification.recipient_id))
+            .where(col(Person.digest) != DigestMode.IMMEDIATE.value, *_held(now))
+            .order_by(col(Notification.recipient_id), col(Notification.id))
         ).all()
-    return [pid for pid, mode, last in people if pid and digest_due(mode, last, now)][:limit]
+    held: dict[int, list[int]] = {}
+    for pid, nid, mode, last in rows:
+        if nid is None:  # pragma: no cover - a stored row always has its id
+            continue
+        if pid in held:
+            held[pid].append(nid)
+        elif len(held) < limit and digest_due(mode, last, now):
+            held[pid] = [nid]
+    return held
+
+
+# Row ids per UPDATE: well below SQLite's bound-parameter limit.
+_CLAIM_CHUNK = 900
 
 
 def claim_digests(app: App, limit: int) -> list[DigestJob]:
     now = app.clock()
     jobs = []
-    for pid in _candidates(app, now, limit):
+    for pid, held in _candidates(app, now, limit).items():
         # One short transaction per person: a slow batch never blocks the immediate mail.
         with app.db.write() as s:
             person = s.exec(select(Person).where(col(Person.id) == pid).with_for_update()).one()
             if not digest_due(person.digest, person.last_digest_at, now):
                 continue  # another dispatcher was first
-            ids = (
-                s.execute(
+            # The rows read above that are still held (compare and set): a row another
+            # dispatcher took meanwhile is not gathered twice. A row queued since waits
+            # for the next digest.
+            ids: list[int] = []
+            for i in range(0, len(held), _CLAIM_CHUNK):
+                ids += s.execute(
                     update(Notification)
-                    .where(col(Notification.recipient_id) == pid, *_held(now))
+                    .where(col(Notification.id).in_(held[i : i + _CLAIM_CHUNK]), *_held(now))
                     .values(status="sending", next_attempt_at=now + CLAIM_LEASE)
                     .returning(col(Notification.id))
-                )
-                .scalars()
-                .all()
-            )
+                ).scalars()
             if not ids:
                 continue
             previous = person.last_digest_at
             person.last_digest_at = now
             s.add(person)
-            rows = list(
-                s.exec(
-                    select(Notification)
-                    .where(col(Notification.id).in_(ids))
-                    .order_by(col(Notification.created_at), col(Notification.id))
+            rows = [
+                row
+                for i in range(0, len(ids), _CLAIM_CHUNK)
+                for row in s.exec(
+                    select(Notification).where(col(Notification.id).in_(ids[i : i + _CLAIM_CHUNK]))
                 )
-            )
+            ]
+            rows.sort(key=lambda r: (r.created_at, r.id or 0))
         jobs.append(DigestJob(person, rows, period_key(person.digest, now), previous))
     return jobs
 

@@ -7,12 +7,16 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
 import pytest
+from sqlalchemy import update
+from sqlmodel import col
 
+from ikz.app import App
 from ikz.digests import DigestMode, digest_due, period_key, set_digest
 from ikz.mail.digest import claim_digests
 from ikz.mail.dispatch import dispatch_sync, outbox_status
 from ikz.records import raise_conflict, resolve_conflict
 from models import commands as c
+from models.outbox import Notification
 from models.registry import Person
 from states.errors import PolicyRefusedError
 from tests.factories import World, open_coop
@@ -163,6 +167,41 @@ def test_claiming_a_digest_is_exclusive(world: World) -> None:
     jobs = claim_digests(w.app, 10)
     assert [len(j.rows) for j in jobs] == [1]
     assert claim_digests(w.app, 10) == []
+
+
+def test_a_row_taken_between_reading_and_claiming_is_not_gathered(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Candidates are read first, then claimed per person by row id, re-checking that each
+    row is still held: a row another dispatcher took meanwhile stays with it. `limit`
+    bounds the people per call."""
+    from ikz.mail import digest
+
+    w = world
+    people = [w.partners[0].contact_id, w.partners[1].contact_id]
+    for pid in people:
+        set_digest(w.app, pid, DigestMode.DAILY, actor_id=pid)
+    cid = open_coop(w)
+    conflict(w, cid, "Gebühren")
+    next_day(w)
+    read = digest._candidates
+
+    def then_taken(app: App, now: datetime, limit: int) -> dict[int, list[int]]:
+        held = read(app, now, limit)
+        with app.db.write() as s:  # another dispatcher takes the first row
+            s.execute(
+                update(Notification)
+                .where(col(Notification.id) == held[people[0]][0])
+                .values(status="sending", next_attempt_at=now + timedelta(minutes=10))
+            )
+        return held
+
+    monkeypatch.setattr(digest, "_candidates", then_taken)
+    [first] = claim_digests(w.app, 1)
+    assert first.recipient.id == people[0] and len(first.rows) == 1
+    monkeypatch.setattr(digest, "_candidates", read)
+    [second] = claim_digests(w.app, 10)
+    assert second.recipient.id == people[1] and len(second.rows) == 2
 
 
 def test_only_the_person_or_a_coordinator_sets_the_preference(world: World) -> None:

@@ -1,9 +1,10 @@
 """outbox indexes on open rows
 
 The outbox's indexes on status, next_attempt_at and recipient_id covered every row
-ever queued, though only open rows (pending, sending) are looked up by time and
-recipient, and failed ones by status. Each index entry is a page that a transition's
-commit writes. Partial indexes replace them. transition_record's index on
+ever queued, though only open rows (pending, sending) are looked up by time, and
+failed ones by status. Each index entry is a page that a transition's commit writes
+(one per recipient for the recipient index; digests now read the open rows once
+instead). Two partial indexes replace the three. transition_record's index on
 cooperation_id goes: the unique (cooperation_id, seq) index serves those lookups.
 
 Revision ID: 0007
@@ -43,7 +44,6 @@ def upgrade() -> None:
     op.drop_index("ix_outbox_next_attempt_at", table_name="outbox")
     op.drop_index("ix_outbox_recipient_id", table_name="outbox")
     _partial("ix_outbox_due", "next_attempt_at", OPEN_SQL)
-    _partial("ix_outbox_open_recipient", "recipient_id", OPEN_SQL)
     _partial("ix_outbox_failed", "context_id", FAILED_SQL)
     op.drop_index("ix_transition_record_cooperation_id", table_name="transition_record")
 
@@ -53,7 +53,6 @@ def downgrade() -> None:
         "ix_transition_record_cooperation_id", "transition_record", ["cooperation_id"]
     )
     op.drop_index("ix_outbox_failed", table_name="outbox")
-    op.drop_index("ix_outbox_open_recipient", table_name="outbox")
     op.drop_index("ix_outbox_due", table_name="outbox")
     op.create_index("ix_outbox_recipient_id", "outbox", ["recipient_id"])
     op.create_index("ix_outbox_next_attempt_at", "outbox", ["next_attempt_at"])
