@@ -98,23 +98,15 @@ class Writer:
         self._light_pg = light_pg
         self._begin = begin
 
-    @contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        """Like Database.write: committed on success, rolled back on any error."""
-        with self.conn.begin():
-            if self._light_pg:
-                self.conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
-            yield self.conn
-
     def execute(self, stmt: ClauseElement, values: Mapping[str, Any]) -> int:
         """Run one prebuilt statement in a transaction of its own, committed as
-        `transaction()` commits (BEGIN IMMEDIATE on SQLite, synchronous_commit per the
-        Writer on PostgreSQL; rolled back on any error), and return its row count.
+        Database.write(durable=...) commits (BEGIN IMMEDIATE on SQLite, synchronous_commit
+        per the Writer on PostgreSQL; rolled back on any error), and return its row count.
 
         Straight on the driver (see models.driver_sql): SQLAlchemy's transaction and
         execution bookkeeping cost several times SQLite's BEGIN, UPDATE and COMMIT.
         Driver errors are raised as SQLAlchemy would raise them (sqlalchemy.exc).
-        Not inside `transaction()`."""
+        Not inside a transaction of `conn`."""
         if self.conn.in_transaction():
             raise RuntimeError("Writer.execute inside a transaction")
         dialect = self.conn.dialect
