@@ -11,7 +11,7 @@ import hashlib
 import json
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.clock import utcnow
@@ -22,8 +22,19 @@ GENESIS_HASH = "0" * 64
 class TransitionRecord(SQLModel, table=True):
     __tablename__ = "transition_record"
     # The unique (cooperation, seq) index also serves lookups by cooperation: a second
-    # index on cooperation_id alone would cost every transition's commit a page.
-    __table_args__ = (UniqueConstraint("cooperation_id", "seq"),)
+    # index on cooperation_id alone would cost every transition's commit a page. Keys are
+    # unique where given; the index holds only those, so a transition without a key
+    # writes no page of it.
+    __table_args__ = (
+        UniqueConstraint("cooperation_id", "seq"),
+        Index(
+            "ix_transition_record_idempotency_key",
+            "idempotency_key",
+            unique=True,
+            sqlite_where=text("idempotency_key IS NOT NULL"),
+            postgresql_where=text("idempotency_key IS NOT NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     cooperation_id: int = Field(foreign_key="cooperation.id")
@@ -35,7 +46,7 @@ class TransitionRecord(SQLModel, table=True):
     reason: str = ""
     lessons_learned: str = ""
     at: datetime = Field(default_factory=utcnow)
-    idempotency_key: str | None = Field(default=None, max_length=200, unique=True)
+    idempotency_key: str | None = Field(default=None, max_length=200)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
 

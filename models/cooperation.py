@@ -16,7 +16,10 @@ class Cooperation(SQLModel, table=True):
     title: str = Field(max_length=200)
     field_of_work: str = Field(max_length=60, index=True)
     description: str = ""
-    state: str = Field(max_length=30, index=True)
+    # No index: every transition changes the state, and an index entry moving between
+    # states cost its commit two pages; only `coop list --state` filters on it, and a
+    # scan of even 100,000 short rows is a few milliseconds beside printing them.
+    state: str = Field(max_length=30)
     # Optimistic locking: every lifecycle change is a compare-and-set on this column.
     version: int = 1
     paused_from: str | None = Field(default=None, max_length=30)

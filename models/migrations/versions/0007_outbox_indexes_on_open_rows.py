@@ -5,7 +5,10 @@ ever queued, though only open rows (pending, sending) are looked up by time, and
 failed ones by status. Each index entry is a page that a transition's commit writes
 (one per recipient for the recipient index; digests now read the open rows once
 instead). Two partial indexes replace the three. transition_record's index on
-cooperation_id goes: the unique (cooperation_id, seq) index serves those lookups.
+cooperation_id goes: the unique (cooperation_id, seq) index serves those lookups. And
+cooperation's index on state goes: every transition moved its entry (two pages), and
+only `coop list --state` filters on it. The unique idempotency key becomes a partial
+unique index over the records that have one.
 
 Revision ID: 0007
 Revises: 0006
@@ -28,6 +31,30 @@ OPEN_SQL = "status IN ('pending', 'sending')"
 FAILED_SQL = "status = 'failed'"
 
 
+KEYED_SQL = "idempotency_key IS NOT NULL"
+# 0001 created the key's UNIQUE without a name: PostgreSQL named it by its rule, SQLite
+# left it unnamed (batch mode names it by this convention to find it).
+PG_KEY_CONSTRAINT = "transition_record_idempotency_key_key"
+KEY_NAMING = {"uq": "uq_%(table_name)s_%(column_0_name)s"}
+
+
+def _unique_key_constraint(*, drop: bool) -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        if drop:
+            op.drop_constraint(PG_KEY_CONSTRAINT, "transition_record", type_="unique")
+        else:
+            op.create_unique_constraint(PG_KEY_CONSTRAINT, "transition_record", ["idempotency_key"])
+        return
+    with op.batch_alter_table(
+        "transition_record", recreate="always", naming_convention=KEY_NAMING
+    ) as batch_op:
+        name = "uq_transition_record_idempotency_key"
+        if drop:
+            batch_op.drop_constraint(name, type_="unique")
+        else:
+            batch_op.create_unique_constraint(name, ["idempotency_key"])
+
+
 def _partial(name: str, column: str, where: str) -> None:
     op.create_index(
         name,
@@ -46,9 +73,22 @@ def upgrade() -> None:
     _partial("ix_outbox_due", "next_attempt_at", OPEN_SQL)
     _partial("ix_outbox_failed", "context_id", FAILED_SQL)
     op.drop_index("ix_transition_record_cooperation_id", table_name="transition_record")
+    op.drop_index("ix_cooperation_state", table_name="cooperation")
+    _unique_key_constraint(drop=True)
+    op.create_index(
+        "ix_transition_record_idempotency_key",
+        "transition_record",
+        ["idempotency_key"],
+        unique=True,
+        sqlite_where=text(KEYED_SQL),
+        postgresql_where=text(KEYED_SQL),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_transition_record_idempotency_key", table_name="transition_record")
+    _unique_key_constraint(drop=False)
+    op.create_index("ix_cooperation_state", "cooperation", ["state"])
     op.create_index(
         "ix_transition_record_cooperation_id", "transition_record", ["cooperation_id"]
     )
