@@ -7,7 +7,8 @@ notifications. Anything that goes wrong writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, NamedTuple, Protocol
@@ -87,10 +88,10 @@ def _compare_and_set(columns: frozenset[str]) -> Any:
     )
 
 
-def _replay(session: Session, cmd: Advance) -> AdvanceResult | None:
+def _replay(conn: Connection, cmd: Advance) -> AdvanceResult | None:
     if not cmd.idempotency_key:
         return None
-    rec = session.connection().execute(_BY_KEY, {"key": cmd.idempotency_key}).first()
+    rec = conn.execute(_BY_KEY, {"key": cmd.idempotency_key}).first()
     if rec is None:
         return None
     if rec.cooperation_id != cmd.cooperation_id or rec.trigger != cmd.trigger.value:
@@ -212,13 +213,15 @@ def advance(app: App, cmd: Advance) -> AdvanceResult:
     """Apply `cmd.trigger` to a cooperation; see module docstring for the guarantees."""
     _validate(cmd)
     try:
-        with app.db.write() as session:
-            result = _replay(session, cmd) or _apply(app, session, cmd)
+        # A Core transaction: the ORM session's own setup and commit cost more than a
+        # pause's five statements (models.db.Database.transaction).
+        with app.db.transaction() as conn:
+            result = _replay(conn, cmd) or _apply(app, conn, cmd)
     except IntegrityError:
         # Another process committed the same idempotency key (or the same chain position)
         # first: report what actually happened instead of a database error.
         with app.db.read() as session:
-            replay = _replay(session, cmd)
+            replay = _replay(session.connection(), cmd)
             if replay is not None:
                 return replay
             coop = require(session, Cooperation, cmd.cooperation_id)
@@ -230,12 +233,11 @@ def advance(app: App, cmd: Advance) -> AdvanceResult:
     return result
 
 
-def _apply(app: App, session: Session, cmd: Advance) -> AdvanceResult:
+def _apply(app: App, conn: Connection, cmd: Advance) -> AdvanceResult:
     # The hot path of the whole system: prebuilt statements run straight on the driver in
-    # the session's transaction (models.driver_sql), and the snapshot only when the
-    # trigger has a gate to check.
+    # the transaction (models.driver_sql), and the snapshot only when the trigger has a
+    # gate to check.
     now = app.clock()
-    conn = session.connection()
     coop, parts, last, actor = transition_rows(conn, cmd.cooperation_id, cmd.actor_id)
     check(actor, Action.ADVANCE, Target(frozenset(p.municipality_id for p in parts)))
     if cmd.expected_version is not None and cmd.expected_version != coop.version:
@@ -243,7 +245,8 @@ def _apply(app: App, session: Session, cmd: Advance) -> AdvanceResult:
     current = State(coop.state)
     dest = next_state(current, cmd.trigger, State(coop.paused_from) if coop.paused_from else None)
     if has_gate(cmd.trigger):
-        snap = load_snapshot(session, require(session, Cooperation, coop.id))
+        with _orm(conn) as session:
+            snap = load_snapshot(session, require(session, Cooperation, coop.id))
         unmet = unmet_criteria(cmd.trigger, snap, now, app.gate_rules, frozenset(cmd.overrides))
         if unmet:
             raise GateRefusedError(
@@ -287,7 +290,7 @@ def _apply(app: App, session: Session, cmd: Advance) -> AdvanceResult:
         at=app.clock(),
     )
     enqueue(
-        session,
+        conn,
         now=app.clock(),
         recipient_ids=recipients_of(coop.coordinator_id, parts),
         kind="transition",
@@ -304,7 +307,9 @@ def _apply(app: App, session: Session, cmd: Advance) -> AdvanceResult:
     )
     follow_up_id = None
     if cmd.trigger is Trigger.SPAWN_FOLLOW_UP:
-        follow_up_id = _spawn(app, session, coop, parts, cmd, actor.id)
+        with _orm(conn) as session:
+            follow_up_id = _spawn(app, session, coop, parts, cmd, actor.id)
+            session.flush()
     return AdvanceResult(
         cooperation_id=coop.id,
         trigger=cmd.trigger.value,
@@ -314,6 +319,14 @@ def _apply(app: App, session: Session, cmd: Advance) -> AdvanceResult:
         record_id=rec.id,
         follow_up_id=follow_up_id,
     )
+
+
+@contextmanager
+def _orm(conn: Connection) -> Iterator[Session]:
+    """An ORM session inside `conn`'s transaction, for the steps that need one (the gate's
+    snapshot, a follow-up's new rows): it never commits or ends that transaction."""
+    with Session(bind=conn, expire_on_commit=False, join_transaction_mode="rollback_only") as s:
+        yield s
 
 
 def _spawn(

@@ -118,7 +118,7 @@ FAILED = _status == literal_column("'failed'")
 
 
 def enqueue(
-    session: Session,
+    session: Session | Connection,
     *,
     recipient_ids: Sequence[int | None],
     kind: str,
@@ -139,8 +139,11 @@ def enqueue(
     ids = list(dict.fromkeys(i for i in recipient_ids if i is not None))
     if not ids:
         return []
-    session.flush()  # pending people first, as a query through the session would
-    conn = session.connection()
+    if isinstance(session, Session):
+        session.flush()  # pending people first, as a query through the session would
+        conn = session.connection()
+    else:  # a Core transaction (Database.transaction)
+        conn = session
     stamp = now or utcnow()
     (stored,) = run(conn, _INSERT_CONTEXT, {"body": context}).rows
     recipients = _ids_param(conn, ids)

@@ -456,6 +456,30 @@ def test_extend_pilot_goes_back_to_pilot(world: World) -> None:
     assert adv(world, cid, "evaluate").to_state == "evaluation"
 
 
+def test_a_follow_up_failing_half_way_writes_nothing(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The transition runs on a Core transaction and the follow-up's rows through an ORM
+    session joined to it: a failure after the child was flushed takes back everything."""
+    from ikz import lifecycle
+
+    cid = coop_in(world, "permanent")
+    before = footprint(world.app, cid)
+    real = lifecycle.enqueue
+
+    def failing(target: Any, **kw: Any) -> list[int]:
+        if kw["kind"] == "cooperation_opened":
+            raise RuntimeError("disk full")
+        return real(target, **kw)
+
+    monkeypatch.setattr(lifecycle, "enqueue", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        adv(world, cid, "spawn_follow_up", follow_up_title="Digitalstrategie")
+    assert footprint(world.app, cid) == before
+    monkeypatch.setattr(lifecycle, "enqueue", real)
+    assert adv(world, cid, "spawn_follow_up", follow_up_title="Digitalstrategie").follow_up_id
+
+
 def test_spawn_follow_up_creates_a_linked_child(world: World) -> None:
     cid = coop_in(world, "permanent")
     before_counts, parent_before = footprint(world.app, cid)
