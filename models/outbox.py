@@ -27,7 +27,6 @@ from sqlalchemy import (
     literal,
     literal_column,
     null,
-    text,
 )
 from sqlalchemy import select as core_select
 from sqlmodel import Field, Relationship, Session, SQLModel
@@ -55,33 +54,8 @@ class OutboxContext(SQLModel, table=True):
     body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
-# Rows still to be delivered ('sending': claimed, see ikz.mail.dispatch). The outbox's
-# indexes cover only these (and the few failed ones): delivered rows, nearly all of
-# them, are never looked up by time, and every index entry is a page that each
-# transition's commit writes. For the same reason there is no index by recipient (a
-# page per recipient): digests read the open rows once (ikz.mail.digest). Queries say
-# the condition with the same literals (`OPEN`, `FAILED`), so that SQLite and
-# PostgreSQL can use the partial indexes.
-OPEN_SQL = "status IN ('pending', 'sending')"
-FAILED_SQL = "status = 'failed'"
-
-
 class Notification(SQLModel, table=True):
     __tablename__ = "outbox"
-    __table_args__ = (
-        Index(
-            "ix_outbox_due",
-            "next_attempt_at",
-            sqlite_where=text(OPEN_SQL),
-            postgresql_where=text(OPEN_SQL),
-        ),
-        Index(
-            "ix_outbox_failed",
-            "context_id",
-            sqlite_where=text(FAILED_SQL),
-            postgresql_where=text(FAILED_SQL),
-        ),
-    )
 
     id: int | None = Field(default=None, primary_key=True)
     recipient_id: int = Field(foreign_key="person.id")
@@ -111,14 +85,23 @@ class Notification(SQLModel, table=True):
         return self.payload.body
 
 
-_status = Notification.__table__.c.status  # type: ignore[attr-defined]
-# `OPEN_SQL` and `FAILED_SQL` as query conditions, rendered with the same literals.
-OPEN = _status.in_([literal_column("'pending'"), literal_column("'sending'")])
-FAILED = _status == literal_column("'failed'")
+_outbox_t = Notification.__table__  # type: ignore[attr-defined]
+# Rows still to be delivered ('sending': claimed, see ikz.mail.dispatch). The outbox's
+# indexes cover only these (and the few failed ones): delivered rows, nearly all of
+# them, are never looked up by time, and every index entry is a page that each
+# transition's commit writes. For the same reason there is no index by recipient (a
+# page per recipient): digests read the open rows once (ikz.mail.digest).
+# One expression each for the partial indexes and for the queries, with the statuses
+# as literals (not parameters), so that SQLite and PostgreSQL can match a query to an
+# index: queries must state the condition through these.
+OPEN = _outbox_t.c.status.in_([literal_column("'pending'"), literal_column("'sending'")])
+FAILED = _outbox_t.c.status == literal_column("'failed'")
+Index("ix_outbox_due", _outbox_t.c.next_attempt_at, sqlite_where=OPEN, postgresql_where=OPEN)
+Index("ix_outbox_failed", _outbox_t.c.context_id, sqlite_where=FAILED, postgresql_where=FAILED)
 
 
 def enqueue(
-    session: Session | Connection,
+    target: Session | Connection,
     *,
     recipient_ids: Sequence[int | None],
     kind: str,
@@ -126,7 +109,8 @@ def enqueue(
     dedupe_prefix: str,
     now: datetime | None = None,
 ) -> list[int]:
-    """Queue one notification per distinct recipient inside the caller's transaction.
+    """Queue one notification per distinct recipient inside the caller's transaction
+    (`target`: its Session, or its Connection for a Core transaction).
 
     A dedupe key that is already queued is skipped, so a repeated event or review does
     not mail twice; returns the recipients actually queued, in the order given.
@@ -139,11 +123,11 @@ def enqueue(
     ids = list(dict.fromkeys(i for i in recipient_ids if i is not None))
     if not ids:
         return []
-    if isinstance(session, Session):
-        session.flush()  # pending people first, as a query through the session would
-        conn = session.connection()
+    if isinstance(target, Session):
+        target.flush()  # pending people first, as a query through the session would
+        conn = target.connection()
     else:  # a Core transaction (Database.transaction)
-        conn = session
+        conn = target
     stamp = now or utcnow()
     (stored,) = run(conn, _INSERT_CONTEXT, {"body": context}).rows
     recipients = _ids_param(conn, ids)
@@ -223,7 +207,6 @@ class Queued:
 
 # Keys per IN query: well below SQLite's bound-parameter limit.
 _IN_CHUNK = 900
-_outbox_t = Notification.__table__  # type: ignore[attr-defined]
 _context_t = OutboxContext.__table__  # type: ignore[attr-defined]
 _INSERT_CONTEXT = insert(_context_t).returning(_context_t.c.id)
 _DELETE_CONTEXT = delete(_context_t).where(_context_t.c.id == bindparam("id"))
@@ -256,9 +239,9 @@ def enqueue_many(
                 mine.append((pid, key))
         wanted.append((item, mine))
     keys = list(seen)
-    # Core on the session's connection with prebuilt statements: enqueue runs inside
-    # every transition, where ORM execution and statement building cost more than the
-    # queries. Flush first, as session.exec would, so pending people are seen.
+    # Core on the session's connection with prebuilt statements: ORM execution and
+    # statement building cost more than the queries. Flush first, as session.exec
+    # would, so pending people are seen.
     session.flush()
     conn = session.connection()
     taken: set[str] = set()
