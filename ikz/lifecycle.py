@@ -7,8 +7,7 @@ notifications. Anything that goes wrong writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, NamedTuple, Protocol
@@ -21,6 +20,7 @@ from ikz.app import App
 from models.audit import GENESIS_HASH, TransitionRecord, transition_hash
 from models.commands import Advance
 from models.cooperation import Cooperation, Partnership
+from models.db import session_in
 from models.driver_sql import run
 from models.outbox import enqueue
 from models.queries import (
@@ -245,7 +245,7 @@ def _apply(app: App, conn: Connection, cmd: Advance) -> AdvanceResult:
     current = State(coop.state)
     dest = next_state(current, cmd.trigger, State(coop.paused_from) if coop.paused_from else None)
     if has_gate(cmd.trigger):
-        with _orm(conn) as session:
+        with session_in(conn) as session:
             snap = load_snapshot(session, require(session, Cooperation, coop.id))
         unmet = unmet_criteria(cmd.trigger, snap, now, app.gate_rules, frozenset(cmd.overrides))
         if unmet:
@@ -307,7 +307,7 @@ def _apply(app: App, conn: Connection, cmd: Advance) -> AdvanceResult:
     )
     follow_up_id = None
     if cmd.trigger is Trigger.SPAWN_FOLLOW_UP:
-        with _orm(conn) as session:
+        with session_in(conn) as session:
             follow_up_id = _spawn(app, session, coop, parts, cmd, actor.id)
             session.flush()
     return AdvanceResult(
@@ -319,14 +319,6 @@ def _apply(app: App, conn: Connection, cmd: Advance) -> AdvanceResult:
         record_id=rec.id,
         follow_up_id=follow_up_id,
     )
-
-
-@contextmanager
-def _orm(conn: Connection) -> Iterator[Session]:
-    """An ORM session inside `conn`'s transaction, for the steps that need one (the gate's
-    snapshot, a follow-up's new rows): it never commits or ends that transaction."""
-    with Session(bind=conn, expire_on_commit=False, join_transaction_mode="rollback_only") as s:
-        yield s
 
 
 def _spawn(

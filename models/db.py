@@ -33,11 +33,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.sql import ClauseElement
 from sqlmodel import Session, create_engine
 
-from models.driver_sql import driver_sql
+from models.driver_sql import as_sqlalchemy_error, driver_sql
 from states.errors import IkzError, InvalidInputError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -125,9 +125,8 @@ class Writer:
             dbapi.commit()
         except BaseException as exc:
             dbapi.rollback()
-            base = dialect.loaded_dbapi.Error
-            if isinstance(exc, base):
-                raise DBAPIError.instance(prepared.sql, params, exc, base, dialect=dialect) from exc
+            if isinstance(exc, dialect.loaded_dbapi.Error):
+                raise as_sqlalchemy_error(exc, prepared.sql, params, dialect) from exc
             raise
         finally:
             cur.close()
@@ -170,8 +169,7 @@ class Database:
     def transaction(self, *, durable: bool = True) -> Iterator[Connection]:
         """`write` without the ORM: one atomic write transaction on a Core connection,
         for the hottest writer (a lifecycle transition), where the session's own setup
-        and commit cost about 0.1 ms. A step that needs the ORM opens a Session on this
-        connection (`Session(bind=conn, join_transaction_mode="rollback_only")`)."""
+        and commit cost about 0.1 ms. A step that needs the ORM uses `session_in(conn)`."""
         with self._engine(durable).begin() as conn:
             if not durable and not self.is_sqlite:
                 conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
@@ -193,6 +191,15 @@ class Database:
         for engine in {self.read_engine, self.write_engine, self.light_engine}:
             if engine is not None:
                 engine.dispose()
+
+
+@contextmanager
+def session_in(conn: Connection) -> Iterator[Session]:
+    """An ORM session inside `conn`'s transaction (`Database.transaction`), for the steps
+    that need one: it never commits or ends that transaction, so everything still
+    commits or rolls back with it."""
+    with Session(bind=conn, expire_on_commit=False, join_transaction_mode="rollback_only") as s:
+        yield s
 
 
 def connect(url: str) -> Database:

@@ -59,12 +59,17 @@ def run(conn: Connection, stmt: ClauseElement, values: Mapping[str, Any]) -> Ran
         raw = list(cur.fetchall()) if cur.description is not None else []
         count: int = cur.rowcount
     except dialect.loaded_dbapi.Error as exc:
-        base = dialect.loaded_dbapi.Error
-        raise DBAPIError.instance(prepared.sql, params, exc, base, dialect=dialect) from exc
+        raise as_sqlalchemy_error(exc, prepared.sql, params, dialect) from exc
     finally:
         cur.close()
     make = prepared.row
     return Ran([make(r) for r in raw] if make is not None else raw, count)
+
+
+def as_sqlalchemy_error(exc: Exception, sql: str, params: Any, dialect: Dialect) -> DBAPIError:
+    """A driver error as SQLAlchemy would have raised it (IntegrityError, ...)."""
+    base = dialect.loaded_dbapi.Error
+    return cast(DBAPIError, DBAPIError.instance(sql, params, exc, base, dialect=dialect))
 
 
 def _row_maker(compiled: SQLCompiler, dialect: Dialect) -> Callable[[Sequence[Any]], Any] | None:
