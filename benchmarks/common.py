@@ -26,6 +26,11 @@ BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Loops measured against a baseline take turns with it this many times; the figures are
+# the medians (the machine's speed drifts within a minute).
+ROUNDS = 3
+
+
 @dataclass
 class Figure:
     """One reported number beside its baseline, measured in the same run."""

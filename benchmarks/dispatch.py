@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlmodel import col, func, select
 
-from benchmarks.common import PYTHON, ROOT, Figure, make_app, scratch_dir
+from benchmarks.common import PYTHON, ROOT, ROUNDS, Figure, make_app, scratch_dir
 from benchmarks.portfolio import NOW, generate
 from ikz.mail.dispatch import dispatch
 from ikz.mail.render import render
@@ -58,9 +58,6 @@ def sink_process() -> Iterator[Sink]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-
-
-ROUNDS = 3
 
 
 def figures(n: int, batch_size: int = 100, rounds: int = ROUNDS) -> list[Figure]:

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from statistics import median
 
-from benchmarks.common import Figure, make_app, scratch_dir
+from benchmarks.common import ROUNDS, Figure, make_app, scratch_dir
 from ikz.app import App
 from ikz.lifecycle import advance
 from ikz.records import (
@@ -27,7 +27,6 @@ from models import commands as c
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 COOPS = 10
-ROUNDS = 3
 
 
 def _setup(app: App, coops_wanted: int = COOPS) -> tuple[int, list[int]]:

@@ -22,5 +22,8 @@ def gc_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        # As it was before, whatever the batch did meanwhile (`ikz up` turns it on).
         if enabled:
             gc.enable()
+        else:
+            gc.disable()

@@ -16,6 +16,7 @@ import typer
 
 from ikz.cli.context import state
 from ikz.cli.output import emit_json, table
+from ikz.gcpause import gc_paused
 from states.errors import IkzError
 
 app = typer.Typer(
@@ -1267,8 +1268,19 @@ def main(argv: list[str] | None = None) -> None:
     # them again and again while they are created, and once more at exit: together about a
     # quarter of a cold `ikz coop show`. A command is short, so the GC waits until it ends;
     # a long-running one turns it back on (`_resume_gc`).
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
+    with gc_paused():
+        try:
+            _run(argv)
+        finally:
+            state.close()
+            if argv is None:
+                # The process exits next: nothing left is worth a collection, and frozen
+                # objects spare the interpreter its full collection at shutdown.
+                gc.freeze()
+
+
+def _run(argv: list[str] | None) -> None:
+    """The command; an expected error becomes one line on stderr and its exit code."""
     try:
         try:
             app(args=argv, prog_name="ikz")
@@ -1285,16 +1297,6 @@ def main(argv: list[str] | None = None) -> None:
             err=True,
         )
         sys.exit(exc.exit_code)
-    finally:
-        state.close()
-        if argv is None:
-            # The process exits next: nothing left is worth a collection, and frozen objects
-            # spare the interpreter its full collection at shutdown.
-            gc.freeze()
-        if gc_was_enabled:
-            gc.enable()
-        else:
-            gc.disable()
 
 
 def _resume_gc() -> None:
