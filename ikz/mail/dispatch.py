@@ -43,6 +43,7 @@ from ikz.mail.outcome import (
 )
 from ikz.mail.render import render
 from ikz.mail.smtp import SmtpConfig
+from ikz.mail.wire import Wire
 from models.db import Writer
 from models.outbox import OPEN, Notification
 from models.registry import Person
@@ -76,6 +77,15 @@ class Outgoing:
     to: str
     msg: EmailMessage
     done: Callable[[Outcome], DispatchResult]
+
+
+@dataclass(frozen=True)
+class Flat:
+    """A mail flattened for the wire; `data` None: left to `send_message`, which
+    handles what is rare (non-ASCII addresses need SMTPUTF8) and reports it."""
+
+    item: Outgoing
+    data: bytes | None
 
 
 def claim(app: App, limit: int) -> list[Claimed]:
@@ -187,15 +197,44 @@ def _deferrals(done: list[Callable[[Outcome], DispatchResult]], reason: str) -> 
     return [partial(d, Outcome("retry", reason, offered=False)) for d in done]
 
 
-async def _offer(client: aiosmtplib.SMTP, sender: str, item: Outgoing) -> tuple[Outcome, bool]:
+def _flat(item: Outgoing, wire: Wire, sender: str) -> Flat:
+    try:
+        (sender + item.to).encode("ascii")
+        return Flat(item, wire.flatten(item.msg))
+    except Exception:  # send_message then meets it and reports it, as before
+        return Flat(item, None)
+
+
+async def _offer(
+    client: aiosmtplib.SMTP, sender: str, flat: Flat, wire: Wire
+) -> tuple[Outcome, bool]:
     """Send one mail from `sender` (the envelope address); the flag says whether the
     connection is still usable."""
+    item = flat.item
     try:
-        _errors, reply = await client.send_message(item.msg, sender=sender, recipients=[item.to])
+        if flat.data is None:
+            _errors, reply = await client.send_message(
+                item.msg, sender=sender, recipients=[item.to]
+            )
+        else:
+            _errors, reply = await client.sendmail(
+                sender, [item.to], flat.data, mail_options=wire.mail_options
+            )
     except (aiosmtplib.SMTPException, OSError, TimeoutError, ValueError) as exc:
         verdict, text = classify(exc)
         return Outcome(verdict, text), not _breaks_connection(exc) and client.is_connected
     return Outcome("sent", f"250 {reply}"), True
+
+
+async def _greet(client: aiosmtplib.SMTP) -> None:
+    """EHLO (HELO for a relay without ESMTP) unless connect() already did (for STARTTLS
+    or a login), as send_message would before the first mail: the relay's extensions
+    decide how messages go on the wire (ikz.mail.wire)."""
+    if client.is_ehlo_or_helo_needed:
+        try:
+            await client.ehlo()
+        except aiosmtplib.SMTPHeloError:
+            await client.helo()
 
 
 async def _send_all(
@@ -215,6 +254,7 @@ async def _send_all(
         # Connects, says EHLO, upgrades with STARTTLS and logs in: a failure here is the
         # relay's (or its settings'), never a message's.
         await client.connect()
+        await _greet(client)
     except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
         broken = f"connect: {type(exc).__name__}: {exc}"
         unsent = [ready.done, *(job.done for job in pending)]
@@ -224,15 +264,26 @@ async def _send_all(
         return total + _record(_deferrals(unsent, broken)), False
     usable = True
     sender = smtp.sender  # parsed once, not per mail
+    wire = Wire.of(client)
+    current: Flat | None = _flat(ready, wire, sender)
     try:
-        while ready is not None and not stop.is_set():
-            outcome, usable = await _offer(client, sender, ready)
-            total += ready.done(outcome)
-            if not usable:
-                total += _record(_deferrals([job.done for job in pending], outcome.reply))
-                break
-            ready, unrenderable = _render_next(pending)
+        while current is not None and not stop.is_set():
+            # Offered as a task: while the relay answers (a mail takes four round trips),
+            # the next one is rendered and flattened here, so the relay's time and ours
+            # overlap. Its outcome is still committed before the next mail is offered.
+            sending = asyncio.ensure_future(_offer(client, sender, current, wire))
+            await asyncio.sleep(0)  # let it put MAIL FROM on the wire first
+            upcoming, unrenderable = _render_next(pending)
+            following = None if upcoming is None else _flat(upcoming, wire, sender)
+            outcome, usable = await sending
+            total += current.item.done(outcome)
             total += _record(unrenderable)
+            if not usable:
+                unsent = [] if following is None else [following.item.done]
+                unsent += [job.done for job in pending]
+                total += _record(_deferrals(unsent, outcome.reply))
+                break
+            current = following
     finally:
         if usable or client.is_connected:
             await _close(client)
