@@ -36,6 +36,11 @@ def measure(n: int, d: Path) -> dict[str, Any]:
     return {"n": n, "sweep": sweep, "baseline": base}
 
 
+def _processes(result: dict[str, Any]) -> str:
+    n = int(result.get("processes", 1))
+    return "1 process" if n == 1 else f"{n} processes"
+
+
 def _label(n: int) -> str:
     return f"{n // 1000}k"
 
@@ -59,7 +64,7 @@ def figures(sizes: tuple[int, int, int]) -> list[Figure]:
                 run["baseline"]["seconds"],
                 f"s{at}",
                 f"{res['cooperations']} active, {res['reviews_due']} reviews due, "
-                f"{res['notifications']} mails queued",
+                f"{res['notifications']} mails queued, {_processes(res)}",
             )
         )
     top = runs[2]
@@ -71,7 +76,8 @@ def figures(sizes: tuple[int, int, int]) -> list[Figure]:
             f"MiB{at}",
             top["baseline"]["peak_mib"],
             f"MiB{at}",
-            "peak RSS (VmHWM) of the sweeping process; baseline: the query's process",
+            "peak RSS (VmHWM) of the sweeping process plus its helpers' "
+            f"({_processes(top['sweep']['result'])}); baseline: the query's process",
         )
     )
     s_mid, s_big = runs[1]["sweep"]["seconds"], runs[2]["sweep"]["seconds"]

@@ -13,13 +13,15 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import bindparam, update
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
+from ikz import sweep_pool
 from ikz.app import App
 from ikz.gcpause import gc_paused
 from ikz.health import check_markdown, record_values
+from ikz.sweep_pool import Range
 from models.cooperation import Conflict, Cooperation, SignOffRequest
 from models.health import check_history, record_checks
 from models.outbox import Queued, enqueue_many
@@ -196,6 +198,17 @@ class SweepResult:
     signoff_reminders: int = 0
     signoff_expired: int = 0
     notifications: int = 0
+    processes: int = 1  # the flow's own and its helpers (ikz.sweep_pool)
+    # The helpers' peak memory (VmHWM) added up, MiB; 0 without helpers. The sweep's
+    # memory is the flow process's plus this.
+    helpers_peak_mib: float = 0.0
+
+    def add_helper(self, counts: dict[str, Any]) -> None:
+        """Add what a helper process reported (ikz.sweep_pool)."""
+        for name in ("cooperations", "reviews_due", "silent", "notifications"):
+            setattr(self, name, getattr(self, name) + int(counts[name]))
+        self.processes += 1
+        self.helpers_peak_mib += float(counts["helpers_peak_mib"])
 
 
 # Cooperations per batch of the sweep. Each batch commits once (at 100,000 cooperations,
@@ -203,41 +216,67 @@ class SweepResult:
 # writes, about a tenth of a second at this size; peak memory hardly grows (~106 MiB).
 SWEEP_BATCH = 2000
 
+_coop_t = Cooperation.__table__  # type: ignore[attr-defined]
+_ACTIVE = _coop_t.c.state != State.ENDED.value
+_ACTIVE_IDS = core_select(_coop_t.c.id).where(_ACTIVE).order_by(_coop_t.c.id)
+# Plain rows, not ORM objects: the sweep only reads these columns, and building and
+# tracking a model instance per cooperation cost more than reading it.
+_RANGE = (
+    core_select(*COOP_ROW_COLUMNS)
+    .where(_ACTIVE, _coop_t.c.id > bindparam("lo"), _coop_t.c.id <= bindparam("hi"))
+    .order_by(_coop_t.c.id)
+)
+
+
+def batch_ranges(app: App, batch_size: int) -> tuple[list[Range], int]:
+    """The active portfolio cut into id ranges of `batch_size` cooperations each, and
+    how many there are. One query for the ids (100,000 of them are a few MB)."""
+    with app.db.read() as s:
+        ids = s.connection().execute(_ACTIVE_IDS).scalars().all()
+    ranges = [
+        (ids[i - 1] if i else 0, ids[min(i + batch_size, len(ids)) - 1])
+        for i in range(0, len(ids), batch_size)
+    ]
+    return ranges, len(ids)
+
 
 def sweep_portfolio(
-    app: App, *, batch_size: int = SWEEP_BATCH, progress: Any = None
+    app: App, *, batch_size: int = SWEEP_BATCH, progress: Any = None, workers: int | None = None
 ) -> SweepResult:
     """Find due reviews, long silences, overdue conflicts and stale sign-off requests.
 
-    Walks the portfolio in id order, `batch_size` cooperations at a time: their columns
-    as plain rows and their snapshots in one query per table, read outside the write
+    Walks the portfolio in id ranges of `batch_size` cooperations: their columns as
+    plain rows and their snapshots in one query per table, read outside the write
     lock; then, in one write transaction, their review dates in one executemany and
     their mails in one bulk insert. Memory stays at one batch, whatever the portfolio's
     size.
+
+    A big portfolio is swept by up to `workers` processes (default: the setting
+    `sweep_workers`, at most one per CPU): this one and helpers, each taking the next
+    range when done with one (ikz.sweep_pool).
     """
     now = app.clock()
     rules = ReviewRules.of(app)
     res = SweepResult()
-    table = Cooperation.__table__  # type: ignore[attr-defined]
-    active = table.c.state != State.ENDED.value
-    with app.db.read() as s:
-        total = s.exec(select(func.count()).select_from(Cooperation).where(active)).one()
-    # Plain rows, not ORM objects: the sweep only reads these columns, and building and
-    # tracking a model instance per cooperation cost more than reading it.
-    batch = (
-        core_select(*COOP_ROW_COLUMNS)
-        .where(active, table.c.id > bindparam("last"))
-        .order_by(table.c.id)
-        .limit(batch_size)
-    )
-    last: int | None = 0
-    while last is not None:
-        # The batch's objects die with _sweep_batch's frame, before the collector is
-        # back: it would otherwise scan them all once more (and again in older generations).
-        with gc_paused():
-            last = _sweep_batch(app, rules, batch, last, now, res)
-        if last is not None and progress is not None:
-            progress(res.cooperations, total)
+    ranges, total = batch_ranges(app, batch_size)
+    todo = sweep_pool.Ranges(ranges)
+    helpers = sweep_pool.helpers_for(app, len(ranges), workers)
+    with sweep_pool.Helpers(app, now, batch_size, todo, helpers) as pool:
+        while True:
+            r = todo.next()
+            if r is None:
+                if pool.wait():  # a helper failed and gave its range back
+                    continue
+                break
+            # The batch's objects die with sweep_range's frame, before the collector
+            # is back: it would otherwise scan them all once more (and in older
+            # generations).
+            with gc_paused():
+                res.cooperations += sweep_range(app, rules, r, now, res)
+            if progress is not None:
+                progress(res.cooperations + pool.swept(), total)
+        for counts in pool.results():
+            res.add_helper(counts)
     res.overdue_conflicts, n = _overdue_conflicts(app, now)
     res.notifications += n
     res.signoff_reminders, res.signoff_expired, n = _signoff_requests(app, now)
@@ -248,18 +287,16 @@ def sweep_portfolio(
 _SILENT_STATES = (State.INFORMAL_CONTACT.value, State.EXPLORATION.value)
 
 
-def _sweep_batch(
-    app: App, rules: ReviewRules, batch: Any, last: int, now: datetime, res: SweepResult
-) -> int | None:
-    """Sweep the batch after id `last` (`batch` selects its rows), adding to `res`;
-    returns the last id swept, None when there are no more."""
+def sweep_range(app: App, rules: ReviewRules, ids: Range, now: datetime, res: SweepResult) -> int:
+    """Sweep the active cooperations in the id range `ids`, adding to `res`; returns
+    how many there were."""
     # Read and decide outside the write lock: only the writes below hold it, so a
     # coordinator's transition waits for a short write, not for a batch's reading.
     with app.db.read() as s:
-        rows = s.connection().execute(batch, {"last": last}).all()
+        rows = s.connection().execute(_RANGE, {"lo": ids[0], "hi": ids[1]}).all()
         coops = [CoopRow._make(row) for row in rows]
         if not coops:
-            return None
+            return 0
         due = {c.id for c in coops if c.next_review_at is None or c.next_review_at <= now}
         # A cooperation neither due nor in an early state is not looked at (silence is
         # only reminded of in the early states): no snapshot needed for it.
@@ -299,15 +336,13 @@ def _sweep_batch(
             reviews = [r for r in reviews if r[0].cooperation_id not in changed]
             reminders = [r for r in reminders if r[0] not in changed]
         reminded = _store_reviews(app, s, reviews, also=[mail for _, mail in reminders])
-    res.cooperations += len(coops)
     res.reviews_due += len(reviews)
     res.silent += len(reminders)
     res.notifications += sum(len(r.notified) for r, _ in reviews)
     res.notifications += sum(len(people) for people in reminded)
-    return coops[-1].id
+    return len(coops)
 
 
-_coop_t = Cooperation.__table__  # type: ignore[attr-defined]
 _VERSIONS = core_select(_coop_t.c.id, _coop_t.c.version).where(
     _coop_t.c.id > bindparam("lo"), _coop_t.c.id <= bindparam("hi")
 )

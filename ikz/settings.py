@@ -81,6 +81,13 @@ class Settings(BaseSettings):
         "shows its most urgent cooperations there and is refreshed by the daily review and "
         "the hourly refresh-dashboards run, not after every change.",
     )
+    sweep_workers: int = Field(
+        2,
+        ge=1,
+        le=64,
+        description="Processes for the daily review of a big portfolio (from about 20,000 active "
+        "cooperations on): the flow's own and helpers, at most one per CPU; 1: no helpers.",
+    )
     health: HealthRules = Field(
         default_factory=HealthRules,
         description="Thresholds of the Kooperations-Check (JSON in IKZ_HEALTH, e.g. "
