@@ -8,7 +8,7 @@ secret (shown masked in the UI).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, cast
 
 from prefect.blocks.core import Block
 from pydantic import Field, SecretStr
@@ -65,5 +65,15 @@ async def smtp_config(settings: Settings) -> SmtpConfig:
     try:
         block: IkzSmtp = await IkzSmtp.aload(BLOCK_DOCUMENT)
     except ValueError:  # no such block document (or the type was never registered)
+        return SmtpConfig.from_settings(settings)
+    return block.to_config(settings)
+
+
+def smtp_config_sync(settings: Settings) -> SmtpConfig:
+    """`smtp_config` for a synchronous flow (an action's run)."""
+    try:
+        # _sync: the blocking variant even if this thread runs an event loop.
+        block = cast(IkzSmtp, IkzSmtp.load(BLOCK_DOCUMENT, _sync=True))  # type: ignore[call-arg]
+    except ValueError:
         return SmtpConfig.from_settings(settings)
     return block.to_config(settings)

@@ -53,13 +53,50 @@ def coerce(model: type[M], params: M | dict[str, Any]) -> M:
         raise ActionFailed(exc.text()) from None
 
 
+# The mail an action queued is sent from the action's own run, right after its commit:
+# through the dispatcher deployment it would wait for an event, a trigger, a runner's
+# poll and a new process (seconds on a small machine). One batch, a short timeout.
+SEND_NOW_LIMIT = 20
+SEND_NOW_TIMEOUT_SECONDS = 5.0
+
+
 def run_action(fn: Callable[[App, M], Any], model: type[M], params: M | dict[str, Any]) -> Any:
     cmd = coerce(model, params)
     with app_scope() as app:
         try:
-            return jsonable(fn(app, cmd))
+            result = jsonable(fn(app, cmd))
         except IkzError as exc:
             raise ActionFailed(exc.text()) from None
+        send_now(app)
+    return result
+
+
+def send_now(app: App) -> None:
+    """Send what is due now (the action's own mail, unless others wait before it).
+    Never fails the action, which has committed: whatever is not sent here stays queued
+    for the dispatcher, which the action's event and its minute schedule start anyway."""
+    from prefect import get_run_logger
+
+    from flows.blocks import smtp_config_sync
+    from ikz.mail.dispatch import send_due_now
+
+    log = get_run_logger()
+    try:
+        smtp = smtp_config_sync(app.settings)
+        smtp = smtp.model_copy(
+            update={"timeout_seconds": min(smtp.timeout_seconds, SEND_NOW_TIMEOUT_SECONDS)}
+        )
+        result = send_due_now(app, limit=SEND_NOW_LIMIT, smtp=smtp)
+    except Exception as exc:  # the relay's trouble is the dispatcher's to retry
+        log.warning("E-Mails bleiben für den Versand-Flow: %s: %s", type(exc).__name__, exc)
+        return
+    if result.sent or result.failed or result.retried:
+        log.info(
+            "E-Mails sofort versandt: %d, zurückgestellt: %d, fehlgeschlagen: %d",
+            result.sent,
+            result.retried,
+            result.failed,
+        )
 
 
 def announce_queued(count: int, resource: str) -> None:

@@ -19,6 +19,7 @@ import logging
 import random
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.message import EmailMessage
 from functools import partial
@@ -48,7 +49,15 @@ from models.db import Writer
 from models.outbox import OPEN, Notification
 from models.registry import Person
 
-__all__ = ["DispatchResult", "backoff", "claim", "dispatch", "dispatch_sync", "outbox_status"]
+__all__ = [
+    "DispatchResult",
+    "backoff",
+    "claim",
+    "dispatch",
+    "dispatch_sync",
+    "outbox_status",
+    "send_due_now",
+]
 
 log = logging.getLogger("ikz.mail")
 
@@ -377,6 +386,26 @@ async def _dispatch(
                 if len(jobs) < batch_size:
                     break
     return total
+
+
+def send_due_now(app: App, *, limit: int, smtp: SmtpConfig) -> DispatchResult:
+    """Up to `limit` due immediate mails on one connection, at once, for a synchronous
+    caller: an action's flow run right after its commit, so that the action's own mail
+    does not wait for the dispatcher's run. No digests, no second batch: what is left
+    stays for the dispatcher. Runs its loop in a thread of its own, so it works whether
+    or not the caller's thread has an event loop running."""
+
+    async def one_batch() -> DispatchResult:
+        with app.db.writer(durable=False) as writer:
+            jobs = _immediate(app, limit, smtp, None, writer)
+            if not jobs:
+                return DispatchResult()
+            with gc_paused():
+                result, _healthy = await _send_all(smtp, jobs, threading.Event())
+            return result
+
+    with ThreadPoolExecutor(1, thread_name_prefix="ikz-send-now") as pool:
+        return pool.submit(asyncio.run, one_batch()).result()
 
 
 def dispatch_sync(

@@ -74,3 +74,86 @@ def test_block_type_is_registered_and_used_when_a_document_exists(
     assert {str(m["From"]) for m in handler.messages()} == {
         "Landkreis Beispiel <ikz@landkreis.example>"
     }
+
+
+def _transition_rows(app_url: str, tmp_path: Path) -> list[tuple[str, int, int]]:
+    from sqlalchemy import text
+
+    app = make_app(app_url, tmp_path)
+    try:
+        with app.db.read() as s:
+            rows = s.connection().execute(
+                text(
+                    "SELECT status, attempts, deferrals FROM outbox "
+                    "WHERE dedupe_key LIKE 'transition:%' ORDER BY id"
+                )
+            )
+            return [(r[0], r[1], r[2]) for r in rows]
+    finally:
+        app.close()
+
+
+def _pause_in_a_flow_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A world with one cooperation, paused through the advance-cooperation flow."""
+    from flows.actions import advance_cooperation
+
+    url = f"sqlite:///{tmp_path / 'ikz.sqlite3'}"
+    app = make_app(url, tmp_path)
+    world = make_world(app)
+    cid = open_coop(world)
+    app.close()
+    monkeypatch.setenv("IKZ_DATABASE_URL", url)
+    get_settings.cache_clear()
+    try:
+        eingabe = {
+            "cooperation_id": cid,
+            "trigger": "pause",
+            "actor_id": world.coordinator_id,
+            "reason": "Sommerpause",
+        }
+        result = advance_cooperation(eingabe=eingabe)
+    finally:
+        get_settings.cache_clear()
+    assert result["to_state"] == "paused"
+    return url
+
+
+def test_an_action_run_sends_its_own_mail_right_after_its_commit(
+    prefect_server: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No dispatcher runs here: the mail arrives from the action's own run."""
+    from flows.blocks import BLOCK_DOCUMENT, IkzSmtp
+
+    handler = ScriptedHandler()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        IkzSmtp(
+            host="127.0.0.1",
+            port=port,
+            security="none",
+            mail_from="Landkreis Beispiel <ikz@landkreis.example>",
+        ).save(BLOCK_DOCUMENT, overwrite=True)
+        url = _pause_in_a_flow_run(tmp_path, monkeypatch)
+    finally:
+        controller.stop()
+    rows = _transition_rows(url, tmp_path)
+    assert rows and all(status == "sent" for status, _, _ in rows)
+    paused = [m for m in handler.messages() if "pausiert" in str(m["Subject"])]
+    assert len(paused) == len(rows)
+    assert {str(m["From"]) for m in paused} == {"Landkreis Beispiel <ikz@landkreis.example>"}
+
+
+def test_an_action_run_with_the_relay_down_completes_and_leaves_its_mail_queued(
+    prefect_server: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.blocks import BLOCK_DOCUMENT, IkzSmtp
+
+    IkzSmtp(
+        host="127.0.0.1", port=free_port(), security="none", mail_from="ikz@landkreis.example"
+    ).save(BLOCK_DOCUMENT, overwrite=True)
+    url = _pause_in_a_flow_run(tmp_path, monkeypatch)
+    rows = _transition_rows(url, tmp_path)
+    # Deferred, not attempted: the dispatcher sends them once the relay is back.
+    assert rows and all(r == ("pending", 0, 1) for r in rows)

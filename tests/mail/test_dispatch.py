@@ -15,8 +15,17 @@ from typing import Any
 import pytest
 from sqlmodel import col, update
 
-from ikz.mail.dispatch import backoff, claim, dispatch, dispatch_sync, outbox_status
+from ikz.mail.dispatch import (
+    DispatchResult,
+    backoff,
+    claim,
+    dispatch,
+    dispatch_sync,
+    outbox_status,
+    send_due_now,
+)
 from ikz.mail.render import message_id
+from ikz.mail.smtp import SmtpConfig
 from models.registry import Person
 from tests.factories import SATISFY, World, go, make_app, make_world, open_coop
 from tests.mail.conftest import Server, free_port, make_due, outbox, point_at, text_of
@@ -341,3 +350,23 @@ def test_outcomes_are_committed_one_by_one_without_waiting_for_the_disk(
     assert light_commits == list(range(1, 16))
     # Durable commits: the claims (one per batch), never one per mail.
     assert durable_writes.count(True) <= 5
+
+
+def test_send_due_now_sends_one_batch_and_leaves_the_rest(
+    mail_world: World, smtp_server: Server
+) -> None:
+    w = mail_world
+    for i in range(3):
+        open_coop(w, title=f"Kooperation {i}")
+    make_due(w)
+    smtp = SmtpConfig.from_settings(w.app.settings)
+
+    async def inside_a_running_loop() -> DispatchResult:
+        # An action's run may or may not have a loop running in its thread: both work.
+        return send_due_now(w.app, limit=4, smtp=smtp)
+
+    assert asyncio.run(inside_a_running_loop()).sent == 4
+    assert send_due_now(w.app, limit=4, smtp=smtp).sent == 4
+    assert smtp_server.handler.connections == 2
+    statuses = [r.status for r in outbox(w.app)]
+    assert statuses.count("sent") == 8 and statuses.count("pending") == 7
