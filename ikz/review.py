@@ -261,7 +261,7 @@ def sweep_portfolio(
     ranges, total = batch_ranges(app, batch_size)
     todo = sweep_pool.Ranges(ranges)
     helpers = sweep_pool.helpers_for(app, len(ranges), workers)
-    with sweep_pool.Helpers(app, now, batch_size, todo, helpers) as pool:
+    with sweep_pool.Helpers(app, now, todo, helpers) as pool:
         while True:
             r = todo.next()
             if r is None:
@@ -272,7 +272,7 @@ def sweep_portfolio(
             # is back: it would otherwise scan them all once more (and in older
             # generations).
             with gc_paused():
-                res.cooperations += sweep_range(app, rules, r, now, res)
+                sweep_range(app, rules, r, now, res)
             if progress is not None:
                 progress(res.cooperations + pool.swept(), total)
         for counts in pool.results():
@@ -336,6 +336,7 @@ def sweep_range(app: App, rules: ReviewRules, ids: Range, now: datetime, res: Sw
             reviews = [r for r in reviews if r[0].cooperation_id not in changed]
             reminders = [r for r in reminders if r[0] not in changed]
         reminded = _store_reviews(app, s, reviews, also=[mail for _, mail in reminders])
+    res.cooperations += len(coops)
     res.reviews_due += len(reviews)
     res.silent += len(reminders)
     res.notifications += sum(len(r.notified) for r, _ in reviews)

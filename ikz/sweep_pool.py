@@ -97,10 +97,9 @@ class _Helper:
 class Helpers:
     """Helpers sweeping from `todo` beside this process, each served by a thread."""
 
-    def __init__(self, app: App, now: datetime, batch_size: int, todo: Ranges, count: int) -> None:
-        self._job = base64.b64encode(
-            pickle.dumps((app.db.url, app.settings, now, batch_size))
-        ).decode("ascii")
+    def __init__(self, app: App, now: datetime, todo: Ranges, count: int) -> None:
+        job = (app.db.url, app.settings, now)
+        self._job = base64.b64encode(pickle.dumps(job)).decode("ascii")
         self._todo = todo
         self._count = count
         self._helpers: list[_Helper] = []
@@ -143,7 +142,6 @@ class Helpers:
                 stdout=subprocess.PIPE,
                 stderr=stderr,
                 text=True,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
             )
         except OSError as exc:
             stderr.close()
@@ -234,7 +232,7 @@ def main() -> None:
     from ikz.review import ReviewRules, SweepResult, sweep_range
     from models.db import connect
 
-    url, settings, now, _batch_size = pickle.loads(base64.b64decode(sys.stdin.readline()))
+    url, settings, now = pickle.loads(base64.b64decode(sys.stdin.readline()))
     # The sweep's own time, not this process's clock: the same `now` as the main
     # process, for due dates, dedupe keys and the rows' timestamps.
     app = App(db=connect(url), settings=settings, clock=lambda: now)
@@ -249,7 +247,6 @@ def main() -> None:
                 break
             with gc_paused():
                 last = sweep_range(app, rules, (int(answer[0]), int(answer[1])), now, res)
-            res.cooperations += last
     finally:
         app.close()
     print("result " + json.dumps({**asdict(res), "helpers_peak_mib": peak_mib()}), flush=True)
