@@ -7,6 +7,7 @@ import logging
 import shutil
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,14 +51,18 @@ def _counts(res: SweepResult) -> tuple[int, ...]:
 
 
 @pytest.fixture
-def twins(tmp_path: Path) -> tuple[App, App]:
+def twins(tmp_path: Path) -> Iterator[tuple[App, App]]:
     """Two apps on identical generated portfolios (SQLite files)."""
     a = make_app(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path)
     generate(a.db, N)
     a.db.dispose()
     shutil.copy(tmp_path / "a.sqlite3", tmp_path / "b.sqlite3")
     b = make_app(f"sqlite:///{tmp_path / 'b.sqlite3'}", tmp_path)
-    return a, b
+    try:
+        yield a, b
+    finally:
+        a.close()
+        b.close()
 
 
 def _slow_here(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -88,79 +93,62 @@ def test_two_processes_write_what_one_writes(
     twins: tuple[App, App], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     one, two = (_clocked(app) for app in twins)
-    try:
-        alone = sweep_portfolio(one, batch_size=BATCH, workers=1)
-        mine = _slow_here(monkeypatch)
-        seen: list[tuple[int, int]] = []
-        shared = sweep_portfolio(
-            two, batch_size=BATCH, workers=2, progress=lambda d, t: seen.append((d, t))
-        )
-        assert alone.processes == 1 and alone.helpers_peak_mib == 0
-        assert shared.processes == 2 and shared.helpers_peak_mib > 10
-        assert _counts(shared) == _counts(alone)
-        assert alone.reviews_due > 0 and alone.notifications > 0
-        assert 0 < sum(mine) < alone.cooperations  # both processes swept
-        assert _state(two) == _state(one)
-        # Progress counts both processes' cooperations and ends at the total.
-        assert seen and all(t == alone.cooperations for _, t in seen)
-        assert [d for d, _ in seen] == sorted(d for d, _ in seen)
-        # A second sweep the same day finds nothing due and mails nobody twice.
-        again = sweep_portfolio(two, batch_size=BATCH, workers=2)
-        assert again.reviews_due == 0 and _state(two)["mails"] == _state(one)["mails"]
-    finally:
-        one.close()
-        two.close()
-
-
-def test_a_failing_helper_leaves_its_ranges_to_the_sweep(
-    twins: tuple[App, App], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    one, two = (_clocked(app) for app in twins)
-    monkeypatch.setattr(
-        sweep_pool, "HELPER_CMD", [sys.executable, "-c", "import sys; sys.exit('kaputt')"]
+    alone = sweep_portfolio(one, batch_size=BATCH, workers=1)
+    mine = _slow_here(monkeypatch)
+    seen: list[tuple[int, int]] = []
+    shared = sweep_portfolio(
+        two, batch_size=BATCH, workers=2, progress=lambda d, t: seen.append((d, t))
     )
-    try:
-        alone = sweep_portfolio(one, batch_size=BATCH, workers=1)
-        with caplog.at_level(logging.WARNING, logger="ikz.sweep"):
-            res = sweep_portfolio(two, batch_size=BATCH, workers=2)
-        assert res.processes == 1
-        assert _counts(res) == _counts(alone)
-        assert _state(two) == _state(one)
-        assert "ausgefallen" in caplog.text and "kaputt" in caplog.text
-    finally:
-        one.close()
-        two.close()
+    assert alone.processes == 1 and alone.helpers_peak_mib == 0
+    assert shared.processes == 2 and shared.helpers_peak_mib > 10
+    assert _counts(shared) == _counts(alone)
+    assert alone.reviews_due > 0 and alone.notifications > 0
+    assert 0 < sum(mine) < alone.cooperations  # both processes swept
+    assert _state(two) == _state(one)
+    # Progress counts both processes' cooperations and ends at the total.
+    assert seen and all(t == alone.cooperations for _, t in seen)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    # A second sweep the same day finds nothing due and mails nobody twice.
+    again = sweep_portfolio(two, batch_size=BATCH, workers=2)
+    assert again.reviews_due == 0 and _state(two)["mails"] == _state(one)["mails"]
 
 
-def test_a_helper_that_dies_mid_range_gives_it_back(
-    twins: tuple[App, App], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+# A helper that exits at once, and one that takes a range and exits without sweeping it.
+FAILING_HELPERS = {
+    "dies at start": ("import sys; sys.exit('kaputt')", "kaputt"),
+    "dies mid-range": (
+        "import sys; sys.stdin.readline(); print('next', flush=True); sys.stdin.readline()",
+        "exit 0",
+    ),
+}
+
+
+@pytest.mark.parametrize("helper", FAILING_HELPERS, ids=list(FAILING_HELPERS))
+def test_a_failing_helper_leaves_its_ranges_to_the_sweep(
+    twins: tuple[App, App],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    helper: str,
 ) -> None:
-    """The helper takes a range and exits without an answer: its range is swept here."""
+    code, why = FAILING_HELPERS[helper]
     one, two = (_clocked(app) for app in twins)
-    takes_one = "import sys; sys.stdin.readline(); print('next', flush=True); sys.stdin.readline()"
-    monkeypatch.setattr(sweep_pool, "HELPER_CMD", [sys.executable, "-c", takes_one])
-    try:
-        alone = sweep_portfolio(one, batch_size=BATCH, workers=1)
-        with caplog.at_level(logging.WARNING, logger="ikz.sweep"):
-            res = sweep_portfolio(two, batch_size=BATCH, workers=2)
-        assert _counts(res) == _counts(alone)
-        assert _state(two) == _state(one)
-        assert "ausgefallen" in caplog.text
-    finally:
-        one.close()
-        two.close()
+    monkeypatch.setattr(sweep_pool, "HELPER_CMD", [sys.executable, "-c", code])
+    alone = sweep_portfolio(one, batch_size=BATCH, workers=1)
+    _slow_here(monkeypatch)  # so that the helper is up before this process is done
+    with caplog.at_level(logging.WARNING, logger="ikz.sweep"):
+        res = sweep_portfolio(two, batch_size=BATCH, workers=2)
+    assert res.processes == 1
+    assert _counts(res) == _counts(alone)
+    assert _state(two) == _state(one)
+    assert "ausgefallen" in caplog.text and why in caplog.text
 
 
 def test_few_ranges_or_one_worker_start_no_helper(twins: tuple[App, App]) -> None:
     app = twins[0]
-    try:
-        assert sweep_pool.helpers_for(app, sweep_pool.MIN_RANGES_PER_PROCESS * 2, None) == 1
-        assert sweep_pool.helpers_for(app, sweep_pool.MIN_RANGES_PER_PROCESS * 2 - 1, None) == 0
-        assert sweep_pool.helpers_for(app, 1000, 1) == 0
-        assert sweep_pool.helpers_for(app, 1000, 64) == sweep_pool.cpus() - 1
-    finally:
-        app.close()
-        twins[1].close()
+    assert sweep_pool.helpers_for(app, sweep_pool.MIN_RANGES_PER_PROCESS * 2, None) == 1
+    assert sweep_pool.helpers_for(app, sweep_pool.MIN_RANGES_PER_PROCESS * 2 - 1, None) == 0
+    assert sweep_pool.helpers_for(app, 1000, 1) == 0
+    assert sweep_pool.helpers_for(app, 1000, 64) == sweep_pool.cpus() - 1
 
 
 def test_two_processes_on_postgres(
