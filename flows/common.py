@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from ikz.app import App, open_app
+from models.outbox import last_id
 from models.validation import parse
 from states.errors import IkzError
 
@@ -63,18 +64,21 @@ SEND_NOW_TIMEOUT_SECONDS = 5.0
 def run_action(fn: Callable[[App, M], Any], model: type[M], params: M | dict[str, Any]) -> Any:
     cmd = coerce(model, params)
     with app_scope() as app:
+        with app.db.read() as s:
+            before = last_id(s)
         try:
             result = jsonable(fn(app, cmd))
         except IkzError as exc:
             raise ActionFailed(exc.text()) from None
-        send_now(app)
+        send_now(app, after_id=before)
     return result
 
 
-def send_now(app: App) -> None:
-    """Send what is due now (the action's own mail, unless others wait before it).
-    Never fails the action, which has committed: whatever is not sent here stays queued
-    for the dispatcher, which the action's event and its minute schedule start anyway."""
+def send_now(app: App, *, after_id: int) -> None:
+    """Send the mail queued since outbox row `after_id`: the action's own (and any
+    queued at the same moment), not older mail waiting for the dispatcher. Never fails
+    the action, which has committed: whatever is not sent here stays queued for the
+    dispatcher, which the action's event and its minute schedule start anyway."""
     from prefect import get_run_logger
 
     from flows.blocks import smtp_config_sync
@@ -86,7 +90,7 @@ def send_now(app: App) -> None:
         smtp = smtp.model_copy(
             update={"timeout_seconds": min(smtp.timeout_seconds, SEND_NOW_TIMEOUT_SECONDS)}
         )
-        result = send_due_now(app, limit=SEND_NOW_LIMIT, smtp=smtp)
+        result = send_due_now(app, limit=SEND_NOW_LIMIT, smtp=smtp, after_id=after_id)
     except Exception as exc:  # the relay's trouble is the dispatcher's to retry
         log.warning("E-Mails bleiben für den Versand-Flow: %s: %s", type(exc).__name__, exc)
         return

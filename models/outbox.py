@@ -351,3 +351,9 @@ def _insert(conn: Connection, values: list[dict[str, Any]]) -> None:
 def _serializer(session: Session) -> Callable[[Any], str]:
     """The JSON column type's serializer: an engine's `json_serializer`, else json.dumps."""
     return getattr(session.get_bind().dialect, "_json_serializer", None) or json.dumps
+
+
+def last_id(session: Session) -> int:
+    """The newest outbox row's id (0 when empty): rows queued later have higher ids."""
+    table = Notification.__table__  # type: ignore[attr-defined]
+    return int(session.execute(core_select(func.coalesce(func.max(table.c.id), 0))).scalar_one())

@@ -97,10 +97,11 @@ class Flat:
     data: bytes | None
 
 
-def claim(app: App, limit: int) -> list[Claimed]:
+def claim(app: App, limit: int, *, after_id: int = 0) -> list[Claimed]:
     """Take up to `limit` due rows for immediate delivery (digest recipients' rows wait,
-    see ikz.mail.digest). The UPDATE re-checks the due condition (compare and set), so of
-    two dispatchers racing for a row exactly one gets it back from RETURNING."""
+    see ikz.mail.digest), only rows queued after row `after_id` if given. The UPDATE
+    re-checks the due condition (compare and set), so of two dispatchers racing for a
+    row exactly one gets it back from RETURNING."""
     now = app.clock()
     with app.db.write() as s:
         ids = s.exec(
@@ -108,6 +109,7 @@ def claim(app: App, limit: int) -> list[Claimed]:
             .join(Person, col(Person.id) == col(Notification.recipient_id))
             .where(
                 due(now),
+                col(Notification.id) > after_id,
                 or_(
                     col(Person.digest) == DigestMode.IMMEDIATE.value,
                     col(Notification.kind).in_(IMMEDIATE_KINDS),
@@ -300,11 +302,17 @@ async def _send_all(
 
 
 def _immediate(
-    app: App, limit: int, smtp: SmtpConfig, rng: random.Random | None, writer: Writer
+    app: App,
+    limit: int,
+    smtp: SmtpConfig,
+    rng: random.Random | None,
+    writer: Writer,
+    *,
+    after_id: int = 0,
 ) -> list[Job]:
     """Claim a batch of immediate mails; each is rendered when its turn comes."""
     jobs = []
-    for c in claim(app, limit):
+    for c in claim(app, limit, after_id=after_id):
 
         def prepare(c: Claimed = c) -> tuple[str, EmailMessage]:
             if c.recipient is None:
@@ -388,16 +396,17 @@ async def _dispatch(
     return total
 
 
-def send_due_now(app: App, *, limit: int, smtp: SmtpConfig) -> DispatchResult:
-    """Up to `limit` due immediate mails on one connection, at once, for a synchronous
-    caller: an action's flow run right after its commit, so that the action's own mail
-    does not wait for the dispatcher's run. No digests, no second batch: what is left
-    stays for the dispatcher. Runs its loop in a thread of its own, so it works whether
-    or not the caller's thread has an event loop running."""
+def send_due_now(app: App, *, limit: int, smtp: SmtpConfig, after_id: int = 0) -> DispatchResult:
+    """Up to `limit` due immediate mails queued after row `after_id`, on one connection,
+    at once, for a synchronous caller: an action's flow run right after its commit, so
+    that the action's own mail neither waits for the dispatcher's run nor behind older
+    mail. No digests, no second batch: what is left stays for the dispatcher. Runs its
+    loop in a thread of its own, so it works whether or not the caller's thread has an
+    event loop running."""
 
     async def one_batch() -> DispatchResult:
         with app.db.writer(durable=False) as writer:
-            jobs = _immediate(app, limit, smtp, None, writer)
+            jobs = _immediate(app, limit, smtp, None, writer, after_id=after_id)
             if not jobs:
                 return DispatchResult()
             with gc_paused():

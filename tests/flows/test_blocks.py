@@ -76,7 +76,9 @@ def test_block_type_is_registered_and_used_when_a_document_exists(
     }
 
 
-def _transition_rows(app_url: str, tmp_path: Path) -> list[tuple[str, int, int]]:
+def _transition_rows(
+    app_url: str, tmp_path: Path, keys: str = "transition:%"
+) -> list[tuple[str, int, int]]:
     from sqlalchemy import text
 
     app = make_app(app_url, tmp_path)
@@ -85,8 +87,9 @@ def _transition_rows(app_url: str, tmp_path: Path) -> list[tuple[str, int, int]]
             rows = s.connection().execute(
                 text(
                     "SELECT status, attempts, deferrals FROM outbox "
-                    "WHERE dedupe_key LIKE 'transition:%' ORDER BY id"
-                )
+                    "WHERE dedupe_key LIKE :keys ORDER BY id"
+                ),
+                {"keys": keys},
             )
             return [(r[0], r[1], r[2]) for r in rows]
     finally:
@@ -141,7 +144,11 @@ def test_an_action_run_sends_its_own_mail_right_after_its_commit(
     rows = _transition_rows(url, tmp_path)
     assert rows and all(status == "sent" for status, _, _ in rows)
     paused = [m for m in handler.messages() if "pausiert" in str(m["Subject"])]
-    assert len(paused) == len(rows)
+    assert len(paused) == len(rows) == len(handler.messages())
+    # The mail queued before the action (the cooperation's opening) is left to the
+    # dispatcher: the action sends its own, not a backlog's.
+    opened = _transition_rows(url, tmp_path, "opened:%")
+    assert opened and all(r == ("pending", 0, 0) for r in opened)
     assert {str(m["From"]) for m in paused} == {"Landkreis Beispiel <ikz@landkreis.example>"}
 
 

@@ -370,3 +370,8 @@ def test_send_due_now_sends_one_batch_and_leaves_the_rest(
     assert smtp_server.handler.connections == 2
     statuses = [r.status for r in outbox(w.app)]
     assert statuses.count("sent") == 8 and statuses.count("pending") == 7
+    # Only what was queued after a given row: here nothing, so the rest stays pending.
+    newest = max(r.id or 0 for r in outbox(w.app))
+    assert send_due_now(w.app, limit=4, smtp=smtp, after_id=newest).sent == 0
+    assert [r.status for r in outbox(w.app)].count("pending") == 7
+    assert send_due_now(w.app, limit=4, smtp=smtp, after_id=newest - 2).sent == 2
