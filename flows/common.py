@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
@@ -79,12 +80,17 @@ def send_now(app: App, *, after_id: int) -> None:
     queued at the same moment), not older mail waiting for the dispatcher. Never fails
     the action, which has committed: whatever is not sent here stays queued for the
     dispatcher, which the action's event and its minute schedule start anyway."""
-    from prefect import get_run_logger
+    from prefect.exceptions import MissingContextError
+    from prefect.logging import get_run_logger
 
     from flows.blocks import smtp_config_sync
     from ikz.mail.dispatch import send_due_now
 
-    log = get_run_logger()
+    log: Any
+    try:
+        log = get_run_logger()
+    except MissingContextError:  # called outside a flow run (a flow's .fn)
+        log = logging.getLogger("ikz.mail")
     try:
         smtp = smtp_config_sync(app.settings)
         smtp = smtp.model_copy(

@@ -96,8 +96,11 @@ def _transition_rows(
         app.close()
 
 
-def _pause_in_a_flow_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A world with one cooperation, paused through the advance-cooperation flow."""
+def _pause_in_a_flow_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, direct: bool = False
+) -> str:
+    """A world with one cooperation, paused through the advance-cooperation flow (its
+    plain function when `direct`: no flow run, no run logger)."""
     from flows.actions import advance_cooperation
 
     url = f"sqlite:///{tmp_path / 'ikz.sqlite3'}"
@@ -114,15 +117,17 @@ def _pause_in_a_flow_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str
             "actor_id": world.coordinator_id,
             "reason": "Sommerpause",
         }
-        result = advance_cooperation(eingabe=eingabe)
+        flow = advance_cooperation.fn if direct else advance_cooperation
+        result = flow(eingabe=eingabe)
     finally:
         get_settings.cache_clear()
     assert result["to_state"] == "paused"
     return url
 
 
+@pytest.mark.parametrize("direct", [False, True], ids=["flow run", "plain function"])
 def test_an_action_run_sends_its_own_mail_right_after_its_commit(
-    prefect_server: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    prefect_server: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, direct: bool
 ) -> None:
     """No dispatcher runs here: the mail arrives from the action's own run."""
     from flows.blocks import BLOCK_DOCUMENT, IkzSmtp
@@ -138,7 +143,7 @@ def test_an_action_run_sends_its_own_mail_right_after_its_commit(
             security="none",
             mail_from="Landkreis Beispiel <ikz@landkreis.example>",
         ).save(BLOCK_DOCUMENT, overwrite=True)
-        url = _pause_in_a_flow_run(tmp_path, monkeypatch)
+        url = _pause_in_a_flow_run(tmp_path, monkeypatch, direct=direct)
     finally:
         controller.stop()
     rows = _transition_rows(url, tmp_path)
