@@ -10,9 +10,9 @@ from datetime import date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from models.validation import Ags, HeaderSafe, OptionalText, Text
+from models.validation import Ags, Email, HeaderSafe, OptionalText, Text
 from states.lifecycle import Gate, Trigger
 from states.vocab import (
     AgreementKind,
@@ -46,7 +46,7 @@ class RegisterMunicipality(Command):
 
 class RegisterPerson(Command):
     name: HeaderSafe = Field(title="Name")
-    email: EmailStr = Field(title="E-Mail")
+    email: Email = Field(title="E-Mail")
     municipality_id: int | None = Field(None, title="Kommune (ID)", gt=0)
     roles: list[Role] = Field(title="Rollen", min_length=1)
     language: str = Field("de", title="Sprache", pattern="^(de|en)$")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, StringConstraints, ValidationError
+from pydantic import AfterValidator, BaseModel, EmailStr, StringConstraints, ValidationError
 from pydantic_core import PydanticCustomError
 
 from states.errors import InvalidInputError
@@ -16,6 +16,18 @@ def _no_crlf(value: str) -> str:
     # email package of whatever Python runs the dispatcher.
     if "\r" in value or "\n" in value:
         raise PydanticCustomError("crlf", "Zeilenumbruch (CR/LF) nicht erlaubt")
+    return value
+
+
+def _ascii_local_part(value: str) -> str:
+    # The email package cannot address a mailbox whose name (before the @) is not ASCII,
+    # and few relays take one (SMTPUTF8): such an address would never get a mail.
+    # Internationalised domains are fine.
+    if not value.rpartition("@")[0].isascii():
+        raise PydanticCustomError(
+            "email_local_ascii",
+            "vor dem @ nur Zeichen ohne Umlaute und ß (z. B. joerg.mueller@…)",
+        )
     return value
 
 
@@ -35,9 +47,11 @@ HeaderSafe = Annotated[
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 Ags = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_ags)]
+Email = Annotated[EmailStr, AfterValidator(_ascii_local_part)]
 
 _EN = {
     "crlf": "line breaks (CR/LF) are not allowed",
+    "email_local_ascii": "only characters without umlauts or ß before the @ (e.g. joerg.mueller@…)",
     "ags_format": "AGS must be exactly 8 digits",
     "ags_land": "AGS does not start with a Land key 01-16",
 }

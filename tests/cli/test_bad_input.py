@@ -366,6 +366,14 @@ def test_line_breaks_at_the_edges_are_trimmed_like_spaces(demo_cli: Cli, world: 
     assert (person["name"], person["email"]) == ("Nina", "nina@example.org")
 
 
+def test_an_internationalised_domain_is_accepted(demo_cli: Cli, world: DemoWorld) -> None:
+    person = demo_cli.json(
+        "person", "add", "--name", "Jörg", "--email", "joerg@bürgeramt.example",
+        "--role", "coordinator", "--actor", world.coordinator,
+    )  # fmt: skip
+    assert person["email"] == "joerg@bürgeramt.example"
+
+
 def test_email_with_display_name_is_reduced_to_the_address(demo_cli: Cli, world: DemoWorld) -> None:
     person = demo_cli.json(
         "person", "add", "--name", "Nina", "--email", "Nina Neu <nina@example.org>",
@@ -477,6 +485,8 @@ CASES = [
     case("email-spaces", lambda c: _person(c, email="nina neu@example.org"), 2, "email"),
     case("email-two-addresses", lambda c: _person(c, email="a@example.org, b@example.org"), 2, "email"),
     case("email-empty", lambda c: _person(c, email=""), 2, "email"),
+    # Accepted by the address syntax, but no mail could ever reach it.
+    case("email-umlaut-before-at", lambda c: _person(c, email="jörg@example.org"), 2, "email", "Umlaute"),
     case("email-duplicate", lambda c: _person(c, email=c.email), 2, "E-Mail", "bereits erfasst"),
     case("email-duplicate-other-case", lambda c: _person(c, email=c.email.upper()), 2, "bereits erfasst"),
     case("person-role-unknown", lambda c: _person(c, role="chef"), 2, "--role", "mayor"),
