@@ -26,7 +26,8 @@ from ikz.review import ReviewRules, checklist_with, state_label
 from models.cooperation import Cooperation
 from models.outbox import FAILED, Notification, OutboxContext
 from models.queries import COOP_ROW_COLUMNS, CoopRow, load_snapshots
-from states.health import check_health
+from states.errors import Language
+from states.health import FACTOR_SHORT_EN, FACTORS, check_health
 from states.lifecycle import State
 
 BATCH = 500
@@ -64,8 +65,32 @@ def urgency(row: dict[str, Any], now: datetime) -> tuple[int, ...]:
     )
 
 
-def portfolio_view(app: App, limit: int | None = None) -> PortfolioView:
-    """The whole portfolio (limit None) or its `limit` most urgent cooperations."""
+# The rows' columns in English (`in_english`); the rows themselves keep the German
+# names, which the Prefect artifact shows and the ordering reads.
+COLUMNS_EN = {
+    "ID": "ID",
+    "Kooperation": "Cooperation",
+    "Zustand": "State",
+    "Ampel": "Light",
+    **{f"{n} {short}": f"{n} {FACTOR_SHORT_EN[n]}" for n, (_, _, short) in FACTORS.items()},
+    "Nächster Schritt": "Next step",
+    "Offene Punkte": "Open items",
+    "Hinweise": "Warnings",
+    "Nächste Prüfung": "Next review",
+    "Offene Konflikte": "Open conflicts",
+    "Zustellfehler": "Delivery failures",
+}
+
+
+def in_english(row: dict[str, Any]) -> dict[str, Any]:
+    """A row of `portfolio_view(..., lang="en")` with English column names."""
+    return {COLUMNS_EN.get(k, k): v for k, v in row.items()}
+
+
+def portfolio_view(app: App, limit: int | None = None, lang: Language = "de") -> PortfolioView:
+    """The whole portfolio (limit None) or its `limit` most urgent cooperations; the
+    state and the warnings in `lang` (the totals per state stay German, for the
+    artifact's summary)."""
     now = app.clock()
     rules = ReviewRules.of(app)
     view = PortfolioView()
@@ -77,11 +102,11 @@ def portfolio_view(app: App, limit: int | None = None) -> PortfolioView:
             for coop in coops:
                 snap = snaps[coop.id]
                 check = checklist_with(rules, snap, now)
-                warns = [sig["de"] for sig in check["signals"] if sig["level"] == "warn"]
+                warns = [sig[lang] for sig in check["signals"] if sig["level"] == "warn"]
                 row: dict[str, Any] = {
                     "ID": coop.id,
                     "Kooperation": coop.title,
-                    "Zustand": state_label(coop.state, "de"),
+                    "Zustand": state_label(coop.state, lang),
                     **portfolio_marks(check_health(snap, now, rules.health)),
                     "Nächster Schritt": check["gate"] or "-",
                     "Offene Punkte": len(check["unmet"]),
@@ -93,7 +118,7 @@ def portfolio_view(app: App, limit: int | None = None) -> PortfolioView:
                     "Zustellfehler": failed.get(coop.id, 0),
                 }
                 view.total += 1
-                view.by_state[row["Zustand"]] += 1
+                view.by_state[state_label(coop.state, "de")] += 1
                 view.by_light[row["Ampel"]] += 1
                 view.open_conflicts += row["Offene Konflikte"]
                 view.delivery_failures += row["Zustellfehler"]

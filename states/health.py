@@ -56,6 +56,17 @@ FACTORS: dict[int, tuple[str, str, str]] = {
     7: ("Langfristig denken", "Think long-term", "Langfristigkeit"),
     8: ("Konflikte klären", "Resolve conflicts", "Konflikte"),
 }
+# The short names (FACTORS' third element) in English, for column headers.
+FACTOR_SHORT_EN: dict[int, str] = {
+    1: "Exchange",
+    2: "Common ground",
+    3: "Generosity",
+    4: "Mayors",
+    5: "Visibility",
+    6: "Pragmatism",
+    7: "Long-term",
+    8: "Conflicts",
+}
 
 
 @dataclass(frozen=True)

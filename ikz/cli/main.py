@@ -1169,36 +1169,34 @@ def portfolio(
     as_json: Json = False,
 ) -> None:
     """Portfolio: Ampel je Erfolgsfaktor, nächster Schritt, Hinweise, Prüfung, Konflikte."""
-    from ikz.portfolio import portfolio_view
+    from ikz.portfolio import COLUMNS_EN, in_english, portfolio_view
 
-    view = portfolio_view(state.open(), limit)
+    view = portfolio_view(state.open(), limit, state.lang)
+    # --lang en: English column names in every format (the values are already English).
+    rows = [in_english(r) for r in view.rows] if state.lang == "en" else view.rows
     if as_json:
-        emit_json({"total": view.total, "rows": view.rows})
+        emit_json({"total": view.total, "rows": rows})
     elif as_csv:
         import csv
 
-        if view.rows:
-            out = csv.DictWriter(sys.stdout, fieldnames=list(view.rows[0]), lineterminator="\n")
+        if rows:
+            out = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
             out.writeheader()
-            out.writerows(view.rows)
+            out.writerows(rows)
     else:
-        table(
-            view.rows,
-            [
-                (k, k)
-                for k in (
-                    "ID",
-                    "Kooperation",
-                    "Zustand",
-                    "Ampel",
-                    "Nächster Schritt",
-                    "Offene Punkte",
-                    "Nächste Prüfung",
-                    "Offene Konflikte",
-                    "Zustellfehler",
-                )
-            ],
+        shown = (
+            "ID",
+            "Kooperation",
+            "Zustand",
+            "Ampel",
+            "Nächster Schritt",
+            "Offene Punkte",
+            "Nächste Prüfung",
+            "Offene Konflikte",
+            "Zustellfehler",
         )
+        english = state.lang == "en"
+        table(rows, [(COLUMNS_EN[k], COLUMNS_EN[k]) if english else (k, k) for k in shown])
         if view.truncated:
             _done(
                 f"({len(view.rows)} von {view.total} Kooperationen, die dringlichsten zuerst)",

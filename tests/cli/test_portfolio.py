@@ -31,3 +31,23 @@ def test_portfolio_csv_json_and_most_urgent_first(demo_cli: Cli) -> None:
 def test_portfolio_limit_must_be_positive(demo_cli: Cli) -> None:
     res = demo_cli("portfolio", "--limit", "0")
     assert res.code == 2 and "--limit" in res.err
+
+
+def test_portfolio_in_english(demo_cli: Cli) -> None:
+    german = demo_cli.json("portfolio")["rows"]
+    english = demo_cli.json("--lang", "en", "portfolio")["rows"]
+    assert [r["ID"] for r in english] == [r["ID"] for r in german]
+    assert {"Cooperation", "State", "Light", "1 Exchange", "Next step", "Warnings"} <= set(
+        english[0]
+    )
+    assert not {"Kooperation", "Zustand", "Ampel", "Hinweise"} & set(english[0])
+    by_id = {r["ID"]: r for r in german}
+    states = {(by_id[r["ID"]]["Zustand"], r["State"]) for r in english}
+    assert ("Verstetigt", "Permanent") in states
+    warned = [r for r in english if r["Warnings"] != "-"]
+    assert warned and all(r["Warnings"] != by_id[r["ID"]]["Hinweise"] for r in warned)
+
+    rows = list(csv.DictReader(io.StringIO(demo_cli.ok("--lang", "en", "portfolio", "--csv").out)))
+    assert list(rows[0]) == list(english[0])
+    table = demo_cli.ok("--lang", "en", "portfolio").out.splitlines()[0]
+    assert table.split()[:3] == ["ID", "Cooperation", "State"]
