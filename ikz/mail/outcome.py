@@ -100,7 +100,10 @@ _STORE = (
 def retry_delay(
     app: App, rows: list[Notification], outcome: Outcome, rng: random.Random | None
 ) -> timedelta:
-    """One delay for all rows of a mail (a digest carries several)."""
+    """One delay for all rows of a mail (a digest carries several); none for a mail
+    that was sent, whose rows do not wait for anything."""
+    if outcome.verdict == "sent":
+        return timedelta(0)
     n = max((r.attempts + 1 if outcome.offered else r.deferrals + 1) for r in rows)
     return backoff(n, app.settings.notify_retry_base_seconds, rng)
 
