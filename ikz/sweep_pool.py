@@ -169,8 +169,9 @@ class Helpers:
                     h.proc.stdin.flush()
                 elif word == "result":
                     h.result = json.loads(rest)
-        except (OSError, ValueError) as exc:  # a broken pipe: the helper is gone
+        except (OSError, ValueError) as exc:  # a broken pipe, or a line not understood
             h.errors.append(f"{type(exc).__name__}: {exc}")
+            h.proc.kill()  # it may still wait for an answer; its range is given back below
         finally:
             h.proc.wait()
             if h.result is None:

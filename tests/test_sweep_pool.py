@@ -113,12 +113,17 @@ def test_two_processes_write_what_one_writes(
     assert again.reviews_due == 0 and _state(two)["mails"] == _state(one)["mails"]
 
 
-# A helper that exits at once, and one that takes a range and exits without sweeping it.
+# Helpers that fail: at once, with a range in hand, or by breaking the protocol.
 FAILING_HELPERS = {
     "dies at start": ("import sys; sys.exit('kaputt')", "kaputt"),
     "dies mid-range": (
         "import sys; sys.stdin.readline(); print('next', flush=True); sys.stdin.readline()",
         "exit 0",
+    ),
+    # Says something that is not the protocol, then would wait a minute: it is stopped.
+    "garbles": (
+        "import sys, time; sys.stdin.readline(); print('next x', flush=True); time.sleep(60)",
+        "ValueError",
     ),
 }
 
