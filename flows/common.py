@@ -64,15 +64,21 @@ SEND_NOW_TIMEOUT_SECONDS = 5.0
 
 def run_action(fn: Callable[[App, M], Any], model: type[M], params: M | dict[str, Any]) -> Any:
     cmd = coerce(model, params)
-    with app_scope() as app:
-        with app.db.read() as s:
-            before = last_id(s)
+    with app_scope() as app, sending_what_is_queued(app):
         try:
-            result = jsonable(fn(app, cmd))
+            return jsonable(fn(app, cmd))
         except IkzError as exc:
             raise ActionFailed(exc.text()) from None
-        send_now(app, after_id=before)
-    return result
+
+
+@contextmanager
+def sending_what_is_queued(app: App) -> Iterator[None]:
+    """Send the mail queued inside the block right after it (see send_now); nothing
+    when the block fails."""
+    with app.db.read() as s:
+        before = last_id(s)
+    yield
+    send_now(app, after_id=before)
 
 
 def send_now(app: App, *, after_id: int) -> None:

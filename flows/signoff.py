@@ -15,7 +15,7 @@ from prefect.input import RunInput
 from prefect.runtime import flow_run
 from pydantic import Field
 
-from flows.common import ActionFailed, app_scope, coerce
+from flows.common import ActionFailed, app_scope, coerce, sending_what_is_queued
 from ikz.signoff import answer_request, open_request
 from models.commands import RequestSignOff
 from states.errors import IkzError
@@ -40,16 +40,19 @@ def request_signoff(eingabe: RequestSignOff) -> dict[str, Any]:
     with app_scope() as app:
         base = app.settings.ui_base_url.rstrip("/")
         run_url = f"{base}/runs/flow-run/{run_id}"
-        try:
-            req = open_request(app, cmd, run_id, run_url)
-        except IkzError as exc:
-            raise ActionFailed(exc.text()) from None
+        # The mayor's mail goes out now, not with the dispatcher's next run (after a
+        # resume the request exists already and nothing new is queued or sent).
+        with sending_what_is_queued(app):
+            try:
+                req = open_request(app, cmd, run_id, run_url)
+            except IkzError as exc:
+                raise ActionFailed(exc.text()) from None
         days = (req.due_at - req.requested_at).days or 1
     log.info("Freigabe angefragt bei Person %s, Frist %s", req.mayor_id, req.due_at.date())
     answer = suspend_flow_run(
         wait_for_input=Freigabe, timeout=days * 86400, key=f"signoff-{req.id}"
     )
-    with app_scope() as app:
+    with app_scope() as app, sending_what_is_queued(app):
         try:
             done = answer_request(app, req.id or 0, answer.freigeben, answer.anmerkung)
         except IkzError as exc:

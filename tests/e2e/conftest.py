@@ -155,6 +155,13 @@ class Stack:
             r.raise_for_status()
             return list(r.json()["events"])
 
+    def logs(self, run_id: str) -> list[str]:
+        """The messages a flow run logged (as the UI's log tab shows them)."""
+        with self.client() as c:
+            r = c.post("/logs/filter", json={"logs": {"flow_run_id": {"any_": [run_id]}}})
+            r.raise_for_status()
+            return [str(entry["message"]) for entry in r.json()]
+
     def mail_to(self, address: str, contains: str, timeout: float = 180) -> Message:
         def find() -> Message | None:
             for m in self.inbox.snapshot():

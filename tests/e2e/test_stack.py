@@ -72,6 +72,12 @@ def test_advance_through_the_api_triggers_review_and_mail(stack: Stack) -> None:
     assert stack.wait_state(run, {"COMPLETED", "FAILED", "CRASHED"})["state"]["type"] == "COMPLETED"
     shown = stack.ikz_json("coop", "show", str(coop["id"]))
     assert shown["state"] == "paused"
+    # The action's run sent its own mail right after its commit.
+    wait_for(
+        lambda: any("E-Mails sofort versandt" in m for m in stack.logs(run)),
+        60,
+        "the action run's log of its sent mail",
+    )
     # The server stores events asynchronously: wait for it rather than race it.
     events = wait_for(
         lambda: stack.events("ikz.cooperation.entered.paused", f"ikz.cooperation.{coop['id']}"),
@@ -199,6 +205,12 @@ def test_mayor_signoff_suspends_and_resumes(stack: Stack) -> None:
     mayors = {p["id"]: p["email"] for p in stack.ikz_json("person", "list")}
     mail = stack.mail_to(mayors[partner["mayor_id"]], "Freigabe")
     assert run in mail.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    # Sent by the run itself before it suspended, not left for the dispatcher.
+    wait_for(
+        lambda: any("E-Mails sofort versandt: 1" in m for m in stack.logs(run)),
+        60,
+        "the request run's log of its sent mail",
+    )
     with stack.client() as c:
         r = c.post(
             f"/flow_runs/{run}/resume",
