@@ -8,6 +8,7 @@ secret (shown masked in the UI).
 
 from __future__ import annotations
 
+import asyncio
 from typing import Literal, cast
 
 from prefect.blocks.core import Block
@@ -59,21 +60,17 @@ def register_block_types() -> None:
     IkzSmtp.register_type_and_schema()
 
 
-async def smtp_config(settings: Settings) -> SmtpConfig:
+def smtp_config_sync(settings: Settings) -> SmtpConfig:
     """The block's configuration when a block document named "ikz-smtp" exists, else the
     IKZ_SMTP_* settings."""
     try:
-        block: IkzSmtp = await IkzSmtp.aload(BLOCK_DOCUMENT)
+        # _sync: the blocking variant even if this thread runs an event loop.
+        block = cast(IkzSmtp, IkzSmtp.load(BLOCK_DOCUMENT, _sync=True))  # type: ignore[call-arg]
     except ValueError:  # no such block document (or the type was never registered)
         return SmtpConfig.from_settings(settings)
     return block.to_config(settings)
 
 
-def smtp_config_sync(settings: Settings) -> SmtpConfig:
-    """`smtp_config` for a synchronous flow (an action's run)."""
-    try:
-        # _sync: the blocking variant even if this thread runs an event loop.
-        block = cast(IkzSmtp, IkzSmtp.load(BLOCK_DOCUMENT, _sync=True))  # type: ignore[call-arg]
-    except ValueError:
-        return SmtpConfig.from_settings(settings)
-    return block.to_config(settings)
+async def smtp_config(settings: Settings) -> SmtpConfig:
+    """`smtp_config_sync` for an async flow (the dispatcher), off its event loop."""
+    return await asyncio.to_thread(smtp_config_sync, settings)

@@ -65,8 +65,8 @@ def urgency(row: dict[str, Any], now: datetime) -> tuple[int, ...]:
     )
 
 
-# The rows' columns in English (`in_english`); the rows themselves keep the German
-# names, which the Prefect artifact shows and the ordering reads.
+# The rows' columns in English: rows are built with the German names, which the
+# Prefect artifact shows and the ordering reads, and renamed last.
 COLUMNS_EN = {
     "ID": "ID",
     "Kooperation": "Cooperation",
@@ -83,13 +83,13 @@ COLUMNS_EN = {
 
 
 def in_english(row: dict[str, Any]) -> dict[str, Any]:
-    """A row of `portfolio_view(..., lang="en")` with English column names."""
+    """A row with English column names."""
     return {COLUMNS_EN.get(k, k): v for k, v in row.items()}
 
 
 def portfolio_view(app: App, limit: int | None = None, lang: Language = "de") -> PortfolioView:
-    """The whole portfolio (limit None) or its `limit` most urgent cooperations; the
-    state and the warnings in `lang` (the totals per state stay German, for the
+    """The whole portfolio (limit None) or its `limit` most urgent cooperations, in
+    `lang` (column names, state, warnings; the totals per state stay German, for the
     artifact's summary)."""
     now = app.clock()
     rules = ReviewRules.of(app)
@@ -136,6 +136,8 @@ def portfolio_view(app: App, limit: int | None = None, lang: Language = "de") ->
         if view.total <= limit:  # everything fits: keep the familiar id order
             ordered.sort(key=lambda e: -e[1])
         view.rows = [row for _, _, row in ordered]
+    if lang == "en":
+        view.rows = [in_english(row) for row in view.rows]
     return view
 
 

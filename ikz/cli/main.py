@@ -1169,20 +1169,18 @@ def portfolio(
     as_json: Json = False,
 ) -> None:
     """Portfolio: Ampel je Erfolgsfaktor, nächster Schritt, Hinweise, Prüfung, Konflikte."""
-    from ikz.portfolio import COLUMNS_EN, in_english, portfolio_view
+    from ikz.portfolio import COLUMNS_EN, portfolio_view
 
     view = portfolio_view(state.open(), limit, state.lang)
-    # --lang en: English column names in every format (the values are already English).
-    rows = [in_english(r) for r in view.rows] if state.lang == "en" else view.rows
     if as_json:
-        emit_json({"total": view.total, "rows": rows})
+        emit_json({"total": view.total, "rows": view.rows})
     elif as_csv:
         import csv
 
-        if rows:
-            out = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+        if view.rows:
+            out = csv.DictWriter(sys.stdout, fieldnames=list(view.rows[0]), lineterminator="\n")
             out.writeheader()
-            out.writerows(rows)
+            out.writerows(view.rows)
     else:
         shown = (
             "ID",
@@ -1195,8 +1193,8 @@ def portfolio(
             "Offene Konflikte",
             "Zustellfehler",
         )
-        english = state.lang == "en"
-        table(rows, [(COLUMNS_EN[k], COLUMNS_EN[k]) if english else (k, k) for k in shown])
+        names = [COLUMNS_EN[k] for k in shown] if state.lang == "en" else shown
+        table(view.rows, [(k, k) for k in names])
         if view.truncated:
             _done(
                 f"({len(view.rows)} von {view.total} Kooperationen, die dringlichsten zuerst)",

@@ -371,17 +371,25 @@ async def dispatch(
         raise
 
 
+# A stage claims a batch of jobs: (app, batch_size, smtp, rng, writer) -> jobs.
+Stage = Callable[[App, int, SmtpConfig, random.Random | None, Writer], list[Job]]
+
+
 async def _dispatch(
     app: App,
     batch_size: int,
     rng: random.Random | None,
     smtp: SmtpConfig,
     stop: threading.Event,
+    stages: tuple[Stage, ...] = (_immediate, _digests),
+    *,
+    once: bool = False,
 ) -> DispatchResult:
+    """Each stage's batches in turn, until a batch is not full (`once`: one batch)."""
     total = DispatchResult()
     # The outcomes' connection, held for the run: see ikz.mail.outcome.record.
     with app.db.writer(durable=False) as writer:
-        for stage in (_immediate, _digests):
+        for stage in stages:
             while not stop.is_set():
                 jobs = stage(app, batch_size, smtp, rng, writer)
                 if jobs:
@@ -391,7 +399,7 @@ async def _dispatch(
                     total += result
                     if not healthy:
                         return total
-                if len(jobs) < batch_size:
+                if once or len(jobs) < batch_size:
                     break
     return total
 
@@ -403,18 +411,10 @@ def send_due_now(app: App, *, limit: int, smtp: SmtpConfig, after_id: int = 0) -
     mail. No digests, no second batch: what is left stays for the dispatcher. Runs its
     loop in a thread of its own, so it works whether or not the caller's thread has an
     event loop running."""
-
-    async def one_batch() -> DispatchResult:
-        with app.db.writer(durable=False) as writer:
-            jobs = _immediate(app, limit, smtp, None, writer, after_id=after_id)
-            if not jobs:
-                return DispatchResult()
-            with gc_paused():
-                result, _healthy = await _send_all(smtp, jobs, threading.Event())
-            return result
-
+    own = partial(_immediate, after_id=after_id)
+    run = _dispatch(app, limit, None, smtp, threading.Event(), (own,), once=True)
     with ThreadPoolExecutor(1, thread_name_prefix="ikz-send-now") as pool:
-        return pool.submit(asyncio.run, one_batch()).result()
+        return pool.submit(asyncio.run, run).result()
 
 
 def dispatch_sync(
