@@ -1,10 +1,14 @@
 """The one list of deployments: the serve runner (`ikz up`) and prefect.yaml (work pools)
-are both generated from it, so they cannot drift apart (a test checks the yaml)."""
+are both generated from it, so they cannot drift apart (a test checks the yaml). The
+actions' deployments come from the action registry (ikz.registry); the follow-ups and
+schedules are declared here."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from ikz.registry import ACTIONS
 
 ENTERED_ANY = "ikz.cooperation.entered.*"
 CONFLICT_RAISED = "ikz.conflict.raised"
@@ -43,40 +47,9 @@ class Spec:
     tags: tuple[str, ...] = ()
 
 
-ACTIONS: tuple[tuple[str, str], ...] = (
-    ("register-municipality", "register_municipality"),
-    ("register-person", "register_person"),
-    ("open-cooperation", "open_cooperation"),
-    ("set-partner", "set_partner"),
-    ("advance-cooperation", "advance_cooperation"),
-    ("record-goal", "record_goal"),
-    ("record-benefit", "record_benefit"),
-    ("record-meeting", "record_meeting"),
-    ("record-agreement", "record_agreement"),
-    ("record-staff-involvement", "record_staff"),
-    ("record-communication", "record_communication"),
-    ("record-success", "record_success"),
-    ("record-decision", "record_decision"),
-    ("choose-legal-form", "choose_legal_form"),
-    ("record-signoff", "record_signoff"),
-    ("raise-conflict", "raise_conflict"),
-    ("escalate-conflict-now", "escalate_conflict_now"),
-    ("resolve-conflict", "resolve_conflict"),
-    ("schedule-conflict-session", "schedule_conflict_session"),
-    ("close-conflict", "close_conflict"),
-)
-
 SPECS: tuple[Spec, ...] = (
-    *(
-        Spec(name, f"flows.actions:{fn}", "Aktion der Koordination", tags=("aktion",))
-        for name, fn in ACTIONS
-    ),
-    Spec(
-        "request-signoff",
-        "flows.signoff:request_signoff",
-        "Freigabe anfordern und abwarten",
-        tags=("aktion",),
-    ),
+    # Every coordinator action of the registry, with its own description.
+    *(Spec(a.name, a.entrypoint, a.help[0], tags=("aktion", *a.tags)) for a in ACTIONS),
     Spec(
         "review-cooperation",
         "flows.followups:review_cooperation",

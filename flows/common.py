@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, is_dataclass
-from datetime import date, datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from ikz.app import App, open_app
+from ikz.jsonable import jsonable
 from models.outbox import last_id
 from models.validation import parse
 from states.errors import IkzError
@@ -30,20 +29,6 @@ def app_scope() -> Iterator[App]:
         yield app
     finally:
         app.close()
-
-
-def jsonable(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return jsonable(value.model_dump())
-    if is_dataclass(value) and not isinstance(value, type):
-        return jsonable(asdict(value))
-    if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
 
 
 def coerce(model: type[M], params: M | dict[str, Any]) -> M:

@@ -12,8 +12,9 @@ from uuid import UUID
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
 
-from flows.common import app_scope, jsonable
+from flows.common import app_scope
 from flows.dashboards import publish_portfolio
+from ikz.jsonable import jsonable
 from ikz.review import SWEEP_BATCH, sweep_portfolio
 
 

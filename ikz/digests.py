@@ -13,6 +13,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from ikz.app import App
+from models.commands import SetDigest
 from models.queries import actor_of, require
 from models.registry import Person
 from states.errors import InvalidInputError
@@ -74,3 +75,8 @@ def set_digest(app: App, person_id: int, mode: DigestMode, *, actor_id: int) -> 
         s.add(person)
         s.flush()
         return person
+
+
+def set_digest_mode(app: App, cmd: SetDigest) -> Person:
+    """The action's form of set_digest: the mode as typed, checked here."""
+    return set_digest(app, cmd.person_id, parse_mode(cmd.mode), actor_id=cmd.actor_id)

@@ -42,20 +42,29 @@ def prefect_api_url(settings: Settings) -> str | None:
     return None
 
 
-def post_events(api_url: str, events: list[dict[str, Any]], timeout: float = 5.0) -> None:
+def api_request(
+    api_url: str, method: str, path: str, body: Any = None, timeout: float = 5.0
+) -> Any:
+    """One call of the Prefect server's REST API (with its basic auth, if set): the
+    answer's JSON, or None for an empty answer."""
     import urllib.request  # here, not at the top: every `ikz` command imports this module
 
     req = urllib.request.Request(
-        f"{api_url}/events",
-        data=json.dumps(events).encode(),
+        f"{api_url}{path}",
+        data=None if body is None else json.dumps(body).encode(),
         headers={"Content-Type": "application/json"},
-        method="POST",
+        method=method,
     )
     auth = os.environ.get("PREFECT_API_AUTH_STRING")
     if auth:
         req.add_header("Authorization", "Basic " + base64.b64encode(auth.encode()).decode())
     with urllib.request.urlopen(req, timeout=timeout) as resp:
-        resp.read()
+        raw = resp.read()
+    return json.loads(raw) if raw else None
+
+
+def post_events(api_url: str, events: list[dict[str, Any]], timeout: float = 5.0) -> None:
+    api_request(api_url, "POST", "/events", events, timeout)
 
 
 def _event(

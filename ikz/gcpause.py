@@ -27,3 +27,10 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
         else:
             gc.disable()
+
+
+def resume_gc() -> None:
+    """For a long-running command: collect garbage again, leaving the start-up objects
+    (frozen, they are never garbage) out of every collection."""
+    gc.freeze()
+    gc.enable()

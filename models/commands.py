@@ -310,3 +310,16 @@ class CloseConflict(Command):
     conflict_id: int = Field(title="Konflikt (ID)", gt=0)
     reason: Text = Field(title="Begründung")
     actor_id: int = ActorId
+
+
+class SetDigest(Command):
+    # How a person gets their mail: each message at once, or collected daily or weekly.
+    model_config = ConfigDict(title="Zustellart wählen")
+
+    person_id: int = Field(title="Person (ID)", description="Wessen Zustellart", gt=0)
+    mode: str = Field(
+        title="Zustellart",
+        description="immediate (sofort), daily (täglich) oder weekly (wöchentlich)",
+        max_length=20,
+    )
+    actor_id: int = ActorId

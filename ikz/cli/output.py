@@ -1,13 +1,17 @@
 """Printing for the CLI: JSON for machines, aligned plain text for people."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: `Json` is read by Typer at import.
 
 import json
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import typer
+
+from ikz.cli.context import state
+
+Json = Annotated[bool, typer.Option("--json", help="Ausgabe als JSON.")]
 
 
 def _default(value: Any) -> Any:
@@ -30,3 +34,8 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]]) ->
     typer.echo("  ".join(h.ljust(w) for (_, h), w in zip(columns, widths, strict=True)).rstrip())
     for c in cells:
         typer.echo("  ".join(v.ljust(w) for v, w in zip(c, widths, strict=True)).rstrip())
+
+
+def done(de: str, en: str) -> None:
+    """What worked, in the chosen language."""
+    typer.echo(en if state.lang == "en" else de)

@@ -125,6 +125,19 @@ VALID: dict[str, dict[str, Any]] = {
     },
     "close-conflict": {"conflict_id": 1, "reason": "Keine Einigung möglich", "actor_id": 1},
     "request-signoff": {"cooperation_id": 4, "municipality_id": 5, "actor_id": 1},
+    "record-report": {"cooperation_id": 3, "summary": "Ein Jahr Bauhof Nord", "actor_id": 1},
+    "set-digest": {"person_id": 4, "mode": "weekly", "actor_id": 4},
+    "schedule-meeting": {
+        "cooperation_id": 3,
+        "kind": "steering_round",
+        "starts_at": "2026-11-12T10:00",
+        "duration_minutes": 90,
+        "attendee_ids": [4, 5],
+        "notes": "Rathaus Jena, Raum 2",
+        "actor_id": 1,
+    },
+    "reschedule-meeting": {"meeting_id": 1, "starts_at": "2026-11-19T10:00", "actor_id": 1},
+    "cancel-meeting": {"meeting_id": 1, "reason": "Krankheit", "actor_id": 1},
 }
 
 # One structurally bad variant per deployment: what the form and the API must refuse.
@@ -150,6 +163,11 @@ BAD: dict[str, tuple[str, Any]] = {
     "schedule-conflict-session": ("duration_minutes", 5),
     "close-conflict": ("reason", ""),
     "request-signoff": ("timeout_days", 0),
+    "record-report": ("summary", None),
+    "set-digest": ("person_id", 0),
+    "schedule-meeting": ("attendee_ids", []),
+    "reschedule-meeting": ("duration_minutes", 5),
+    "cancel-meeting": ("meeting_id", "eins"),
 }
 
 ACTION_SPECS = [s for s in SPECS if s.name in VALID]

@@ -1,0 +1,194 @@
+"""The database, the audit trail, reports, the portfolio, the demo and the local stack."""
+
+# No `from __future__ import annotations`: see ikz.cli.main.
+
+import sys
+from typing import Annotated
+
+import typer
+
+from ikz.cli.context import state
+from ikz.cli.groups import app, audit_app, db_app
+from ikz.cli.output import Json, done, emit_json, table
+from states.errors import IkzError
+
+CoopId = Annotated[int, typer.Argument(help="ID der Kooperation.")]
+
+
+# --- db -------------------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Datenbank anlegen oder auf den neuesten Stand bringen."""
+    from models.schema import upgrade
+
+    rev = upgrade(state.open(check_schema=False).db)
+    done(f"Datenbank auf Revision {rev}.", f"Database at revision {rev}.")
+
+
+# --- audit, lifecycle, demo -----------------------------------------------------------
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Alle Hash-Ketten des Prüfpfads prüfen."""
+    from ikz.views import verify_audit
+    from models.audit import ConflictRecord
+
+    checked, broken, why = verify_audit(state.open())
+    if isinstance(broken, ConflictRecord):
+        raise IkzError(
+            "audit_broken",
+            f"Prüfpfad gebrochen bei Eintrag {broken.id} (Konflikt {broken.conflict_id}, Nr. {broken.seq}): {why}.",
+            f"Audit chain broken at record {broken.id} (conflict {broken.conflict_id}, #{broken.seq}): {why}.",
+        )
+    if broken is not None:
+        raise IkzError(
+            "audit_broken",
+            f"Prüfpfad gebrochen bei Eintrag {broken.id} (Kooperation {broken.cooperation_id}, Nr. {broken.seq}): {why}.",
+            f"Audit chain broken at record {broken.id} (cooperation {broken.cooperation_id}, #{broken.seq}): {why}.",
+        )
+    done(
+        f"Prüfpfad in Ordnung: {checked} Einträge geprüft.",
+        f"Audit trail intact: {checked} records checked.",
+    )
+
+
+@app.command("report")
+def report(
+    cooperation: CoopId,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Sprache des Berichts: de oder en.")
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """Erfolgsbericht mit Diagrammen und Entwurf einer gemeinsamen Pressemitteilung erzeugen."""
+    from ikz.report import generate_success_report
+    from states.errors import InvalidInputError
+
+    chosen = lang or state.lang
+    if chosen not in ("de", "en"):
+        raise InvalidInputError(
+            "bad_language",
+            f"--lang: unbekannte Sprache '{chosen}' (de, en).",
+            f"--lang: unknown language '{chosen}' (de, en).",
+        )
+    result = generate_success_report(state.open(), cooperation, "en" if chosen == "en" else "de")
+    if as_json:
+        emit_json(
+            {
+                "cooperation_id": result.cooperation_id,
+                "report_id": result.report_id,
+                "lang": chosen,
+                "folder": str(result.folder),
+                "files": [str(f) for f in result.files],
+            }
+        )
+        return
+    typer.echo(
+        f"Success report {result.report_id} written to {result.folder}:"
+        if chosen == "en"
+        else f"Erfolgsbericht {result.report_id} erzeugt in {result.folder}:"
+    )
+    for f in result.files:
+        typer.echo(f"  {f.name}")
+
+
+@app.command("portfolio")
+def portfolio(
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", min=1, help="Nur die N dringlichsten Kooperationen."),
+    ] = None,
+    as_csv: Annotated[
+        bool, typer.Option("--csv", help="Ausgabe als CSV (Tabellenkalkulation).")
+    ] = False,
+    as_json: Json = False,
+) -> None:
+    """Portfolio: Ampel je Erfolgsfaktor, nächster Schritt, Hinweise, Prüfung, Konflikte."""
+    from ikz.portfolio import COLUMNS_EN, portfolio_view
+
+    view = portfolio_view(state.open(), limit, state.lang)
+    if as_json:
+        emit_json({"total": view.total, "rows": view.rows})
+    elif as_csv:
+        import csv
+
+        if view.rows:
+            out = csv.DictWriter(sys.stdout, fieldnames=list(view.rows[0]), lineterminator="\n")
+            out.writeheader()
+            out.writerows(view.rows)
+    else:
+        shown = (
+            "ID",
+            "Kooperation",
+            "Zustand",
+            "Ampel",
+            "Nächster Schritt",
+            "Offene Punkte",
+            "Nächste Prüfung",
+            "Offene Konflikte",
+            "Zustellfehler",
+        )
+        names = [COLUMNS_EN[k] for k in shown] if state.lang == "en" else shown
+        table(view.rows, [(k, k) for k in names])
+        if view.truncated:
+            done(
+                f"({len(view.rows)} von {view.total} Kooperationen, die dringlichsten zuerst)",
+                f"({len(view.rows)} of {view.total} cooperations, most urgent first)",
+            )
+
+
+@app.command("lifecycle")
+def lifecycle(
+    mermaid: Annotated[
+        bool, typer.Option("--mermaid", help="Als Mermaid-Zustandsdiagramm.")
+    ] = False,
+) -> None:
+    """Den Lebenszyklus anzeigen."""
+    from states.lifecycle import EDGES, STATE_LABELS
+    from states.lifecycle import mermaid as to_mermaid
+
+    if mermaid:
+        typer.echo(to_mermaid())
+        return
+    for e in EDGES:
+        src = STATE_LABELS[e.source][1 if state.lang == "en" else 0]
+        dst = STATE_LABELS[e.dest][1 if state.lang == "en" else 0]
+        typer.echo(f"{e.trigger.value:16} {src} -> {dst}")
+
+
+@app.command("demo")
+def demo(
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Nichts tun, wenn schon Daten da sind.")
+    ] = False,
+) -> None:
+    """Datenbank anlegen und ein realistisches Demo-Portfolio laden."""
+    from ikz.demo import has_data, load_demo
+    from models.schema import upgrade
+
+    app_ = state.open(check_schema=False)
+    upgrade(app_.db)
+    if if_empty and has_data(app_):
+        done("Daten vorhanden, Demo nicht erneut geladen.", "Data present, demo not loaded again.")
+        return
+    summary = load_demo(app_)
+    done(
+        f"Demo geladen: {summary['municipalities']} Kommunen, {summary['people']} Personen, {summary['cooperations']} Kooperationen.",
+        f"Demo loaded: {summary['municipalities']} municipalities, {summary['people']} people, {summary['cooperations']} cooperations.",
+    )
+
+
+@app.command("up")
+def up(
+    port: Annotated[int, typer.Option(help="Port des Prefect-Servers und der UI.")] = 4200,
+) -> None:
+    """Lokalen Stack starten: Prefect-Server, alle Deployments, Mail-Sink, Demo-Daten."""
+    from deployments.stack import up as run_up
+    from ikz.gcpause import resume_gc
+    from ikz.settings import get_settings
+
+    resume_gc()  # runs until stopped: main() paused the GC for short commands only
+    run_up(get_settings(), port=port, echo=typer.echo)

@@ -1,0 +1,73 @@
+"""The few action values typed in a form of their own on the command line, and the few
+results printed in a form of their own. Named by the action registry (ikz.registry)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from states.errors import InvalidInputError, Language
+
+
+def partner(spec: str) -> dict[str, Any]:
+    """MUNICIPALITY[:MAYOR[:CONTACT]] -> PartnerInput data."""
+    parts = spec.split(":")
+    try:
+        nums = [int(p) if p else None for p in parts]
+    except ValueError:
+        raise InvalidInputError(
+            "bad_partner",
+            f"Partner '{spec}' hat nicht die Form KOMMUNE[:BÜRGERMEISTER[:ANSPRECHPERSON]] (IDs).",
+            f"Partner '{spec}' is not of the form MUNICIPALITY[:MAYOR[:CONTACT]] (ids).",
+        ) from None
+    if len(nums) > 3 or nums[0] is None:
+        raise InvalidInputError(
+            "bad_partner",
+            f"Partner '{spec}' hat nicht die Form KOMMUNE[:BÜRGERMEISTER[:ANSPRECHPERSON]].",
+            f"Partner '{spec}' is not of the form MUNICIPALITY[:MAYOR[:CONTACT]].",
+        )
+    nums += [None] * (3 - len(nums))
+    return {"municipality_id": nums[0], "mayor_id": nums[1], "contact_id": nums[2]}
+
+
+def cooperation_json(coop: Any) -> dict[str, Any]:
+    return {"id": coop.id, "state": coop.state, "version": coop.version, "title": coop.title}
+
+
+def advance_done(res: Any, lang: Language) -> str:
+    if lang == "en":
+        again = " (already applied)" if res.replayed else ""
+        line = (
+            f"Cooperation {res.cooperation_id}: {res.from_state} -> {res.to_state} "
+            f"(version {res.version}){again}."
+        )
+        follow = f"\nFollow-up cooperation {res.follow_up_id} opened." if res.follow_up_id else ""
+    else:
+        again = " (bereits angewendet)" if res.replayed else ""
+        line = (
+            f"Kooperation {res.cooperation_id}: {res.from_state} -> {res.to_state} "
+            f"(Version {res.version}){again}."
+        )
+        follow = f"\nFolgekooperation {res.follow_up_id} eröffnet." if res.follow_up_id else ""
+    return line + follow
+
+
+def advance_json(res: Any) -> dict[str, Any]:
+    return {"id": res.cooperation_id, "state": res.to_state, **res.__dict__}
+
+
+_DIGEST_LABELS = {
+    "immediate": ("sofort", "immediately"),
+    "daily": ("täglich gesammelt", "in a daily digest"),
+    "weekly": ("wöchentlich gesammelt", "in a weekly digest"),
+}
+
+
+def digest_done(person: Any, lang: Language) -> str:
+    de, en = _DIGEST_LABELS[person.digest]
+    if lang == "en":
+        return f"Person {person.id} gets messages {en}."
+    return f"Person {person.id} erhält Nachrichten {de}."
+
+
+def digest_json(person: Any) -> dict[str, Any]:
+    return {"id": person.id, "digest": person.digest, "last_digest_at": person.last_digest_at}

@@ -1,0 +1,53 @@
+"""Listing municipalities and people."""
+
+# No `from __future__ import annotations`: see ikz.cli.main.
+
+from ikz.cli.context import state
+from ikz.cli.groups import muni_app, person_app
+from ikz.cli.output import Json, emit_json, table
+
+
+@muni_app.command("list")
+def municipality_list(as_json: Json = False) -> None:
+    """Kommunen auflisten."""
+    from ikz.records import municipalities
+
+    rows = [m.model_dump() for m in municipalities(state.open())]
+    if as_json:
+        emit_json(rows)
+    else:
+        table(
+            rows,
+            [
+                ("id", "ID"),
+                ("name", "Name"),
+                ("ags", "AGS"),
+                ("bundesland", "Land"),
+                ("population", "Einw."),
+                ("kind", "Art"),
+            ],
+        )
+
+
+@person_app.command("list")
+def person_list(as_json: Json = False) -> None:
+    """Personen auflisten."""
+    from ikz.records import people
+
+    rows = [p.model_dump() for p in people(state.open())]
+    if as_json:
+        emit_json(rows)
+    else:
+        for r in rows:
+            r["roles"] = ",".join(r["roles"])
+        table(
+            rows,
+            [
+                ("id", "ID"),
+                ("name", "Name"),
+                ("email", "E-Mail"),
+                ("municipality_id", "Kommune"),
+                ("roles", "Rollen"),
+                ("language", "Spr."),
+            ],
+        )
