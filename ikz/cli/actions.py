@@ -7,8 +7,8 @@ spells it otherwise; a nested model's fields become options of their own. Values
 the model as typed (ids as integers, as before); the model checks them with the same
 messages as the flows, each naming the option the user typed.
 
-The commands are built when a command group is asked for one, so that `ikz coop show`
-imports no input model and no use case.
+The commands are built when a command group is asked for one (ikz.cli.groups), so
+that `ikz coop show` imports no input model and no use case.
 """
 
 from __future__ import annotations
@@ -24,24 +24,10 @@ import typer
 import typer.main
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
-from typer.core import TyperGroup
 
 from ikz.cli.context import state
 from ikz.cli.output import emit_json
-from ikz.registry import BY_COMMAND, ActionSpec, commands_of, resolve
-
-
-class ActionGroup(TyperGroup):
-    """A command group that also holds the registry's actions of its name."""
-
-    def list_commands(self, ctx: Any) -> list[str]:
-        return sorted({*super().list_commands(ctx), *commands_of(self.name or "")})
-
-    def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        found = super().get_command(ctx, cmd_name)
-        if found is None and (self.name or "", cmd_name) in BY_COMMAND:
-            return build_command(BY_COMMAND[(self.name or "", cmd_name)])
-        return found
+from ikz.registry import ActionSpec, resolve
 
 
 def option_name(spec: ActionSpec, field: str) -> str:

@@ -3,9 +3,35 @@ actions of its name (ikz.cli.actions.ActionGroup), built only when asked for."""
 
 # No `from __future__ import annotations`: see ikz.cli.main.
 
-import typer
+from typing import Any
 
-from ikz.cli.actions import ActionGroup
+import typer
+from typer.core import TyperGroup
+
+
+class ActionGroup(TyperGroup):
+    """A command group that also holds the registry's actions of its name. The registry
+    (and with it every input model) is imported only when a command is not one of the
+    group's own: `ikz coop show` never pays for it."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        from ikz.registry import commands_of
+
+        return sorted({*super().list_commands(ctx), *commands_of(self.name or "")})
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        found = super().get_command(ctx, cmd_name)
+        if found is not None:
+            return found
+        from ikz.registry import BY_COMMAND
+
+        spec = BY_COMMAND.get((self.name or "", cmd_name))
+        if spec is None:
+            return None
+        from ikz.cli.actions import build_command
+
+        return build_command(spec)
+
 
 app = typer.Typer(
     name="ikz",

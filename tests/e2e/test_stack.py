@@ -254,6 +254,28 @@ def test_bad_parameters_fail_the_run_with_the_clear_message(stack: Stack) -> Non
         r.raise_for_status()
 
 
+def test_the_cli_requests_a_signoff_as_a_run_of_its_deployment(stack: Stack) -> None:
+    """`ikz coop request-signoff` cannot wait days for the mayor: it starts the
+    deployment's run on the stack it finds in the data dir, which asks the mayor."""
+    coop = coop_by_title(stack, "Digitalstrategie")
+    partner = stack.ikz_json("coop", "show", str(coop["id"]))["partners"][-1]
+    started = stack.ikz_json(
+        "coop",
+        "request-signoff",
+        str(coop["id"]),
+        "--municipality",
+        str(partner["municipality_id"]),
+        "--actor",
+        str(person_id(stack, COORDINATOR)),
+    )
+    assert started["url"].endswith(f"/runs/flow-run/{started['id']}")
+    fr = stack.wait_state(started["id"], {"PAUSED", "FAILED", "CRASHED", "COMPLETED"})
+    assert (fr["state"]["type"], fr["state"]["name"]) == ("PAUSED", "Suspended")
+    mayors = {p["id"]: p["email"] for p in stack.ikz_json("person", "list")}
+    mail = stack.mail_to(mayors[partner["mayor_id"]], "Freigabe")
+    assert started["id"] in mail.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+
+
 def test_ctrl_c_stops_everything(stack: Stack) -> None:
     """Runs last in this module: Ctrl-C (SIGINT) ends `ikz up` and its server within seconds."""
     port = int(stack.api.split(":")[2].split("/")[0])

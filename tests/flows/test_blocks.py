@@ -4,7 +4,6 @@ the UI, and used by the dispatch-notifications flow; without it the IKZ_SMTP_* s
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,14 +15,6 @@ from tests.factories import make_app, make_world, open_coop
 from tests.mail.conftest import ScriptedHandler, free_port
 
 pytestmark = pytest.mark.slow  # a Prefect test server takes ~15 s to start
-
-
-@pytest.fixture(scope="module")
-def prefect_server() -> Iterator[None]:
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
 
 
 def test_block_type_is_registered_and_used_when_a_document_exists(
