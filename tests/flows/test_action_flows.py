@@ -73,7 +73,7 @@ def test_a_meeting_in_the_past_or_by_a_stranger_is_refused(
         "kind": "steering_round",
         "attendee_ids": [world.partners[0].contact_id],
     }
-    with pytest.raises(ActionFailed, match="Der Termin muss in der Zukunft liegen."):
+    with pytest.raises(ActionFailed, match=r"Der Termin muss in der Zukunft liegen\."):
         run(
             "schedule_meeting",
             {**base, "starts_at": "2020-03-12T10:00", "actor_id": world.coordinator_id},
