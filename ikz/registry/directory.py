@@ -1,0 +1,61 @@
+"""Registry entries: the registry of municipalities and people."""
+
+from __future__ import annotations
+
+from ikz.registry.spec import ActionSpec
+from models import commands as c
+from states.policy import Action
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec(
+        "register-municipality",
+        c.RegisterMunicipality,
+        "ikz.records:register_municipality",
+        Action.REGISTER_MUNICIPALITY,
+        ("Kommune registrieren", "Register a municipality"),
+        (
+            "Kommune mit Name, AGS (8 Ziffern), Einwohnerzahl und Art registrieren.",
+            "Register a municipality with its name, AGS (8 digits), population and kind.",
+        ),
+        ("municipality", "add"),
+        (
+            "Kommune {id} registriert: {name} ({bundesland}).",
+            "Municipality {id} registered: {name} ({bundesland}).",
+        ),
+        tags=("verzeichnis",),
+    ),
+    ActionSpec(
+        "register-person",
+        c.RegisterPerson,
+        "ikz.records:register_person",
+        Action.REGISTER_PERSON,
+        ("Person registrieren", "Register a person"),
+        (
+            "Person mit E-Mail, Rollen (mayor, contact, staff, moderator, coordinator), "
+            "Kommune und Sprache registrieren.",
+            "Register a person with email, roles, municipality and language.",
+        ),
+        ("person", "add"),
+        ("Person {id} registriert: {name}.", "Person {id} registered: {name}."),
+        options={"roles": "--role"},
+        tags=("verzeichnis",),
+    ),
+    ActionSpec(
+        "set-digest",
+        c.SetDigest,
+        "ikz.digests:set_digest_mode",
+        Action.REGISTER_PERSON,
+        ("Zustellart wählen", "Choose the delivery mode"),
+        (
+            "Nachrichten sofort, täglich oder wöchentlich gesammelt erhalten "
+            "(für andere Personen nur als Koordination).",
+            "Get messages immediately, in a daily or in a weekly digest "
+            "(for other people: coordinators only).",
+        ),
+        ("person", "digest"),
+        "ikz.cli.convert:digest_done",
+        args=("person_id", "mode"),
+        json="ikz.cli.convert:digest_json",
+        tags=("verzeichnis",),
+    ),
+)
