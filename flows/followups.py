@@ -9,8 +9,8 @@ from prefect.artifacts import create_markdown_artifact
 
 from flows.common import announce_queued, app_scope, jsonable
 from flows.dashboards import publish_cooperation, publish_portfolio
-from ikz.conflicts import escalate_raised
-from ikz.report import generate_success_report
+from ikz.actions.conflicts import escalate_raised
+from ikz.reporting.report import generate_success_report
 from ikz.review import review_cooperation as review
 
 
