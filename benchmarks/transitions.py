@@ -1,4 +1,4 @@
-"""Transition throughput through the real use case (ikz.lifecycle.advance) against a
+"""Transition throughput through the real use case (ikz.actions.lifecycle.advance) against a
 one-row insert + commit loop with the same durability settings.
 
 The headline loop pauses and resumes (no entry criteria, so the gate is a lookup);
@@ -15,14 +15,11 @@ from pathlib import Path
 from statistics import median
 
 from benchmarks.common import ROUNDS, Figure, make_app, scratch_dir
+from ikz.actions.cooperations import open_cooperation
+from ikz.actions.directory import register_municipality, register_person
+from ikz.actions.facts import record_meeting
+from ikz.actions.lifecycle import advance
 from ikz.app import App
-from ikz.lifecycle import advance
-from ikz.records import (
-    open_cooperation,
-    record_meeting,
-    register_municipality,
-    register_person,
-)
 from models import commands as c
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"

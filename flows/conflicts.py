@@ -9,7 +9,8 @@ from prefect import flow, get_run_logger
 
 from flows.common import announce_queued, app_scope
 from flows.dashboards import publish_cooperation, publish_portfolio
-from ikz.conflicts import conflicts, escalate_overdue
+from ikz.actions.conflicts import escalate_overdue
+from ikz.views.directory import conflicts
 
 
 @flow(

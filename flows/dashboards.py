@@ -6,8 +6,8 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from ikz.app import App
-from ikz.portfolio import cooperation_count, portfolio_view, summary_markdown
 from ikz.review import cooperation_markdown
+from ikz.views.portfolio import cooperation_count, portfolio_view, summary_markdown
 
 PORTFOLIO_KEY = "ikz-portfolio"
 SUMMARY_KEY = "ikz-portfolio-summary"

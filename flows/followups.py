@@ -9,9 +9,9 @@ from prefect.artifacts import create_markdown_artifact
 
 from flows.common import announce_queued, app_scope
 from flows.dashboards import publish_cooperation, publish_portfolio
-from ikz.conflicts import escalate_raised
+from ikz.actions.conflicts import escalate_raised
 from ikz.jsonable import jsonable
-from ikz.report import generate_success_report
+from ikz.reporting.report import generate_success_report
 from ikz.review import review_cooperation as review
 
 

@@ -16,7 +16,7 @@ from prefect.runtime import flow_run
 from pydantic import Field
 
 from flows.common import ActionFailed, app_scope, coerce, sending_what_is_queued
-from ikz.signoff import answer_request, open_request
+from ikz.actions.signoff import answer_request, open_request
 from models.commands import RequestSignOff
 from states.errors import IkzError
 

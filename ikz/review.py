@@ -20,8 +20,8 @@ from sqlmodel import Session, col, select
 from ikz import sweep_pool
 from ikz.app import App
 from ikz.gcpause import gc_paused
-from ikz.health import check_markdown, record_values
 from ikz.sweep_pool import Range
+from ikz.views.health import check_markdown, record_values
 from models.cooperation import Conflict, Cooperation, SignOffRequest
 from models.health import check_history, record_checks
 from models.outbox import Queued, enqueue_many
@@ -438,7 +438,7 @@ def state_label(state: str, lang: Language) -> str:
 
 def cooperation_markdown(app: App, cooperation_id: int) -> str:
     """The per-cooperation dashboard: state, checklist, timeline and the lifecycle diagram."""
-    from ikz.views import history
+    from ikz.views.cooperation import history
 
     now = app.clock()
     with app.db.read() as s:

@@ -61,7 +61,7 @@ class Meeting(SQLModel, table=True):
     attendee_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     notes: str = ""
     recorded_by: int | None = Field(default=None, foreign_key="person.id")
-    # Set for a meeting scheduled ahead (ikz.meetings): it is invited to by calendar mail
+    # Set for a meeting scheduled ahead (ikz.actions.meetings): it is invited to by calendar mail
     # and counts for gates only once recorded as held, like any other meeting.
     starts_at: datetime | None = None
     duration_minutes: int | None = None

@@ -6,11 +6,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ikz.app import App
-from ikz.lifecycle import advance
-from ikz.records import (
-    choose_legal_form,
-    open_cooperation,
+from ikz.actions.cooperations import choose_legal_form, open_cooperation
+from ikz.actions.directory import register_municipality, register_person
+from ikz.actions.facts import (
     record_agreement,
     record_benefit,
     record_communication,
@@ -19,10 +17,10 @@ from ikz.records import (
     record_report,
     record_staff,
     record_success,
-    register_municipality,
-    register_person,
-    sign_off,
 )
+from ikz.actions.lifecycle import advance
+from ikz.actions.signoff import sign_off
+from ikz.app import App
 from ikz.settings import Settings
 from models import commands as c
 from models.db import connect

@@ -18,22 +18,22 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import SQLModel, col, select
 
-from ikz.app import App
-from ikz.lifecycle import AdvanceResult, advance
-from ikz.records import (
-    escalate_conflict,
-    open_cooperation,
-    raise_conflict,
+from ikz.actions.conflicts import escalate_conflict, raise_conflict
+from ikz.actions.cooperations import open_cooperation
+from ikz.actions.directory import register_person
+from ikz.actions.facts import (
     record_agreement,
     record_benefit,
     record_communication,
     record_goal,
     record_meeting,
     record_staff,
-    register_person,
-    sign_off,
 )
-from ikz.views import history, show, verify_audit
+from ikz.actions.lifecycle import AdvanceResult, advance
+from ikz.actions.signoff import sign_off
+from ikz.app import App
+from ikz.views.audit import verify_audit
+from ikz.views.cooperation import history, show
 from models import commands as c
 from models.audit import TransitionRecord
 from models.cooperation import Cooperation, Partnership
@@ -461,7 +461,7 @@ def test_a_follow_up_failing_half_way_writes_nothing(
 ) -> None:
     """The transition runs on a Core transaction and the follow-up's rows through an ORM
     session joined to it: a failure after the child was flushed takes back everything."""
-    from ikz import lifecycle
+    from ikz.actions import lifecycle
 
     cid = coop_in(world, "permanent")
     before = footprint(world.app, cid)

@@ -12,10 +12,11 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import col, select
 
-from ikz import conflicts as cf
-from ikz import records
-from ikz.records import register_person
-from ikz.views import verify_audit
+from ikz.actions import conflicts as cf
+from ikz.actions.conflict_sessions import schedule_conflict_session
+from ikz.actions.directory import register_person
+from ikz.views.audit import verify_audit
+from ikz.views.directory import conflict_steps
 from models import commands as c
 from models.audit import ConflictRecord
 from models.cooperation import Conflict
@@ -37,7 +38,7 @@ LADDER = ["raised", "contact_talks", "steering_round", "moderation", "mayors"]
 
 def raise_one(w: World, cid: int | None = None, subject: str = "Kosten des Bauhofs") -> int:
     cid = cid if cid is not None else open_coop(w)
-    row = records.raise_conflict(
+    row = cf.raise_conflict(
         w.app,
         c.RaiseConflict(cooperation_id=cid, subject=subject, actor_id=w.partners[0].contact_id),
     )
@@ -76,13 +77,13 @@ def last_mail_id(w: World) -> int:
 
 def escalate_to(w: World, conflict_id: int, level: str) -> None:
     while conflict(w, conflict_id).level != level:
-        records.escalate_conflict(
+        cf.escalate_conflict(
             w.app, c.EscalateConflict(conflict_id=conflict_id, actor_id=w.coordinator_id)
         )
 
 
 def steps(w: World, conflict_id: int) -> list[tuple[str, str | None, str]]:
-    return [(r.action, r.from_level, r.to_level) for r in cf.conflict_steps(w.app, conflict_id)]
+    return [(r.action, r.from_level, r.to_level) for r in conflict_steps(w.app, conflict_id)]
 
 
 def expected_audience(w: World, level: str) -> set[int]:
@@ -147,7 +148,7 @@ def test_a_conflict_walks_every_level_on_its_deadline(world: World) -> None:
         ("raise", None, "raised"),
         *(("escalate", a, b) for a, b in pairwise(LADDER)),
     ]
-    trail = cf.conflict_steps(w.app, kid)
+    trail = conflict_steps(w.app, kid)
     assert {r.actor_id for r in trail[1:]} == {w.coordinator_id}  # the sweep acts as coordinator
     checked, broken, why = verify_audit(w.app)
     assert broken is None, why
@@ -217,7 +218,7 @@ def test_resolution_at_any_level_stops_the_ladder(world: World, level: str) -> N
     agreed = [p.contact_id for p in w.partners[:2]]
     before = last_mail_id(w)
     w.clock.advance(days=1)
-    row = records.resolve_conflict(
+    row = cf.resolve_conflict(
         w.app,
         c.ResolveConflict(
             conflict_id=kid,
@@ -237,7 +238,7 @@ def test_resolution_at_any_level_stops_the_ladder(world: World, level: str) -> N
     assert {n.kind for n in new} == {"conflict_resolved"}
     assert {n.recipient_id for n in new} >= {*agreed, w.coordinator_id}
     assert new[0].context["agreed_by"] == agreed
-    last = cf.conflict_steps(w.app, kid)[-1]
+    last = conflict_steps(w.app, kid)[-1]
     assert (last.action, last.from_level, last.to_level, last.person_ids) == (
         "resolve",
         level,
@@ -248,9 +249,7 @@ def test_resolution_at_any_level_stops_the_ladder(world: World, level: str) -> N
     w.clock.advance(days=365)
     assert cf.escalate_overdue(w.app).escalated == []
     with pytest.raises(InvalidInputError) as exc:
-        records.escalate_conflict(
-            w.app, c.EscalateConflict(conflict_id=kid, actor_id=w.coordinator_id)
-        )
+        cf.escalate_conflict(w.app, c.EscalateConflict(conflict_id=kid, actor_id=w.coordinator_id))
     assert exc.value.code == "conflict_not_open"
     assert verify_audit(w.app)[1] is None
 
@@ -259,7 +258,7 @@ def test_resolution_names_people_who_exist(world: World) -> None:
     kid = raise_one(world)
     before = _fingerprint(world)
     with pytest.raises(NotFoundError):
-        records.resolve_conflict(
+        cf.resolve_conflict(
             world.app,
             c.ResolveConflict(
                 conflict_id=kid, resolution="x", agreed_by=[9999], actor_id=world.coordinator_id
@@ -278,17 +277,17 @@ def test_closing_unresolved_is_recorded(world: World) -> None:
     before = _fingerprint(w)
     # Giving up is the coordinator's decision, not the moderator's.
     with pytest.raises(PolicyRefusedError):
-        records.close_conflict(w.app, cmd.model_copy(update={"actor_id": w.moderator_id}))
+        cf.close_conflict(w.app, cmd.model_copy(update={"actor_id": w.moderator_id}))
     assert _fingerprint(w) == before
     mails = last_mail_id(w)
-    row = records.close_conflict(w.app, cmd)
+    row = cf.close_conflict(w.app, cmd)
     assert (row.status, row.close_reason, row.resolution) == (
         "closed_unresolved",
         "Keine Einigung möglich",
         None,
     )
     assert steps(w, kid)[-1] == ("close_unresolved", "mayors", "closed_unresolved")
-    assert cf.conflict_steps(w.app, kid)[-1].note == "Keine Einigung möglich"
+    assert conflict_steps(w.app, kid)[-1].note == "Keine Einigung möglich"
     new = mail(w, kid, after=mails)
     assert {n.kind for n in new} == {"conflict_closed"}
     assert {p.mayor_id for p in w.partners[:2]} | {w.coordinator_id} <= {
@@ -296,7 +295,7 @@ def test_closing_unresolved_is_recorded(world: World) -> None:
     }
     assert new[0].context["reason"] == "Keine Einigung möglich"
     with pytest.raises(InvalidInputError) as exc:
-        records.close_conflict(w.app, cmd)
+        cf.close_conflict(w.app, cmd)
     assert exc.value.code == "conflict_not_open"
     assert verify_audit(w.app)[1] is None
 
@@ -313,7 +312,7 @@ def _session(w: World, kid: int, **kw: Any) -> Conflict:
         "actor_id": w.coordinator_id,
         **kw,
     }
-    return records.schedule_conflict_session(w.app, c.ScheduleConflictSession(**data))
+    return schedule_conflict_session(w.app, c.ScheduleConflictSession(**data))
 
 
 def test_sessions_only_for_moderation_and_the_mayors(world: World) -> None:
@@ -376,7 +375,7 @@ def test_moderation_session_assigns_the_moderator_and_invites(world: World) -> N
         (f"conflict-{kid}-moderation@ikz-flow", 1)
     }
     assert [a for a, _, _ in steps(w, kid)][-2:] == ["schedule", "schedule"]
-    assert cf.conflict_steps(w.app, kid)[-1].person_ids == [w.moderator_id]
+    assert conflict_steps(w.app, kid)[-1].person_ids == [w.moderator_id]
 
 
 def test_mayors_conference_is_a_new_session(world: World) -> None:
@@ -408,9 +407,9 @@ def test_refused_steps_write_nothing(world: World) -> None:
     before = _fingerprint(w)
     contact = w.partners[0].contact_id
     with pytest.raises(PolicyRefusedError):
-        records.escalate_conflict(w.app, c.EscalateConflict(conflict_id=kid, actor_id=contact))
+        cf.escalate_conflict(w.app, c.EscalateConflict(conflict_id=kid, actor_id=contact))
     with pytest.raises(PolicyRefusedError):  # moderators act from the moderation level on
-        records.resolve_conflict(
+        cf.resolve_conflict(
             w.app, c.ResolveConflict(conflict_id=kid, resolution="x", actor_id=w.moderator_id)
         )
     assert _fingerprint(w) == before
@@ -440,7 +439,7 @@ def test_start_pilot_gate_is_blocked_from_moderation_on(
     cf.escalate_overdue(world.app)
     with pytest.raises(GateRefusedError):
         go(world, cid, "start_pilot")
-    records.resolve_conflict(
+    cf.resolve_conflict(
         world.app,
         c.ResolveConflict(conflict_id=kid, resolution="geeinigt", actor_id=world.moderator_id),
     )
@@ -450,7 +449,7 @@ def test_start_pilot_gate_is_blocked_from_moderation_on(
 def test_tampered_conflict_step_is_found(world: World) -> None:
     kid = raise_one(world)
     escalate_to(world, kid, "steering_round")
-    rid = cf.conflict_steps(world.app, kid)[1].id
+    rid = conflict_steps(world.app, kid)[1].id
     with world.app.db.write() as s:
         s.execute(text("UPDATE conflict_record SET actor_id = NULL WHERE id = :id"), {"id": rid})
     checked, broken, why = verify_audit(world.app)
@@ -473,8 +472,7 @@ def test_a_step_lost_to_a_concurrent_one_is_reported(world: World) -> None:
 
 
 def test_escalate_raised_moves_a_new_conflict_once(world: World) -> None:
-    from ikz.conflicts import escalate_raised
-    from ikz.records import raise_conflict
+    from ikz.actions.conflicts import escalate_raised, raise_conflict
     from models import commands as cmds
     from tests.factories import open_coop
 

@@ -6,11 +6,11 @@ import pytest
 from pydantic import ValidationError
 from sqlmodel import col, select
 
-from ikz.health import current_check, trend
 from ikz.mail.content import review_due
-from ikz.portfolio import portfolio_rows
 from ikz.review import cooperation_markdown, review_cooperation, sweep_portfolio
 from ikz.settings import Settings
+from ikz.views.health import current_check, trend
+from ikz.views.portfolio import portfolio_rows
 from models.health import HealthCheckRecord
 from models.outbox import Notification
 from states.health import HealthRules
@@ -125,7 +125,7 @@ def test_bad_health_settings_are_refused(bad: dict[str, object]) -> None:
 
 
 def test_success_report_has_the_check_and_its_trend(world: World) -> None:
-    from ikz.report import render_markdown
+    from ikz.reporting.report import render_markdown
 
     cid = coop_in(world, "evaluation")
     review_cooperation(world.app, cid)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from benchmarks.portfolio import generate
 from ikz.app import App
-from ikz.portfolio import portfolio_rows, portfolio_view, summary_markdown, urgency
+from ikz.views.portfolio import portfolio_rows, portfolio_view, summary_markdown, urgency
 from tests.factories import make_app
 
 

@@ -31,7 +31,8 @@ import pytest
 from sqlalchemy import text
 
 from ikz.app import App
-from ikz.views import history, show, verify_audit
+from ikz.views.audit import verify_audit
+from ikz.views.cooperation import history, show
 from tests.factories import SATISFY, World, make_app, make_world, open_coop
 
 pytestmark = pytest.mark.slow
@@ -40,7 +41,7 @@ N = 50
 START_METHOD = os.environ.get("IKZ_TEST_START_METHOD", "forkserver")
 BARRIER_TIMEOUT_S = 120.0
 IKZ = str(Path(sys.executable).with_name("ikz"))
-PRELOAD = ["ikz.cli.main", "ikz.lifecycle", "models.schema", "tests.test_race"]
+PRELOAD = ["ikz.cli.main", "ikz.actions.lifecycle", "models.schema", "tests.test_race"]
 
 # --- the racing side (runs in the worker processes) ---------------------------------------
 
@@ -57,8 +58,8 @@ def _init_racer(barrier: Any) -> None:
 
 def _attempt_api(url: str, cid: int, actor: int, expected_version: int) -> dict[str, Any]:
     """advance() in this process: connect, wait for everybody, advance."""
+    from ikz.actions.lifecycle import advance
     from ikz.app import App
-    from ikz.lifecycle import advance
     from ikz.settings import Settings
     from models.commands import Advance
     from models.db import connect

@@ -16,9 +16,9 @@ import pytest
 from PIL import Image
 from sqlmodel import col, select
 
+from ikz.actions.facts import record_decision, record_goal, record_success
 from ikz.mail.render import render
-from ikz.records import record_decision, record_goal, record_success
-from ikz.report import SuccessReport, generate_success_report
+from ikz.reporting.report import SuccessReport, generate_success_report
 from ikz.review import review_cooperation
 from models import commands as c
 from models.outbox import Notification

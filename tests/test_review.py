@@ -6,11 +6,12 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from ikz import records, review
-from ikz.portfolio import portfolio_rows
-from ikz.report import generate_success_report
+from ikz import review
+from ikz.actions.conflicts import raise_conflict
+from ikz.actions.signoff import answer_request, open_request
+from ikz.reporting.report import generate_success_report
 from ikz.review import cooperation_markdown, review_cooperation, sweep_portfolio
-from ikz.signoff import answer_request, open_request
+from ikz.views.portfolio import portfolio_rows
 from models import commands as c
 from models.cooperation import Cooperation, Report, SignOff
 from models.outbox import Notification
@@ -68,7 +69,7 @@ def test_sweep_reminds_silent_cooperations(world: World) -> None:
 
 def test_sweep_reports_overdue_conflicts(world: World) -> None:
     cid = open_coop(world)
-    records.raise_conflict(
+    raise_conflict(
         world.app,
         c.RaiseConflict(cooperation_id=cid, subject="Kosten", actor_id=world.coordinator_id),
     )
@@ -139,7 +140,7 @@ def test_success_report_is_recorded_filed_and_announced(world: World) -> None:
         assert s.get(Cooperation, cid) is not None
     assert _outbox(world, "success_report_ready")
     # The generated report counts for the make_permanent gate.
-    from ikz.views import show
+    from ikz.views.cooperation import show
 
     gate = next(g for g in show(world.app, cid)["gates"] if g["trigger"] == "make_permanent")
     assert "success_report_missing" not in [u["code"] for u in gate["unmet"]]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ikz import records
+from ikz.actions.directory import register_person
+from ikz.actions.signoff import sign_off
 from models import commands as c
 from states.errors import InvalidInputError, PolicyRefusedError
 from tests.factories import World, coop_in
@@ -13,7 +14,7 @@ from tests.factories import World, coop_in
 def test_a_mayor_who_is_not_the_sponsor_is_refused(world: World) -> None:
     cid = coop_in(world, "agreement")
     jena = world.partners[0]
-    other = records.register_person(
+    other = register_person(
         world.app,
         c.RegisterPerson(
             name="Zweite Bürgermeisterin",
@@ -24,14 +25,14 @@ def test_a_mayor_who_is_not_the_sponsor_is_refused(world: World) -> None:
         ),
     )
     with pytest.raises(PolicyRefusedError) as err:
-        records.sign_off(
+        sign_off(
             world.app,
             c.SignOffGate(
                 cooperation_id=cid, municipality_id=jena.municipality_id, actor_id=other.id or 0
             ),
         )
     assert err.value.code == "policy.signoff_sponsoring_mayor"
-    row = records.sign_off(
+    row = sign_off(
         world.app,
         c.SignOffGate(
             cooperation_id=cid, municipality_id=jena.municipality_id, actor_id=jena.mayor_id

@@ -1,4 +1,5 @@
-from ikz.views import show, verify_audit
+from ikz.views.audit import verify_audit
+from ikz.views.cooperation import show
 from tests.factories import World, coop_in, go
 
 

@@ -23,11 +23,9 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import text
 
-from ikz.lifecycle import advance
-from ikz.records import (
-    choose_legal_form,
-    escalate_conflict,
-    raise_conflict,
+from ikz.actions.conflicts import escalate_conflict, raise_conflict, resolve_conflict
+from ikz.actions.cooperations import choose_legal_form
+from ikz.actions.facts import (
     record_benefit,
     record_communication,
     record_decision,
@@ -36,9 +34,10 @@ from ikz.records import (
     record_report,
     record_staff,
     record_success,
-    resolve_conflict,
 )
-from ikz.views import history, show, verify_audit
+from ikz.actions.lifecycle import advance
+from ikz.views.audit import verify_audit
+from ikz.views.cooperation import history, show
 from models import commands as c
 from states.errors import (
     GateRefusedError,

@@ -33,7 +33,7 @@ def db_upgrade() -> None:
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Alle Hash-Ketten des Prüfpfads prüfen."""
-    from ikz.views import verify_audit
+    from ikz.views.audit import verify_audit
     from models.audit import ConflictRecord
 
     checked, broken, why = verify_audit(state.open())
@@ -64,7 +64,7 @@ def report(
     as_json: Json = False,
 ) -> None:
     """Erfolgsbericht mit Diagrammen und Entwurf einer gemeinsamen Pressemitteilung erzeugen."""
-    from ikz.report import generate_success_report
+    from ikz.reporting.report import generate_success_report
     from states.errors import InvalidInputError
 
     chosen = lang or state.lang
@@ -107,7 +107,7 @@ def portfolio(
     as_json: Json = False,
 ) -> None:
     """Portfolio: Ampel je Erfolgsfaktor, nächster Schritt, Hinweise, Prüfung, Konflikte."""
-    from ikz.portfolio import COLUMNS_EN, portfolio_view
+    from ikz.views.portfolio import COLUMNS_EN, portfolio_view
 
     view = portfolio_view(state.open(), limit, state.lang)
     if as_json:

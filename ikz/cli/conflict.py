@@ -16,7 +16,7 @@ def conflict_escalate_overdue(as_json: Json = False) -> None:
     """Alle überfälligen Konflikte eine Stufe höher geben (als Koordination)."""
     from dataclasses import asdict
 
-    from ikz.conflicts import escalate_overdue
+    from ikz.actions.conflicts import escalate_overdue
 
     sweep = escalate_overdue(state.open())
     if as_json:
@@ -36,7 +36,7 @@ def conflict_history(
     as_json: Json = False,
 ) -> None:
     """Prüfpfad eines Konflikts: jeder Schritt mit Stufe, Person und Zeit."""
-    from ikz.conflicts import conflict_steps
+    from ikz.views.directory import conflict_steps
 
     rows = [r.model_dump() for r in conflict_steps(state.open(), conflict)]
     if as_json:
@@ -63,16 +63,9 @@ def conflict_list(
     as_json: Json = False,
 ) -> None:
     """Konflikte auflisten."""
-    from ikz.records import conflicts
+    from ikz.views.directory import conflicts
 
-    app_ = state.open()
-    if cooperation is not None:  # an unknown id is an error, not an empty list
-        from models.cooperation import Cooperation
-        from models.queries import require
-
-        with app_.db.read() as s:
-            require(s, Cooperation, cooperation)
-    rows = [c.model_dump() for c in conflicts(app_, cooperation)]
+    rows = [c.model_dump() for c in conflicts(state.open(), cooperation)]
     if as_json:
         emit_json(rows)
     else:

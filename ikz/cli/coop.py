@@ -19,7 +19,7 @@ def coop_list(
     as_json: Json = False,
 ) -> None:
     """Kooperationen auflisten."""
-    from ikz.views import list_cooperations
+    from ikz.views.cooperation import list_cooperations
     from states.errors import InvalidInputError
     from states.lifecycle import State
 
@@ -50,7 +50,7 @@ def coop_list(
 def coop_show(cooperation: CoopId, as_json: Json = False) -> None:
     """Zustand, Partner, Gates mit offenen Kriterien und Hinweise einer Kooperation."""
     from ikz.cli.render import print_show
-    from ikz.views import show
+    from ikz.views.cooperation import show
 
     view = show(state.open(), cooperation, state.lang)
     if as_json:
@@ -69,7 +69,7 @@ def coop_check(
 ) -> None:
     """Kooperations-Check: Ampel je Erfolgsfaktor mit Gründen, und gesamt."""
     from ikz.cli.render import print_check, print_trend
-    from ikz.health import check_view, trend
+    from ikz.views.health import check_view, trend
 
     if with_history:
         data = trend(state.open(), cooperation, state.lang)
@@ -89,7 +89,7 @@ def coop_check(
 @coop_app.command("history")
 def coop_history(cooperation: CoopId, as_json: Json = False) -> None:
     """Prüfpfad der Zustandswechsel einer Kooperation."""
-    from ikz.views import history
+    from ikz.views.cooperation import history
 
     rows = history(state.open(), cooperation)
     if as_json:

@@ -10,7 +10,7 @@ from ikz.cli.output import Json, emit_json, table
 @muni_app.command("list")
 def municipality_list(as_json: Json = False) -> None:
     """Kommunen auflisten."""
-    from ikz.records import municipalities
+    from ikz.views.directory import municipalities
 
     rows = [m.model_dump() for m in municipalities(state.open())]
     if as_json:
@@ -32,7 +32,7 @@ def municipality_list(as_json: Json = False) -> None:
 @person_app.command("list")
 def person_list(as_json: Json = False) -> None:
     """Personen auflisten."""
-    from ikz.records import people
+    from ikz.views.directory import people
 
     rows = [p.model_dump() for p in people(state.open())]
     if as_json:

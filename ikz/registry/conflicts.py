@@ -10,7 +10,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "raise-conflict",
         c.RaiseConflict,
-        "ikz.conflicts:raise_conflict",
+        "ikz.actions.conflicts:raise_conflict",
         Action.RAISE_CONFLICT,
         ("Konflikt melden", "Raise a conflict"),
         (
@@ -24,7 +24,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "escalate-conflict-now",
         c.EscalateConflict,
-        "ikz.conflicts:escalate_conflict",
+        "ikz.actions.conflicts:escalate_conflict",
         Action.ESCALATE_CONFLICT,
         ("Konflikt sofort eskalieren", "Escalate a conflict now"),
         (
@@ -38,7 +38,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "resolve-conflict",
         c.ResolveConflict,
-        "ikz.conflicts:resolve_conflict",
+        "ikz.actions.conflicts:resolve_conflict",
         Action.RESOLVE_CONFLICT,
         ("Konflikt als gelöst erfassen", "Resolve a conflict"),
         (
@@ -52,7 +52,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "schedule-conflict-session",
         c.ScheduleConflictSession,
-        "ikz.conflicts:schedule_session",
+        "ikz.actions.conflict_sessions:schedule_conflict_session",
         Action.SCHEDULE_CONFLICT_SESSION,
         ("Konflikttermin planen", "Schedule a conflict session"),
         (
@@ -67,7 +67,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "close-conflict",
         c.CloseConflict,
-        "ikz.conflicts:close_conflict",
+        "ikz.actions.conflicts:close_conflict",
         Action.CLOSE_CONFLICT,
         ("Konflikt ungelöst schließen", "Close a conflict unresolved"),
         (

@@ -10,7 +10,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "register-municipality",
         c.RegisterMunicipality,
-        "ikz.records:register_municipality",
+        "ikz.actions.directory:register_municipality",
         Action.REGISTER_MUNICIPALITY,
         ("Kommune registrieren", "Register a municipality"),
         (
@@ -27,7 +27,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "register-person",
         c.RegisterPerson,
-        "ikz.records:register_person",
+        "ikz.actions.directory:register_person",
         Action.REGISTER_PERSON,
         ("Person registrieren", "Register a person"),
         (

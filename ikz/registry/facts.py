@@ -10,7 +10,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "record-goal",
         c.RecordGoal,
-        "ikz.records:record_goal",
+        "ikz.actions.facts:record_goal",
         Action.RECORD_GOAL,
         ("Gemeinsames Ziel festhalten", "Record a shared goal"),
         (
@@ -23,7 +23,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "record-benefit",
         c.RecordBenefit,
-        "ikz.records:record_benefit",
+        "ikz.actions.facts:record_benefit",
         Action.RECORD_BENEFIT,
         ("Nutzen einer Partnerkommune erfassen", "Record a partner's benefit"),
         (
@@ -36,7 +36,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "record-meeting",
         c.RecordMeeting,
-        "ikz.records:record_meeting",
+        "ikz.actions.facts:record_meeting",
         Action.RECORD_MEETING,
         ("Treffen erfassen", "Record a meeting"),
         (
@@ -51,7 +51,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "record-agreement",
         c.RecordAgreement,
-        "ikz.records:record_agreement",
+        "ikz.actions.facts:record_agreement",
         Action.RECORD_AGREEMENT,
         ("Vereinbarung erfassen", "Record an agreement"),
         (
@@ -66,7 +66,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "record-signoff",
         c.SignOffGate,
-        "ikz.records:sign_off",
+        "ikz.actions.signoff:sign_off",
         Action.SIGN_OFF,
         ("Freigabe erfassen", "Record a sign-off"),
         (
@@ -79,7 +79,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "request-signoff",
         c.RequestSignOff,
-        "ikz.signoff:open_request",
+        "ikz.actions.signoff:open_request",
         Action.REQUEST_SIGNOFF,
         ("Freigabe anfordern", "Request a sign-off"),
         (
@@ -97,7 +97,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "record-staff-involvement",
         c.RecordStaff,
-        "ikz.records:record_staff",
+        "ikz.actions.facts:record_staff",
         Action.RECORD_STAFF,
         ("Beteiligung der Mitarbeitenden erfassen", "Record staff involvement"),
         (
@@ -111,7 +111,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "record-communication",
         c.RecordCommunication,
-        "ikz.records:record_communication",
+        "ikz.actions.facts:record_communication",
         Action.RECORD_COMMUNICATION,
         ("Kommunikationsmaßnahme erfassen", "Record a communication"),
         (
@@ -126,7 +126,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "record-success",
         c.RecordSuccess,
-        "ikz.records:record_success",
+        "ikz.actions.facts:record_success",
         Action.RECORD_SUCCESS,
         ("Erfolg erfassen", "Record a success"),
         (
@@ -140,7 +140,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "record-decision",
         c.RecordDecision,
-        "ikz.records:record_decision",
+        "ikz.actions.facts:record_decision",
         Action.RECORD_DECISION,
         ("Entscheidung erfassen", "Record a decision"),
         (
@@ -158,7 +158,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "record-report",
         c.RecordReport,
-        "ikz.records:record_report",
+        "ikz.actions.facts:record_report",
         Action.RECORD_REPORT,
         ("Erfolgsbericht erfassen", "Record a success report"),
         (

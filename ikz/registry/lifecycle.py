@@ -10,7 +10,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "open-cooperation",
         c.OpenCooperation,
-        "ikz.records:open_cooperation",
+        "ikz.actions.cooperations:open_cooperation",
         Action.OPEN_COOPERATION,
         ("Kooperation eröffnen", "Open a cooperation"),
         (
@@ -27,7 +27,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "set-partner",
         c.SetPartner,
-        "ikz.records:set_partner",
+        "ikz.actions.cooperations:set_partner",
         Action.SET_PARTNER,
         ("Partnerkommune setzen", "Set a partner"),
         (
@@ -40,7 +40,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "advance-cooperation",
         c.Advance,
-        "ikz.lifecycle:advance",
+        "ikz.actions.lifecycle:advance",
         Action.ADVANCE,
         ("Lebenszyklus-Schritt anwenden", "Apply a lifecycle step"),
         (
@@ -59,7 +59,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "choose-legal-form",
         c.ChooseLegalForm,
-        "ikz.records:choose_legal_form",
+        "ikz.actions.cooperations:choose_legal_form",
         Action.CHOOSE_LEGAL_FORM,
         ("Rechtsform wählen", "Choose the legal form"),
         (

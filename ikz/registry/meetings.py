@@ -10,7 +10,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "schedule-meeting",
         c.ScheduleMeeting,
-        "ikz.meetings:schedule_meeting",
+        "ikz.actions.meetings:schedule_meeting",
         Action.RECORD_MEETING,
         ("Termin planen", "Schedule a meeting"),
         (
@@ -24,7 +24,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "reschedule-meeting",
         c.RescheduleMeeting,
-        "ikz.meetings:reschedule_meeting",
+        "ikz.actions.meetings:reschedule_meeting",
         Action.RECORD_MEETING,
         ("Termin verlegen", "Reschedule a meeting"),
         (
@@ -41,7 +41,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "cancel-meeting",
         c.CancelMeeting,
-        "ikz.meetings:cancel_meeting",
+        "ikz.actions.meetings:cancel_meeting",
         Action.RECORD_MEETING,
         ("Termin absagen", "Cancel a meeting"),
         (

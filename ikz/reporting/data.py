@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import col, select
-
 from ikz.app import App
-from ikz.views import history
-from models.cooperation import Communication, Cooperation, Decision, Goal, Success
+from ikz.views.cooperation import history
+from models.cooperation import Communication, Cooperation, Success
+from models.facts import communications_of, decisions_of, goals_of, successes_of
 from models.health import HealthCheckRecord, check_history
+from models.people import people_by_id
 from models.queries import load_snapshot, require
-from models.registry import Person
 from states.errors import Language
 from states.health import HealthCheck, check_health
 from states.lifecycle import STATE_LABELS, State
@@ -94,22 +93,12 @@ def gather(app: App, cooperation_id: int, lang: Language = "de") -> ReportData:
     with app.db.read() as s:
         coop = require(s, Cooperation, cooperation_id)
         snap = load_snapshot(s, coop)
-        goals = s.exec(select(Goal).where(col(Goal.cooperation_id) == cooperation_id)).all()
-        successes = list(
-            s.exec(select(Success).where(col(Success.cooperation_id) == cooperation_id)).all()
-        )
-        comms = list(
-            s.exec(
-                select(Communication).where(col(Communication.cooperation_id) == cooperation_id)
-            ).all()
-        )
-        decisions = s.exec(
-            select(Decision)
-            .where(col(Decision.cooperation_id) == cooperation_id)
-            .order_by(col(Decision.decided_on), col(Decision.id))
-        ).all()
+        goals = goals_of(cooperation_id, session=s)
+        successes = successes_of(cooperation_id, session=s)
+        comms = communications_of(cooperation_id, session=s)
+        decisions = decisions_of(cooperation_id, session=s)
         mayor_ids = [p.mayor_id for p in snap.partners if p.mayor_id is not None]
-        mayors = {p.id: p.name for p in s.exec(select(Person).where(col(Person.id).in_(mayor_ids)))}
+        mayors = {pid: p.name for pid, p in people_by_id(mayor_ids, session=s).items()}
         past = check_history(s, cooperation_id, limit=TREND_CHECKS)
     names = {p.municipality_id: p.name for p in snap.partners}
     wins = {m: 0 for m in names}

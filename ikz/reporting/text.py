@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ikz.health import check_markdown
 from ikz.reporting.data import ReportData
 from ikz.reporting.names import CHARTS
+from ikz.views.health import check_markdown
 from states.health import MARKS, Colour, colour_label
 
 COMM_KINDS: dict[str, tuple[str, str]] = {

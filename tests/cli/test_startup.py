@@ -29,7 +29,7 @@ NOT_FOR_SHOW = (
     "rich",
     "ikz.mail",
     "ikz.reporting",
-    "ikz.report",
+    "ikz.reporting.report",
     "urllib.request",
 )
 
@@ -70,7 +70,7 @@ def test_coop_show_imports_only_what_it_needs(demo_cli: Cli, world: DemoWorld) -
     assert f"#{cid} " in proc.stdout
     modules = set(report["modules"])
     # The probe sees the imports the command does need.
-    assert {"sqlalchemy", "sqlmodel", "pydantic_settings", "ikz.views"} <= modules
+    assert {"sqlalchemy", "sqlmodel", "pydantic_settings", "ikz.views.cooperation"} <= modules
     loaded = sorted(
         m for m in modules for bad in NOT_FOR_SHOW if m == bad or m.startswith(bad + ".")
     )

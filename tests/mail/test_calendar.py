@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
+from ikz.actions.meetings import cancel_meeting, reschedule_meeting, schedule_meeting
 from ikz.mail.dispatch import dispatch_sync
-from ikz.meetings import cancel_meeting, reschedule_meeting, schedule_meeting
-from ikz.views import show
+from ikz.views.cooperation import show
 from models import commands as c
 from models.validation import parse
 from states.errors import InvalidInputError, PolicyRefusedError

@@ -25,7 +25,7 @@ from sqlmodel import select
 from ikz.app import App
 from ikz.mail.dispatch import dispatch, dispatch_sync, outbox_status
 from ikz.mail.smtp import SmtpConfig
-from ikz.portfolio import portfolio_rows
+from ikz.views.portfolio import portfolio_rows
 from models.db import connect
 from models.outbox import Notification
 from tests.factories import FakeClock, World, make_app, make_world, open_coop
@@ -288,7 +288,7 @@ def test_one_notice_per_cooperation_and_day_and_none_for_a_notice(
 def test_without_a_cooperation_every_coordinator_is_told(
     mail_world: World, smtp_server: Server
 ) -> None:
-    from ikz.records import register_person
+    from ikz.actions.directory import register_person
     from models.commands import RegisterPerson
 
     w = mail_world

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import col
 
+from ikz.actions.conflicts import raise_conflict, resolve_conflict
 from ikz.app import App
 from ikz.digests import DigestMode, digest_due, period_key, set_digest
 from ikz.mail.digest import claim_digests
 from ikz.mail.dispatch import dispatch_sync, outbox_status
-from ikz.records import raise_conflict, resolve_conflict
 from models import commands as c
 from models.outbox import Notification
 from models.registry import Person

@@ -17,7 +17,7 @@ from sqlmodel import SQLModel, col, select
 
 import models  # noqa: F401  (registers every table on the metadata)
 from ikz.app import App
-from ikz.views import list_cooperations
+from ikz.views.cooperation import list_cooperations
 from models.db import Database, connect
 from models.outbox import Notification, enqueue
 from models.schema import (

@@ -11,21 +11,16 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func
-from sqlalchemy import select as core_select
-from sqlmodel import Session, col, select
-
 from ikz.app import App
-from ikz.health import portfolio_marks
 from ikz.review import ReviewRules, checklist_with, state_label
-from models.cooperation import Cooperation
-from models.outbox import FAILED, Notification, OutboxContext
-from models.queries import COOP_ROW_COLUMNS, CoopRow, load_snapshots
+from ikz.views.health import portfolio_marks
+from models.portfolio import coop_batches, failed_notifications
+from models.portfolio import cooperation_count as count_cooperations
+from models.queries import load_snapshots
 from states.errors import Language
 from states.health import FACTOR_SHORT_EN, FACTORS, check_health
 from states.lifecycle import State
@@ -96,8 +91,8 @@ def portfolio_view(app: App, limit: int | None = None, lang: Language = "de") ->
     view = PortfolioView()
     kept: list[tuple[tuple[int, ...], int, dict[str, Any]]] = []  # min-heap on urgency
     with app.db.read() as s:
-        failed = failed_notifications(s)
-        for coops in _batches(s):
+        failed = failed_notifications(session=s)
+        for coops in coop_batches(session=s, size=BATCH):
             snaps = load_snapshots(s, coops)
             for coop in coops:
                 snap = snaps[coop.id]
@@ -143,43 +138,12 @@ def portfolio_view(app: App, limit: int | None = None, lang: Language = "de") ->
 
 def cooperation_count(app: App) -> int:
     with app.db.read() as s:
-        return int(s.exec(select(func.count()).select_from(Cooperation)).one())
+        return count_cooperations(session=s)
 
 
 def portfolio_rows(app: App) -> list[dict[str, Any]]:
     """Every cooperation's row, in id order."""
     return portfolio_view(app).rows
-
-
-def _batches(s: Session) -> Iterator[list[CoopRow]]:
-    """All cooperations as plain rows, BATCH at a time in id order."""
-    table = COOP_ROW_COLUMNS[0].table
-    stmt = (
-        core_select(*COOP_ROW_COLUMNS)
-        .where(table.c.id > bindparam("last"))
-        .order_by(table.c.id)
-        .limit(BATCH)
-    )
-    last = 0
-    while True:
-        batch = [CoopRow._make(r) for r in s.connection().execute(stmt, {"last": last}).all()]
-        if not batch:
-            return
-        yield batch
-        last = batch[-1].id
-
-
-def failed_notifications(s: Session) -> dict[int, int]:
-    """Notifications that failed for good, counted per cooperation (from their context)."""
-    coop = col(OutboxContext.body)["cooperation_id"].as_integer()
-    counts = s.exec(
-        select(coop, func.count())
-        .select_from(Notification)
-        .join(OutboxContext, col(OutboxContext.id) == col(Notification.context_id))
-        .where(FAILED, coop.is_not(None))
-        .group_by(coop)
-    ).all()
-    return {int(cid): n for cid, n in counts}
 
 
 def summary_markdown(view: PortfolioView) -> str:

@@ -1,4 +1,5 @@
-"""Mayor sign-off requests answered through a suspended Prefect flow run.
+"""Mayors' sign-offs: recorded directly, or requested and answered through a suspended
+Prefect flow run.
 
 The flow function runs again from its start after a resume, so opening the request is
 idempotent: keyed by the flow run id, it writes the request and its mail once.
@@ -9,29 +10,78 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import Session
 
+from ikz.actions.guard import authorize, coop_for_write, duplicate, require_partners
 from ikz.app import App
-from ikz.records import _authorize, _coop_for_write, _require_partners, sign_off_in
-from models.commands import RequestSignOff, SignOffGate
-from models.cooperation import SignOffRequest
+from models import commands as c
+from models.cooperation import SignOff, SignOffRequest
 from models.outbox import enqueue
-from models.queries import require
+from models.queries import actor_of, require
+from models.signoffs import request_of_run
+from models.store import save
 from states.errors import InvalidInputError
 from states.lifecycle import Gate
-from states.policy import Action
+from states.policy import Action, Target, check
 
 
-def open_request(app: App, cmd: RequestSignOff, flow_run_id: str, run_url: str) -> SignOffRequest:
+def sign_off(app: App, cmd: c.SignOffGate) -> SignOff:
+    try:
+        with app.db.write() as s:
+            return sign_off_in(app, s, cmd)
+    except IntegrityError:
+        raise duplicate("Diese Freigabe", "This sign-off") from None
+
+
+def sign_off_in(app: App, s: Session, cmd: c.SignOffGate) -> SignOff:
+    """Record a sign-off inside the caller's transaction (an answered request does too)."""
+    coop, parts = coop_for_write(s, cmd.cooperation_id)
+    require_partners(parts, [cmd.municipality_id])
+    sponsor = next(p.mayor_id for p in parts if p.municipality_id == cmd.municipality_id)
+    actor = actor_of(s, cmd.actor_id)
+    check(
+        actor,
+        Action.SIGN_OFF,
+        Target(
+            partner_municipalities=frozenset(p.municipality_id for p in parts),
+            municipality_id=cmd.municipality_id,
+            sponsor_id=sponsor,
+        ),
+    )
+    row = SignOff(
+        cooperation_id=cmd.cooperation_id,
+        gate=cmd.gate.value,
+        municipality_id=cmd.municipality_id,
+        mayor_id=actor.id,
+        note=cmd.note,
+        signed_at=app.clock(),
+    )
+    save(row, session=s)
+    enqueue(
+        s,
+        now=app.clock(),
+        recipient_ids=[coop.coordinator_id],
+        kind="signoff_recorded",
+        context={
+            "cooperation_id": coop.id,
+            "title": coop.title,
+            "gate": cmd.gate.value,
+            "municipality_id": cmd.municipality_id,
+            "mayor_id": actor.id,
+        },
+        dedupe_prefix=f"signoff:{row.id}",
+    )
+    return row
+
+
+def open_request(app: App, cmd: c.RequestSignOff, flow_run_id: str, run_url: str) -> SignOffRequest:
     with app.db.write() as s:
-        existing = s.exec(
-            select(SignOffRequest).where(col(SignOffRequest.flow_run_id) == flow_run_id)
-        ).first()
+        existing = request_of_run(flow_run_id, session=s)
         if existing is not None:
             return existing
-        coop, parts = _coop_for_write(s, cmd.cooperation_id)
-        _require_partners(parts, [cmd.municipality_id])
-        _authorize(s, cmd.actor_id, Action.REQUEST_SIGNOFF, parts)
+        coop, parts = coop_for_write(s, cmd.cooperation_id)
+        require_partners(parts, [cmd.municipality_id])
+        authorize(s, cmd.actor_id, Action.REQUEST_SIGNOFF, parts)
         part = next(p for p in parts if p.municipality_id == cmd.municipality_id)
         if part.mayor_id is None:
             raise InvalidInputError(
@@ -50,8 +100,7 @@ def open_request(app: App, cmd: RequestSignOff, flow_run_id: str, run_url: str) 
             requested_at=now,
             due_at=now + timedelta(days=days),
         )
-        s.add(req)
-        s.flush()
+        save(req, session=s)
         enqueue(
             s,
             now=app.clock(),
@@ -85,7 +134,7 @@ def answer_request(app: App, request_id: int, approve: bool, note: str = "") -> 
                 sign_off_in(
                     app,
                     s,
-                    SignOffGate(
+                    c.SignOffGate(
                         cooperation_id=row.cooperation_id,
                         gate=Gate(row.gate),
                         municipality_id=row.municipality_id,
@@ -94,7 +143,7 @@ def answer_request(app: App, request_id: int, approve: bool, note: str = "") -> 
                     ),
                 )
             else:
-                coop, _ = _coop_for_write(s, row.cooperation_id)
+                coop, _ = coop_for_write(s, row.cooperation_id)
                 enqueue(
                     s,
                     now=app.clock(),
@@ -112,10 +161,6 @@ def answer_request(app: App, request_id: int, approve: bool, note: str = "") -> 
             row.status = "signed" if approve else "declined"
             row.answered_at = app.clock()
             row.note = note
-            s.add(row)
-            s.flush()
-            return row
+            return save(row, session=s)
     except IntegrityError:
-        raise InvalidInputError(
-            "duplicate", "Diese Freigabe ist bereits erfasst.", "This sign-off is already recorded."
-        ) from None
+        raise duplicate("Diese Freigabe", "This sign-off") from None

@@ -12,22 +12,25 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
+from ikz.actions.guard import authorize, coop_for_write
 from ikz.app import App
 from ikz.mail.calendar import BERLIN, meeting_uid
-from ikz.records import _authorize, _coop_for_write
 from models import commands as c
 from models.cooperation import Cooperation, Meeting
+from models.meetings import meeting_for_update
 from models.outbox import enqueue
+from models.people import people_by_id, person
 from models.queries import require
 from models.registry import Person
+from models.store import save
 from states.errors import InvalidInputError, NotFoundError
 from states.policy import Action
 
 
 def _people(s: Session, ids: list[int]) -> list[Person]:
-    found = {p.id: p for p in s.exec(select(Person).where(col(Person.id).in_(ids)))}
+    found = people_by_id(ids, session=s)
     for pid in ids:
         if pid not in found:
             raise NotFoundError(
@@ -56,7 +59,7 @@ def _notify(s: Session, app: App, coop: Cooperation, row: Meeting, kind: str, **
     .ics needs, so that the mail can be rendered (and resent) from the row alone."""
     assert row.id is not None and row.starts_at is not None
     attendees = _people(s, row.attendee_ids)
-    organizer = s.get(Person, row.recorded_by) if row.recorded_by else None
+    organizer = person(row.recorded_by, session=s) if row.recorded_by else None
     enqueue(
         s,
         now=app.clock(),
@@ -83,8 +86,8 @@ def _notify(s: Session, app: App, coop: Cooperation, row: Meeting, kind: str, **
 def schedule_meeting(app: App, cmd: c.ScheduleMeeting) -> Meeting:
     _in_future(app, cmd.starts_at)
     with app.db.write() as s:
-        coop, parts = _coop_for_write(s, cmd.cooperation_id)
-        actor = _authorize(s, cmd.actor_id, Action.RECORD_MEETING, parts)
+        coop, parts = coop_for_write(s, cmd.cooperation_id)
+        actor = authorize(s, cmd.actor_id, Action.RECORD_MEETING, parts)
         attendees = list(dict.fromkeys(cmd.attendee_ids))
         _people(s, attendees)
         row = Meeting(
@@ -97,15 +100,14 @@ def schedule_meeting(app: App, cmd: c.ScheduleMeeting) -> Meeting:
             starts_at=cmd.starts_at,
             duration_minutes=cmd.duration_minutes,
         )
-        s.add(row)
-        s.flush()
+        save(row, session=s)
         _notify(s, app, coop, row, "meeting_invitation")
         return row
 
 
 def _scheduled_for_write(s: Session, meeting_id: int, actor_id: int) -> tuple[Cooperation, Meeting]:
     # Locked on PostgreSQL so that two changes cannot both take the same SEQUENCE.
-    row = s.exec(select(Meeting).where(col(Meeting.id) == meeting_id).with_for_update()).first()
+    row = meeting_for_update(meeting_id, session=s)
     if row is None:
         require(s, Meeting, meeting_id)  # raises the usual not-found error
         raise AssertionError("unreachable")
@@ -115,8 +117,8 @@ def _scheduled_for_write(s: Session, meeting_id: int, actor_id: int) -> tuple[Co
             f"Termin {meeting_id} ist nicht (mehr) geplant.",
             f"Meeting {meeting_id} is not (or no longer) scheduled.",
         )
-    coop, parts = _coop_for_write(s, row.cooperation_id)
-    _authorize(s, actor_id, Action.RECORD_MEETING, parts)
+    coop, parts = coop_for_write(s, row.cooperation_id)
+    authorize(s, actor_id, Action.RECORD_MEETING, parts)
     return coop, row
 
 
@@ -129,8 +131,7 @@ def reschedule_meeting(app: App, cmd: c.RescheduleMeeting) -> Meeting:
         row.held_on = cmd.starts_at.astimezone(BERLIN).date()
         row.duration_minutes = cmd.duration_minutes or row.duration_minutes
         row.sequence += 1
-        s.add(row)
-        s.flush()
+        save(row, session=s)
         _notify(
             s,
             app,
@@ -147,7 +148,6 @@ def cancel_meeting(app: App, cmd: c.CancelMeeting) -> Meeting:
         coop, row = _scheduled_for_write(s, cmd.meeting_id, cmd.actor_id)
         row.cancelled = True
         row.sequence += 1
-        s.add(row)
-        s.flush()
+        save(row, session=s)
         _notify(s, app, coop, row, "meeting_cancelled", reason=cmd.reason)
         return row

@@ -1,24 +1,15 @@
-"""A realistic demo portfolio, loaded through the real use-case functions.
-
-Real municipalities (AGS and rounded populations as published by the statistical offices);
-the people are fictional. A simulated clock replays about two years of history so that
-timelines, pilot durations and silences look like a real portfolio.
-"""
+"""The demo's story: seven cooperations in every stage of their lifecycle, told through
+the real use-case functions while a simulated clock replays about two years."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from sqlmodel import select
-
-from ikz.app import App
-from ikz.lifecycle import advance
-from ikz.records import (
-    choose_legal_form,
-    escalate_conflict,
-    open_cooperation,
-    raise_conflict,
+from ikz.actions.conflicts import escalate_conflict, raise_conflict
+from ikz.actions.cooperations import choose_legal_form, open_cooperation
+from ikz.actions.directory import register_municipality, register_person
+from ikz.actions.facts import (
     record_agreement,
     record_benefit,
     record_communication,
@@ -28,93 +19,21 @@ from ikz.records import (
     record_report,
     record_staff,
     record_success,
-    register_municipality,
-    register_person,
-    sign_off,
 )
+from ikz.actions.lifecycle import advance
+from ikz.actions.signoff import sign_off
+from ikz.app import App
+from ikz.demo.cities import MUNICIPALITIES, NAMES
+from ikz.demo.cities import slug as slug_of
+from ikz.demo.clock import SimClock
 from models import commands as c
-from models.registry import Municipality
-from states.errors import IkzError
-
-MUNICIPALITIES: list[tuple[str, str, int, str]] = [
-    ("Flensburg", "01001000", 92_550, "stadt"),
-    ("Neumünster", "01004000", 80_200, "stadt"),
-    ("Jena", "16053000", 110_700, "stadt"),
-    ("Weimar", "16055000", 65_600, "stadt"),
-    ("Brandenburg an der Havel", "12051000", 73_000, "stadt"),
-    ("Potsdam", "12054000", 185_000, "stadt"),
-    ("Erlangen", "09562000", 117_800, "stadt"),
-    ("Fürth", "09563000", 131_400, "stadt"),
-    ("Schwabach", "09565000", 41_400, "stadt"),
-    ("Braunschweig", "03101000", 251_800, "stadt"),
-    ("Salzgitter", "03102000", 104_300, "stadt"),
-    ("Wolfsburg", "03103000", 125_700, "stadt"),
-    ("Cottbus", "12052000", 98_700, "stadt"),
-    ("Frankfurt (Oder)", "12053000", 57_000, "stadt"),
-    ("Nürnberg", "09564000", 523_000, "stadt"),
-]
-
-# Fictional people: (first name, last name) for the mayor and the contact of each city.
-NAMES = [
-    ("Anke", "Petersen", "Lars", "Hansen"),
-    ("Tobias", "Bergmann", "Sina", "Ohlsen"),
-    ("Katrin", "Wendt", "Jonas", "Fiedler"),
-    ("Martin", "Vogt", "Elena", "Krause"),
-    ("Sabine", "Lorenz", "Paul", "Richter"),
-    ("Mike", "Schubert", "Nadine", "Hoffmann"),
-    ("Florian", "Maier", "Julia", "Weber"),
-    ("Gisela", "Brandl", "Thomas", "Huber"),
-    ("Peter", "Reiß", "Ute", "Seidl"),
-    ("Heike", "Brandes", "Ole", "Meyer"),
-    ("Frank", "Kuhn", "Miriam", "Stolz"),
-    ("Dennis", "Lange", "Petra", "Busch"),
-    ("Ines", "Schulze", "Robert", "Klein"),
-    ("Rene", "Wilke", "Carla", "Nowak"),
-    ("Markus", "Albers", "Silke", "Franke"),
-]
+from models.cooperation import Cooperation
+from models.registry import Municipality, Person
+from models.store import count_ids
 
 
-class SimClock:
-    """A clock the demo moves forward, so history gets realistic timestamps."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def days(self, n: int) -> None:
-        self.now += timedelta(days=n)
-
-
-def _slug(name: str) -> str:
-    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", " ": "-", "(": "", ")": ""})
-    return name.lower().translate(table)
-
-
-def has_data(app: App) -> bool:
-    with app.db.read() as s:
-        return s.exec(select(Municipality.id).limit(1)).first() is not None
-
-
-def load_demo(app: App) -> dict[str, int]:
-    if has_data(app):
-        raise IkzError(
-            "demo_not_empty",
-            "Die Datenbank enthält schon Daten; die Demo lädt nur in eine leere Datenbank.",
-            "The database already holds data; the demo loads only into an empty one.",
-        )
-    real_clock = app.clock
-    # Long enough ago that the whole replayed history lies in the past.
-    clock = SimClock(real_clock() - timedelta(days=820))
-    app.clock = clock
-    try:
-        return _load(app, clock)
-    finally:
-        app.clock = real_clock
-
-
-def _load(app: App, clock: SimClock) -> dict[str, int]:  # noqa: PLR0915 - a linear script
+def play(app: App, clock: SimClock) -> dict[str, int]:  # noqa: PLR0915 - a linear script
+    """Replay about two years of a portfolio through the real use cases; the row counts."""
     coord = register_person(
         app,
         c.RegisterPerson(
@@ -151,7 +70,7 @@ def _load(app: App, clock: SimClock) -> dict[str, int]:  # noqa: PLR0915 - a lin
             app,
             c.RegisterMunicipality(name=name, ags=ags, population=pop, kind=kind, actor_id=k),
         )
-        slug = _slug(name)
+        slug = slug_of(name)
         mayor = register_person(
             app,
             c.RegisterPerson(
@@ -517,11 +436,8 @@ def _load(app: App, clock: SimClock) -> dict[str, int]:  # noqa: PLR0915 - a lin
     )
 
     with app.db.read() as s:
-        from models.cooperation import Cooperation
-        from models.registry import Person
-
         return {
-            "municipalities": len(s.exec(select(Municipality.id)).all()),
-            "people": len(s.exec(select(Person.id)).all()),
-            "cooperations": len(s.exec(select(Cooperation.id)).all()),
+            "municipalities": count_ids(Municipality, session=s),
+            "people": count_ids(Person, session=s),
+            "cooperations": count_ids(Cooperation, session=s),
         }

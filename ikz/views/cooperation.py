@@ -1,33 +1,22 @@
-"""Read-side use cases: what `ikz coop show/list/history` and `ikz audit verify` return.
+"""The cooperation page: what `ikz coop show/list/history` return.
 
 Views are plain dicts of JSON-ready values so the CLI, flows and artifacts share them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
-
-from sqlalchemy import select as sa_select
-from sqlmodel import col, select
+from typing import Any
 
 from ikz.app import App
-from models.audit import (
-    GENESIS_HASH,
-    ConflictRecord,
-    TransitionRecord,
-    conflict_record_hash,
-    record_hash,
-)
 from models.cooperation import Cooperation
+from models.portfolio import cooperation_list
 from models.queries import load_snapshot, require
+from models.transitions import records_of
 from states.errors import Language
 from states.gates import unmet_criteria
 from states.health import as_view, check_health
 from states.lifecycle import GATED_TRIGGERS, STATE_LABELS, State, Trigger, available_triggers
 from states.signals import advisory_signals
-
-R = TypeVar("R", TransitionRecord, ConflictRecord)
 
 
 def _label(state: str, lang: Language) -> str:
@@ -87,18 +76,7 @@ def show(app: App, cooperation_id: int, lang: Language = "de") -> dict[str, Any]
 
 def list_cooperations(app: App, state: str | None = None) -> list[dict[str, Any]]:
     with app.db.read() as s:
-        # Plain SQLAlchemy select: SQLModel's overloads stop at four columns.
-        stmt = sa_select(
-            col(Cooperation.id),
-            col(Cooperation.title),
-            col(Cooperation.field_of_work),
-            col(Cooperation.state),
-            col(Cooperation.version),
-            col(Cooperation.parent_id),
-        ).order_by(col(Cooperation.id))
-        if state:
-            stmt = stmt.where(col(Cooperation.state) == state)
-        rows = s.execute(stmt).all()
+        rows = cooperation_list(state, session=s)
     return [
         {
             "id": r[0],
@@ -115,11 +93,7 @@ def list_cooperations(app: App, state: str | None = None) -> list[dict[str, Any]
 def history(app: App, cooperation_id: int) -> list[dict[str, Any]]:
     with app.db.read() as s:
         require(s, Cooperation, cooperation_id)
-        recs = s.exec(
-            select(TransitionRecord)
-            .where(TransitionRecord.cooperation_id == cooperation_id)
-            .order_by(col(TransitionRecord.seq))
-        ).all()
+        recs = records_of(cooperation_id, session=s)
     return [
         {
             "id": r.id,
@@ -135,52 +109,3 @@ def history(app: App, cooperation_id: int) -> list[dict[str, Any]]:
         }
         for r in recs
     ]
-
-
-AuditRecord = TransitionRecord | ConflictRecord
-
-
-def _walk_chains(
-    records: Iterable[R], chain_of: Callable[[R], int], hash_of: Callable[[R], str]
-) -> tuple[int, R | None, str]:
-    """Check hash chains given ordered by (chain, seq): each starts at seq 1 on the
-    genesis hash, has no gaps, and links to its predecessor."""
-    checked = 0
-    prev_chain: int | None = None
-    prev_hash = GENESIS_HASH
-    expected_seq = 1
-    for rec in records:
-        seq, linked, stored = rec.seq, rec.prev_hash, rec.hash
-        if chain_of(rec) != prev_chain:
-            prev_chain, prev_hash, expected_seq = chain_of(rec), GENESIS_HASH, 1
-        if seq != expected_seq:
-            return checked, rec, f"seq {seq}, expected {expected_seq}"
-        if linked != prev_hash:
-            return checked, rec, "prev_hash does not match the previous record"
-        if hash_of(rec) != stored:
-            return checked, rec, "hash does not match the record's content"
-        checked += 1
-        prev_hash = stored
-        expected_seq += 1
-    return checked, None, ""
-
-
-def verify_audit(app: App) -> tuple[int, AuditRecord | None, str]:
-    """Check every chain, the lifecycle's per cooperation and the conflicts' per conflict;
-    return (records checked, first broken record, what is wrong)."""
-    with app.db.read() as s:
-        lifecycle = s.exec(
-            select(TransitionRecord).order_by(
-                col(TransitionRecord.cooperation_id), col(TransitionRecord.seq)
-            )
-        )
-        checked, broken, why = _walk_chains(lifecycle, lambda r: r.cooperation_id, record_hash)
-        if broken is not None:
-            return checked, broken, why
-        steps = s.exec(
-            select(ConflictRecord).order_by(
-                col(ConflictRecord.conflict_id), col(ConflictRecord.seq)
-            )
-        )
-        more, bad, why = _walk_chains(steps, lambda r: r.conflict_id, conflict_record_hash)
-    return checked + more, bad, why

@@ -13,8 +13,8 @@ import base64
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ikz.actions.recipients import recipients_of
 from ikz.app import App
-from ikz.lifecycle import recipients_of
 from ikz.reporting.data import gather
 from ikz.reporting.html import page
 from ikz.reporting.press import press_release
@@ -22,6 +22,7 @@ from ikz.reporting.text import markdown
 from models.cooperation import Cooperation, Report
 from models.outbox import enqueue
 from models.queries import partnerships, require
+from models.store import save
 from states.errors import Language
 from states.lifecycle import STATE_LABELS, State
 
@@ -77,16 +78,17 @@ def generate_success_report(
         coop = require(s, Cooperation, cooperation_id)
         parts = partnerships(s, cooperation_id)
         de, en = STATE_LABELS[State(coop.state)]
-        row = Report(
-            cooperation_id=cooperation_id,
-            kind="success",
-            summary=data.t(
-                f"Automatischer Erfolgsbericht ({de})", f"Automatic success report ({en})"
+        row = save(
+            Report(
+                cooperation_id=cooperation_id,
+                kind="success",
+                summary=data.t(
+                    f"Automatischer Erfolgsbericht ({de})", f"Automatic success report ({en})"
+                ),
+                created_at=now,
             ),
-            created_at=now,
+            session=s,
         )
-        s.add(row)
-        s.flush()
         enqueue(
             s,
             now=now,

@@ -9,25 +9,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
-from typing import Any, NamedTuple, Protocol
+from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from ikz.actions.recipients import recipients_of
 from ikz.app import App
-from models.audit import GENESIS_HASH, TransitionRecord, transition_hash
 from models.commands import Advance
 from models.cooperation import Cooperation, Partnership
 from models.db import session_in
-from models.driver_sql import run
 from models.outbox import enqueue
-from models.queries import (
-    last_link,
-    load_snapshot,
-    require,
-    transition_rows,
+from models.queries import load_snapshot, require, transition_rows
+from models.store import flush, save, stage
+from models.transitions import (
+    append_record,
+    compare_and_set,
+    insert_record,
+    record_by_key,
+    version_of,
 )
 from states.errors import (
     GateRefusedError,
@@ -62,36 +63,10 @@ def _stale(cid: int, expected: int, actual: int) -> StaleVersionError:
     )
 
 
-_rec_t = TransitionRecord.__table__  # type: ignore[attr-defined]
-_coop_t = Cooperation.__table__  # type: ignore[attr-defined]
-_BY_KEY = select(
-    _rec_t.c.id,
-    _rec_t.c.cooperation_id,
-    _rec_t.c.trigger,
-    _rec_t.c.from_state,
-    _rec_t.c.to_state,
-    _rec_t.c.seq,
-).where(_rec_t.c.idempotency_key == bindparam("key"))
-_INSERT_RECORD = insert(_rec_t).returning(_rec_t.c.id)
-_VERSION = select(_coop_t.c.version).where(_coop_t.c.id == bindparam("cid"))
-
-
-@cache
-def _compare_and_set(columns: frozenset[str]) -> Any:
-    """UPDATE cooperation SET <columns> WHERE id = :cid AND version = :seen, built once per
-    set of columns (a handful exist): building it per transition cost more than running it.
-    """
-    return (
-        update(_coop_t)
-        .where(_coop_t.c.id == bindparam("cid"), _coop_t.c.version == bindparam("seen"))
-        .values({name: bindparam(name) for name in sorted(columns)})
-    )
-
-
 def _replay(conn: Connection, cmd: Advance) -> AdvanceResult | None:
     if not cmd.idempotency_key:
         return None
-    rec = conn.execute(_BY_KEY, {"key": cmd.idempotency_key}).first()
+    rec = record_by_key(cmd.idempotency_key, conn=conn)
     if rec is None:
         return None
     if rec.cooperation_id != cmd.cooperation_id or rec.trigger != cmd.trigger.value:
@@ -110,75 +85,6 @@ def _replay(conn: Connection, cmd: Advance) -> AdvanceResult | None:
         record_id=rec.id,
         replayed=True,
     )
-
-
-class Appended(NamedTuple):
-    id: int
-    seq: int
-
-
-def append_record(
-    session: Session,
-    *,
-    cooperation_id: int,
-    from_state: str | None,
-    to_state: str,
-    trigger: str,
-    actor_id: int | None,
-    reason: str,
-    lessons_learned: str = "",
-    idempotency_key: str | None = None,
-    app: App,
-) -> Appended:
-    """Extend the cooperation's hash chain by one record, inside the caller's transaction."""
-    # Objects added to the session so far (a new cooperation, its partners) go first:
-    # the Core statements below do not autoflush.
-    session.flush()
-    conn = session.connection()
-    return insert_record(
-        conn,
-        last_link(conn, cooperation_id),
-        cooperation_id=cooperation_id,
-        from_state=from_state,
-        to_state=to_state,
-        trigger=trigger,
-        actor_id=actor_id,
-        reason=reason,
-        lessons_learned=lessons_learned,
-        idempotency_key=idempotency_key,
-        at=app.clock(),
-    )
-
-
-def insert_record(
-    conn: Connection,
-    prev: tuple[int, str] | None,
-    **fields: Any,
-) -> Appended:
-    """Insert the record after `prev` ((seq, hash) of the chain's last record, read in
-    the same write transaction), hashing its content with the predecessor's hash."""
-    seq, prev_hash = (prev[0] + 1, prev[1]) if prev else (1, GENESIS_HASH)
-    values: dict[str, Any] = {**fields, "seq": seq, "prev_hash": prev_hash}
-    values["hash"] = transition_hash(**values)
-    (row,) = run(conn, _INSERT_RECORD, values).rows
-    return Appended(id=row.id, seq=seq)
-
-
-class _Partner(Protocol):
-    @property
-    def mayor_id(self) -> int | None: ...
-    @property
-    def contact_id(self) -> int | None: ...
-
-
-def recipients_of(coordinator_id: int | None, parts: Iterable[_Partner]) -> list[int | None]:
-    """Who hears of a cooperation's lifecycle: every partner's contact and mayor, and the
-    coordinator."""
-    people: list[int | None] = []
-    for p in parts:
-        people += [p.contact_id, p.mayor_id]
-    people.append(coordinator_id)
-    return people
 
 
 def _validate(cmd: Advance) -> None:
@@ -268,11 +174,8 @@ def _apply(app: App, conn: Connection, cmd: Advance) -> AdvanceResult:
         values["paused_from"] = None
     if cmd.trigger is Trigger.START_PILOT:
         values["pilot_started_at"] = now
-    done = run(
-        conn, _compare_and_set(frozenset(values)), {**values, "cid": coop.id, "seen": coop.version}
-    )
-    if done.rowcount != 1:
-        raise _stale(coop.id, coop.version, conn.execute(_VERSION, {"cid": coop.id}).scalar_one())
+    if compare_and_set(values, conn=conn, cid=coop.id, seen=coop.version) != 1:
+        raise _stale(coop.id, coop.version, version_of(coop.id, conn=conn))
     reason = cmd.reason
     if cmd.overrides:
         reason = f"{reason} [übersteuert: {', '.join(sorted(cmd.overrides))}]"
@@ -309,7 +212,7 @@ def _apply(app: App, conn: Connection, cmd: Advance) -> AdvanceResult:
     if cmd.trigger is Trigger.SPAWN_FOLLOW_UP:
         with session_in(conn) as session:
             follow_up_id = _spawn(app, session, coop, parts, cmd, actor.id)
-            session.flush()
+            flush(session=session)
     return AdvanceResult(
         cooperation_id=coop.id,
         trigger=cmd.trigger.value,
@@ -332,36 +235,40 @@ def _spawn(
     """Open a follow-up cooperation linked to its parent, with the same partners.
 
     `parent` and `parts` are the rows `_apply` read (models.queries.transition_rows)."""
-    child = Cooperation(
-        title=cmd.follow_up_title or "",
-        field_of_work=parent.field_of_work,
-        description=f"Folgekooperation von #{parent.id}: {parent.title}",
-        state=State.INFORMAL_CONTACT.value,
-        parent_id=parent.id,
-        coordinator_id=parent.coordinator_id,
-        state_entered_at=app.clock(),
+    child = save(
+        Cooperation(
+            title=cmd.follow_up_title or "",
+            field_of_work=parent.field_of_work,
+            description=f"Folgekooperation von #{parent.id}: {parent.title}",
+            state=State.INFORMAL_CONTACT.value,
+            parent_id=parent.id,
+            coordinator_id=parent.coordinator_id,
+            state_entered_at=app.clock(),
+        ),
+        session=session,
     )
-    session.add(child)
-    session.flush()
     assert child.id is not None
-    for p in parts:
-        session.add(
+    stage(
+        [
             Partnership(
                 cooperation_id=child.id,
                 municipality_id=p.municipality_id,
                 mayor_id=p.mayor_id,
                 contact_id=p.contact_id,
             )
-        )
+            for p in parts
+        ],
+        session=session,
+    )
     rec = append_record(
-        session,
+        session=session,
         cooperation_id=child.id,
         from_state=None,
         to_state=State.INFORMAL_CONTACT.value,
         trigger="open",
         actor_id=actor_id,
         reason=f"Folgekooperation von #{parent.id}",
-        app=app,
+        at=app.clock(),
     )
     enqueue(
         session,

@@ -1,0 +1,14 @@
+"""Sign-off requests (answered through a suspended Prefect flow run)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from models.cooperation import SignOffRequest
+
+
+def request_of_run(flow_run_id: str, *, session: Session) -> SignOffRequest | None:
+    """The request a flow run opened, if it did (a resumed run starts over)."""
+    return session.exec(
+        select(SignOffRequest).where(col(SignOffRequest.flow_run_id) == flow_run_id)
+    ).first()
