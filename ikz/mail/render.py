@@ -72,7 +72,7 @@ def new_message() -> EmailMessage:
 
 
 @lru_cache(maxsize=1)
-def _env() -> Environment:
+def template_env() -> Environment:
     # Autoescape by file extension: message.html is escaped, message.txt is not.
     # auto_reload=False: templates ship with the package, so no stat() per mail to see
     # whether they changed.
@@ -159,7 +159,7 @@ def _base64(data: bytes) -> str:
 
 @lru_cache(maxsize=1)
 def _templates() -> tuple[Template, Template]:
-    env = _env()
+    env = template_env()
     return env.get_template("message.txt"), env.get_template("message.html")
 
 
@@ -202,7 +202,7 @@ def ui_link(settings: Settings, context: dict[str, Any]) -> str | None:
     return base or None
 
 
-def _subject(content: Content, context: dict[str, Any]) -> str:
+def subject_line(content: Content, context: dict[str, Any]) -> str:
     title = str(context.get("title") or "")
     head = f"{SUBJECT_PREFIX} {title}: " if title else f"{SUBJECT_PREFIX} "
     return one_line(head + content.subject)
@@ -223,7 +223,7 @@ def render(
     language = language_of(recipient, lang)
     content = content_for(notification.kind, notification.context, language)
     images = report_images(notification, language)
-    subject = _subject(content, notification.context)
+    subject = subject_line(content, notification.context)
     name = one_line(recipient.name)
     values = {
         "lang": language,
