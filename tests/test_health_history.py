@@ -7,7 +7,7 @@ from pydantic import ValidationError
 from sqlmodel import col, select
 
 from ikz.health import current_check, trend
-from ikz.mail.content import review_due
+from ikz.mail.text_lifecycle import review_due
 from ikz.portfolio import portfolio_rows
 from ikz.review import cooperation_markdown, review_cooperation, sweep_portfolio
 from ikz.settings import Settings

@@ -16,9 +16,10 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 
 from ikz.mail.calendar import CALENDAR_KINDS
-from ikz.mail.content import Content, Lang, content_for
+from ikz.mail.content import content_for
 from ikz.mail.meeting_text import attach_invitation
 from ikz.mail.report_images import attach_inline, report_images
+from ikz.mail.text_common import Content, Lang
 from ikz.settings import Settings, get_settings
 from models.outbox import Notification
 from models.registry import Person
