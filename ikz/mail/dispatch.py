@@ -5,8 +5,8 @@ before it is sent and its outcome is recorded right after; a dispatcher that die
 between leaves the row 'sending' with a lease (next_attempt_at = claim time + CLAIM_LEASE),
 after which the next run claims it again. So a crash between sending and recording may
 resend that one message, with the same Message-ID (stable per row), which lets a receiver
-drop it. Retry rules: states.delivery (recorded by ikz.mail.outcome); SQL: models.delivery. Digests (people who chose daily or weekly mail):
-ikz.mail.digest.
+drop it. Retry rules: states.delivery, recorded by ikz.mail.outcome; the statements:
+models.delivery. Digests (people who chose daily or weekly mail): ikz.mail.digest.
 
 The dispatcher takes a plain SmtpConfig, never Prefect: the CLI builds it from IKZ_SMTP_*,
 the dispatch flow from the `ikz-smtp` block when one exists.
