@@ -97,11 +97,11 @@ def figures(n: int, batch_size: int = 100, rounds: int = ROUNDS) -> list[Figure]
 
 def _cold_caches() -> None:
     """Every round's dispatcher starts as a freshly started worker does: without the
-    rendering caches that earlier rounds filled (headers, recipients, encoded lines, folded headers)."""
+    rendering caches that earlier rounds filled (headers, recipients, folded headers)."""
     from ikz.mail import render as r
     from ikz.mail import wire
 
-    for cached in (r._parsed_header, r._to, r._qp_line, r._whole_seconds_date):
+    for cached in (r._parsed_header, r._to, r._whole_seconds_date):
         cached.cache_clear()
     wire._FOLDED.clear()
 

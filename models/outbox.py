@@ -70,7 +70,7 @@ class Notification(SQLModel, table=True):
     language: str = Field(default="de", max_length=2)
     status: str = Field(default="pending", max_length=20)
     # Times the message was offered to the relay, and times the relay could not be used
-    # before it was offered (down, TLS or login failed): see ikz.mail.outcome.
+    # before it was offered (down, TLS or login failed): see states.delivery.
     attempts: int = 0
     deferrals: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     next_attempt_at: datetime = Field(default_factory=utcnow)
@@ -90,7 +90,7 @@ _outbox_t = Notification.__table__  # type: ignore[attr-defined]
 # indexes cover only these (and the few failed ones): delivered rows, nearly all of
 # them, are never looked up by time, and every index entry is a page that each
 # transition's commit writes. For the same reason there is no index by recipient (a
-# page per recipient): digests read the open rows once (ikz.mail.digest).
+# page per recipient): digests read the open rows once (models.delivery.held_rows).
 # One expression each for the partial indexes and for the queries, with the statuses
 # as literals (not parameters), so that SQLite and PostgreSQL can match a query to an
 # index: queries must state the condition through these.

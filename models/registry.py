@@ -27,7 +27,7 @@ class Person(SQLModel, table=True):
     municipality_id: int | None = Field(default=None, foreign_key="municipality.id", index=True)
     roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     language: str = Field(default="de", max_length=2)
-    # immediate, daily or weekly (see ikz.digests); held mail goes out in one digest.
+    # immediate, daily or weekly (see states.delivery); held mail goes out in one digest.
     digest: str = Field(
         default="immediate", max_length=10, sa_column_kwargs={"server_default": "immediate"}
     )

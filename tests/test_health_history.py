@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 from sqlmodel import col, select
 
-from ikz.mail.content import review_due
+from ikz.mail.text_lifecycle import review_due
 from ikz.review import cooperation_markdown, review_cooperation, sweep_portfolio
 from ikz.settings import Settings
 from ikz.views.health import current_check, trend

@@ -17,33 +17,23 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from sqlalchemy import ColumnElement, update
-from sqlmodel import col, select
-
 from ikz.app import App
-from ikz.digests import IMMEDIATE_KINDS, DigestMode, digest_due, period_key
 from ikz.mail.content import content_for
-from ikz.mail.outcome import (
-    CLAIM_LEASE,
-    DispatchResult,
-    Outcome,
-    apply,
-    due,
-    retry_delay,
-    tally,
-)
+from ikz.mail.outcome import DispatchResult, Outcome, apply, delay_for, tally
 from ikz.mail.render import (
     SUBJECT_PREFIX,
-    _env,
-    _subject,
     language_of,
     message_id,
     new_message,
     one_line,
+    subject_line,
+    template_env,
 )
 from ikz.settings import Settings
+from models import delivery
 from models.outbox import Notification
 from models.registry import Person
+from states.delivery import DigestMode, digest_due, period_key
 
 
 @dataclass(frozen=True)
@@ -54,24 +44,10 @@ class DigestJob:
     previous_digest_at: datetime | None
 
 
-def _held(now: datetime) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
-    """Due rows that wait for a digest (all but the kinds that always go at once)."""
-    return due(now), col(Notification.kind).not_in(IMMEDIATE_KINDS)
-
-
 def _candidates(app: App, now: datetime, limit: int) -> dict[int, list[int]]:
-    """The held rows of people whose digest is due, by person (at most `limit` people).
-
-    One read of the open rows (the outbox's due index) rather than a lookup per person:
-    the outbox keeps no index by recipient, which would cost every transition's commit
-    a page per recipient."""
+    """The held rows of people whose digest is due, by person (at most `limit` people)."""
     with app.db.read() as s:
-        rows = s.exec(
-            select(Notification.recipient_id, Notification.id, Person.digest, Person.last_digest_at)
-            .join(Person, col(Person.id) == col(Notification.recipient_id))
-            .where(col(Person.digest) != DigestMode.IMMEDIATE.value, *_held(now))
-            .order_by(col(Notification.recipient_id), col(Notification.id))
-        ).all()
+        rows = delivery.held_rows(session=s, now=now)
     held: dict[int, list[int]] = {}
     for pid, nid, mode, last in rows:
         if nid is None:  # pragma: no cover - a stored row always has its id
@@ -83,43 +59,22 @@ def _candidates(app: App, now: datetime, limit: int) -> dict[int, list[int]]:
     return held
 
 
-# Row ids per UPDATE: well below SQLite's bound-parameter limit.
-_CLAIM_CHUNK = 900
-
-
 def claim_digests(app: App, limit: int) -> list[DigestJob]:
     now = app.clock()
     jobs = []
     for pid, held in _candidates(app, now, limit).items():
         # One short transaction per person: a slow batch never blocks the immediate mail.
         with app.db.write() as s:
-            person = s.exec(select(Person).where(col(Person.id) == pid).with_for_update()).one()
+            person = delivery.lock_person(session=s, person_id=pid)
             if not digest_due(person.digest, person.last_digest_at, now):
                 continue  # another dispatcher was first
-            # The rows read above that are still held (compare and set): a row another
-            # dispatcher took meanwhile is not gathered twice. A row queued since waits
-            # for the next digest.
-            ids: list[int] = []
-            for i in range(0, len(held), _CLAIM_CHUNK):
-                ids += s.execute(
-                    update(Notification)
-                    .where(col(Notification.id).in_(held[i : i + _CLAIM_CHUNK]), *_held(now))
-                    .values(status="sending", next_attempt_at=now + CLAIM_LEASE)
-                    .returning(col(Notification.id))
-                ).scalars()
+            # The rows read above that are still held: a row another dispatcher took
+            # meanwhile is not gathered twice. A row queued since waits for the next digest.
+            ids = delivery.claim_held(session=s, ids=held, now=now)
             if not ids:
                 continue
-            previous = person.last_digest_at
-            person.last_digest_at = now
-            s.add(person)
-            rows = [
-                row
-                for i in range(0, len(ids), _CLAIM_CHUNK)
-                for row in s.exec(
-                    select(Notification).where(col(Notification.id).in_(ids[i : i + _CLAIM_CHUNK]))
-                )
-            ]
-            rows.sort(key=lambda r: (r.created_at, r.id or 0))
+            previous = delivery.start_digest_period(session=s, person=person, now=now)
+            rows = delivery.rows_by_id(session=s, ids=ids)
         jobs.append(DigestJob(person, rows, period_key(person.digest, now), previous))
     return jobs
 
@@ -142,7 +97,7 @@ def render_digest(
         paragraphs = list(content.paragraphs)
         if paragraphs:
             paragraphs[0] = _capitalized(paragraphs[0])
-        headline = _subject(content, n.context).removeprefix(SUBJECT_PREFIX).strip()
+        headline = subject_line(content, n.context).removeprefix(SUBJECT_PREFIX).strip()
         items.append(
             {
                 "headline": headline,
@@ -187,7 +142,7 @@ def render_digest(
     # Stable per person and period, so a resend after a crash can be deduplicated.
     msg["Message-ID"] = message_id(f"digest:{person.id}:{job.period}")
     msg["Auto-Submitted"] = "auto-generated"
-    env = _env()
+    env = template_env()
     msg.set_content(env.get_template("digest.txt").render(values))
     msg.add_alternative(env.get_template("digest.html").render(values), subtype="html")
     msg["Content-Language"] = lang
@@ -199,7 +154,7 @@ def record_digest(
 ) -> DispatchResult:
     """Store one digest's outcome for all its rows in one transaction; not durably, like
     ikz.mail.outcome.record (a lost commit means the digest is sent once more)."""
-    delay = retry_delay(app, job.rows, outcome, rng)
+    delay = delay_for(app, job.rows, outcome, rng)
     with app.db.write(durable=False) as s:
         # Held rows are old by design: only the attempt cap applies to them, not max age.
         statuses = [
@@ -208,12 +163,11 @@ def record_digest(
         if "pending" in statuses:
             # Not delivered: the digest is due again when its rows are (same period, same
             # Message-ID), unless someone changed the preference meanwhile.
-            s.execute(
-                update(Person)
-                .where(
-                    col(Person.id) == job.recipient.id, col(Person.digest) == job.recipient.digest
-                )
-                .values(last_digest_at=job.previous_digest_at)
+            delivery.restore_digest_time(
+                session=s,
+                person_id=job.recipient.id,
+                mode=job.recipient.digest,
+                previous=job.previous_digest_at,
             )
     result = tally(statuses)
     if outcome.verdict == "sent" and result.sent:

@@ -5,8 +5,8 @@ before it is sent and its outcome is recorded right after; a dispatcher that die
 between leaves the row 'sending' with a lease (next_attempt_at = claim time + CLAIM_LEASE),
 after which the next run claims it again. So a crash between sending and recording may
 resend that one message, with the same Message-ID (stable per row), which lets a receiver
-drop it. Retry rules: ikz.mail.outcome. Digests (people who chose daily or weekly mail):
-ikz.mail.digest.
+drop it. Retry rules: states.delivery, recorded by ikz.mail.outcome; the statements:
+models.delivery. Digests (people who chose daily or weekly mail): ikz.mail.digest.
 
 The dispatcher takes a plain SmtpConfig, never Prefect: the CLI builds it from IKZ_SMTP_*,
 the dispatch flow from the `ikz-smtp` block when one exists.
@@ -26,32 +26,21 @@ from functools import partial
 from typing import Any
 
 import aiosmtplib
-from sqlalchemy import and_, func, or_, update
-from sqlmodel import col, select
 
 from ikz.app import App
-from ikz.digests import IMMEDIATE_KINDS, DigestMode
 from ikz.gcpause import gc_paused
 from ikz.mail.digest import DigestJob, claim_digests, record_digest, render_digest
-from ikz.mail.outcome import (
-    CLAIM_LEASE,
-    DispatchResult,
-    Outcome,
-    Verdict,
-    backoff,
-    due,
-    record,
-)
+from ikz.mail.outcome import DispatchResult, Outcome, Verdict, record
 from ikz.mail.render import render
 from ikz.mail.smtp import SmtpConfig
 from ikz.mail.wire import Wire
+from models import delivery
 from models.db import Writer
-from models.outbox import OPEN, Notification
-from models.registry import Person
+from models.delivery import Claimed
 
 __all__ = [
+    "Claimed",
     "DispatchResult",
-    "backoff",
     "claim",
     "dispatch",
     "dispatch_sync",
@@ -62,12 +51,6 @@ __all__ = [
 log = logging.getLogger("ikz.mail")
 
 STATUSES = ("pending", "sending", "sent", "failed")
-
-
-@dataclass(frozen=True)
-class Claimed:
-    row: Notification
-    recipient: Person | None
 
 
 @dataclass(frozen=True)
@@ -99,52 +82,11 @@ class Flat:
 
 def claim(app: App, limit: int, *, after_id: int = 0) -> list[Claimed]:
     """Take up to `limit` due rows for immediate delivery (digest recipients' rows wait,
-    see ikz.mail.digest), only rows queued after row `after_id` if given. The UPDATE
-    re-checks the due condition (compare and set), so of two dispatchers racing for a
-    row exactly one gets it back from RETURNING."""
+    see ikz.mail.digest), only rows queued after row `after_id` if given, in one write
+    transaction (models.delivery.claim_due: of two racing dispatchers one gets a row)."""
     now = app.clock()
     with app.db.write() as s:
-        ids = s.exec(
-            select(Notification.id)
-            .join(Person, col(Person.id) == col(Notification.recipient_id))
-            .where(
-                due(now),
-                col(Notification.id) > after_id,
-                or_(
-                    col(Person.digest) == DigestMode.IMMEDIATE.value,
-                    col(Notification.kind).in_(IMMEDIATE_KINDS),
-                ),
-            )
-            .order_by(col(Notification.next_attempt_at), col(Notification.id))
-            .limit(limit)
-            # PostgreSQL: concurrent dispatchers pick different rows instead of queueing
-            # on the same ones. SQLite ignores it; its writes are serialized anyway.
-            .with_for_update(skip_locked=True, of=Notification)
-        ).all()
-        if not ids:
-            return []
-        claimed = (
-            s.execute(
-                update(Notification)
-                .where(col(Notification.id).in_(ids), due(now))
-                .values(status="sending", next_attempt_at=now + CLAIM_LEASE)
-                .returning(col(Notification.id))
-            )
-            .scalars()
-            .all()
-        )
-        rows = s.exec(
-            select(Notification)
-            .where(col(Notification.id).in_(claimed))
-            .order_by(col(Notification.id))
-        ).all()
-        people = {
-            p.id: p
-            for p in s.exec(
-                select(Person).where(col(Person.id).in_({r.recipient_id for r in rows}))
-            )
-        }
-    return [Claimed(r, people.get(r.recipient_id)) for r in rows]
+        return delivery.claim_due(session=s, now=now, limit=limit, after_id=after_id)
 
 
 def classify(exc: BaseException) -> tuple[Verdict, str]:
@@ -429,32 +371,13 @@ def outbox_status(app: App) -> dict[str, Any]:
     the oldest pending row's age."""
     now = app.clock()
     with app.db.read() as s:
-        by_status = s.exec(
-            select(Notification.status, func.count()).group_by(col(Notification.status))
-        ).all()
-        # OPEN first: the outbox's indexes hold only open rows (models.outbox).
-        pending = and_(OPEN, col(Notification.status) == "pending")
-        oldest = s.exec(select(func.min(Notification.created_at)).where(pending)).one()
-        due_now = s.exec(
-            select(func.count())
-            .select_from(Notification)
-            .where(pending, col(Notification.next_attempt_at) <= now)
-        ).one()
-        held = s.exec(
-            select(func.count())
-            .select_from(Notification)
-            .join(Person, col(Person.id) == col(Notification.recipient_id))
-            .where(
-                pending,
-                col(Person.digest) != DigestMode.IMMEDIATE.value,
-                col(Notification.kind).not_in(IMMEDIATE_KINDS),
-            )
-        ).one()
-    counts = dict.fromkeys(STATUSES, 0) | {status: n for status, n in by_status}
+        found = delivery.outbox_counts(session=s, now=now)
+    counts = dict.fromkeys(STATUSES, 0) | found.by_status
+    oldest = found.oldest_pending
     age = max(0.0, (now - oldest).total_seconds()) if oldest is not None else None
     return {
         "counts": counts,
-        "due": due_now,
-        "held_for_digest": held,
+        "due": found.due,
+        "held_for_digest": found.held_for_digest,
         "oldest_pending_age_seconds": age,
     }

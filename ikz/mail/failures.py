@@ -11,25 +11,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from models.cooperation import Cooperation
-from models.outbox import Notification, enqueue
+from models import delivery
+from models.outbox import Notification
 from models.registry import Person
-from states.vocab import Role
 
 KIND = "delivery_failed"
-
-
-def _coordinators(s: Session, coop: Cooperation | None) -> list[int]:
-    if coop is not None and coop.coordinator_id is not None:
-        return [coop.coordinator_id]
-    return [
-        pid
-        for pid, roles in s.exec(select(Person.id, Person.roles).order_by(col(Person.id)))
-        if pid is not None and Role.COORDINATOR.value in roles
-    ]
 
 
 def queue_delivery_failure(
@@ -39,8 +27,16 @@ def queue_delivery_failure(
     if row.kind == KIND:
         return 0
     coop_id = row.context.get("cooperation_id")
-    coop = s.get(Cooperation, coop_id) if isinstance(coop_id, int) else None
-    targets = [pid for pid in _coordinators(s, coop) if pid != row.recipient_id]
+    coop = (
+        delivery.cooperation_by_id(session=s, cooperation_id=coop_id)
+        if isinstance(coop_id, int)
+        else None
+    )
+    if coop is not None and coop.coordinator_id is not None:
+        coordinators = [coop.coordinator_id]
+    else:
+        coordinators = delivery.coordinator_ids(session=s)
+    targets = [pid for pid in coordinators if pid != row.recipient_id]
     if not targets:
         return 0
     prefix = f"{KIND}:{coop.id if coop else '-'}:{now.date().isoformat()}"
@@ -54,19 +50,7 @@ def queue_delivery_failure(
         "recipient_email": recipient.email if recipient else "",
         "reply": reply[:300],
     }
-    try:
-        # enqueue skips a notice already queued today; a concurrent dispatcher may still
-        # queue the same one in between: lose that race without undoing the caller's
-        # transaction.
-        with s.begin_nested():
-            rows = enqueue(
-                s,
-                recipient_ids=list(targets),
-                kind=KIND,
-                context=context,
-                dedupe_prefix=prefix,
-                now=now,
-            )
-    except IntegrityError:
-        return 0
-    return len(rows)
+    # At most one a day: enqueue skips a notice already queued under this prefix.
+    return delivery.enqueue_failure_notice(
+        session=s, recipient_ids=targets, kind=KIND, context=context, dedupe_prefix=prefix, now=now
+    )

@@ -7,7 +7,7 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 from ikz.mail.calendar import invitation, method_of, starts_at
-from ikz.mail.content import Content, Ctx, Lang, coop_fact, t, title_of
+from ikz.mail.text_common import Content, Ctx, Lang, coop_fact, t, title_of
 from models.outbox import Notification
 
 MEETING_KINDS: dict[str, tuple[str, str]] = {

@@ -1,16 +1,9 @@
-"""What a delivery attempt means for its outbox rows: sent, retried later, or failed.
+"""Record what a delivery attempt means for its outbox rows: sent, retried later, or failed.
 
-Two kinds of trouble are told apart:
-
-- The message was offered and refused (a 4xx/5xx reply to MAIL, RCPT or DATA, or the
-  connection broke while it was being sent): that counts as an attempt of the message.
-  4xx is temporary (exponential backoff with jitter, until notify_max_attempts or
-  notify_max_age_hours), 5xx permanent (failed at once, the coordinator is told).
-- The message was never offered, because the relay could not be reached or used
-  (refused connection, timeout, TLS or AUTH failure): nothing is wrong with the message,
-  so the row is deferred (`deferrals` + 1, backoff) and never fails for it. A relay that
-  is down or a wrong password loses no mail and sends no alarm per message; the backlog
-  shows in `ikz notify status` (oldest pending age) and in the dispatcher's log.
+The rules (backoff, the next state of a row, deferrals versus attempts) are
+states.delivery; the statements are models.delivery. This module joins them for one
+mail: it stores each row's next state and, when a row failed for good, queues the
+coordinator's notice (ikz.mail.failures) in the same transaction.
 """
 
 from __future__ import annotations
@@ -19,31 +12,20 @@ import logging
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Connection, CursorResult, and_, bindparam, update
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from ikz.app import App
 from ikz.mail.failures import queue_delivery_failure
+from models import delivery
 from models.db import Writer
-from models.outbox import OPEN, Notification
+from models.outbox import Notification
 from models.registry import Person
+from states.delivery import Change, Outcome, Verdict, next_state, retry_delay
+
+__all__ = ["DispatchResult", "Outcome", "Verdict", "apply", "delay_for", "record", "tally"]
 
 log = logging.getLogger("ikz.mail")
-
-CLAIM_LEASE = timedelta(minutes=15)
-MAX_BACKOFF = timedelta(hours=6)
-MAX_REPLY_CHARS = 1000
-
-Verdict = Literal["sent", "retry", "failed"]
-
-
-@dataclass(frozen=True)
-class Outcome:
-    verdict: Verdict
-    reply: str
-    offered: bool = True  # False: the relay failed before this message was offered
 
 
 @dataclass(frozen=True)
@@ -62,97 +44,29 @@ class DispatchResult:
         )
 
 
-def backoff(attempts: int, base_seconds: float, rng: random.Random | None = None) -> timedelta:
-    """Delay after the `attempts`-th failure: base * 2**(attempts-1), capped at MAX_BACKOFF,
-    then scaled by a random 50-100 % so that rows failing together do not retry together."""
-    raw = min(base_seconds * 2 ** min(max(attempts - 1, 0), 30), MAX_BACKOFF.total_seconds())
-    return timedelta(seconds=raw * (0.5 + (rng or random).random() / 2))
-
-
-def due(now: datetime) -> ColumnElement[bool]:
-    # 'sending' rows are due again only once their lease has run out (a crashed run).
-    # OPEN: the condition of the outbox's partial indexes, in their literals.
-    return and_(OPEN, col(Notification.next_attempt_at) <= now)
-
-
-_OUTBOX = Notification.__table__  # type: ignore[attr-defined]
-# Built once: a plain Core UPDATE with bound parameters skips the ORM's bulk-update path
-# and SQLAlchemy's statement construction, both costlier per mail than the UPDATE itself.
-# Only a row still 'sending' with the counters we claimed it with is ours to update.
-_STORE = (
-    update(_OUTBOX)
-    .where(
-        _OUTBOX.c.id == bindparam("row_id"),
-        _OUTBOX.c.status == "sending",
-        _OUTBOX.c.attempts == bindparam("claimed_attempts"),
-        _OUTBOX.c.deferrals == bindparam("claimed_deferrals"),
-    )
-    .values(
-        status=bindparam("new_status"),
-        next_attempt_at=bindparam("new_next_attempt_at"),
-        attempts=bindparam("new_attempts"),
-        deferrals=bindparam("new_deferrals"),
-        last_error=bindparam("new_last_error"),
-    )
-)
-
-
-def retry_delay(
+def delay_for(
     app: App, rows: list[Notification], outcome: Outcome, rng: random.Random | None
 ) -> timedelta:
-    """One delay for all rows of a mail (a digest carries several); none for a mail
-    that was sent, whose rows do not wait for anything."""
-    if outcome.verdict == "sent":
-        return timedelta(0)
-    n = max((r.attempts + 1 if outcome.offered else r.deferrals + 1) for r in rows)
-    return backoff(n, app.settings.notify_retry_base_seconds, rng)
-
-
-@dataclass(frozen=True)
-class _Change:
-    """What an outcome does to its row."""
-
-    status: str
-    next_attempt_at: datetime
-    attempts: int
-    deferrals: int
+    """states.delivery.retry_delay with the app's retry base."""
+    return retry_delay(rows, outcome, app.settings.notify_retry_base_seconds, rng)
 
 
 def _change(
     app: App, row: Notification, outcome: Outcome, delay: timedelta, now: datetime, age_limit: bool
-) -> _Change:
-    if not outcome.offered:
-        return _Change("pending", now + delay, row.attempts, row.deferrals + 1)
-    attempts = row.attempts + 1
-    too_old = age_limit and now - row.created_at >= timedelta(
-        hours=app.settings.notify_max_age_hours
+) -> Change:
+    settings = app.settings
+    return next_state(
+        row,
+        outcome,
+        delay,
+        now,
+        max_attempts=settings.notify_max_attempts,
+        max_age_hours=settings.notify_max_age_hours,
+        age_limit=age_limit,
     )
-    if outcome.verdict == "retry" and attempts < app.settings.notify_max_attempts and not too_old:
-        return _Change("pending", now + delay, attempts, row.deferrals)
-    # For finished rows next_attempt_at keeps the time of the last attempt.
-    return _Change("sent" if outcome.verdict == "sent" else "failed", now, attempts, row.deferrals)
 
 
-def _values(row: Notification, outcome: Outcome, change: _Change) -> dict[str, Any]:
-    return {
-        "row_id": row.id,
-        "claimed_attempts": row.attempts,
-        "claimed_deferrals": row.deferrals,
-        "new_status": change.status,
-        "new_next_attempt_at": change.next_attempt_at,
-        "new_attempts": change.attempts,
-        "new_deferrals": change.deferrals,
-        "new_last_error": outcome.reply[:MAX_REPLY_CHARS],
-    }
-
-
-def _store(conn: Connection, row: Notification, outcome: Outcome, change: _Change) -> bool:
-    """Write `change` if the row is still ours (not taken over after its lease ran out)."""
-    done: CursorResult[Any] = conn.execute(_STORE, _values(row, outcome, change))
-    return _stored(row, outcome, change, done.rowcount)
-
-
-def _stored(row: Notification, outcome: Outcome, change: _Change, rowcount: int) -> bool:
+def _stored(row: Notification, outcome: Outcome, change: Change, rowcount: int) -> bool:
     if rowcount != 1:
         log.warning("outbox #%s was taken over by another run; outcome dropped", row.id)
         return False
@@ -184,7 +98,8 @@ def apply(
     or None when the row is no longer ours (its lease ran out and another run took it)."""
     now = app.clock()
     change = _change(app, row, outcome, delay, now, age_limit)
-    if not _store(s.connection(), row, outcome, change):
+    count = delivery.store_outcome(session=s, row=row, change=change, reply=outcome.reply)
+    if not _stored(row, outcome, change, count):
         return None
     if change.status == "failed":
         queue_delivery_failure(s, row=row, recipient=recipient, reply=outcome.reply, now=now)
@@ -215,12 +130,12 @@ def record(
     but not durably (no fsync, see models.db): a commit lost in a power cut only means
     the row is claimed and sent once more after its lease, with the same Message-ID,
     as after a crash between sending and recording."""
-    delay = retry_delay(app, [row], outcome, rng)
+    delay = delay_for(app, [row], outcome, rng)
     now = app.clock()
     change = _change(app, row, outcome, delay, now, age_limit=True)
     if writer is None or change.status == "failed":
         # A failure also queues the coordinator's notice, through the ORM.
         with app.db.write(durable=False) as s:
             return tally([apply(s, app, row, recipient, outcome, delay)])
-    count = writer.execute(_STORE, _values(row, outcome, change))
+    count = delivery.store_outcome_on(writer, row=row, change=change, reply=outcome.reply)
     return tally([change.status if _stored(row, outcome, change, count) else None])

@@ -1,11 +1,15 @@
-"""Turn one outbox row into a ready-to-send email: plain text plus HTML, German or English."""
+"""Turn one outbox row into a ready-to-send email: plain text plus HTML, German or English.
+
+The body is built with the email package's own set_content/add_alternative (its
+raw_data_manager) on POLICY; only the header factory is ours (it caches parsed headers).
+A hand-made copy of contentmanager's text encoding was dropped: same bytes, and no
+measurable cost (2.41 vs 2.44 ms per rendered and flattened mail, issue 12).
+"""
 
 from __future__ import annotations
 
-import binascii
 import hashlib
 from datetime import datetime
-from email import quoprimime
 from email.headerregistry import Address, BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.policy import default as default_policy
@@ -16,9 +20,10 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 
 from ikz.mail.calendar import CALENDAR_KINDS
-from ikz.mail.content import Content, Lang, content_for
+from ikz.mail.content import content_for
 from ikz.mail.meeting_text import attach_invitation
 from ikz.mail.report_images import attach_inline, report_images
+from ikz.mail.text_common import Content, Lang
 from ikz.settings import Settings, get_settings
 from models.outbox import Notification
 from models.registry import Person
@@ -56,9 +61,6 @@ _HEADERS = _HeaderFactory()
 # email.policy.default with the caching header factory; messages render byte for byte
 # as with the default policy.
 POLICY = default_policy.clone(header_factory=_HEADERS)
-_MAX_LINE = 78
-assert POLICY.max_line_length == _MAX_LINE and POLICY.cte_type == "8bit"
-assert POLICY.linesep == "\n"
 
 
 @lru_cache(maxsize=4096)
@@ -72,7 +74,7 @@ def new_message() -> EmailMessage:
 
 
 @lru_cache(maxsize=1)
-def _env() -> Environment:
+def template_env() -> Environment:
     # Autoescape by file extension: message.html is escaped, message.txt is not.
     # auto_reload=False: templates ship with the package, so no stat() per mail to see
     # whether they changed.
@@ -93,73 +95,9 @@ def _to(name: str, email: str) -> str:
     return str(Address(display_name=name, addr_spec=email))
 
 
-def _text_part(text: str, subtype: str, *, mime_version: bool) -> EmailMessage:
-    """A part as `set_content(text, subtype=subtype)` makes it on a new message, with
-    the headers taken from the cache: Content-Type with the charset (set_content's
-    set_param re-parses and re-quotes it each time), Content-Transfer-Encoding and the
-    payload encoded as set_content's heuristics choose."""
-    part = new_message()
-    cte, payload = _encode_text(text)
-    part["Content-Type"] = f'text/{subtype}; charset="utf-8"'
-    part.set_payload(payload)
-    part["Content-Transfer-Encoding"] = cte
-    if mime_version:
-        part["MIME-Version"] = "1.0"
-    return part
-
-
-def _set_alternative(msg: EmailMessage, text: str, html: str) -> None:
-    """`msg.set_content(text)` then `msg.add_alternative(html, subtype="html")` on a
-    message without content, built directly: the same parts, headers and header order
-    (set_content on the message adds MIME-Version to it, make_alternative then moves
-    its Content-* headers into the first part; the second part is a new message whose
-    set_content adds its own MIME-Version)."""
-    plain = _text_part(text, "plain", mime_version=False)
-    rich = _text_part(html, "html", mime_version=True)
-    msg["MIME-Version"] = "1.0"
-    msg["Content-Type"] = "multipart/alternative"
-    msg.set_payload([plain, rich])
-
-
-def _encode_text(text: str) -> tuple[str, str]:
-    """email.contentmanager's choice of transfer encoding and the encoded body for
-    utf-8 text on POLICY (max_line_length 78, cte_type 8bit, linesep \\n)."""
-    lines = text.encode("utf-8").splitlines()
-    if max((len(x) for x in lines), default=0) <= _MAX_LINE:
-        body = b"\n".join(lines) + b"\n"
-        try:
-            return "7bit", body.decode("ascii")
-        except UnicodeDecodeError:
-            return "8bit", body.decode("ascii", "surrogateescape")
-    # quoprimime.body_encode encodes line by line, so the body's encoding is its lines'
-    # encodings, each line followed by a line break; most lines (markup, fixed text)
-    # repeat from mail to mail and are encoded once.
-    sniffed = [_qp_line(line) for line in lines[:10]]
-    sniff_qp = "\n".join(sniffed) + "\n"
-    if len(sniff_qp) > len(binascii.b2a_base64(b"\n".join(lines[:10]) + b"\n")):
-        return "base64", _base64(b"\n".join(lines) + b"\n")
-    if len(lines) <= 10:
-        return "quoted-printable", sniff_qp
-    return "quoted-printable", sniff_qp + "".join(_qp_line(line) + "\n" for line in lines[10:])
-
-
-@lru_cache(maxsize=8192)
-def _qp_line(line: bytes) -> str:
-    return quoprimime.body_encode(line.decode("latin-1"), _MAX_LINE)
-
-
-def _base64(data: bytes) -> str:
-    # email.contentmanager._encode_base64 with max_line_length 78.
-    per_line = _MAX_LINE // 4 * 3
-    return "".join(
-        binascii.b2a_base64(data[i : i + per_line]).decode("ascii")
-        for i in range(0, len(data), per_line)
-    )
-
-
 @lru_cache(maxsize=1)
 def _templates() -> tuple[Template, Template]:
-    env = _env()
+    env = template_env()
     return env.get_template("message.txt"), env.get_template("message.html")
 
 
@@ -202,7 +140,7 @@ def ui_link(settings: Settings, context: dict[str, Any]) -> str | None:
     return base or None
 
 
-def _subject(content: Content, context: dict[str, Any]) -> str:
+def subject_line(content: Content, context: dict[str, Any]) -> str:
     title = str(context.get("title") or "")
     head = f"{SUBJECT_PREFIX} {title}: " if title else f"{SUBJECT_PREFIX} "
     return one_line(head + content.subject)
@@ -223,7 +161,7 @@ def render(
     language = language_of(recipient, lang)
     content = content_for(notification.kind, notification.context, language)
     images = report_images(notification, language)
-    subject = _subject(content, notification.context)
+    subject = subject_line(content, notification.context)
     name = one_line(recipient.name)
     values = {
         "lang": language,
@@ -253,11 +191,8 @@ def render(
     msg.set_raw("Message-ID", message_id(notification.dedupe_key))
     # RFC 3834: tells auto-responders (vacation replies) not to answer.
     msg["Auto-Submitted"] = "auto-generated"
-    _set_alternative(
-        msg,
-        text_template.render(values),
-        html_template.render(values),
-    )
+    msg.set_content(text_template.render(values))
+    msg.add_alternative(html_template.render(values), subtype="html")
     if images:
         attach_inline(msg, images)
     if notification.kind in CALENDAR_KINDS:

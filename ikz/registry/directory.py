@@ -43,7 +43,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "set-digest",
         c.SetDigest,
-        "ikz.digests:set_digest_mode",
+        "ikz.actions.digests:set_digest_mode",
         Action.REGISTER_PERSON,
         ("Zustellart wählen", "Choose the delivery mode"),
         (

@@ -3,6 +3,7 @@ held since their last digest, and nothing twice."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
@@ -11,14 +12,15 @@ from sqlalchemy import update
 from sqlmodel import col
 
 from ikz.actions.conflicts import raise_conflict, resolve_conflict
+from ikz.actions.digests import set_digest, set_digest_mode
 from ikz.app import App
-from ikz.digests import DigestMode, digest_due, period_key, set_digest
 from ikz.mail.digest import claim_digests
 from ikz.mail.dispatch import dispatch_sync, outbox_status
 from models import commands as c
 from models.outbox import Notification
 from models.registry import Person
-from states.errors import PolicyRefusedError
+from states.delivery import DigestMode, digest_due, period_key
+from states.errors import InvalidInputError, PolicyRefusedError
 from tests.factories import World, open_coop
 from tests.mail.conftest import Server, make_due, outbox, text_of
 from tests.mail.test_calendar import schedule
@@ -214,6 +216,23 @@ def test_only_the_person_or_a_coordinator_sets_the_preference(world: World) -> N
     )
     back = set_digest(w.app, contact, DigestMode.IMMEDIATE, actor_id=contact)
     assert (back.digest, back.last_digest_at) == ("immediate", None)
+
+
+@dataclass(frozen=True)
+class Choice:
+    person_id: int
+    mode: str
+    actor_id: int
+
+
+def test_the_registry_entry_parses_the_mode_then_sets_it(world: World) -> None:
+    w = world
+    contact = w.partners[0].contact_id
+    with pytest.raises(InvalidInputError):
+        set_digest_mode(w.app, Choice(contact, "hourly", contact))
+    assert set_digest_mode(w.app, Choice(contact, "daily", contact)).digest == "daily"
+    with pytest.raises(PolicyRefusedError):
+        set_digest_mode(w.app, Choice(contact, "weekly", w.partners[0].mayor_id))
 
 
 def test_periods_are_german_calendar_days_and_iso_weeks() -> None:

@@ -17,7 +17,6 @@ from sqlmodel import col, update
 
 from ikz.mail.dispatch import (
     DispatchResult,
-    backoff,
     claim,
     dispatch,
     dispatch_sync,
@@ -27,6 +26,7 @@ from ikz.mail.dispatch import (
 from ikz.mail.render import message_id
 from ikz.mail.smtp import SmtpConfig
 from models.registry import Person
+from states.delivery import backoff
 from tests.factories import SATISFY, World, go, make_app, make_world, open_coop
 from tests.mail.conftest import Server, free_port, make_due, outbox, point_at, text_of
 

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from ikz.mail import render as render_module
-from ikz.mail.content import TRANSITION_SUBJECTS, builders
+from ikz.mail.content import builders
 from ikz.mail.render import message_id, render
+from ikz.mail.text_lifecycle import TRANSITION_SUBJECTS
 from ikz.settings import Settings
 from models.outbox import Notification, OutboxContext
 from models.registry import Person
@@ -315,7 +316,9 @@ def test_alternative_parts_are_built_as_set_content_builds_them(text: str) -> No
     html = f"<p>{text}</p>\n" * 3
     built = render_module.new_message()
     built["Subject"] = "s"
-    render_module._set_alternative(built, text, html)
+    # As render builds a body: on POLICY, whose header factory caches parsed headers.
+    built.set_content(text)
+    built.add_alternative(html, subtype="html")
     stock = EmailMessage()
     stock["Subject"] = "s"
     stock.set_content(text)

@@ -11,8 +11,8 @@ from sqlalchemy.dialects.postgresql import psycopg
 from sqlalchemy.dialects.sqlite import pysqlite
 from sqlalchemy.exc import IntegrityError
 
-from ikz.mail.outcome import _STORE
 from models.db import connect
+from models.delivery import STORE_OUTCOME as _STORE
 from models.driver_sql import driver_sql, run
 from models.registry import Person
 from models.schema import upgrade
