@@ -1,19 +1,50 @@
-"""Shared fixtures: a fresh SQLite database per test, and a scratch PostgreSQL database."""
+"""Shared fixtures: a fresh SQLite database per test, and a scratch PostgreSQL database.
+
+Also the suite's rules: under CI a skip fails the run (tests/ci_skips.py), and Hypothesis
+keeps its files out of the checkout.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
 from ikz.app import App
+from tests.ci_skips import pytest_make_collect_report, pytest_runtest_makereport, under_ci
 from tests.factories import World, make_app, make_world
+
+# The CI rule's hooks, imported so that pytest registers them with this conftest.
+__all__ = ["pytest_make_collect_report", "pytest_runtest_makereport"]
+pytest_plugins = ["pytester"]
+
+# Hypothesis would write .hypothesis/ into the working directory (the checkout). Its files
+# (the example database, caches) go to the system temp dir instead, one folder per
+# checkout so that worktrees do not share failing examples; HYPOTHESIS_STORAGE_DIRECTORY
+# still wins. On CI nothing is kept at all: a fresh machine replays nothing.
+_CHECKOUT = Path(__file__).resolve().parent.parent
+HYPOTHESIS_HOME = Path(
+    os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY")
+    or Path(tempfile.gettempdir())
+    / f"ikz-flow-hypothesis-{hashlib.sha256(str(_CHECKOUT).encode()).hexdigest()[:12]}"
+)
+set_hypothesis_home_dir(HYPOTHESIS_HOME)
+settings.register_profile("ci", database=None, print_blob=True)
+settings.register_profile(
+    "dev", database=DirectoryBasedExampleDatabase(HYPOTHESIS_HOME / "examples")
+)
+settings.load_profile("ci" if under_ci() else "dev")
 
 PG_ADMIN_URL = os.environ.get("IKZ_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 

@@ -15,7 +15,7 @@ from ikz.views.portfolio import portfolio_rows
 from models import commands as c
 from models.cooperation import Cooperation, Report, SignOff
 from models.outbox import Notification
-from tests.factories import World, coop_in, go, open_coop
+from tests.factories import World, coop_in, go, open_coop, satisfy_explore
 
 
 def _outbox(w: World, kind: str) -> list[Notification]:
@@ -59,12 +59,54 @@ def test_sweep_reviews_only_what_is_due(world: World) -> None:
     assert len(_outbox(world, "review_due")) == before + 6
 
 
-def test_sweep_reminds_silent_cooperations(world: World) -> None:
-    cid = open_coop(world)
+@pytest.mark.parametrize("reviewed_first", [False, True], ids=["review-due", "review-not-due"])
+def test_sweep_reminds_silent_cooperations_and_only_them(
+    world: World, reviewed_first: bool
+) -> None:
+    # Both ways, on both of the sweep's paths (with a due review and without one).
+    silent = open_coop(world, title="Still")
+    talking = open_coop(world, title="Im Gespräch")
+    satisfy_explore(world, talking)  # an informal exchange today
+    if reviewed_first:
+        review_cooperation(world.app, silent)
+        review_cooperation(world.app, talking)
     res = sweep_portfolio(world.app)
     assert res.silent == 1
     reminders = _outbox(world, "silence_reminder")
-    assert {r.context["cooperation_id"] for r in reminders} == {cid}
+    assert {r.context["cooperation_id"] for r in reminders} == {silent}
+    # 60 days after the exchange are not a silence yet, the 61st day is.
+    world.clock.advance(days=60)
+    assert sweep_portfolio(world.app).silent == 1
+    world.clock.advance(days=1)
+    assert sweep_portfolio(world.app).silent == 2
+    told = {r.context["cooperation_id"] for r in _outbox(world, "silence_reminder")}
+    assert told == {silent, talking}
+
+
+def test_signoff_request_is_reminded_and_expired_when_due_and_not_before(world: World) -> None:
+    cid = coop_in(world, "agreement")
+    p = world.partners[0]
+    cmd = c.RequestSignOff(
+        cooperation_id=cid, municipality_id=p.municipality_id, actor_id=world.coordinator_id
+    )
+    req = open_request(world.app, cmd, "run-1", "u")
+    settings = world.app.settings
+    assert (settings.signoff_reminder_days, settings.signoff_timeout_days) == (3, 14)
+    world.clock.advance(days=2, hours=23)
+    res = sweep_portfolio(world.app)
+    assert (res.signoff_reminders, res.signoff_expired) == (0, 0)
+    world.clock.advance(hours=1)
+    res = sweep_portfolio(world.app)
+    assert (res.signoff_reminders, res.signoff_expired) == (1, 0)
+    world.clock.advance(days=10, hours=23)  # an hour before the deadline
+    assert sweep_portfolio(world.app).signoff_expired == 0
+    with world.app.db.read() as s:
+        assert s.get(type(req), req.id).status == "pending"  # type: ignore[union-attr]
+    world.clock.advance(hours=1)
+    assert sweep_portfolio(world.app).signoff_expired == 1
+    assert sweep_portfolio(world.app).signoff_expired == 0  # expired once
+    with world.app.db.read() as s:
+        assert s.get(type(req), req.id).status == "expired"  # type: ignore[union-attr]
 
 
 def test_sweep_reports_overdue_conflicts(world: World) -> None:

@@ -184,18 +184,26 @@ def test_entering_evaluation_produces_a_success_report(stack: Stack) -> None:
     stack.mail_to(COORDINATOR, "Erfolgsbericht")
 
 
-def test_mayor_signoff_suspends_and_resumes(stack: Stack) -> None:
-    coop = coop_by_title(stack, "Standesamt")
-    shown = stack.ikz_json("coop", "show", str(coop["id"]))
-    partner = shown["partners"][0]
-    coordinator = person_id(stack, COORDINATOR)
+def signoff_missing(stack: Stack, coop_id: int) -> list[str]:
+    """The pilot gate's missing mayors' sign-offs, as `ikz coop show` lists them."""
+    gates = stack.ikz_json("coop", "show", str(coop_id))["gates"]
+    start = next(g for g in gates if g["trigger"] == "start_pilot")
+    return [u["message"] for u in start["unmet"] if u["code"] == "mayor_signoff_missing"]
+
+
+def missing_text(partner: dict[str, Any]) -> str:
+    return f"{partner['name']}: Freigabe durch die Bürgermeisterin/den Bürgermeister fehlt."
+
+
+def ask_mayor(stack: Stack, coop_id: int, partner: dict[str, Any]) -> str:
+    """Start the request-signoff flow and wait until it is suspended and its mail sent."""
     run = stack.run_deployment(
         "request-signoff",
         {
             "eingabe": {
-                "cooperation_id": coop["id"],
+                "cooperation_id": coop_id,
                 "municipality_id": partner["municipality_id"],
-                "actor_id": coordinator,
+                "actor_id": person_id(stack, COORDINATOR),
             }
         },
     )
@@ -211,20 +219,50 @@ def test_mayor_signoff_suspends_and_resumes(stack: Stack) -> None:
         60,
         "the request run's log of its sent mail",
     )
+    return run
+
+
+def answer(stack: Stack, run: str, freigeben: bool, anmerkung: str) -> None:
+    """Resume the suspended run with the mayor's form, as the UI does."""
     with stack.client() as c:
         r = c.post(
             f"/flow_runs/{run}/resume",
-            json={"run_input": {"freigeben": True, "anmerkung": "Einverstanden"}},
+            json={"run_input": {"freigeben": freigeben, "anmerkung": anmerkung}},
         )
         r.raise_for_status()
-    assert (
-        stack.wait_state(run, {"COMPLETED", "FAILED", "CRASHED"}, timeout=180)["state"]["type"]
-        == "COMPLETED"
+    state = stack.wait_state(run, {"COMPLETED", "FAILED", "CRASHED"}, timeout=180)["state"]
+    assert state["type"] == "COMPLETED", state
+
+
+def test_mayor_signoff_suspends_and_resumes(stack: Stack) -> None:
+    coop = coop_by_title(stack, "Standesamt")
+    partner = stack.ikz_json("coop", "show", str(coop["id"]))["partners"][0]
+    before = signoff_missing(stack, coop["id"])
+    assert missing_text(partner) in before
+    run = ask_mayor(stack, coop["id"], partner)
+    answer(stack, run, True, "Einverstanden")
+    # Exactly this mayor's sign-off is no longer missing; the others' still are.
+    assert signoff_missing(stack, coop["id"]) == [m for m in before if m != missing_text(partner)]
+    # The demo's own sign-offs mailed the coordinator too: the subject names this one.
+    stack.mail_to(COORDINATOR, "Standesamt-Kooperation Havel: Freigabe erteilt (Pilot starten)")
+
+
+def test_mayor_says_no_through_the_resume_api(stack: Stack) -> None:
+    coop = coop_by_title(stack, "Standesamt")
+    partner = stack.ikz_json("coop", "show", str(coop["id"]))["partners"][1]
+    before = signoff_missing(stack, coop["id"])
+    assert missing_text(partner) in before
+    run = ask_mayor(stack, coop["id"], partner)
+    answer(stack, run, False, "Erst nach der Ratssitzung")
+    # Nothing is signed off: the gate misses exactly what it missed before.
+    assert signoff_missing(stack, coop["id"]) == before
+    assert stack.ikz_json("coop", "show", str(coop["id"]))["state"] == "agreement"
+    # The coordinator is told, with the mayor's note, by the run itself.
+    mail = stack.mail_to(
+        COORDINATOR, "Standesamt-Kooperation Havel: Freigabe abgelehnt (Pilot starten)"
     )
-    gates = stack.ikz_json("coop", "show", str(coop["id"]))["gates"]
-    start = next(g for g in gates if g["trigger"] == "start_pilot")
-    missing = " ".join(u["message"] for u in start["unmet"])
-    assert partner["name"] not in missing or "Freigabe" not in missing
+    text = mail.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Erst nach der Ratssitzung" in text
 
 
 def test_bad_parameters_fail_the_run_with_the_clear_message(stack: Stack) -> None:
