@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from ikz import records
+from ikz.actions import facts
+from ikz.actions.signoff import answer_request, open_request
 from ikz.mail.render import render
-from ikz.signoff import answer_request, open_request
-from ikz.views import show
+from ikz.views.cooperation import show
 from models import commands as c
 from models.cooperation import SignOff, SignOffRequest
 from models.outbox import Notification
@@ -33,16 +33,16 @@ def ready_but_for_signoffs(w: World) -> int:
     """A cooperation in agreement whose pilot gate misses only the two mayors' sign-offs."""
     cid = coop_in(w, "agreement")
     actor = w.coordinator_id
-    records.record_agreement(
+    facts.record_agreement(
         w.app, c.RecordAgreement(cooperation_id=cid, kind="letter_of_intent", actor_id=actor)
     )
-    records.record_staff(
+    facts.record_staff(
         w.app,
         c.RecordStaff(
             cooperation_id=cid, description="Workshop", involved_on=w.clock().date(), actor_id=actor
         ),
     )
-    records.record_communication(
+    facts.record_communication(
         w.app, c.RecordCommunication(cooperation_id=cid, kind="press_release", actor_id=actor)
     )
     return cid

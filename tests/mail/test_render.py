@@ -13,7 +13,6 @@ import pytest
 from ikz.mail import render as render_module
 from ikz.mail.content import builders
 from ikz.mail.render import message_id, render
-from ikz.mail.text_lifecycle import TRANSITION_SUBJECTS
 from ikz.settings import Settings
 from models.outbox import Notification, OutboxContext
 from models.registry import Person
