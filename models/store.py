@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, col, func, select
 
 T = TypeVar("T", bound=SQLModel)
 
@@ -35,5 +35,5 @@ def flush(*, session: Session) -> None:
 
 
 def count_ids(model: Any, *, session: Session) -> int:
-    """How many rows `model`'s table holds (its ids, read and counted)."""
-    return len(session.exec(select(col(model.id))).all())
+    """How many rows `model`'s table holds (counted by the database)."""
+    return int(session.exec(select(func.count(col(model.id)))).one())

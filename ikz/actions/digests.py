@@ -11,6 +11,7 @@ from typing import Protocol
 from ikz.app import App
 from models.queries import actor_of, require
 from models.registry import Person
+from models.store import save
 from states.delivery import DigestMode, parse_mode
 from states.policy import Action, check
 
@@ -41,9 +42,7 @@ def set_digest(app: App, person_id: int, mode: DigestMode, *, actor_id: int) -> 
         if person.digest != mode.value:
             person.last_digest_at = None if mode is DigestMode.IMMEDIATE else app.clock()
         person.digest = mode.value
-        s.add(person)
-        s.flush()
-        return person
+        return save(person, session=s)
 
 
 def set_digest_mode(app: App, cmd: DigestChoice) -> Person:
