@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ikz.events import api_url_file
+from ikz.events.prefect import api_url_file
 from ikz.settings import Settings
 
 QUIET_ENV = {

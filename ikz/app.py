@@ -63,7 +63,7 @@ def open_app(settings: Settings | None = None, *, emit_events: bool = True) -> A
     settings = settings or get_settings()
     app = App(db=connect(settings.resolved_database_url()), settings=settings)
     if emit_events:
-        from ikz.events import prefect_api_url, prefect_event_hook
+        from ikz.events.prefect import prefect_api_url, prefect_event_hook
 
         url = prefect_api_url(settings)
         if url:

@@ -71,7 +71,7 @@ class CooperationSnapshot:
     state_entered_at: datetime | None = None
     parent_id: int | None = None
     extra: dict[str, str] = field(default_factory=dict)
-    # Read by the Kooperations-Check (states/health.py); defaults keep older callers working.
+    # Read by the Kooperations-Check (states/health/); defaults keep older callers working.
     measurable_goals: int = 0  # goals with a target
     decisions: tuple[DecisionSnap, ...] = ()
     staff_involved_on: tuple[date, ...] = ()

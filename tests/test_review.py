@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from ikz import review
 from ikz.actions.conflicts import raise_conflict
 from ikz.actions.signoff import answer_request, open_request
 from ikz.reporting.report import generate_success_report
 from ikz.review import cooperation_markdown, review_cooperation, sweep_portfolio
+from ikz.review import sweep as review_sweep
 from ikz.views.portfolio import portfolio_rows
 from models import commands as c
 from models.cooperation import Cooperation, Report, SignOff
@@ -200,7 +200,7 @@ def test_sweep_leaves_a_cooperation_changed_while_it_was_read_alone(
     with world.app.db.read() as s:
         due_at = s.get(Cooperation, a).next_review_at  # type: ignore[union-attr]
     before = {m.dedupe_key for m in _outbox(world, "review_due")}
-    load = review.load_snapshots
+    load = review_sweep.load_snapshots
 
     def load_then_change(*args: object, **kwargs: object) -> object:
         snaps = load(*args, **kwargs)  # type: ignore[arg-type]
@@ -210,7 +210,7 @@ def test_sweep_leaves_a_cooperation_changed_while_it_was_read_alone(
             )
         return snaps
 
-    monkeypatch.setattr(review, "load_snapshots", load_then_change)
+    monkeypatch.setattr(review_sweep, "load_snapshots", load_then_change)
     res = sweep_portfolio(world.app)
     assert res.reviews_due == 1
     fresh = {

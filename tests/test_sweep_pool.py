@@ -1,13 +1,15 @@
-"""The sweep with helper processes (ikz.sweep_pool) does what one process does, on real
-SQLite files and the real PostgreSQL; a helper that fails costs time, not work."""
+"""The sweep with helper processes (ikz.review.pool) does what one process does, on real
+SQLite files and the real PostgreSQL; a helper that fails costs time, not work.
+
+The helper count is forced (ikz.review.pool.cpus), so these run on one CPU too. No
+sleeps: the first range is handed to the helper before this process starts sweeping,
+so both sweep whatever the helper's start-up takes."""
 
 from __future__ import annotations
 
 import logging
 import shutil
-import sys
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,17 +18,22 @@ from sqlalchemy import text
 
 from benchmarks.common import make_app
 from benchmarks.portfolio import generate
-from ikz import review, sweep_pool
 from ikz.app import App
 from ikz.review import SweepResult, sweep_portfolio
+from ikz.review import pool as review_pool
+from ikz.review import sweep as review_sweep
+from tests import failing_helpers
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(sweep_pool.cpus() < 2, reason="helpers need a second CPU"),
-]
+pytestmark = [pytest.mark.slow]
 
 N = 300
 BATCH = 20  # 15 ranges: enough for a helper
+
+
+@pytest.fixture(autouse=True)
+def two_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As if on two CPUs, whatever this machine has: the pool starts one helper."""
+    monkeypatch.setattr(review_pool, "cpus", lambda: 2)
 
 
 def _state(app: App) -> dict[str, Any]:
@@ -65,19 +72,16 @@ def twins(tmp_path: Path) -> Iterator[tuple[App, App]]:
         b.close()
 
 
-def _slow_here(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Slow this process's ranges down so that the helper (a fresh interpreter, half
-    a second to start) gets some of these small portfolios too; returns the counts of
-    the ranges swept here."""
+def _swept_here(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The counts of the ranges this process sweeps (the helpers' are their own)."""
     mine: list[int] = []
-    sweep_range = review.sweep_range
+    sweep_range = review_sweep.sweep_range
 
-    def slow(*args: Any) -> int:
-        time.sleep(0.15)
+    def counted(*args: Any) -> int:
         mine.append(sweep_range(*args))
         return mine[-1]
 
-    monkeypatch.setattr(review, "sweep_range", slow)
+    monkeypatch.setattr(review_sweep, "sweep_range", counted)
     return mine
 
 
@@ -94,7 +98,7 @@ def test_two_processes_write_what_one_writes(
 ) -> None:
     one, two = (_clocked(app) for app in twins)
     alone = sweep_portfolio(one, batch_size=BATCH, workers=1)
-    mine = _slow_here(monkeypatch)
+    mine = _swept_here(monkeypatch)
     seen: list[tuple[int, int]] = []
     shared = sweep_portfolio(
         two, batch_size=BATCH, workers=2, progress=lambda d, t: seen.append((d, t))
@@ -113,18 +117,25 @@ def test_two_processes_write_what_one_writes(
     assert again.reviews_due == 0 and _state(two)["mails"] == _state(one)["mails"]
 
 
-# Helpers that fail: at once, with a range in hand, or by breaking the protocol.
-FAILING_HELPERS = {
-    "dies at start": ("import sys; sys.exit('kaputt')", "kaputt"),
+# Helpers that fail: at their start, dying or raising with a range in hand, or stuck in
+# one past the timeout. (what fails, the failing function, what the log says)
+FAILING_HELPERS: dict[str, tuple[str, Callable[..., Any], tuple[str, ...]]] = {
+    "fails at start": (
+        "HELPER_START",
+        failing_helpers.fails_at_start,
+        ("ausgefallen", "BrokenProcessPool"),
+    ),
     "dies mid-range": (
-        "import sys; sys.stdin.readline(); print('next', flush=True); sys.stdin.readline()",
-        "exit 0",
+        "HELPER_TASK",
+        failing_helpers.dies_mid_range,
+        ("ausgefallen", "BrokenProcessPool"),
     ),
-    # Says something that is not the protocol, then would wait a minute: it is stopped.
-    "garbles": (
-        "import sys, time; sys.stdin.readline(); print('next x', flush=True); time.sleep(60)",
-        "ValueError",
+    "raises mid-range": (
+        "HELPER_TASK",
+        failing_helpers.raises_mid_range,
+        ("ausgefallen", "ValueError: kaputt in"),
     ),
+    "hangs": ("HELPER_TASK", failing_helpers.hangs, ("hängt", "beendet")),
 }
 
 
@@ -135,25 +146,40 @@ def test_a_failing_helper_leaves_its_ranges_to_the_sweep(
     caplog: pytest.LogCaptureFixture,
     helper: str,
 ) -> None:
-    code, why = FAILING_HELPERS[helper]
+    name, function, logged = FAILING_HELPERS[helper]
     one, two = (_clocked(app) for app in twins)
-    monkeypatch.setattr(sweep_pool, "HELPER_CMD", [sys.executable, "-c", code])
     alone = sweep_portfolio(one, batch_size=BATCH, workers=1)
-    _slow_here(monkeypatch)  # so that the helper is up before this process is done
+    monkeypatch.setattr(review_sweep, name, function)
+    if helper == "hangs":
+        # Counted from the range's submission, so it includes the helper's start-up
+        # (seconds on a busy machine): long enough for that, short for a test.
+        monkeypatch.setattr(review_sweep, "RANGE_TIMEOUT", 8.0)
+    mine = _swept_here(monkeypatch)
     with caplog.at_level(logging.WARNING, logger="ikz.sweep"):
         res = sweep_portfolio(two, batch_size=BATCH, workers=2)
-    assert res.processes == 1
+    assert res.processes == 1 and res.helpers_peak_mib == 0
     assert _counts(res) == _counts(alone)
+    assert sum(mine) == alone.cooperations  # this process swept the helper's range too
     assert _state(two) == _state(one)
-    assert "ausgefallen" in caplog.text and why in caplog.text
+    for words in logged:
+        assert words in caplog.text
 
 
-def test_few_ranges_or_one_worker_start_no_helper(twins: tuple[App, App]) -> None:
-    app = twins[0]
-    assert sweep_pool.helpers_for(app, sweep_pool.MIN_RANGES_PER_PROCESS * 2, None) == 1
-    assert sweep_pool.helpers_for(app, sweep_pool.MIN_RANGES_PER_PROCESS * 2 - 1, None) == 0
-    assert sweep_pool.helpers_for(app, 1000, 1) == 0
-    assert sweep_pool.helpers_for(app, 1000, 64) == sweep_pool.cpus() - 1
+def test_few_ranges_or_one_worker_start_no_helper() -> None:
+    per = review_pool.MIN_RANGES_PER_PROCESS
+    assert review_pool.helpers_for(2, per * 2) == 1  # from 10 ranges on
+    assert review_pool.helpers_for(2, per * 2 - 1) == 0
+    assert review_pool.helpers_for(1, 1000) == 0
+    assert review_pool.helpers_for(64, 1000) == 1  # at most one process per CPU
+
+
+def test_the_setting_chooses_the_processes(tmp_path: Path) -> None:
+    app = _clocked(make_app(f"sqlite:///{tmp_path / 'one.sqlite3'}", tmp_path, sweep_workers=1))
+    try:
+        generate(app.db, 100)
+        assert sweep_portfolio(app, batch_size=5).processes == 1  # 20 ranges, no helper
+    finally:
+        app.close()
 
 
 def test_two_processes_on_postgres(
@@ -162,7 +188,7 @@ def test_two_processes_on_postgres(
     app = _clocked(make_app(pg_url, tmp_path))
     try:
         generate(app.db, N)
-        mine = _slow_here(monkeypatch)
+        mine = _swept_here(monkeypatch)
         res = sweep_portfolio(app, batch_size=BATCH, workers=2)
         assert res.processes == 2
         assert 0 < sum(mine) < res.cooperations

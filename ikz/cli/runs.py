@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ikz.cli.context import state
-from ikz.events import api_request, prefect_api_url
+from ikz.events.prefect import api_request, prefect_api_url
 from ikz.registry import ActionSpec
 from states.errors import IkzError
 

@@ -19,7 +19,7 @@ from states.health import (
     as_view,
     check_health,
 )
-from states.health_factors import agreement_days
+from states.health.factors_course import agreement_days
 from states.lifecycle import State
 from states.snapshot import (
     ConflictSnap,

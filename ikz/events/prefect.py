@@ -13,18 +13,27 @@ import json
 import logging
 import os
 import uuid
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from sqlmodel import col, select
-
-from ikz.app import App
 from ikz.settings import Settings
-from models.cooperation import Conflict, Cooperation, Partnership
+from models.db import Database
+from models.events import conflict_ref, cooperation_ref
 
 log = logging.getLogger("ikz.events")
 
 API_URL_FILE = "prefect-api-url"
+
+
+class EventSource(Protocol):
+    """What events are read from: the database and the clock (an ikz.app.App). A
+    protocol, so that this module need not import the app, which installs its hook."""
+
+    @property
+    def db(self) -> Database: ...
+
+    def clock(self) -> datetime: ...
 
 
 def api_url_file(settings: Settings) -> Path:
@@ -85,7 +94,7 @@ def _event(
     }
 
 
-def transition_events(app: App, payload: dict[str, Any]) -> list[dict[str, Any]]:
+def transition_events(app: EventSource, payload: dict[str, Any]) -> list[dict[str, Any]]:
     """Events for a committed transition (and the follow-up it may have opened)."""
     events = []
     occurred = app.clock().isoformat()
@@ -99,15 +108,12 @@ def transition_events(app: App, payload: dict[str, Any]) -> list[dict[str, Any]]
         )
     with app.db.read() as s:
         for cid, p in targets:
-            coop = s.get(Cooperation, cid)
+            coop = cooperation_ref(cid, session=s)
             if coop is None:
                 continue
-            munis = s.exec(
-                select(Partnership.municipality_id).where(col(Partnership.cooperation_id) == cid)
-            ).all()
             related = [
                 {"prefect.resource.id": f"ikz.municipality.{m}", "prefect.resource.role": "partner"}
-                for m in munis
+                for m in coop.municipality_ids
             ]
             if p.get("actor_id"):
                 related.append(
@@ -137,13 +143,12 @@ def transition_events(app: App, payload: dict[str, Any]) -> list[dict[str, Any]]
     return events
 
 
-def conflict_events(app: App, payload: dict[str, Any]) -> list[dict[str, Any]]:
+def conflict_events(app: EventSource, payload: dict[str, Any]) -> list[dict[str, Any]]:
     with app.db.read() as s:
-        conflict = s.get(Conflict, int(payload["conflict_id"]))
-        if conflict is None:
-            return []
-        coop = s.get(Cooperation, conflict.cooperation_id)
-        title = coop.title if coop else ""
+        ref = conflict_ref(int(payload["conflict_id"]), session=s)
+    if ref is None:
+        return []
+    conflict, title = ref
     return [
         _event(
             "ikz.conflict.raised",
@@ -166,7 +171,7 @@ def conflict_events(app: App, payload: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def prefect_event_hook(app: App, api_url: str) -> Any:
+def prefect_event_hook(app: EventSource, api_url: str) -> Any:
     """An App.after_commit hook that turns committed changes into Prefect events."""
 
     def hook(kind: str, payload: dict[str, Any]) -> None:

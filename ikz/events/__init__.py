@@ -1,0 +1,1 @@
+"""Prefect events after committed changes (prefect.py: build and post them)."""
