@@ -8,7 +8,7 @@ import typer
 
 from ikz.cli.context import state
 from ikz.cli.groups import conflict_app
-from ikz.cli.output import Json, done, emit_json, table
+from ikz.cli.output import Json, done, emit_json, listing
 
 
 @conflict_app.command("escalate-overdue")
@@ -39,10 +39,7 @@ def conflict_history(
     from ikz.views.directory import conflict_steps
 
     rows = [r.model_dump() for r in conflict_steps(state.open(), conflict)]
-    if as_json:
-        emit_json(rows)
-        return
-    table(
+    listing(
         rows,
         [
             ("seq", "Nr."),
@@ -52,6 +49,7 @@ def conflict_history(
             ("actor_id", "Person"),
             ("at", "Zeit"),
         ],
+        as_json,
     )
 
 
@@ -66,16 +64,14 @@ def conflict_list(
     from ikz.views.directory import conflicts
 
     rows = [c.model_dump() for c in conflicts(state.open(), cooperation)]
-    if as_json:
-        emit_json(rows)
-    else:
-        table(
-            rows,
-            [
-                ("id", "ID"),
-                ("cooperation_id", "Koop."),
-                ("level", "Stufe"),
-                ("status", "Status"),
-                ("subject", "Gegenstand"),
-            ],
-        )
+    listing(
+        rows,
+        [
+            ("id", "ID"),
+            ("cooperation_id", "Koop."),
+            ("level", "Stufe"),
+            ("status", "Status"),
+            ("subject", "Gegenstand"),
+        ],
+        as_json,
+    )

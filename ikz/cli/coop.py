@@ -8,7 +8,7 @@ import typer
 
 from ikz.cli.context import state
 from ikz.cli.groups import coop_app
-from ikz.cli.output import Json, emit_json, table
+from ikz.cli.output import Json, emit_json, listing
 
 CoopId = Annotated[int, typer.Argument(help="ID der Kooperation.")]
 
@@ -31,19 +31,17 @@ def coop_list(
             f"Unknown state '{state_filter}'. Valid states: {', '.join(valid)}.",
         )
     rows = list_cooperations(state.open(), state_filter)
-    if as_json:
-        emit_json(rows)
-    else:
-        table(
-            rows,
-            [
-                ("id", "ID"),
-                ("state", "Zustand"),
-                ("field_of_work", "Feld"),
-                ("title", "Titel"),
-                ("version", "Version"),
-            ],
-        )
+    listing(
+        rows,
+        [
+            ("id", "ID"),
+            ("state", "Zustand"),
+            ("field_of_work", "Feld"),
+            ("title", "Titel"),
+            ("version", "Version"),
+        ],
+        as_json,
+    )
 
 
 @coop_app.command("show")
@@ -92,18 +90,16 @@ def coop_history(cooperation: CoopId, as_json: Json = False) -> None:
     from ikz.views.cooperation import history
 
     rows = history(state.open(), cooperation)
-    if as_json:
-        emit_json(rows)
-    else:
-        table(
-            rows,
-            [
-                ("seq", "#"),
-                ("at", "Zeitpunkt"),
-                ("trigger", "Schritt"),
-                ("from_state", "von"),
-                ("to_state", "nach"),
-                ("actor_id", "Person"),
-                ("reason", "Begründung"),
-            ],
-        )
+    listing(
+        rows,
+        [
+            ("seq", "#"),
+            ("at", "Zeitpunkt"),
+            ("trigger", "Schritt"),
+            ("from_state", "von"),
+            ("to_state", "nach"),
+            ("actor_id", "Person"),
+            ("reason", "Begründung"),
+        ],
+        as_json,
+    )

@@ -4,7 +4,7 @@
 
 from ikz.cli.context import state
 from ikz.cli.groups import muni_app, person_app
-from ikz.cli.output import Json, emit_json, table
+from ikz.cli.output import Json, listing
 
 
 @muni_app.command("list")
@@ -13,20 +13,18 @@ def municipality_list(as_json: Json = False) -> None:
     from ikz.views.directory import municipalities
 
     rows = [m.model_dump() for m in municipalities(state.open())]
-    if as_json:
-        emit_json(rows)
-    else:
-        table(
-            rows,
-            [
-                ("id", "ID"),
-                ("name", "Name"),
-                ("ags", "AGS"),
-                ("bundesland", "Land"),
-                ("population", "Einw."),
-                ("kind", "Art"),
-            ],
-        )
+    listing(
+        rows,
+        [
+            ("id", "ID"),
+            ("name", "Name"),
+            ("ags", "AGS"),
+            ("bundesland", "Land"),
+            ("population", "Einw."),
+            ("kind", "Art"),
+        ],
+        as_json,
+    )
 
 
 @person_app.command("list")
@@ -35,19 +33,15 @@ def person_list(as_json: Json = False) -> None:
     from ikz.views.directory import people
 
     rows = [p.model_dump() for p in people(state.open())]
-    if as_json:
-        emit_json(rows)
-    else:
-        for r in rows:
-            r["roles"] = ",".join(r["roles"])
-        table(
-            rows,
-            [
-                ("id", "ID"),
-                ("name", "Name"),
-                ("email", "E-Mail"),
-                ("municipality_id", "Kommune"),
-                ("roles", "Rollen"),
-                ("language", "Spr."),
-            ],
-        )
+    listing(
+        rows,
+        [
+            ("id", "ID"),
+            ("name", "Name"),
+            ("email", "E-Mail"),
+            ("municipality_id", "Kommune"),
+            ("roles", "Rollen"),
+            ("language", "Spr."),
+        ],
+        as_json,
+    )

@@ -24,12 +24,30 @@ def emit_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_default))
 
 
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+def listing(
+    rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]], as_json: bool
+) -> None:
+    """A listing command's output: all fields as JSON, or the columns as a table."""
+    if as_json:
+        emit_json(rows)
+    else:
+        table(rows, columns)
+
+
 def table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]]) -> None:
     """Print `rows` under headers; columns are (key, header) pairs."""
     if not rows:
         typer.echo("(keine Einträge)")
         return
-    cells = [[("" if r.get(k) is None else str(r.get(k))) for k, _ in columns] for r in rows]
+    cells = [[_cell(r.get(k)) for k, _ in columns] for r in rows]
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, (_, h) in enumerate(columns)]
     typer.echo("  ".join(h.ljust(w) for (_, h), w in zip(columns, widths, strict=True)).rstrip())
     for c in cells:
