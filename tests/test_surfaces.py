@@ -67,6 +67,7 @@ NOT_ACTIONS = {
     ("municipality", "list"),
     ("notify", "dispatch"),
     ("notify", "status"),
+    ("person", "export"),
     ("person", "list"),
     ("", "demo"),
     ("", "lifecycle"),

@@ -2,9 +2,13 @@
 
 # No `from __future__ import annotations`: see ikz.cli.main.
 
+from typing import Annotated
+
+import typer
+
 from ikz.cli.context import state
 from ikz.cli.groups import muni_app, person_app
-from ikz.cli.output import Json, listing
+from ikz.cli.output import Json, emit_json, listing
 
 
 @muni_app.command("list")
@@ -45,3 +49,13 @@ def person_list(as_json: Json = False) -> None:
         ],
         as_json,
     )
+
+
+@person_app.command("export")
+def person_export(
+    person: Annotated[int, typer.Argument(help="ID der Person.")],
+) -> None:
+    """Alles, was über eine Person gespeichert ist, als JSON (Auskunft nach Art. 15 DSGVO)."""
+    from ikz.views.personal_data import export_person
+
+    emit_json(export_person(state.open(), person))
