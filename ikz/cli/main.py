@@ -88,17 +88,16 @@ def _as_ikz_error(exc: Exception) -> IkzError | None:
     """Environment problems are expected errors too: a bad IKZ_* setting, an unreachable
     or unusable database. Anything else is a bug and keeps its traceback."""
     from pydantic import ValidationError
+    from pydantic_settings import SettingsError
     from sqlalchemy.exc import OperationalError
 
+    from ikz.settings import bad_setting
+
+    # Settings built without get_settings (e.g. Settings(data_dir=...)) fail like this.
     if isinstance(exc, ValidationError) and exc.title == "Settings":
-        parts = [
-            f"IKZ_{'_'.join(str(x) for x in e['loc']).upper()}: {e['msg']}" for e in exc.errors()
-        ]
-        return IkzError(
-            "bad_setting",
-            "Ungültige Einstellung: " + "; ".join(parts),
-            "Invalid setting: " + "; ".join(parts),
-        )
+        return bad_setting(exc)
+    if isinstance(exc, SettingsError):  # a JSON setting that does not parse
+        return bad_setting(exc)
     if isinstance(exc, OperationalError):
         why = (str(exc.orig or exc).strip().splitlines() or ["?"])[0]
         return IkzError(
