@@ -22,6 +22,7 @@ import typer
 from ikz.cli import admin, conflict, coop, directory, notify  # noqa: F401  (their commands)
 from ikz.cli.context import state
 from ikz.cli.groups import app
+from ikz.cli.usage import NoArgsIsHelpError, UsageError, language_of, shown, usage_error
 from ikz.gcpause import gc_paused
 from states.errors import IkzError
 
@@ -36,10 +37,11 @@ def _root(
 
     chosen = lang or get_settings().language
     if chosen not in ("de", "en"):
+        typed = shown(chosen)  # a newline typed here must not break the one line
         raise IkzError(
             "bad_language",
-            f"Unbekannte Sprache '{chosen}' (de, en).",
-            f"Unknown language '{chosen}' (de, en).",
+            f"Unbekannte Sprache '{typed}' (de, en).",
+            f"Unknown language '{typed}' (de, en).",
         )
     state.lang = "en" if chosen == "en" else "de"
 
@@ -68,7 +70,16 @@ def _run(argv: list[str] | None) -> None:
     """The command; an expected error becomes one line on stderr and its exit code."""
     try:
         try:
-            app(args=argv, prog_name="ikz")
+            # Not standalone: Click's usage errors come here, to be one line like ours.
+            code = app(args=argv, prog_name="ikz", standalone_mode=False)
+        except NoArgsIsHelpError as exc:  # `ikz coop`: the group's help is the answer
+            exc.show()
+            sys.exit(exc.exit_code)
+        except UsageError as exc:
+            state.lang = language_of(sys.argv[1:] if argv is None else argv, state.lang)
+            raise usage_error(exc) from None
+        except typer.Abort:
+            raise IkzError("aborted", "Abgebrochen.", "Aborted.") from None
         except IkzError:
             raise
         except Exception as exc:
@@ -76,6 +87,10 @@ def _run(argv: list[str] | None) -> None:
             if expected is None:
                 raise
             raise expected from exc
+        # Non-standalone Click returns the code of an exit (`--help`: 0, Ctrl-C: 130);
+        # a command itself returns None.
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except IkzError as exc:
         typer.echo(
             f"Fehler: {exc.text(state.lang)}" if state.lang == "de" else f"Error: {exc.text('en')}",
