@@ -26,7 +26,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from ikz.cli.context import state
-from ikz.cli.ids import MAX_ID
+from ikz.cli.ids import in_range
 from ikz.cli.output import emit_json
 from ikz.registry import ActionSpec, resolve
 
@@ -94,9 +94,9 @@ def _params_for(
     if field in spec.converters:
         element = str
     kind = inspect.Parameter.KEYWORD_ONLY
-    # Integers (ids above all) are bounded by Click as well: above 2**63-1 no database
-    # column holds them; the model's own bounds (> 0, ...) keep their messages.
-    bound: dict[str, Any] = {"max": MAX_ID} if element is int else {}
+    # Integers (ids above all) are bounded on the command line as well: above 2**63-1 no
+    # database column holds them; the model's own bounds (> 0, ...) keep their messages.
+    bound: dict[str, Any] = {"callback": in_range} if element is int else {}
     if field in spec.positional and not prefix:
         marker: Any = typer.Argument(help=help_text, show_default=False, **bound)
         annotation = _ANNOTATED[_python_type(element, many, True), marker]

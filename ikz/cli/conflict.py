@@ -8,7 +8,7 @@ import typer
 
 from ikz.cli.context import state
 from ikz.cli.groups import conflict_app
-from ikz.cli.ids import MAX_ID, ConflictId
+from ikz.cli.ids import ConflictId, in_range
 from ikz.cli.output import Json, done, emit_json, listing
 
 
@@ -57,7 +57,7 @@ def conflict_history(
 @conflict_app.command("list")
 def conflict_list(
     cooperation: Annotated[
-        int | None, typer.Option("--coop", help="Nur diese Kooperation.", max=MAX_ID)
+        int | None, typer.Option("--coop", help="Nur diese Kooperation.", callback=in_range)
     ] = None,
     as_json: Json = False,
 ) -> None:

@@ -104,7 +104,7 @@ def _as_ikz_error(exc: Exception) -> IkzError | None:
     or unusable database. Anything else is a bug and keeps its traceback."""
     from pydantic import ValidationError
     from pydantic_settings import SettingsError
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import DataError, OperationalError
 
     from ikz.settings import bad_setting
 
@@ -113,6 +113,15 @@ def _as_ikz_error(exc: Exception) -> IkzError | None:
         return bad_setting(exc)
     if isinstance(exc, SettingsError):  # a JSON setting that does not parse
         return bad_setting(exc)
+    if isinstance(exc, DataError):
+        # A value the input models let through and the database refuses (PostgreSQL: a
+        # NUL in a text): its transaction was rolled back, nothing is written.
+        why = shown((str(exc.orig or exc).strip().splitlines() or ["?"])[0])
+        return IkzError(
+            "database_refused_value",
+            f"Die Datenbank hat einen Wert abgelehnt: {why}",
+            f"The database refused a value: {why}",
+        )
     if isinstance(exc, OperationalError):
         why = (str(exc.orig or exc).strip().splitlines() or ["?"])[0]
         return IkzError(
