@@ -145,8 +145,12 @@ def up(
 ) -> None:
     from ikz.app import open_app
     from ikz.demo import has_data, load_demo
+    from ikz.settings import load_settings
     from models.schema import upgrade
 
+    # The served flows read the environment anew: a bad IKZ_* setting fails here, with
+    # its one line (BadSettingError), before a server is started, not in every run.
+    load_settings()
     say = echo if callable(echo) else print
     # Ctrl-C and SIGTERM both end the stack cleanly. A shell that starts us in the
     # background sets SIGINT to "ignore"; restore Python's handler so Ctrl-C still works.

@@ -24,7 +24,11 @@ class ActionFailed(Exception):
 
 @contextmanager
 def app_scope() -> Iterator[App]:
-    app = open_app()
+    try:
+        app = open_app()
+    except IkzError as exc:
+        # A bad IKZ_* setting: the run fails with the CLI's one line, not a traceback.
+        raise ActionFailed(exc.text()) from None
     try:
         yield app
     finally:

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 from states.conflict import DEFAULT_DEADLINE_DAYS
+from states.errors import IkzError
 from states.health import HealthRules
+from states.lifecycle import State
+
+# A day count in a setting: at least one, at most about thirty years (the dates the
+# clock adds it to stay far from datetime's year 9999).
+MAX_DAYS = 10_000
+# Lifecycle states that are reviewed (an ended cooperation is not).
+REVIEWED_STATES = frozenset(s.value for s in State if s is not State.ENDED)
 
 # Thresholds the check shares with the advisory signals: one setting each, not two.
 SHARED_WITH_SIGNALS = frozenset({"silence_warn_days", "size_ratio_warn"})
@@ -27,8 +36,13 @@ class Settings(BaseSettings):
     )
     language: Literal["de", "en"] = "de"
     pilot_min_days: int = Field(90, ge=0, description="Minimum pilot duration before evaluate.")
-    size_ratio_warn: float = Field(3.0, gt=1, description="Population ratio shown as a warning.")
-    silence_warn_days: int = Field(60, ge=1, description="Days without informal exchange.")
+    # Upper bounds as in HealthRules.RANGES (the check is built from these two).
+    size_ratio_warn: float = Field(
+        3.0, gt=1, le=1_000_000, description="Population ratio shown as a warning."
+    )
+    silence_warn_days: int = Field(
+        60, ge=1, le=MAX_DAYS, description="Days without informal exchange."
+    )
 
     # Outgoing mail. The default points at the local sink (`MailSink`), never at a real relay.
     smtp_host: str = "127.0.0.1"
@@ -107,14 +121,14 @@ class Settings(BaseSettings):
     @field_validator("conflict_deadline_days")
     @classmethod
     def _known_levels(cls, value: dict[str, int]) -> dict[str, int]:
-        unknown = sorted(set(value) - set(DEFAULT_DEADLINE_DAYS))
-        if unknown:
-            raise ValueError(
-                f"unknown conflict level(s) {unknown}; known: {sorted(DEFAULT_DEADLINE_DAYS)}"
-            )
-        if any(days < 1 for days in value.values()):
-            raise ValueError("conflict deadlines are at least one day")
+        _check_days(value, set(DEFAULT_DEADLINE_DAYS), "conflict level")
         return {**DEFAULT_DEADLINE_DAYS, **value}
+
+    @field_validator("review_cadence_days")
+    @classmethod
+    def _known_states(cls, value: dict[str, int]) -> dict[str, int]:
+        _check_days(value, REVIEWED_STATES, "lifecycle state")
+        return value
 
     @field_validator("health", mode="before")
     @classmethod
@@ -141,6 +155,58 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'ikz.sqlite3').resolve()}"
 
 
+def _check_days(value: dict[str, int], known: set[str] | frozenset[str], what: str) -> None:
+    unknown = sorted(set(value) - known)
+    if unknown:
+        raise ValueError(f"unknown {what}(s) {unknown}; known: {sorted(known)}")
+    bad = {k: v for k, v in value.items() if not 1 <= v <= MAX_DAYS}
+    if bad:
+        raise ValueError(f"days must be 1..{MAX_DAYS}: {bad}")
+
+
+class BadSettingError(IkzError):
+    exit_code = 1
+
+
+def _one_line(text: str) -> str:
+    # A value from the environment may hold line breaks or control characters: shown
+    # escaped, the message stays one line.
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in " ".join(text.split()))
+
+
+def bad_setting(exc: ValidationError | SettingsError) -> BadSettingError:
+    """One line naming each IKZ_* variable and what is wrong with it."""
+    if isinstance(exc, SettingsError):
+        # pydantic-settings fails before validating when a JSON value does not parse; the
+        # field is only in its message ('error parsing value for field "health" ...').
+        found = re.search(r'field "([a-z_]+)"', str(exc))
+        name = f"IKZ_{found.group(1).upper()}" if found else "IKZ_*"
+        why = _one_line(str(exc.__cause__ or "")) or "kein gültiges JSON"
+        de = f"{name}: kein gültiges JSON ({why})"
+        en = f"{name}: not valid JSON ({why})"
+        return BadSettingError(
+            "bad_setting", f"Ungültige Einstellung: {de}", f"Invalid setting: {en}"
+        )
+    parts = []
+    for err in exc.errors():
+        head, *rest = [str(x) for x in err["loc"]] or ["?"]
+        where = f"IKZ_{head.upper()}" + (f" ({'.'.join(rest)})" if rest else "")
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        parts.append(f"{where}: {_one_line(msg)}")
+    text = "; ".join(parts)
+    return BadSettingError(
+        "bad_setting", f"Ungültige Einstellung: {text}", f"Invalid setting: {text}"
+    )
+
+
+def load_settings() -> Settings:
+    """Settings, or a bad setting as one IkzError line (the CLI, `ikz up` and flows)."""
+    try:
+        return Settings()
+    except (ValidationError, SettingsError) as exc:
+        raise bad_setting(exc) from None
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    return load_settings()

@@ -11,6 +11,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from models.validation import Ags, Email, HeaderSafe, OptionalText, Text
 from states.lifecycle import Gate, Trigger
@@ -24,8 +25,20 @@ from states.vocab import (
     Role,
 )
 
-ActorId = Field(title="Handelnde Person (ID)", description="ID der Person, die handelt.", gt=0)
-CoopId = Field(title="Kooperation (ID)", description="ID der Kooperation.", gt=0)
+# Every id is a row id: SQLite's INTEGER and PostgreSQL's BIGINT hold 1..2**63-1, and a
+# bigger one fails in the database driver (OverflowError), not with a message.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(gt=0, le=MAX_ID)]
+
+# Dates the calendar, the mail and the clock's arithmetic can carry: a meeting at
+# 9999-12-31T23:00 plus its duration overflows datetime; nothing here is planned or
+# recorded beyond 2100 or before 1900.
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(2100, 12, 31)
+Day = Annotated[date, Field(ge=MIN_DATE, le=MAX_DATE)]
+
+ActorId = Field(title="Handelnde Person (ID)", description="ID der Person, die handelt.")
+CoopId = Field(title="Kooperation (ID)", description="ID der Kooperation.")
 
 
 class Command(BaseModel):
@@ -37,7 +50,7 @@ class RegisterMunicipality(Command):
     ags: Ags = Field(title="AGS", description="Amtlicher Gemeindeschlüssel, 8 Ziffern")
     population: int = Field(title="Einwohnerzahl", gt=0, le=10_000_000)
     kind: MunicipalityKind = Field(title="Art", description="Gemeinde, Stadt, ... ")
-    actor_id: int | None = Field(
+    actor_id: Id | None = Field(
         None,
         title="Handelnde Person (ID)",
         description="Koordinator:in; leer nur beim ersten Start.",
@@ -47,10 +60,10 @@ class RegisterMunicipality(Command):
 class RegisterPerson(Command):
     name: HeaderSafe = Field(title="Name")
     email: Email = Field(title="E-Mail")
-    municipality_id: int | None = Field(None, title="Kommune (ID)", gt=0)
+    municipality_id: Id | None = Field(None, title="Kommune (ID)", gt=0)
     roles: list[Role] = Field(title="Rollen", min_length=1)
     language: str = Field("de", title="Sprache", pattern="^(de|en)$")
-    actor_id: int | None = Field(
+    actor_id: Id | None = Field(
         None,
         title="Handelnde Person (ID)",
         description="Koordinator:in; leer nur beim ersten Start.",
@@ -58,9 +71,9 @@ class RegisterPerson(Command):
 
 
 class PartnerInput(Command):
-    municipality_id: int = Field(title="Kommune (ID)", gt=0)
-    mayor_id: int | None = Field(None, title="Bürgermeister:in (ID)", gt=0)
-    contact_id: int | None = Field(None, title="Feste Ansprechperson (ID)", gt=0)
+    municipality_id: Id = Field(title="Kommune (ID)", gt=0)
+    mayor_id: Id | None = Field(None, title="Bürgermeister:in (ID)", gt=0)
+    contact_id: Id | None = Field(None, title="Feste Ansprechperson (ID)", gt=0)
 
 
 class OpenCooperation(Command):
@@ -71,28 +84,28 @@ class OpenCooperation(Command):
     )
     description: OptionalText = Field("", title="Beschreibung")
     partners: list[PartnerInput] = Field(default_factory=list, title="Partnerkommunen")
-    actor_id: int = ActorId
+    actor_id: Id = ActorId
 
 
 class SetPartner(Command):
-    cooperation_id: int = CoopId
+    cooperation_id: Id = CoopId
     partner: PartnerInput = Field(title="Partner")
-    actor_id: int = ActorId
+    actor_id: Id = ActorId
 
 
 class Advance(Command):
-    cooperation_id: int = CoopId
+    cooperation_id: Id = CoopId
     trigger: Trigger = Field(title="Schritt", description="Lebenszyklus-Schritt, z. B. explore")
-    actor_id: int = ActorId
+    actor_id: Id = ActorId
     reason: OptionalText = Field("", title="Begründung")
     lessons_learned: OptionalText = Field("", title="Lehren (beim Beenden)")
-    expected_version: int | None = Field(
+    expected_version: Id | None = Field(
         None, title="Erwartete Version", description="Schutz vor gleichzeitigen Änderungen", gt=0
     )
     idempotency_key: HeaderSafe | None = Field(
         None, title="Idempotenzschlüssel", description="Wiederholung liefert das frühere Ergebnis"
     )
-    overrides: list[str] = Field(
+    overrides: list[HeaderSafe] = Field(
         default_factory=list,
         title="Übersteuerte Kriterien",
         description="z. B. pilot_min_duration; nur mit Begründung",
@@ -103,137 +116,137 @@ class Advance(Command):
 
 
 class RecordGoal(Command):
-    cooperation_id: int = CoopId
+    cooperation_id: Id = CoopId
     text: Text = Field(title="Ziel")
     target: OptionalText | None = Field(
         None, title="Messbares Ziel", description="z. B. -15 % Kosten"
     )
-    actor_id: int = ActorId
+    actor_id: Id = ActorId
 
 
 class RecordBenefit(Command):
-    cooperation_id: int = CoopId
-    municipality_id: int = Field(title="Kommune (ID)", gt=0)
+    cooperation_id: Id = CoopId
+    municipality_id: Id = Field(title="Kommune (ID)", gt=0)
     text: Text = Field(title="Nutzen")
     confirmed: bool = Field(False, title="Bestätigt", description="Nutzen ist eingetreten")
-    actor_id: int = ActorId
+    actor_id: Id = ActorId
 
 
 class RecordMeeting(Command):
-    cooperation_id: int = CoopId
+    cooperation_id: Id = CoopId
     kind: MeetingKind = Field(
         title="Art", description="informal, retreat, steering_round, info_event"
     )
-    held_on: date = Field(title="Datum")
-    attendee_ids: list[int] = Field(default_factory=list, title="Teilnehmende (IDs)")
+    held_on: Day = Field(title="Datum")
+    attendee_ids: list[Id] = Field(default_factory=list, title="Teilnehmende (IDs)")
     notes: OptionalText = Field("", title="Notizen")
-    actor_id: int = ActorId
+    actor_id: Id = ActorId
 
 
 class RecordAgreement(Command):
-    cooperation_id: int = CoopId
+    cooperation_id: Id = CoopId
     kind: AgreementKind = Field(title="Art der Vereinbarung")
     title: OptionalText = Field("", title="Bezeichnung")
-    signed_by: list[int] = Field(default_factory=list, title="Unterzeichnet von (Kommunen-IDs)")
-    effective_on: date | None = Field(None, title="Wirksam ab")
-    actor_id: int = ActorId
+    signed_by: list[Id] = Field(default_factory=list, title="Unterzeichnet von (Kommunen-IDs)")
+    effective_on: Day | None = Field(None, title="Wirksam ab")
+    actor_id: Id = ActorId
 
 
 class SignOffGate(Command):
-    cooperation_id: int = CoopId
+    cooperation_id: Id = CoopId
     gate: Gate = Field(Gate.START_PILOT, title="Schritt", description="z. B. start_pilot")
-    municipality_id: int = Field(title="Kommune (ID)", gt=0)
+    municipality_id: Id = Field(title="Kommune (ID)", gt=0)
     note: OptionalText = Field("", title="Anmerkung")
-    actor_id: int = Field(title="Bürgermeister:in (ID)", gt=0)
+    actor_id: Id = Field(title="Bürgermeister:in (ID)", gt=0)
 
 
 class RecordStaff(Command):
-    cooperation_id: int = CoopId
-    municipality_id: int | None = Field(None, title="Kommune (ID)", gt=0)
+    cooperation_id: Id = CoopId
+    municipality_id: Id | None = Field(None, title="Kommune (ID)", gt=0)
     description: Text = Field(title="Beteiligung", description="z. B. Workshop mit Bauhof-Team")
-    involved_on: date = Field(title="Datum")
-    actor_id: int = ActorId
+    involved_on: Day = Field(title="Datum")
+    actor_id: Id = ActorId
 
 
 class RecordCommunication(Command):
-    cooperation_id: int = CoopId
+    cooperation_id: Id = CoopId
     kind: CommunicationKind = Field(title="Art")
     status: CommunicationStatus = Field(CommunicationStatus.PLANNED, title="Status")
     title: OptionalText = Field("", title="Titel")
-    planned_on: date | None = Field(None, title="Datum")
-    actor_id: int = ActorId
+    planned_on: Day | None = Field(None, title="Datum")
+    actor_id: Id = ActorId
 
 
 class RecordSuccess(Command):
-    cooperation_id: int = CoopId
+    cooperation_id: Id = CoopId
     what: Text = Field(title="Erfolg")
     metric: OptionalText | None = Field(None, title="Kennzahl")
     value: OptionalText | None = Field(None, title="Wert")
     made_visible: OptionalText | None = Field(
         None, title="Sichtbar gemacht durch", description="z. B. Pressemitteilung vom 3.5."
     )
-    actor_id: int = ActorId
+    actor_id: Id = ActorId
 
 
 class RecordDecision(Command):
-    cooperation_id: int = CoopId
+    cooperation_id: Id = CoopId
     subject: Text = Field(title="Entscheidung", description="z. B. Standort des Bauhofs")
     kind: str = Field("location", title="Art", pattern="^[a-z_]{1,30}$")
-    benefiting_municipality_id: int | None = Field(None, title="Begünstigte Kommune (ID)", gt=0)
-    conceding_municipality_ids: list[int] = Field(
+    benefiting_municipality_id: Id | None = Field(None, title="Begünstigte Kommune (ID)", gt=0)
+    conceding_municipality_ids: list[Id] = Field(
         default_factory=list, title="Verzichtende Kommunen (IDs)"
     )
     concession: OptionalText = Field("", title="Zugeständnis")
-    decided_on: date = Field(title="Datum")
-    actor_id: int = ActorId
+    decided_on: Day = Field(title="Datum")
+    actor_id: Id = ActorId
 
 
 class RecordReport(Command):
-    cooperation_id: int = CoopId
+    cooperation_id: Id = CoopId
     summary: Text = Field(title="Zusammenfassung")
-    actor_id: int = ActorId
+    actor_id: Id = ActorId
 
 
 class ChooseLegalForm(Command):
-    cooperation_id: int = CoopId
+    cooperation_id: Id = CoopId
     legal_form: LegalForm = Field(title="Rechtsform")
-    actor_id: int = ActorId
+    actor_id: Id = ActorId
 
 
 class RaiseConflict(Command):
-    cooperation_id: int = CoopId
+    cooperation_id: Id = CoopId
     subject: HeaderSafe = Field(title="Gegenstand")
-    actor_id: int = ActorId
+    actor_id: Id = ActorId
 
 
 class ResolveConflict(Command):
-    conflict_id: int = Field(title="Konflikt (ID)", gt=0)
+    conflict_id: Id = Field(title="Konflikt (ID)", gt=0)
     resolution: Text = Field(title="Lösung")
-    agreed_by: list[Annotated[int, Field(gt=0)]] = Field(
+    agreed_by: list[Id] = Field(
         default_factory=list,
         title="Zugestimmt haben (IDs)",
         description="Personen, die der Lösung zugestimmt haben",
     )
-    actor_id: int = ActorId
+    actor_id: Id = ActorId
 
 
 class EscalateConflict(Command):
-    conflict_id: int = Field(title="Konflikt (ID)", gt=0)
-    actor_id: int = ActorId
+    conflict_id: Id = Field(title="Konflikt (ID)", gt=0)
+    actor_id: Id = ActorId
 
 
 class RequestSignOff(Command):
     model_config = ConfigDict(title="Freigabe anfordern")
 
-    cooperation_id: int = CoopId
-    municipality_id: int = Field(
+    cooperation_id: Id = CoopId
+    municipality_id: Id = Field(
         title="Kommune (ID)", description="Deren Bürgermeister:in freigibt", gt=0
     )
     gate: Trigger = Field(Trigger.START_PILOT, title="Schritt", description="z. B. start_pilot")
     timeout_days: int | None = Field(
         None, title="Frist (Tage)", description="leer: Standard aus den Einstellungen", gt=0, le=365
     )
-    actor_id: int = ActorId
+    actor_id: Id = ActorId
 
 
 def _local_if_naive(value: datetime) -> datetime:
@@ -241,7 +254,18 @@ def _local_if_naive(value: datetime) -> datetime:
     return value.replace(tzinfo=ZoneInfo("Europe/Berlin")) if value.tzinfo is None else value
 
 
-StartsAt = Annotated[datetime, AfterValidator(_local_if_naive)]
+def _plannable(value: datetime) -> datetime:
+    # Compared as a date: an aware datetime cannot be compared with a naive bound.
+    if not MIN_DATE <= value.date() <= MAX_DATE:
+        raise PydanticCustomError(
+            "less_than_equal" if value.date() > MAX_DATE else "greater_than_equal",
+            "Input should be between {ge} and {le}",
+            {"ge": MIN_DATE.isoformat(), "le": MAX_DATE.isoformat()},
+        )
+    return value
+
+
+StartsAt = Annotated[datetime, AfterValidator(_local_if_naive), AfterValidator(_plannable)]
 Duration = Field(90, title="Dauer (Minuten)", ge=15, le=12 * 60)
 
 
@@ -250,7 +274,7 @@ class ScheduleMeeting(Command):
 
     model_config = ConfigDict(title="Termin planen")
 
-    cooperation_id: int = CoopId
+    cooperation_id: Id = CoopId
     kind: MeetingKind = Field(
         title="Art", description="steering_round, review, moderation, retreat, informal, ..."
     )
@@ -258,28 +282,28 @@ class ScheduleMeeting(Command):
         title="Beginn", description="z. B. 2026-03-12T10:00 (deutsche Zeit, wenn ohne Zone)"
     )
     duration_minutes: int = Duration
-    attendee_ids: list[int] = Field(title="Teilnehmende (IDs)", min_length=1)
+    attendee_ids: list[Id] = Field(title="Teilnehmende (IDs)", min_length=1)
     notes: OptionalText = Field("", title="Hinweise", description="Ort, Tagesordnung, ...")
-    actor_id: int = ActorId
+    actor_id: Id = ActorId
 
 
 class RescheduleMeeting(Command):
     model_config = ConfigDict(title="Termin verlegen")
 
-    meeting_id: int = Field(title="Termin (ID)", gt=0)
+    meeting_id: Id = Field(title="Termin (ID)", gt=0)
     starts_at: StartsAt = Field(title="Neuer Beginn")
     duration_minutes: int | None = Field(
         None, title="Dauer (Minuten)", description="leer: bisherige Dauer", ge=15, le=12 * 60
     )
-    actor_id: int = ActorId
+    actor_id: Id = ActorId
 
 
 class CancelMeeting(Command):
     model_config = ConfigDict(title="Termin absagen")
 
-    meeting_id: int = Field(title="Termin (ID)", gt=0)
+    meeting_id: Id = Field(title="Termin (ID)", gt=0)
     reason: OptionalText = Field("", title="Grund")
-    actor_id: int = ActorId
+    actor_id: Id = ActorId
 
 
 class ScheduleConflictSession(Command):
@@ -287,19 +311,19 @@ class ScheduleConflictSession(Command):
 
     model_config = ConfigDict(title="Konflikttermin planen")
 
-    conflict_id: int = Field(title="Konflikt (ID)", gt=0)
+    conflict_id: Id = Field(title="Konflikt (ID)", gt=0)
     starts_at: StartsAt = Field(
         title="Beginn", description="z. B. 2026-03-12T10:00 (deutsche Zeit, wenn ohne Zone)"
     )
     duration_minutes: int = Duration
     location: HeaderSafe | None = Field(None, title="Ort")
-    moderator_id: int | None = Field(
+    moderator_id: Id | None = Field(
         None,
         title="Moderator:in (ID)",
         description="Auf der Stufe Moderation: die neutrale Moderation (Pflicht, solange keine zugewiesen ist)",
         gt=0,
     )
-    actor_id: int = ActorId
+    actor_id: Id = ActorId
 
 
 class CloseConflict(Command):
@@ -307,19 +331,19 @@ class CloseConflict(Command):
 
     model_config = ConfigDict(title="Konflikt ungelöst schließen")
 
-    conflict_id: int = Field(title="Konflikt (ID)", gt=0)
+    conflict_id: Id = Field(title="Konflikt (ID)", gt=0)
     reason: Text = Field(title="Begründung")
-    actor_id: int = ActorId
+    actor_id: Id = ActorId
 
 
 class SetDigest(Command):
     # How a person gets their mail: each message at once, or collected daily or weekly.
     model_config = ConfigDict(title="Zustellart wählen")
 
-    person_id: int = Field(title="Person (ID)", description="Wessen Zustellart", gt=0)
-    mode: str = Field(
+    person_id: Id = Field(title="Person (ID)", description="Wessen Zustellart", gt=0)
+    mode: HeaderSafe = Field(
         title="Zustellart",
         description="immediate (sofort), daily (täglich) oder weekly (wöchentlich)",
         max_length=20,
     )
-    actor_id: int = ActorId
+    actor_id: Id = ActorId

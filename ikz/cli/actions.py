@@ -26,6 +26,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from ikz.cli.context import state
+from ikz.cli.ids import in_range
 from ikz.cli.output import emit_json
 from ikz.registry import ActionSpec, resolve
 
@@ -53,8 +54,8 @@ def _inner(annotation: Any) -> tuple[Any, bool]:
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
         return _inner(args[0]) if len(args) == 1 else (str, False)
-    if origin is list:
-        return typing.get_args(annotation)[0], True
+    if origin is list:  # list[Id]: the element's Annotated unwrapped too
+        return _inner(typing.get_args(annotation)[0])[0], True
     if origin is typing.Annotated:
         return _inner(typing.get_args(annotation)[0])
     return annotation, False
@@ -93,11 +94,14 @@ def _params_for(
     if field in spec.converters:
         element = str
     kind = inspect.Parameter.KEYWORD_ONLY
+    # Integers (ids above all) are bounded on the command line as well: above 2**63-1 no
+    # database column holds them; the model's own bounds (> 0, ...) keep their messages.
+    bound: dict[str, Any] = {"callback": in_range} if element is int else {}
     if field in spec.positional and not prefix:
-        marker: Any = typer.Argument(help=help_text, show_default=False)
+        marker: Any = typer.Argument(help=help_text, show_default=False, **bound)
         annotation = _ANNOTATED[_python_type(element, many, True), marker]
         return [inspect.Parameter(_param_name(spec, field), kind, annotation=annotation)]
-    marker = typer.Option(option_name(spec, field), help=help_text, show_default=False)
+    marker = typer.Option(option_name(spec, field), help=help_text, show_default=False, **bound)
     annotation = _ANNOTATED[_python_type(element, many, required), marker]
     if element is bool:
         default: Any = False

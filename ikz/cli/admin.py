@@ -9,11 +9,9 @@ import typer
 
 from ikz.cli.context import state
 from ikz.cli.groups import app, audit_app, db_app
+from ikz.cli.ids import CoopId, in_range
 from ikz.cli.output import Json, done, emit_json, table
 from states.errors import IkzError
-
-CoopId = Annotated[int, typer.Argument(help="ID der Kooperation.")]
-
 
 # --- db -------------------------------------------------------------------------------
 
@@ -99,7 +97,9 @@ def report(
 def portfolio(
     limit: Annotated[
         int | None,
-        typer.Option("--limit", min=1, help="Nur die N dringlichsten Kooperationen."),
+        typer.Option(
+            "--limit", min=1, callback=in_range, help="Nur die N dringlichsten Kooperationen."
+        ),
     ] = None,
     as_csv: Annotated[
         bool, typer.Option("--csv", help="Ausgabe als CSV (Tabellenkalkulation).")

@@ -8,6 +8,7 @@ import typer
 
 from ikz.cli.context import state
 from ikz.cli.groups import conflict_app
+from ikz.cli.ids import ConflictId, in_range
 from ikz.cli.output import Json, done, emit_json, listing
 
 
@@ -32,7 +33,7 @@ def conflict_escalate_overdue(as_json: Json = False) -> None:
 
 @conflict_app.command("history")
 def conflict_history(
-    conflict: Annotated[int, typer.Argument(help="ID des Konflikts.")],
+    conflict: ConflictId,
     as_json: Json = False,
 ) -> None:
     """Prüfpfad eines Konflikts: jeder Schritt mit Stufe, Person und Zeit."""
@@ -56,7 +57,7 @@ def conflict_history(
 @conflict_app.command("list")
 def conflict_list(
     cooperation: Annotated[
-        int | None, typer.Option("--coop", help="Nur diese Kooperation.")
+        int | None, typer.Option("--coop", help="Nur diese Kooperation.", callback=in_range)
     ] = None,
     as_json: Json = False,
 ) -> None:

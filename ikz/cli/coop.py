@@ -8,9 +8,8 @@ import typer
 
 from ikz.cli.context import state
 from ikz.cli.groups import coop_app
+from ikz.cli.ids import CoopId
 from ikz.cli.output import Json, emit_json, listing
-
-CoopId = Annotated[int, typer.Argument(help="ID der Kooperation.")]
 
 
 @coop_app.command("list")

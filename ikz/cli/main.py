@@ -22,6 +22,7 @@ import typer
 from ikz.cli import admin, conflict, coop, directory, notify  # noqa: F401  (their commands)
 from ikz.cli.context import state
 from ikz.cli.groups import app
+from ikz.cli.usage import NoArgsIsHelpError, UsageError, language_of, shown, usage_error
 from ikz.gcpause import gc_paused
 from states.errors import IkzError
 
@@ -36,10 +37,11 @@ def _root(
 
     chosen = lang or get_settings().language
     if chosen not in ("de", "en"):
+        typed = shown(chosen)  # a newline typed here must not break the one line
         raise IkzError(
             "bad_language",
-            f"Unbekannte Sprache '{chosen}' (de, en).",
-            f"Unknown language '{chosen}' (de, en).",
+            f"Unbekannte Sprache '{typed}' (de, en).",
+            f"Unknown language '{typed}' (de, en).",
         )
     state.lang = "en" if chosen == "en" else "de"
 
@@ -68,7 +70,16 @@ def _run(argv: list[str] | None) -> None:
     """The command; an expected error becomes one line on stderr and its exit code."""
     try:
         try:
-            app(args=argv, prog_name="ikz")
+            # Not standalone: Click's usage errors come here, to be one line like ours.
+            code = app(args=argv, prog_name="ikz", standalone_mode=False)
+        except NoArgsIsHelpError as exc:  # `ikz coop`: the group's help is the answer
+            exc.show()
+            sys.exit(exc.exit_code)
+        except UsageError as exc:
+            state.lang = language_of(sys.argv[1:] if argv is None else argv, state.lang)
+            raise usage_error(exc) from None
+        except typer.Abort:
+            raise IkzError("aborted", "Abgebrochen.", "Aborted.") from None
         except IkzError:
             raise
         except Exception as exc:
@@ -76,6 +87,10 @@ def _run(argv: list[str] | None) -> None:
             if expected is None:
                 raise
             raise expected from exc
+        # Non-standalone Click returns the code of an exit (`--help`: 0, Ctrl-C: 130);
+        # a command itself returns None.
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except IkzError as exc:
         typer.echo(
             f"Fehler: {exc.text(state.lang)}" if state.lang == "de" else f"Error: {exc.text('en')}",
@@ -88,16 +103,24 @@ def _as_ikz_error(exc: Exception) -> IkzError | None:
     """Environment problems are expected errors too: a bad IKZ_* setting, an unreachable
     or unusable database. Anything else is a bug and keeps its traceback."""
     from pydantic import ValidationError
-    from sqlalchemy.exc import OperationalError
+    from pydantic_settings import SettingsError
+    from sqlalchemy.exc import DataError, OperationalError
 
+    from ikz.settings import bad_setting
+
+    # Settings built without get_settings (e.g. Settings(data_dir=...)) fail like this.
     if isinstance(exc, ValidationError) and exc.title == "Settings":
-        parts = [
-            f"IKZ_{'_'.join(str(x) for x in e['loc']).upper()}: {e['msg']}" for e in exc.errors()
-        ]
+        return bad_setting(exc)
+    if isinstance(exc, SettingsError):  # a JSON setting that does not parse
+        return bad_setting(exc)
+    if isinstance(exc, DataError):
+        # A value the input models let through and the database refuses (PostgreSQL: a
+        # NUL in a text): its transaction was rolled back, nothing is written.
+        why = shown((str(exc.orig or exc).strip().splitlines() or ["?"])[0])
         return IkzError(
-            "bad_setting",
-            "Ungültige Einstellung: " + "; ".join(parts),
-            "Invalid setting: " + "; ".join(parts),
+            "database_refused_value",
+            f"Die Datenbank hat einen Wert abgelehnt: {why}",
+            f"The database refused a value: {why}",
         )
     if isinstance(exc, OperationalError):
         why = (str(exc.orig or exc).strip().splitlines() or ["?"])[0]

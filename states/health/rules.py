@@ -98,6 +98,50 @@ class HealthRules:
         # Checked here so that a bad IKZ_HEALTH fails at startup, not in the first review.
         if self.conflict_red_level not in {lv.value for lv in ConflictLevel}:
             raise ValueError(f"conflict_red_level: unknown level {self.conflict_red_level!r}")
+        for name, (low, high) in RANGES.items():
+            value = getattr(self, name)
+            # bool is an int to Python; JSON true is no number of days.
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(f"{name}: not a number")
+            if not low <= value <= high:
+                raise ValueError(f"{name}: {value} is outside {low}..{high}")
+        for yellow, red in ORDERED_PAIRS:
+            if getattr(self, yellow) > getattr(self, red):
+                raise ValueError(f"{yellow} ({getattr(self, yellow)}) is above {red}")
+
+
+# The range of every numeric threshold. Days at least one (0 would colour everything at
+# once) and at most about thirty years; counts at least one; the attendance share is a
+# fraction; the size ratio compares a bigger with a smaller partner (above 1).
+# yellow_to_red may be 0: the README's "never".
+_DAYS = (1, 10_000)
+RANGES: dict[str, tuple[float, float]] = {
+    "silence_warn_days": _DAYS,
+    "silence_red_days": _DAYS,
+    "exchange_window_days": _DAYS,
+    "exchange_min_count": (1, 1_000),
+    "size_ratio_warn": (1.000001, 1_000_000),
+    "ledger_min_decisions": (1, 1_000),
+    "ledger_red_decisions": (1, 1_000),
+    "mayor_attendance_warn": (0.000001, 1),
+    "communication_done_days": _DAYS,
+    "agreement_warn_days": _DAYS,
+    "agreement_red_days": _DAYS,
+    "legal_form_pilot_days": _DAYS,
+    "legal_form_red_days": _DAYS,
+    "follow_up_warn_days": _DAYS,
+    "conflict_red_days": _DAYS,
+    "unresolved_memory_days": _DAYS,
+    "steering_warn_days": _DAYS,
+    "yellow_to_red": (0, 8),
+}
+# (yellow, red) pairs of one measure: the yellow limit may not lie beyond the red one.
+# Silence is not here: its yellow limit is IKZ_SILENCE_WARN_DAYS, shared with the
+# signals, and factor 1 tolerates it above the red limit.
+ORDERED_PAIRS: tuple[tuple[str, str], ...] = (
+    ("agreement_warn_days", "agreement_red_days"),
+    ("ledger_min_decisions", "ledger_red_decisions"),
+)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,9 @@ def test_a_nested_model_is_typed_as_options_of_its_own(demo_cli: Cli, world: Dem
     assert res.out == "Partner gespeichert.\n"
     missing = demo_cli("coop", "partner", cid, "--actor", world.coordinator)
     assert missing.code == 2
-    assert "Missing option '--municipality'" in missing.err
+    assert (
+        missing.err == "Fehler: Option '--municipality' fehlt. (Hilfe: ikz coop partner --help)\n"
+    )
 
 
 def test_a_refused_value_of_a_nested_model_names_its_option(

@@ -610,7 +610,13 @@ def test_end_to_end_in_real_processes(tmp_path: Path) -> None:
             1,
             "Fehler: Ungültige Einstellung: IKZ_PILOT_MIN_DAYS",
         ),
-        ({}, ["--lang", "en", "coop", "show", "x"], 2, "Usage: ikz coop show"),
+        (
+            {},
+            ["--lang", "en", "coop", "show", "x"],
+            2,
+            "Error: Invalid value for 'cooperation': 'x' is not an integer. "
+            "(help: ikz coop show --help)\n",
+        ),
     ],
 )
 def test_errors_in_real_processes(
