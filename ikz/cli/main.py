@@ -19,6 +19,7 @@ os.environ.setdefault("TYPER_USE_RICH", "0")
 
 import typer
 
+import ikz.cli.db  # noqa: F401  (its commands: db upgrade, backup, restore)
 from ikz.cli import admin, conflict, coop, directory, notify  # noqa: F401  (their commands)
 from ikz.cli.context import state
 from ikz.cli.groups import app
