@@ -24,6 +24,7 @@ import os
 import sqlite3
 from contextlib import closing
 from pathlib import Path
+from typing import Literal
 
 from sqlalchemy.engine import make_url
 
@@ -81,9 +82,11 @@ def restore_file(
     revision it was upgraded to (None: already current) and the outcomes carried over."""
     _verify(payload, manifest, source)
     live = database_path(db)
-    fresh = not live.is_file() or live.stat().st_size == 0
-    if not fresh and _holds_tables(live) and not force:
+    held = _held(live)
+    if held in ("data", "unreadable") and not force:
         raise target_not_empty(str(live))
+    # Nothing there, or nothing SQLite can open (so nobody can be using it): rename.
+    fresh = held in ("none", "unreadable")
     upgraded = None
     if manifest.schema_revision != HEAD_REVISION:
         restored = connect(f"sqlite:///{payload}")
@@ -118,7 +121,11 @@ def _verify(payload: Path, manifest: Manifest, source: Path) -> None:
         raise damaged(source, f"Revision {revision} != {manifest.schema_revision}")
 
 
-def _holds_tables(live: Path) -> bool:
+def _held(live: Path) -> Literal["none", "empty", "data", "unreadable"]:
+    """What the live file holds: replacing data (or a file that is not a database,
+    perhaps someone else's) needs --force."""
+    if not live.is_file() or live.stat().st_size == 0:
+        return "none"
     try:
         with closing(_open(live)) as conn:
             row = conn.execute(
@@ -126,8 +133,8 @@ def _holds_tables(live: Path) -> bool:
                 " AND name NOT LIKE 'sqlite_%'"
             ).fetchone()
     except sqlite3.DatabaseError:
-        return True  # not readable as a database: replacing it needs --force too
-    return bool(row and row[0])
+        return "unreadable"
+    return "data" if row and row[0] else "empty"
 
 
 # The relay's verdict on a notification, from the database being replaced, for the

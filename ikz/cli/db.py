@@ -53,14 +53,17 @@ def db_restore(
     ] = False,
 ) -> None:
     """Die Datenbank aus einer Sicherung wiederherstellen (ersetzt sie als Ganzes)."""
+    from datetime import UTC, datetime
+
     from models.backup import restore
 
     r = restore(state.open(check_schema=False).db, file, force=force)
     m = r.manifest
+    taken = datetime.fromisoformat(m.created_at).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     done(
-        f"Wiederhergestellt aus {file} (Sicherung vom {m.created_at}, Schema-Revision "
+        f"Wiederhergestellt aus {file} (Sicherung vom {taken}, Schema-Revision "
         f"{m.schema_revision}).",
-        f"Restored from {file} (backup of {m.created_at}, schema revision {m.schema_revision}).",
+        f"Restored from {file} (backup of {taken}, schema revision {m.schema_revision}).",
     )
     if r.upgraded_to:
         done(

@@ -3,6 +3,7 @@ refuse (one line, exit code, nothing changed), and the outbox after a restore.""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -65,7 +66,11 @@ def test_backup_then_restore_over_changed_data(
     )
 
     done = demo_cli.ok("db", "restore", file, "--force").out.splitlines()
-    assert done[0].startswith(f"Wiederhergestellt aus {file} (Sicherung vom ")
+    assert re.fullmatch(
+        rf"Wiederhergestellt aus {re.escape(str(file))} \(Sicherung vom "
+        r"\d{4}-\d\d-\d\d \d\d:\d\d UTC, Schema-Revision 0007\)\.",
+        done[0],
+    )
     assert done[1] == (
         "Zustellstatus von 0 E-Mails aus der ersetzten Datenbank übernommen "
         "(sie werden nicht erneut gesendet)."

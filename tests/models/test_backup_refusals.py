@@ -226,6 +226,26 @@ def test_a_restore_into_a_new_place_renames_the_file_in_and_drops_a_stale_log(
     assert sorted(p.name for p in place.parent.iterdir()) == ["ikz.sqlite3"]
 
 
+def test_a_file_that_is_no_database_is_replaced_only_with_force(
+    world: World, saved: Path, tmp_path: Path
+) -> None:
+    place = tmp_path / "kaputt" / "ikz.sqlite3"
+    place.parent.mkdir()
+    place.write_bytes(b"kein SQLite" * 100)
+    db = connect(f"sqlite:///{place}")
+    try:
+        with pytest.raises(IkzError) as caught:
+            restore(db, saved)
+        assert caught.value.code == "restore_target_not_empty"
+        assert place.read_bytes() == b"kein SQLite" * 100
+
+        restore(db, saved, force=True)
+
+        assert titles(App(db=db, settings=world.app.settings)) == ["Gesichert"]
+    finally:
+        db.dispose()
+
+
 @pytest.mark.postgres
 def test_backups_of_the_other_kind_are_refused_both_ways(
     world: World, saved: Path, pg_url: str, tmp_path: Path
