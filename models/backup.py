@@ -117,9 +117,9 @@ def restore(db: Database, source: Path, *, force: bool = False) -> Restored:
         raise InvalidInputError(
             "backup_wrong_kind",
             f"{source} ist eine Sicherung einer {KIND_LABEL[manifest.kind]}-Datenbank, "
-            f"konfiguriert ist {KIND_LABEL[kind]}.",
+            f"konfiguriert ist {KIND_LABEL[kind]}; nichts geändert.",
             f"{source} is a backup of a {KIND_LABEL[manifest.kind]} database; the configured "
-            f"database is {KIND_LABEL[kind]}.",
+            f"database is {KIND_LABEL[kind]}; nothing changed.",
         )
     _require_known_revision(db, manifest.schema_revision, source)
     with _scratch(_scratch_folder(db)) as scratch:
@@ -155,23 +155,26 @@ def read_manifest(source: Path) -> Manifest:
         raise damaged(source) from None
     try:
         data = json.loads(raw)
-        manifest = Manifest(**data)
-    except (ValueError, TypeError):
+    except ValueError:
         raise not_a_backup(source) from None
-    if (
-        manifest.format != FORMAT
-        or manifest.kind not in PAYLOAD
-        or manifest.payload != PAYLOAD[manifest.kind]
-    ):
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise not_a_backup(source)
-    if manifest.format_version > FORMAT_VERSION:
+    version = data.get("format_version")
+    # Before reading the fields: a newer format may have others.
+    if isinstance(version, int) and version > FORMAT_VERSION:
         raise InvalidInputError(
             "backup_format_newer",
-            f"{source} hat ein neueres Sicherungsformat ({manifest.format_version}), als "
-            "diese Version von ikz-flow kennt: bitte ikz-flow aktualisieren.",
-            f"{source} has a newer backup format ({manifest.format_version}) than this "
-            "version of ikz-flow knows: update ikz-flow first.",
+            f"{source} hat ein neueres Sicherungsformat ({version}), als diese Version von "
+            "ikz-flow kennt: bitte ikz-flow aktualisieren; nichts geändert.",
+            f"{source} has a newer backup format ({version}) than this version of ikz-flow "
+            "knows: update ikz-flow first; nothing changed.",
         )
+    try:
+        manifest = Manifest(**data)
+    except TypeError:
+        raise not_a_backup(source) from None
+    if manifest.kind not in PAYLOAD or manifest.payload != PAYLOAD[manifest.kind]:
+        raise not_a_backup(source)
     return manifest
 
 

@@ -98,6 +98,19 @@ def test_a_manifest_of_another_format_is_not_a_backup(
     refused(world, rezip(saved, tmp_path / "x.zip", manifest=manifest), "backup_not_ikz")
 
 
+def test_a_newer_backup_format_asks_for_a_newer_ikz_flow(
+    world: World, saved: Path, tmp_path: Path
+) -> None:
+    with zipfile.ZipFile(saved) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    manifest.update(format_version=2, encryption="age")
+    err = refused(world, rezip(saved, tmp_path / "x.zip", manifest=manifest), "backup_format_newer")
+    assert err.en == (
+        f"{tmp_path / 'x.zip'} has a newer backup format (2) than this version of ikz-flow "
+        "knows: update ikz-flow first; nothing changed."
+    )
+
+
 def test_a_truncated_backup_is_damaged(world: World, saved: Path, tmp_path: Path) -> None:
     cut = tmp_path / "cut.zip"
     cut.write_bytes(saved.read_bytes()[: saved.stat().st_size // 2])
@@ -256,7 +269,8 @@ def test_backups_of_the_other_kind_are_refused_both_ways(
             restore(pg.db, saved, force=True)
         assert caught.value.code == "backup_wrong_kind"
         assert caught.value.de == (
-            f"{saved} ist eine Sicherung einer SQLite-Datenbank, konfiguriert ist PostgreSQL."
+            f"{saved} ist eine Sicherung einer SQLite-Datenbank, konfiguriert ist "
+            "PostgreSQL; nichts geändert."
         )
         backup(pg.db, tmp_path / "pg.zip", now=world.clock())
     finally:
@@ -264,7 +278,7 @@ def test_backups_of_the_other_kind_are_refused_both_ways(
     err = refused(world, tmp_path / "pg.zip", "backup_wrong_kind")
     assert err.en == (
         f"{tmp_path / 'pg.zip'} is a backup of a PostgreSQL database; the configured "
-        "database is SQLite."
+        "database is SQLite; nothing changed."
     )
 
 
