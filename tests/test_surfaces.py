@@ -63,6 +63,8 @@ NOT_ACTIONS = {
     ("coop", "history"),
     ("coop", "list"),
     ("coop", "show"),
+    ("db", "backup"),
+    ("db", "restore"),
     ("db", "upgrade"),
     ("municipality", "list"),
     ("notify", "dispatch"),

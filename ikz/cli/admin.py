@@ -1,4 +1,4 @@
-"""The database, the audit trail, reports, the portfolio, the demo and the local stack."""
+"""The audit trail, reports, the portfolio, the demo and the local stack."""
 
 # No `from __future__ import annotations`: see ikz.cli.main.
 
@@ -8,22 +8,10 @@ from typing import Annotated
 import typer
 
 from ikz.cli.context import state
-from ikz.cli.groups import app, audit_app, db_app
+from ikz.cli.groups import app, audit_app
 from ikz.cli.ids import CoopId, in_range
 from ikz.cli.output import Json, done, emit_json, table
 from states.errors import IkzError
-
-# --- db -------------------------------------------------------------------------------
-
-
-@db_app.command("upgrade")
-def db_upgrade() -> None:
-    """Datenbank anlegen oder auf den neuesten Stand bringen."""
-    from models.schema import upgrade
-
-    rev = upgrade(state.open(check_schema=False).db)
-    done(f"Datenbank auf Revision {rev}.", f"Database at revision {rev}.")
-
 
 # --- audit, lifecycle, demo -----------------------------------------------------------
 

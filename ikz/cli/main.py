@@ -19,7 +19,7 @@ os.environ.setdefault("TYPER_USE_RICH", "0")
 
 import typer
 
-from ikz.cli import admin, conflict, coop, directory, notify  # noqa: F401  (their commands)
+from ikz.cli import admin, conflict, coop, db, directory, notify  # noqa: F401  (their commands)
 from ikz.cli.context import state
 from ikz.cli.groups import app
 from ikz.cli.usage import NoArgsIsHelpError, UsageError, language_of, shown, usage_error
