@@ -64,6 +64,8 @@ NOT_ACTIONS = {
     ("coop", "list"),
     ("coop", "show"),
     ("db", "upgrade"),
+    ("events", "relay"),
+    ("events", "status"),
     ("municipality", "list"),
     ("notify", "dispatch"),
     ("notify", "status"),

@@ -19,7 +19,14 @@ os.environ.setdefault("TYPER_USE_RICH", "0")
 
 import typer
 
-from ikz.cli import admin, conflict, coop, directory, notify  # noqa: F401  (their commands)
+from ikz.cli import (  # noqa: F401  (their commands)
+    admin,
+    conflict,
+    coop,
+    directory,
+    events,
+    notify,
+)
 from ikz.cli.context import state
 from ikz.cli.groups import app
 from ikz.gcpause import gc_paused
