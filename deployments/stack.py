@@ -2,8 +2,9 @@
 
 A Prefect server on 127.0.0.1 (SQLite under the data dir, telemetry off), a local SMTP
 sink writing .eml files (unless real SMTP is configured), the demo portfolio on first
-start, and every deployment served with its schedules and triggers. Ctrl-C stops all of
-it: the serve loop ends, then the sink and the server process are stopped by their ids.
+start, every deployment served with its schedules and triggers, and the event outbox's
+relay posting to that server (a thread: see event_relay). Ctrl-C stops all of it: the
+serve loop ends, then the relay, the sink and the server process are stopped.
 """
 
 from __future__ import annotations
@@ -136,6 +137,26 @@ def mail_sink(settings: Settings) -> Iterator[object | None]:
             os.environ.pop(k, None)
 
 
+@contextlib.contextmanager
+def event_relay(api_url: str) -> Iterator[None]:
+    """The event outbox's relay as a thread of this process, for as long as the stack
+    serves. A thread, not a scheduled deployment: it polls every second without a flow
+    run each time (a run costs about a second and would fill the UI), it starts and stops
+    with the server it posts to, and a second relay (`ikz events relay`) is safe anyway
+    (models.event_outbox.claim)."""
+    from ikz.app import open_app
+    from ikz.events.relay import RelayThread
+    from ikz.settings import get_settings
+
+    app = open_app(get_settings(), emit_events=False)
+    relay = RelayThread(app, api_url).start()
+    try:
+        yield
+    finally:
+        relay.stop()
+        app.close()
+
+
 def _raise_interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -177,7 +198,8 @@ def up(
             from ikz.settings import get_settings
 
             get_settings.cache_clear()
-            # The demo replays two years of history: no event storm of follow-up runs for it.
+            # The demo replays two years of history: no event storm of follow-up runs for
+            # it (nor posted after the commits, nor by the relay: ikz.demo.load_demo).
             app = open_app(get_settings(), emit_events=False)
             try:
                 upgrade(app.db)
@@ -196,7 +218,7 @@ def up(
             say(f"ikz-flow läuft: http://127.0.0.1:{port}  (Beenden mit Strg+C)")
             from deployments.serve import serve_all
 
-            with contextlib.suppress(KeyboardInterrupt):
+            with event_relay(server.url), contextlib.suppress(KeyboardInterrupt):
                 serve_all()
     finally:
         url_file.unlink(missing_ok=True)

@@ -14,8 +14,9 @@ from states.gates import GateRules
 from states.health import HealthRules
 from states.signals import SignalRules
 
-# Called after a lifecycle change has committed (e.g. to emit a Prefect event). Hooks
-# never run inside the transaction and their failure never undoes a committed change.
+# Called after a lifecycle change has committed (e.g. to post its Prefect events from the
+# event outbox at once). Hooks never run inside the transaction and their failure never
+# undoes a committed change.
 AfterCommit = Callable[[str, dict[str, Any]], None]
 
 
@@ -59,11 +60,14 @@ class App:
 
 
 def open_app(settings: Settings | None = None, *, emit_events: bool = True) -> App:
-    """The application for `settings`; emits Prefect events when a Prefect API is configured."""
+    """The application for `settings`. Its changes' events go to the event outbox either
+    way; with a Prefect API configured (and `emit_events`) they are posted right after
+    the commit too (the relay's fast path)."""
     settings = settings or get_settings()
     app = App(db=connect(settings.resolved_database_url()), settings=settings)
     if emit_events:
-        from ikz.events.prefect import prefect_api_url, prefect_event_hook
+        from ikz.events.prefect import prefect_api_url
+        from ikz.events.relay import prefect_event_hook
 
         url = prefect_api_url(settings)
         if url:

@@ -19,6 +19,7 @@ from models.cooperation import (
     StaffInvolvement,
     Success,
 )
+from models.event_outbox import OutboxEvent
 from models.health import HealthCheckRecord
 from models.outbox import Notification, OutboxContext
 from models.registry import Municipality, Person
@@ -36,6 +37,7 @@ __all__ = [
     "Municipality",
     "Notification",
     "OutboxContext",
+    "OutboxEvent",
     "Partnership",
     "Person",
     "Report",

@@ -187,11 +187,12 @@ def test_gated_trigger_applies_when_the_gate_holds(world: World, edge: Any) -> N
     assert coop_after["version"] == coop_before["version"] + 1
     assert coop_after["state_entered_at"] == world.clock()
     # One audit record; one notification for each of 2 mayors, 2 contacts, 1 coordinator.
-    # The five share one stored context.
+    # The five share one stored context. One Prefect event in the event outbox.
     assert count_delta(before, after) == {
         "transition_record": 1,
         "outbox": 5,
         "outbox_context": 1,
+        "event_outbox": 1,
     }
     rec = history(world.app, cid)[-1]
     assert (rec["id"], rec["trigger"], rec["reason"]) == (
@@ -493,13 +494,15 @@ def test_spawn_follow_up_creates_a_linked_child(world: World) -> None:
     after_counts, parent = footprint(world.app, cid)
     assert parent["state"] == "permanent"
     assert parent["version"] == parent_before["version"] + 1
-    # Parent: 1 record, 5 notifications; child: 1 row, 2 partners, 1 record, 5 notifications.
+    # Parent: 1 record, 5 notifications, no event (it stays permanent); child: 1 row,
+    # 2 partners, 1 record, 5 notifications, its event of entering informal_contact.
     assert count_delta(before_counts, after_counts) == {
         "cooperation": 1,
         "partnership": 2,
         "transition_record": 2,
         "outbox": 10,
         "outbox_context": 2,
+        "event_outbox": 1,
     }
     child = show(world.app, res.follow_up_id)
     assert child["state"] == "informal_contact" and child["version"] == 1

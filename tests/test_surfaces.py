@@ -66,6 +66,8 @@ NOT_ACTIONS = {
     ("db", "backup"),
     ("db", "restore"),
     ("db", "upgrade"),
+    ("events", "relay"),
+    ("events", "status"),
     ("municipality", "list"),
     ("notify", "dispatch"),
     ("notify", "status"),

@@ -29,9 +29,11 @@ from ikz.actions.conflict_step import (
 )
 from ikz.actions.guard import authorize, coop_for_write, require_people
 from ikz.app import App
+from ikz.events.build import conflict_raised
 from models import commands as c
 from models.conflicts import append_step, open_conflicts
 from models.cooperation import Conflict, Cooperation
+from models.event_outbox import record_event
 from models.outbox import enqueue
 from models.queries import require
 from models.store import save
@@ -78,6 +80,17 @@ def raise_conflict(app: App, cmd: c.RaiseConflict) -> Conflict:
             kind="conflict_raised",
             context=mail_context(coop, row, raised_by=actor.id, due_at=due(app, row)),
             dedupe_prefix=f"conflict:{row.id}:step:{rec.seq}",
+        )
+        record_event(
+            s,
+            conflict_raised(
+                conflict_id=row.id,
+                subject=row.subject,
+                cooperation_id=cmd.cooperation_id,
+                title=coop.title,
+                raised_by=actor.id,
+            ),
+            occurred=now,
         )
         return row
 

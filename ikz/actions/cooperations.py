@@ -7,8 +7,10 @@ from sqlmodel import Session
 from ikz.actions.guard import authorize, coop_for_write
 from ikz.actions.recipients import recipients_of
 from ikz.app import App
+from ikz.events.build import entered
 from models import commands as c
 from models.cooperation import Cooperation, Partnership
+from models.event_outbox import record_event
 from models.outbox import enqueue
 from models.queries import actor_of, require
 from models.registry import Municipality, Person
@@ -91,6 +93,20 @@ def open_cooperation(app: App, cmd: c.OpenCooperation) -> Cooperation:
             kind="cooperation_opened",
             context={"cooperation_id": coop.id, "title": coop.title},
             dedupe_prefix=f"opened:{coop.id}:{rec.seq}",
+        )
+        record_event(
+            s,
+            entered(
+                cooperation_id=coop.id,
+                title=coop.title,
+                municipality_ids=[p.municipality_id for p in parts],
+                actor_id=actor.id,
+                from_state=None,
+                to_state=State.INFORMAL_CONTACT.value,
+                trigger="open",
+                version=coop.version,
+            ),
+            occurred=app.clock(),
         )
     app.notify_committed("opened", {"cooperation_id": coop.id, "actor_id": actor.id})
     return coop

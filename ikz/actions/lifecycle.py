@@ -17,9 +17,11 @@ from sqlmodel import Session
 
 from ikz.actions.recipients import recipients_of
 from ikz.app import App
+from ikz.events.build import entered
 from models.commands import Advance
 from models.cooperation import Cooperation, Partnership
 from models.db import session_in
+from models.event_outbox import record_event
 from models.outbox import enqueue
 from models.queries import load_snapshot, require, transition_rows
 from models.store import flush, save, stage
@@ -208,6 +210,21 @@ def _apply(app: App, conn: Connection, cmd: Advance) -> AdvanceResult:
         },
         dedupe_prefix=f"transition:{coop.id}:{rec.seq}",
     )
+    if cmd.trigger is not Trigger.SPAWN_FOLLOW_UP:  # the parent stays: nothing was entered
+        record_event(
+            conn,
+            entered(
+                cooperation_id=coop.id,
+                title=coop.title,
+                municipality_ids=[p.municipality_id for p in parts],
+                actor_id=actor.id,
+                from_state=current.value,
+                to_state=dest.value,
+                trigger=cmd.trigger.value,
+                version=coop.version + 1,
+            ),
+            occurred=now,
+        )
     follow_up_id = None
     if cmd.trigger is Trigger.SPAWN_FOLLOW_UP:
         with session_in(conn) as session:
@@ -277,5 +294,19 @@ def _spawn(
         kind="cooperation_opened",
         context={"cooperation_id": child.id, "title": child.title, "parent_id": parent.id},
         dedupe_prefix=f"opened:{child.id}:{rec.seq}",
+    )
+    record_event(
+        session,
+        entered(
+            cooperation_id=child.id,
+            title=child.title,
+            municipality_ids=[p.municipality_id for p in parts],
+            actor_id=actor_id,
+            from_state=None,
+            to_state=State.INFORMAL_CONTACT.value,
+            trigger="open",
+            version=child.version,
+        ),
+        occurred=app.clock(),
     )
     return child.id

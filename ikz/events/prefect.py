@@ -1,9 +1,10 @@
-"""Prefect events after a committed change, without importing Prefect.
+"""The Prefect server's REST API without importing Prefect: where it is, and posting
+events.
 
 Importing Prefect's client costs seconds on a small machine, and every CLI transition
 would pay it. The server accepts a batch of events as JSON on POST /api/events, so a
-few lines of stdlib HTTP do the job. Emission is best effort: the change is committed
-either way, and the daily portfolio sweep catches up on reviews a lost event missed.
+few lines of stdlib HTTP do the job. The events themselves come from the event outbox
+(models.event_outbox), posted by its relay (ikz.events.relay).
 """
 
 from __future__ import annotations
@@ -12,14 +13,12 @@ import base64
 import json
 import logging
 import os
-import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 from ikz.settings import Settings
 from models.db import Database
-from models.events import conflict_ref, cooperation_ref
 
 log = logging.getLogger("ikz.events")
 
@@ -74,122 +73,3 @@ def api_request(
 
 def post_events(api_url: str, events: list[dict[str, Any]], timeout: float = 5.0) -> None:
     api_request(api_url, "POST", "/events", events, timeout)
-
-
-def _event(
-    name: str,
-    resource_id: str,
-    resource_name: str,
-    related: list[dict[str, str]],
-    payload: dict[str, Any],
-    occurred: str,
-) -> dict[str, Any]:
-    return {
-        "id": str(uuid.uuid4()),
-        "occurred": occurred,
-        "event": name,
-        "resource": {"prefect.resource.id": resource_id, "prefect.resource.name": resource_name},
-        "related": related,
-        "payload": payload,
-    }
-
-
-def transition_events(app: EventSource, payload: dict[str, Any]) -> list[dict[str, Any]]:
-    """Events for a committed transition (and the follow-up it may have opened)."""
-    events = []
-    occurred = app.clock().isoformat()
-    targets = [(int(payload["cooperation_id"]), payload)]
-    if payload.get("follow_up_id"):
-        targets.append(
-            (
-                int(payload["follow_up_id"]),
-                {**payload, "from_state": None, "to_state": "informal_contact", "trigger": "open"},
-            )
-        )
-    with app.db.read() as s:
-        for cid, p in targets:
-            coop = cooperation_ref(cid, session=s)
-            if coop is None:
-                continue
-            related = [
-                {"prefect.resource.id": f"ikz.municipality.{m}", "prefect.resource.role": "partner"}
-                for m in coop.municipality_ids
-            ]
-            if p.get("actor_id"):
-                related.append(
-                    {
-                        "prefect.resource.id": f"ikz.person.{p['actor_id']}",
-                        "prefect.resource.role": "actor",
-                    }
-                )
-            if p.get("trigger") == "spawn_follow_up" and cid == targets[0][0]:
-                continue  # the parent stays permanent: nothing was entered
-            events.append(
-                _event(
-                    f"ikz.cooperation.entered.{p['to_state']}",
-                    f"ikz.cooperation.{cid}",
-                    coop.title,
-                    related,
-                    {
-                        "cooperation_id": cid,
-                        "from_state": p.get("from_state"),
-                        "to_state": p["to_state"],
-                        "trigger": p.get("trigger"),
-                        "version": coop.version,
-                    },
-                    occurred,
-                )
-            )
-    return events
-
-
-def conflict_events(app: EventSource, payload: dict[str, Any]) -> list[dict[str, Any]]:
-    with app.db.read() as s:
-        ref = conflict_ref(int(payload["conflict_id"]), session=s)
-    if ref is None:
-        return []
-    conflict, title = ref
-    return [
-        _event(
-            "ikz.conflict.raised",
-            f"ikz.conflict.{conflict.id}",
-            conflict.subject,
-            [
-                {
-                    "prefect.resource.id": f"ikz.cooperation.{conflict.cooperation_id}",
-                    "prefect.resource.role": "cooperation",
-                    "prefect.resource.name": title,
-                },
-                {
-                    "prefect.resource.id": f"ikz.person.{conflict.raised_by}",
-                    "prefect.resource.role": "actor",
-                },
-            ],
-            {"conflict_id": conflict.id, "cooperation_id": conflict.cooperation_id},
-            app.clock().isoformat(),
-        )
-    ]
-
-
-def prefect_event_hook(app: EventSource, api_url: str) -> Any:
-    """An App.after_commit hook that turns committed changes into Prefect events."""
-
-    def hook(kind: str, payload: dict[str, Any]) -> None:
-        if kind == "transition":
-            events = transition_events(app, payload)
-        elif kind == "opened":
-            events = transition_events(
-                app, {**payload, "to_state": "informal_contact", "trigger": "open"}
-            )
-        elif kind == "conflict_raised":
-            events = conflict_events(app, payload)
-        else:
-            return
-        if not events:
-            return
-        try:
-            post_events(api_url, events)
-        except OSError as exc:
-            log.warning("could not emit %d event(s) to %s: %s", len(events), api_url, exc)
-
-    return hook
