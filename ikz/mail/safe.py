@@ -43,8 +43,9 @@ def header_text(value: str) -> str:
 
 def text(value: object) -> str:
     """Multi-line text (a paragraph, a fact, a DESCRIPTION): every kind of line break
-    becomes a line feed, other control characters a space; tabs stay."""
-    return UNSAFE_TEXT_CHAR.sub(" ", _BREAKS.sub("\n", str(value)))
+    becomes a line feed, other control characters a space; tabs stay. Stripped, so that
+    a character removed at an end leaves no space behind."""
+    return UNSAFE_TEXT_CHAR.sub(" ", _BREAKS.sub("\n", str(value))).strip()
 
 
 def address(value: str) -> str:
