@@ -3,6 +3,11 @@
 Everything comes from the outbox row's context (see ikz.meetings), so a resend produces
 the same invitation: the UID is stable per meeting, SEQUENCE rises with each change, and
 a cancellation is METHOD:CANCEL with STATUS:CANCELLED.
+
+Every text goes through ikz.mail.safe first: RFC 5545 (3.1, 3.3.11) forbids control
+characters in content lines, and `icalendar` escapes a line feed but writes a lone CR,
+a NUL or a vertical tab as it is, so a stored title could otherwise add a property
+(an ATTENDEE, say) or break the file.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from icalendar import (
     vRecur,
     vText,
 )
+
+from ikz.mail import safe
 
 TZID = "Europe/Berlin"
 BERLIN = ZoneInfo(TZID)
@@ -56,9 +63,9 @@ def _berlin_vtimezone() -> Timezone:
 
 
 def _address(person: Mapping[str, Any], **params: str) -> vCalAddress:
-    addr = vCalAddress(f"mailto:{person.get('email', '')}")
+    addr = vCalAddress(f"mailto:{safe.line(person.get('email', '')).replace(' ', '')}")
     # A double quote cannot be escaped inside a parameter value (RFC 5545, 3.2).
-    name = " ".join(str(person.get("name") or "").split()).replace('"', "'")
+    name = safe.line(person.get("name") or "").replace('"', "'")
     if name:
         addr.params["cn"] = vText(name)
     for key, value in params.items():
@@ -80,15 +87,17 @@ def invitation(kind: str, ctx: Mapping[str, Any], summary: str, stamp: datetime)
     cal.add("method", method)
     cal.add_component(_berlin_vtimezone())
     event = Event()
-    event.add("uid", str(ctx["uid"]))
+    event.add("uid", safe.line(ctx["uid"]))
     event.add("sequence", int(ctx.get("sequence", 0)))
     event.add("dtstamp", stamp)
     start = starts_at(ctx)
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=int(ctx.get("duration_minutes") or 60)))
-    event.add("summary", summary)
+    event.add("summary", safe.line(summary))
+    if ctx.get("location"):  # a conflict session's place
+        event.add("location", safe.line(ctx["location"]))
     if ctx.get("notes"):
-        event.add("description", str(ctx["notes"]))
+        event.add("description", safe.text(ctx["notes"]))
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     if ctx.get("organizer"):
         event.add("organizer", _address(ctx["organizer"]))

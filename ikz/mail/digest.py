@@ -18,6 +18,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from ikz.app import App
+from ikz.mail import safe
 from ikz.mail.content import content_for
 from ikz.mail.outcome import DispatchResult, Outcome, apply, delay_for, tally
 from ikz.mail.render import (
@@ -93,7 +94,7 @@ def render_digest(
     lang = language_of(person)
     items = []
     for n in job.rows:
-        content = content_for(n.kind, n.context, lang)
+        content = safe.content(content_for(n.kind, n.context, lang))
         paragraphs = list(content.paragraphs)
         if paragraphs:
             paragraphs[0] = _capitalized(paragraphs[0])
@@ -137,7 +138,7 @@ def render_digest(
     msg = new_message()
     msg["Subject"] = one_line(subject)
     msg["From"] = one_line(sender or settings.mail_from)
-    msg["To"] = Address(display_name=name, addr_spec=one_line(person.email))
+    msg["To"] = Address(display_name=name, addr_spec=safe.address(person.email))
     msg["Date"] = format_datetime(now)
     # Stable per person and period, so a resend after a crash can be deduplicated.
     msg["Message-ID"] = message_id(f"digest:{person.id}:{job.period}")

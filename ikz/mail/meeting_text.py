@@ -51,6 +51,8 @@ def _facts(ctx: Ctx, lang: Lang) -> list[tuple[str, str]]:
     if ctx.get("previous_starts_at"):
         before = {**ctx, "starts_at": ctx["previous_starts_at"]}
         facts.append((t(lang, "Bisher", "Before"), when(before, lang)))
+    if ctx.get("location"):  # a conflict session's place (a meeting's is in its notes)
+        facts.append((t(lang, "Ort", "Location"), str(ctx["location"])))
     if ctx.get("reason"):
         facts.append((t(lang, "Grund", "Reason"), str(ctx["reason"])))
     names = [str(p.get("name", "")) for p in ctx.get("attendees", [])]

@@ -19,6 +19,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 
+from ikz.mail import safe
 from ikz.mail.calendar import CALENDAR_KINDS
 from ikz.mail.content import content_for
 from ikz.mail.meeting_text import attach_invitation
@@ -118,9 +119,10 @@ def message_id(dedupe_key: str) -> str:
 
 
 def one_line(value: str) -> str:
-    """Collapse all whitespace, CR/LF included: header values are checked at input, and
-    this keeps a row queued before that check (or by a bug) from injecting headers."""
-    return " ".join(value.split())
+    """A header value made harmless (ikz.mail.safe.header_text): header values are
+    checked at input, and this keeps a row queued before that check (or by a bug) from
+    injecting headers."""
+    return safe.header_text(value)
 
 
 def language_of(recipient: Person, lang: str | None = None) -> Lang:
@@ -159,7 +161,7 @@ def render(
     `sender` the settings' From address (the ikz-smtp block may name another)."""
     settings = settings or get_settings()
     language = language_of(recipient, lang)
-    content = content_for(notification.kind, notification.context, language)
+    content = safe.content(content_for(notification.kind, notification.context, language))
     images = report_images(notification, language)
     subject = subject_line(content, notification.context)
     name = one_line(recipient.name)
@@ -184,7 +186,7 @@ def render(
     msg["Subject"] = subject
     msg["From"] = one_line(sender or settings.mail_from)
     # As a string, so that the parsed header is cached per recipient (same bytes).
-    msg["To"] = _to(name, one_line(recipient.email))
+    msg["To"] = _to(name, safe.address(recipient.email))
     msg["Date"] = _date(now or notification.created_at)
     # Built by us, short and ASCII: kept as the text it is (as a parsed message keeps
     # its headers) rather than parsed per mail; flattened to the same line.
