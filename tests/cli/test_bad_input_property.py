@@ -231,11 +231,6 @@ def test_the_cli_refuses_a_bad_value_in_one_line_naming_the_option(
 TEXT_CASES = [(spec, f) for spec, f in CASES if f[2] == "text"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="models/validation.py does not refuse NUL in its text types yet (a parallel "
-    "change hardens them); remove this marker once merged",
-)
 @settings(max_examples=60, deadline=None)
 @given(case=st.sampled_from(TEXT_CASES), text=st.text(min_size=0, max_size=20))
 def test_a_nul_in_any_text_is_refused_naming_the_field(

@@ -2,9 +2,8 @@
 text is refused in one line with nothing written: through the model (what flows use)
 and through the CLI, on SQLite and on PostgreSQL.
 
-Refusing NUL is the text types' job (models/validation.py, hardened in a parallel
-change): the tests that need it are strict xfails until that change is merged. Until
-then PostgreSQL itself refuses the NUL, and the CLI reports that in one line too.
+Refusing NUL is the text types' job (models/validation.py); behind them PostgreSQL
+itself refuses a NUL, and the CLI reports that in one line too.
 """
 
 from __future__ import annotations
@@ -23,12 +22,6 @@ from models import validation
 from models.validation import HeaderSafe, OptionalText, Text, parse
 from states.errors import InvalidInputError
 from tests.cli.helpers import Cli, DemoWorld
-
-NEEDS_NUL_REFUSAL = pytest.mark.xfail(
-    strict=True,
-    reason="models/validation.py does not refuse NUL in its text types yet (hardened in a "
-    "parallel change against mail header injection); remove this marker once merged",
-)
 
 # The validated text types, told apart by their pydantic metadata objects.
 VALIDATED: dict[int, str] = {
@@ -96,7 +89,6 @@ def test_the_patterned_texts_refuse_a_nul() -> None:
     assert caught.value.de == "Ungültige Eingabe: kind: hat nicht das erwartete Format"
 
 
-@NEEDS_NUL_REFUSAL
 @pytest.mark.parametrize(
     "text_type", [HeaderSafe, Text, OptionalText], ids=["HeaderSafe", "Text", "OptionalText"]
 )
@@ -107,7 +99,6 @@ def test_each_text_type_refuses_a_nul(text_type: Any) -> None:
         TypeAdapter(text_type).validate_python("Bau\x00hof")
 
 
-@NEEDS_NUL_REFUSAL
 def test_a_nul_is_refused_by_the_model_naming_the_field() -> None:
     from models.commands import RecordGoal
 
@@ -122,7 +113,6 @@ def goal_with_nul(world: DemoWorld) -> list[object]:
     return ["coop", "goal", coop, "--text", "Bau\x00hof", "--actor", world.coordinator]
 
 
-@NEEDS_NUL_REFUSAL
 def test_a_nul_is_refused_on_sqlite(demo_cli: Cli, world: DemoWorld) -> None:
     before = demo_cli.dump()
     res = demo_cli(*goal_with_nul(world))
@@ -181,7 +171,6 @@ def test_a_nul_on_postgresql_is_one_line_and_writes_nothing(
     assert dump_postgres(pg_url) == before
 
 
-@NEEDS_NUL_REFUSAL
 def test_a_nul_is_refused_at_input_on_postgresql(
     pg_cli: Cli, pg_world: DemoWorld, pg_url: str
 ) -> None:
