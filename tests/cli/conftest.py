@@ -14,10 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from ikz.cli.context import state
 from ikz.settings import get_settings
 from tests.cli.helpers import Cli, DemoWorld, invoke, load_world, point_settings_at
+from tests.mail.conftest import ScriptedHandler, free_port
 
 
 @pytest.fixture
@@ -70,3 +72,21 @@ def demo_cli(bare_cli: Cli, demo_session: tuple[Path, DemoWorld]) -> Cli:
 def world(demo_cli: Cli, demo_session: tuple[Path, DemoWorld]) -> DemoWorld:
     """The demo's ids (the same in every copy, so read once per session)."""
     return demo_session[1]
+
+
+@pytest.fixture
+def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[ScriptedHandler]:
+    """A real aiosmtpd on 127.0.0.1, and the IKZ_SMTP_* settings pointing at it."""
+    handler = ScriptedHandler()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("IKZ_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("IKZ_SMTP_PORT", str(port))
+    monkeypatch.setenv("IKZ_SMTP_SECURITY", "none")
+    get_settings.cache_clear()
+    try:
+        yield handler
+    finally:
+        controller.stop()
+        get_settings.cache_clear()

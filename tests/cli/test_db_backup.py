@@ -4,32 +4,13 @@ refuse (one line, exit code, nothing changed), and the outbox after a restore.""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from ikz.settings import get_settings
 from tests.cli.helpers import Cli, DemoWorld
-from tests.mail.conftest import ScriptedHandler, free_port
-
-
-@pytest.fixture
-def relay(monkeypatch: pytest.MonkeyPatch) -> Iterator[ScriptedHandler]:
-    handler = ScriptedHandler()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("IKZ_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("IKZ_SMTP_PORT", str(port))
-    monkeypatch.setenv("IKZ_SMTP_SECURITY", "none")
-    get_settings.cache_clear()
-    try:
-        yield handler
-    finally:
-        controller.stop()
-        get_settings.cache_clear()
+from tests.mail.conftest import ScriptedHandler
 
 
 def test_backup_then_restore_over_changed_data(
@@ -132,12 +113,12 @@ def test_restore_onto_a_new_machine_needs_no_upgrade_first(
 
 
 def test_mails_sent_after_the_backup_are_not_sent_again_after_the_restore(
-    demo_cli: Cli, relay: ScriptedHandler, tmp_path: Path
+    demo_cli: Cli, inbox: ScriptedHandler, tmp_path: Path
 ) -> None:
     file = tmp_path / "b.zip"
     demo_cli.ok("db", "backup", file)
     sent = demo_cli.json("notify", "dispatch")["sent"]
-    assert sent > 0 and len(relay.received) == sent
+    assert sent > 0 and len(inbox.received) == sent
 
     out = demo_cli.ok("db", "restore", file, "--force").out
 
@@ -148,4 +129,4 @@ def test_mails_sent_after_the_backup_are_not_sent_again_after_the_restore(
         "retried": 0,
         "digests": 0,
     }
-    assert len(relay.received) == sent
+    assert len(inbox.received) == sent

@@ -2,31 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from aiosmtpd.controller import Controller
 
 from ikz.settings import get_settings
 from tests.cli.helpers import Cli, DemoWorld
 from tests.mail.conftest import ScriptedHandler, free_port
-
-
-@pytest.fixture
-def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[ScriptedHandler]:
-    handler = ScriptedHandler()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("IKZ_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("IKZ_SMTP_PORT", str(port))
-    monkeypatch.setenv("IKZ_SMTP_SECURITY", "none")
-    get_settings.cache_clear()
-    try:
-        yield handler
-    finally:
-        controller.stop()
-        get_settings.cache_clear()
 
 
 def test_status_then_dispatch_then_status(demo_cli: Cli, inbox: ScriptedHandler) -> None:
