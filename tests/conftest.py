@@ -12,6 +12,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings
@@ -24,6 +25,9 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 from ikz.app import App
 from tests.ci_skips import pytest_make_collect_report, pytest_runtest_makereport, under_ci
 from tests.factories import World, make_app, make_world
+
+if TYPE_CHECKING:
+    from tests.mail.conftest import Server
 
 # The CI rule's hooks, imported so that pytest registers them with this conftest.
 __all__ = ["pytest_make_collect_report", "pytest_runtest_makereport"]
@@ -82,3 +86,20 @@ def pg_url() -> Iterator[str]:
     yield f"{base}/{name}"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Server]:
+    """A real aiosmtpd on 127.0.0.1 that records what it receives (for every test folder)."""
+    from aiosmtpd.controller import Controller
+
+    from tests.mail.conftest import ScriptedHandler, Server, free_port
+
+    handler = ScriptedHandler()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield Server(handler, port)
+    finally:
+        controller.stop()

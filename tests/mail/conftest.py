@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import socket
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlmodel import select
 
 from ikz.app import App
@@ -66,18 +64,6 @@ class ScriptedHandler:
 class Server:
     handler: ScriptedHandler
     port: int
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[Server]:
-    handler = ScriptedHandler()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield Server(handler, port)
-    finally:
-        controller.stop()
 
 
 def point_at(app: App, port: int, **settings: object) -> None:

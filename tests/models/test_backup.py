@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from alembic import command
 
 from ikz.app import App
@@ -22,9 +21,7 @@ from models.db import connect
 from models.schema import alembic_config, current_revision
 from tests.factories import World, make_app, make_world, open_coop
 from tests.mail.conftest import (
-    ScriptedHandler,
     Server,
-    free_port,
     make_due,
     message_ids,
     outbox,
@@ -57,19 +54,6 @@ def _drop(admin: str, name: str) -> None:
 
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[Server]:
-    """A real aiosmtpd on 127.0.0.1 (tests/mail/conftest.py's, which lives out of reach)."""
-    handler = ScriptedHandler()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield Server(handler, port)
-    finally:
-        controller.stop()
 
 
 @pytest.fixture(params=BACKENDS)
