@@ -42,6 +42,8 @@ CoopId = Field(title="Kooperation (ID)", description="ID der Kooperation.")
 
 
 class Command(BaseModel):
+    # Subclasses explain themselves in comments, not docstrings: pydantic would make a
+    # docstring the form's description in the Prefect UI, in English.
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -270,7 +272,7 @@ Duration = Field(90, title="Dauer (Minuten)", ge=15, le=12 * 60)
 
 
 class ScheduleMeeting(Command):
-    """A meeting planned ahead; the attendees get a calendar invitation."""
+    # A meeting planned ahead; the attendees get a calendar invitation.
 
     model_config = ConfigDict(title="Termin planen")
 
@@ -307,7 +309,7 @@ class CancelMeeting(Command):
 
 
 class ScheduleConflictSession(Command):
-    """The moderation session or mayors' conference of a conflict's current level."""
+    # The moderation session or mayors' conference of a conflict's current level.
 
     model_config = ConfigDict(title="Konflikttermin planen")
 
@@ -327,7 +329,7 @@ class ScheduleConflictSession(Command):
 
 
 class CloseConflict(Command):
-    """Close a conflict without a resolution (the coordinator may then end the cooperation)."""
+    # Close a conflict without a resolution (the coordinator may then end the cooperation).
 
     model_config = ConfigDict(title="Konflikt ungelöst schließen")
 
