@@ -7,11 +7,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from ikz.proof.local import local_proof
 from ikz.settings import Settings, get_settings
 from models.clock import utcnow
 from models.db import Database, connect
 from states.gates import GateRules
 from states.health import HealthRules
+from states.proof import Proof
 from states.signals import SignalRules
 
 # Called after a lifecycle change has committed (e.g. to post its Prefect events from the
@@ -26,6 +28,14 @@ class App:
     settings: Settings
     clock: Callable[[], datetime] = utcnow
     after_commit: list[AfterCommit] = field(default_factory=list)
+    # How the person acting through this app was proven: set by the surface (the
+    # gateway's verified stamp in a flow run, a mail link's page). None: the local CLI or
+    # Python API, an administrator's act (see proof_for).
+    proof: Proof | None = None
+
+    def proof_for(self, actor_id: int | None) -> Proof:
+        """The proof an act by `actor_id` records: the surface's, else the local one."""
+        return self.proof if self.proof is not None else local_proof(actor_id)
 
     @property
     def gate_rules(self) -> GateRules:

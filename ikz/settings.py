@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     smtp_ca_file: Path | None = Field(
         None, description="CA bundle to verify a relay's certificate (e.g. a private CA)."
     )
+    secret: SecretStr | None = Field(
+        None,
+        description="Server secret for stamps and anchors; default: data_dir/secret.key.",
+    )
     ui_base_url: str = Field(
         "http://127.0.0.1:4200", description="Where links in emails point (the Prefect UI)."
     )
