@@ -19,6 +19,7 @@ from models.cooperation import (
     StaffInvolvement,
     Success,
 )
+from models.erasure import Erasure
 from models.event_outbox import OutboxEvent
 from models.health import HealthCheckRecord
 from models.outbox import Notification, OutboxContext
@@ -31,6 +32,7 @@ __all__ = [
     "ConflictRecord",
     "Cooperation",
     "Decision",
+    "Erasure",
     "Goal",
     "HealthCheckRecord",
     "Meeting",

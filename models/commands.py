@@ -349,3 +349,13 @@ class SetDigest(Command):
         max_length=20,
     )
     actor_id: Id = ActorId
+
+
+class ErasePerson(Command):
+    # GDPR Art. 17: the person's name and address are removed everywhere; their acts stay
+    # on the chains as acts of an erased person.
+    model_config = ConfigDict(title="Personendaten löschen")
+
+    person_id: Id = Field(title="Person (ID)", description="Wessen Daten gelöscht werden", gt=0)
+    reason: Text = Field(title="Grund", description="z. B. Antrag nach Art. 17 DSGVO vom 2.12.2026")
+    actor_id: Id = ActorId

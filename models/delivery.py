@@ -91,7 +91,15 @@ def claim_due(*, session: Session, now: datetime, limit: int, after_id: int = 0)
             select(Person).where(col(Person.id).in_({r.recipient_id for r in rows}))
         )
     }
-    return [Claimed(r, people.get(r.recipient_id)) for r in rows]
+    # A person erased after the mail was queued (GDPR Art. 17): never sent.
+    erased = [r.id for r in rows if (p := people.get(r.recipient_id)) and p.erased_at]
+    if erased:
+        session.execute(
+            update(Notification)
+            .where(col(Notification.id).in_(erased))
+            .values(status="erased", last_error="Person gelöscht (DSGVO Art. 17)")
+        )
+    return [Claimed(r, people.get(r.recipient_id)) for r in rows if r.id not in erased]
 
 
 # --- outcomes ----------------------------------------------------------------------------

@@ -33,3 +33,6 @@ class Person(SQLModel, table=True):
     )
     last_digest_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    # Set when the person's data was erased (GDPR Art. 17, see models.erasure): the row
+    # stays so that their acts remain on the chains, as acts of an erased person.
+    erased_at: datetime | None = None

@@ -35,6 +35,7 @@ class Action(StrEnum):
     RESOLVE_CONFLICT = "resolve_conflict"
     SCHEDULE_CONFLICT_SESSION = "schedule_conflict_session"
     CLOSE_CONFLICT = "close_conflict"
+    ERASE_PERSON = "erase_person"
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ _COORDINATOR_ONLY = {
     Action.CHOOSE_LEGAL_FORM,
     Action.SET_PARTNER,
     Action.REQUEST_SIGNOFF,
+    Action.ERASE_PERSON,
     # Giving up on a conflict may lead to ending the cooperation: the coordinator's call.
     Action.CLOSE_CONFLICT,
 }

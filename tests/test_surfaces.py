@@ -28,6 +28,7 @@ EXPECTED_ACTIONS = {
     "register-municipality": ("municipality", "add"),
     "register-person": ("person", "add"),
     "set-digest": ("person", "digest"),
+    "erase-person": ("person", "erase"),
     "open-cooperation": ("coop", "open"),
     "set-partner": ("coop", "partner"),
     "advance-cooperation": ("coop", "advance"),
@@ -203,4 +204,4 @@ def test_every_reference_resolves(action: ActionSpec) -> None:
 
 def test_the_deployment_descriptions_are_each_their_own() -> None:
     descriptions = [s.description for s in SPECS if "aktion" in s.tags]
-    assert len(descriptions) == len(set(descriptions)) == 26
+    assert len(descriptions) == len(set(descriptions)) == 27

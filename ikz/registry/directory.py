@@ -58,4 +58,22 @@ ACTIONS: tuple[ActionSpec, ...] = (
         json="ikz.cli.convert:digest_json",
         tags=("verzeichnis",),
     ),
+    ActionSpec(
+        "erase-person",
+        c.ErasePerson,
+        "ikz.actions.erasure:erase_person",
+        Action.ERASE_PERSON,
+        ("Personendaten löschen", "Erase a person's data"),
+        (
+            "Name und E-Mail-Adresse einer Person überall löschen (DSGVO Art. 17): "
+            "Datensätze, wartende und versandte E-Mails, Berichte, Prefect-Artefakte. "
+            "Ihre Handlungen bleiben als Handlungen einer gelöschten Person nachweisbar.",
+            "Erase a person's name and email address everywhere (GDPR Art. 17): records, "
+            "queued and sent mail, reports, Prefect artifacts. Their acts remain on record "
+            "as acts of an erased person.",
+        ),
+        ("person", "erase"),
+        "ikz.actions.erasure:erase_done",
+        tags=("verzeichnis",),
+    ),
 )

@@ -127,6 +127,7 @@ VALID: dict[str, dict[str, Any]] = {
     "request-signoff": {"cooperation_id": 4, "municipality_id": 5, "actor_id": 1},
     "record-report": {"cooperation_id": 3, "summary": "Ein Jahr Bauhof Nord", "actor_id": 1},
     "set-digest": {"person_id": 4, "mode": "weekly", "actor_id": 4},
+    "erase-person": {"person_id": 9, "reason": "Antrag nach Art. 17 DSGVO", "actor_id": 1},
     "schedule-meeting": {
         "cooperation_id": 3,
         "kind": "steering_round",
@@ -165,6 +166,7 @@ BAD: dict[str, tuple[str, Any]] = {
     "request-signoff": ("timeout_days", 0),
     "record-report": ("summary", None),
     "set-digest": ("person_id", 0),
+    "erase-person": ("reason", ""),
     "schedule-meeting": ("attendee_ids", []),
     "reschedule-meeting": ("duration_minutes", 5),
     "cancel-meeting": ("meeting_id", "eins"),
