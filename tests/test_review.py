@@ -166,7 +166,8 @@ def test_portfolio_and_cooperation_dashboards(world: World) -> None:
     assert rows[0]["Zustand"] == "Vereinbarung"
     assert rows[0]["Nächster Schritt"] == "start_pilot"
     md = cooperation_markdown(world.app, cid)
-    assert "```mermaid" in md and "class agreement current" in md
+    assert "```mermaid" not in md
+    assert "![Lebenszyklus, aktueller Zustand: Vereinbarung](data:image/svg+xml;base64," in md
     assert "Checkliste für den nächsten Schritt (start_pilot)" in md
     assert "Jena" in md and "Weimar" in md
 

@@ -14,6 +14,7 @@ from typing import Any
 from sqlmodel import Session
 
 from ikz.app import App
+from ikz.pictures.lifecycle import lifecycle_image
 from ikz.views.health import check_markdown, record_values
 from models.cooperation import Cooperation
 from models.health import check_history, record_checks
@@ -29,7 +30,6 @@ from states.lifecycle import (
     State,
     Trigger,
     available_triggers,
-    mermaid,
 )
 from states.signals import SignalRules, advisory_signals
 from states.snapshot import CooperationSnapshot
@@ -214,5 +214,6 @@ def cooperation_markdown(app: App, cooperation_id: int) -> str:
         lines.append(
             f"| {h['seq']} | {h['at']} | {h['trigger']} | {h['from_state'] or '-'} | {h['to_state']} | {h['reason'] or ''} |"
         )
-    lines += ["", "## Lebenszyklus", "", "```mermaid", mermaid(State(coop.state)), "```", ""]
+    # A picture, not Mermaid source: the Prefect UI renders no Mermaid.
+    lines += ["", "## Lebenszyklus", "", lifecycle_image(State(coop.state)), ""]
     return "\n".join(lines)
