@@ -100,12 +100,15 @@ def colour_label(colour: Colour | str, lang: Language = "de") -> str:
 
 def as_view(check: HealthCheck, lang: Language = "de") -> dict[str, Any]:
     """JSON-ready, in one language: what `ikz coop check --json` and `show` print."""
+    # An ended cooperation is not assessed: no colour at all, never "green".
+    assessed = bool(check.verdicts)
+    not_assessed = "not assessed" if lang == "en" else "nicht bewertet"
     return {
         "cooperation_id": check.cooperation_id,
         "at": check.at.isoformat(timespec="seconds"),
-        "overall": check.overall.value,
-        "overall_label": colour_label(check.overall, lang),
-        "mark": MARKS[check.overall],
+        "overall": check.overall.value if assessed else None,
+        "overall_label": colour_label(check.overall, lang) if assessed else not_assessed,
+        "mark": MARKS[check.overall] if assessed else "–",
         "summary": check.summary.text(lang),
         "summary_code": check.summary.code,
         "factors": [

@@ -39,6 +39,12 @@ def test_demo_portfolio_shows_green_yellow_and_red(demo_cli: Cli, world: DemoWor
     # The ended procurement office is not assessed any more.
     ended = demo_cli.json("coop", "check", world.coop_in("ended"))
     assert ended["factors"] == [] and ended["summary_code"] == "ended"
+    # ... and so has no colour, not even green.
+    assert (ended["overall"], ended["overall_label"], ended["mark"]) == (
+        None,
+        "nicht bewertet",
+        "–",
+    )
 
 
 def test_check_prints_each_factor_with_its_reasons_in_german_and_english(

@@ -51,6 +51,7 @@ COORDINATOR_ONLY = [
     A.SET_PARTNER,
     A.REQUEST_SIGNOFF,  # the coordinator asks the mayors; only mayors sign off
     A.CLOSE_CONFLICT,  # giving a conflict up may end the cooperation
+    A.ERASE_PERSON,  # GDPR Art. 17 on request: the coordination's act
 ]
 
 # Partner-side actions and the partner roles allowed to do them for their own municipality.
