@@ -12,6 +12,7 @@ from datetime import timedelta
 from ikz.app import App
 from ikz.demo.clock import SimClock
 from ikz.demo.story import play
+from models.delivery import skip_open_mail
 from models.event_outbox import skip_open
 from models.people import any_municipality
 from states.errors import IkzError
@@ -38,7 +39,9 @@ def load_demo(app: App) -> dict[str, int]:
     finally:
         app.clock = real_clock
     # Two years of replayed history are not news: posted, their events would start a
-    # storm of follow-up runs (reviews, reports) whenever a relay first runs.
+    # storm of follow-up runs (reviews, reports) whenever a relay first runs, and their
+    # mail would fill every inbox with news of 2024 on the first start.
     with app.db.write() as s:
         skip_open(session=s, now=app.clock())
+        skip_open_mail(session=s, now=app.clock())
     return summary

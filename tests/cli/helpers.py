@@ -311,3 +311,14 @@ def walk(
         if dest == until:
             return
     raise AssertionError(f"not an active forward state: {until}")
+
+
+def queue_mail(cli: Cli, w: DemoWorld) -> int:
+    """Queue fresh mail on the demo (whose replayed history is never sent): a meeting
+    invitation to the coordinator and the moderator. Returns the mails queued (2)."""
+    cli.ok(
+        "meeting", "schedule", w.coop_in("pilot"), "--kind", "steering_round",
+        "--start", "2030-03-12T10:00", "--attendee", w.coordinator, "--attendee", w.moderator,
+        "--actor", w.coordinator,
+    )  # fmt: skip
+    return 2

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ikz.settings import get_settings
-from tests.cli.helpers import Cli, DemoWorld
+from tests.cli.helpers import Cli, DemoWorld, queue_mail
 from tests.mail.conftest import ScriptedHandler
 
 
@@ -113,12 +113,13 @@ def test_restore_onto_a_new_machine_needs_no_upgrade_first(
 
 
 def test_mails_sent_after_the_backup_are_not_sent_again_after_the_restore(
-    demo_cli: Cli, inbox: ScriptedHandler, tmp_path: Path
+    demo_cli: Cli, world: DemoWorld, inbox: ScriptedHandler, tmp_path: Path
 ) -> None:
+    queue_mail(demo_cli, world)
     file = tmp_path / "b.zip"
     demo_cli.ok("db", "backup", file)
     sent = demo_cli.json("notify", "dispatch")["sent"]
-    assert sent > 0 and len(inbox.received) == sent
+    assert sent == 2 and len(inbox.received) == sent
 
     out = demo_cli.ok("db", "restore", file, "--force").out
 

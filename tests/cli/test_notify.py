@@ -5,15 +5,23 @@ from __future__ import annotations
 import pytest
 
 from ikz.settings import get_settings
-from tests.cli.helpers import Cli, DemoWorld
+from tests.cli.helpers import Cli, DemoWorld, queue_mail
 from tests.mail.conftest import ScriptedHandler, free_port
 
 
-def test_status_then_dispatch_then_status(demo_cli: Cli, inbox: ScriptedHandler) -> None:
+def test_the_demo_s_replayed_history_is_never_sent(demo_cli: Cli) -> None:
+    counts = demo_cli.json("notify", "status")["counts"]
+    assert counts["pending"] == 0 and counts["skipped"] > 100
+
+
+def test_status_then_dispatch_then_status(
+    demo_cli: Cli, world: DemoWorld, inbox: ScriptedHandler
+) -> None:
+    queue_mail(demo_cli, world)
     before = demo_cli.json("notify", "status")
-    assert set(before["counts"]) == {"pending", "sending", "sent", "failed"}
+    assert set(before["counts"]) == {"pending", "sending", "sent", "failed", "skipped"}
     pending = before["counts"]["pending"]
-    assert pending > 0 and before["oldest_pending_age_seconds"] > 0
+    assert pending == 2 and before["oldest_pending_age_seconds"] >= 0
 
     result = demo_cli.json("notify", "dispatch")
 
@@ -28,14 +36,15 @@ def test_status_then_dispatch_then_status(demo_cli: Cli, inbox: ScriptedHandler)
 
 
 def test_dispatch_with_the_relay_down_keeps_everything(
-    demo_cli: Cli, monkeypatch: pytest.MonkeyPatch
+    demo_cli: Cli, world: DemoWorld, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    queue_mail(demo_cli, world)
     monkeypatch.setenv("IKZ_SMTP_PORT", str(free_port()))
     monkeypatch.setenv("IKZ_SMTP_TIMEOUT_SECONDS", "2")
     get_settings.cache_clear()
     pending = demo_cli.json("notify", "status")["counts"]["pending"]
     res = demo_cli.json("notify", "dispatch", "--batch-size", "10")
-    assert res == {"sent": 0, "failed": 0, "retried": 10, "digests": 0}
+    assert res == {"sent": 0, "failed": 0, "retried": 2, "digests": 0}
     assert demo_cli.json("notify", "status")["counts"]["pending"] == pending
     get_settings.cache_clear()
 
