@@ -7,9 +7,16 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from ikz.app import App
 from ikz.review import cooperation_markdown
-from ikz.views.portfolio import cooperation_count, portfolio_view, summary_markdown
+from ikz.views.directory_page import directory_markdown
+from ikz.views.portfolio import (
+    PortfolioView,
+    cooperation_count,
+    portfolio_view,
+    summary_markdown,
+)
 
 PORTFOLIO_KEY = "ikz-portfolio"
+DIRECTORY_KEY = "ikz-verzeichnis"
 SUMMARY_KEY = "ikz-portfolio-summary"
 
 
@@ -30,6 +37,12 @@ def publish_portfolio(app: App, *, after_change: bool = False) -> int:
     if after_change and cooperation_count(app) > limit:
         return 0
     view = portfolio_view(app, limit)
+    publish_view(view)
+    return view.total
+
+
+def publish_view(view: PortfolioView) -> None:
+    """The portfolio table and summary of a view already computed."""
     shown = (
         f"die {len(view.rows)} dringlichsten von {view.total} Kooperationen"
         if view.truncated
@@ -46,7 +59,6 @@ def publish_portfolio(app: App, *, after_change: bool = False) -> int:
         markdown=summary_markdown(view),
         description="IKZ-Portfolio: Summen je Zustand und Ampel",
     )
-    return view.total
 
 
 def publish_cooperation(app: App, cooperation_id: int) -> None:
@@ -57,11 +69,28 @@ def publish_cooperation(app: App, cooperation_id: int) -> None:
     )
 
 
-@flow(name="refresh-dashboards", description="Portfolio-Übersicht aktualisieren")
+def publish_directory(app: App) -> None:
+    create_markdown_artifact(
+        key=DIRECTORY_KEY,
+        markdown=directory_markdown(app),
+        description="Verzeichnis: Personen und Kommunen mit ihren IDs",
+    )
+
+
+@flow(
+    name="refresh-dashboards",
+    description="Portfolio, Verzeichnis und die Seiten der Kooperationen aktualisieren",
+)
 def refresh_dashboards() -> int:
-    """Run by `ikz up` at start, so that ikz-portfolio exists from the first minute, and
-    hourly by its deployment."""
+    """Run by `ikz up` at start, so that every page a mail or a table links to exists from
+    the first minute, and hourly by its deployment. A cooperation's page is written for
+    every cooperation the portfolio table shows (all of them, up to its row limit)."""
     from flows.common import app_scope
 
     with app_scope() as app:
-        return publish_portfolio(app)
+        view = portfolio_view(app, app.settings.portfolio_artifact_rows)
+        publish_view(view)
+        publish_directory(app)
+        for row in view.rows:
+            publish_cooperation(app, int(row["ID"]))
+        return view.total

@@ -16,6 +16,15 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"
 
 
+ROLE_LABELS: dict[Role, tuple[str, str]] = {
+    Role.MAYOR: ("Bürgermeister:in", "mayor"),
+    Role.CONTACT: ("Ansprechperson", "contact person"),
+    Role.STAFF: ("Mitarbeiter:in", "staff"),
+    Role.MODERATOR: ("Moderation", "moderator"),
+    Role.COORDINATOR: ("Koordination", "coordinator"),
+}
+
+
 class MunicipalityKind(StrEnum):
     GEMEINDE = "gemeinde"
     STADT = "stadt"
