@@ -50,6 +50,7 @@ def report(
     as_json: Json = False,
 ) -> None:
     """Erfolgsbericht mit Diagrammen und Entwurf einer gemeinsamen Pressemitteilung erzeugen."""
+    from ikz.events.artifacts import publish_markdown
     from ikz.reporting.report import generate_success_report
     from states.errors import InvalidInputError
 
@@ -60,7 +61,14 @@ def report(
             f"--lang: unbekannte Sprache '{chosen}' (de, en).",
             f"--lang: unknown language '{chosen}' (de, en).",
         )
-    result = generate_success_report(state.open(), cooperation, "en" if chosen == "en" else "de")
+    app = state.open()
+    result = generate_success_report(app, cooperation, "en" if chosen == "en" else "de")
+    # The report's page in the Prefect UI too, where a server is known (as the
+    # success-report flow does).
+    key = f"ikz-report-{cooperation}"
+    published = publish_markdown(
+        app.settings, key, result.artifact, f"Erfolgsbericht Kooperation {cooperation}"
+    )
     if as_json:
         emit_json(
             {
@@ -69,6 +77,7 @@ def report(
                 "lang": chosen,
                 "folder": str(result.folder),
                 "files": [str(f) for f in result.files],
+                "artifact": key if published == "ok" else None,
             }
         )
         return
@@ -79,6 +88,19 @@ def report(
     )
     for f in result.files:
         typer.echo(f"  {f.name}")
+    if published == "ok":
+        typer.echo(
+            f"Published as artifact {key}."
+            if chosen == "en"
+            else f"Als Artefakt {key} veröffentlicht."
+        )
+    elif published != "no_server":
+        typer.echo(
+            f"Warning: artifact {key} not published ({published})."
+            if chosen == "en"
+            else f"Warnung: Artefakt {key} nicht veröffentlicht ({published}).",
+            err=True,
+        )
 
 
 @app.command("portfolio")

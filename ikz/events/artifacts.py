@@ -58,3 +58,17 @@ def _naming(url: str, terms: list[str]) -> list[str]:
         if len(page) < PAGE:
             return ids
         offset += PAGE
+
+
+def publish_markdown(settings: Settings, key: str, markdown: str, description: str) -> str:
+    """Publish a Markdown page through the REST API (the CLI imports no Prefect): 'ok',
+    'no_server' (none known to this process) or the reason it could not be reached."""
+    url = prefect_api_url(settings)
+    if not url:
+        return "no_server"
+    body = {"key": key, "type": "markdown", "data": markdown, "description": description}
+    try:
+        api_request(url, "POST", "/artifacts/", body, timeout=10.0)
+    except OSError as exc:
+        return f"{url}: {exc}"
+    return "ok"

@@ -10,6 +10,7 @@ from tests.cli.helpers import Cli, DemoWorld
 def test_report_for_the_demo_cooperation_in_evaluation(demo_cli: Cli, world: DemoWorld) -> None:
     cid = world.coop_in("evaluation")
     out = demo_cli.json("report", cid)
+    assert out["artifact"] is None  # no Prefect server known: no page, no warning
     folder = Path(out["folder"])
     assert folder == demo_cli.data_dir / "reports" / str(cid)
     names = {Path(f).name for f in out["files"]}
@@ -24,6 +25,7 @@ def test_report_for_the_demo_cooperation_in_evaluation(demo_cli: Cli, world: Dem
     # Plain output says where the files are; English on request.
     text = demo_cli.ok("report", cid, "--lang", "en").out
     assert f"written to {folder}" in text and "report.html" in text
+    assert "artifact" not in text
     assert (folder / "report.md").read_text().startswith("# Success report: ")
 
 
