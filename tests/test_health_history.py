@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from pydantic import ValidationError
 from sqlmodel import col, select
@@ -74,33 +76,56 @@ def test_review_mail_carries_the_check_and_renders_it(world: World) -> None:
     assert "Kooperations-Check" not in dict(review_due(old, "de").facts)
 
 
-def test_portfolio_has_one_mark_per_factor_and_the_overall_light(world: World) -> None:
+def test_portfolio_has_the_light_as_a_word_and_the_factors_in_one_column(world: World) -> None:
     cid = coop_in(world, "pilot")
     [row] = portfolio_rows(world.app)
     assert row["ID"] == cid
-    factor_columns = [k for k in row if k[:1].isdigit()]
-    assert factor_columns == [
-        "1 Austausch",
-        "2 Gemeinsamkeiten",
-        "3 Gönnen",
-        "4 Chefsache",
-        "5 Sichtbarkeit",
-        "6 Pragmatismus",
-        "7 Langfristigkeit",
-        "8 Konflikte",
-    ]
-    assert {row[k] for k in [*factor_columns, "Ampel"]} <= {"🟢", "🟡", "🔴"}
-    assert (
-        row["Ampel"]
-        == {"green": "🟢", "yellow": "🟡", "red": "🔴"}[current_check(world.app, cid).overall.value]
+    assert not [k for k in row if k[:1].isdigit()]  # no column per factor any more
+    check = current_check(world.app, cid)
+    assert row["Ampel"] == {"green": "grün", "yellow": "gelb", "red": "rot"}[check.overall.value]
+    off = {n: c.value for n, c in check.colours().items() if c.value != "green"}
+    if not off:
+        assert row["Erfolgsfaktoren"] == "alle grün"
+    for n in off:
+        assert f"{n} " in row["Erfolgsfaktoren"]
+
+
+def test_the_factors_column_names_what_is_red_and_yellow() -> None:
+    from datetime import UTC, datetime
+
+    from ikz.views.health import portfolio_marks
+    from states.errors import Message
+    from states.health import Colour, HealthCheck, Verdict
+
+    def verdict(n: int, colour: Colour) -> Verdict:
+        return Verdict(n, colour, (), ())
+
+    colours = [Colour.GREEN] * 8
+    colours[1], colours[4], colours[6] = Colour.RED, Colour.YELLOW, Colour.RED
+    check = HealthCheck(
+        1,
+        datetime(2026, 1, 1, tzinfo=UTC),
+        tuple(verdict(i + 1, c) for i, c in enumerate(colours)),
+        Colour.RED,
+        Message("x", "x", "x"),
     )
+    assert portfolio_marks(check) == {
+        "Ampel": "rot",
+        "Erfolgsfaktoren": "rot: 2 Gemeinsamkeiten, 7 Langfristigkeit · gelb: 5 Sichtbarkeit",
+    }
+    assert portfolio_marks(check, "en")["Ampel"] == "red"
 
 
 def test_cooperation_artifact_has_the_check_and_its_trend(world: World) -> None:
     cid = coop_in(world, "agreement")
     md = cooperation_markdown(world.app, cid)
     assert "## Kooperations-Check: " in md
-    assert "| 6. Nicht in Formalien verstricken | 🟢 |" in md
+    assert re.search(
+        r"\| 6\. Nicht in Formalien verstricken \| !\[grün\]\(data:image/svg\+xml;base64,"
+        r"[A-Za-z0-9+/=]+\) grün \|",
+        md,
+    )
+    assert "🟢" not in md and "🔴" not in md and "🟡" not in md
     assert "Trend der letzten" not in md
     review_cooperation(world.app, cid)
     assert "Trend der letzten 1 Reviews: " in cooperation_markdown(world.app, cid)

@@ -17,6 +17,9 @@ def _app(tmp_path: Path, n: int, **settings: object) -> App:
     return app
 
 
+ORDER = ["rot", "gelb", "grün", "nicht bewertet"]
+
+
 def test_the_most_urgent_rows_are_those_a_full_sort_would_pick(tmp_path: Path) -> None:
     app = _app(tmp_path, 1_200)  # more than two batches of 500
     try:
@@ -33,15 +36,15 @@ def test_the_most_urgent_rows_are_those_a_full_sort_would_pick(tmp_path: Path) -
     # Totals count everything, not only the rows shown.
     assert top.by_state == full.by_state and sum(top.by_state.values()) == 1_200
     assert top.open_conflicts == sum(r["Offene Konflikte"] for r in full.rows) > 0
-    assert top.rows[0]["Ampel"] == "🔴"
+    assert top.rows[0]["Ampel"] == "rot"
     summary = summary_markdown(top)
     assert "1.200 Kooperationen" in summary and "ikz portfolio --csv" in summary
     lights = [
         line.split("|")[1].strip()
         for line in summary.splitlines()
-        if line.startswith("| ") and line.split("|")[1].strip() in "🔴🟡🟢–"
+        if line.startswith("| ") and line.split("|")[1].strip() in ORDER
     ]
-    assert lights == sorted(lights, key="🔴🟡🟢–".index)
+    assert lights and lights == sorted(lights, key=ORDER.index)
 
 
 def test_a_portfolio_that_fits_keeps_id_order(tmp_path: Path) -> None:

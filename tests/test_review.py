@@ -164,7 +164,7 @@ def test_portfolio_and_cooperation_dashboards(world: World) -> None:
     rows = portfolio_rows(world.app)
     assert [r["ID"] for r in rows] == [cid]
     assert rows[0]["Zustand"] == "Vereinbarung"
-    assert rows[0]["Nächster Schritt"] == "start_pilot"
+    assert rows[0]["Nächster Schritt"] == "Pilot starten"
     md = cooperation_markdown(world.app, cid)
     assert "```mermaid" not in md
     assert "![Lebenszyklus, aktueller Zustand: Vereinbarung](data:image/svg+xml;base64," in md

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from ikz.app import App
+from ikz.pictures.lights import light
 from models.cooperation import Cooperation
 from models.health import HealthCheckRecord, HealthCheckValues, check_history
 from models.queries import load_snapshot, require
 from states.errors import Language
 from states.health import (
+    FACTOR_SHORT_EN,
     FACTORS,
     MARKS,
     RANK,
@@ -88,8 +90,9 @@ def _direction(overalls: list[str]) -> str:
 
 
 def check_markdown(check: HealthCheck, history: list[HealthCheckRecord]) -> list[str]:
-    """The check as a markdown section (German, like the rest of the artifact)."""
-    head = f"{MARKS[check.overall]} {colour_label(check.overall)}" if check.verdicts else "–"
+    """The check as a markdown section (German, like the rest of the artifact); each
+    light a coloured dot and its word (see ikz.pictures.lights)."""
+    head = light(check.overall) if check.verdicts else "nicht bewertet"
     lines = [
         f"## Kooperations-Check: {head}",
         "",
@@ -104,19 +107,33 @@ def check_markdown(check: HealthCheck, history: list[HealthCheckRecord]) -> list
     ]
     for v in check.verdicts:
         why = "<br>".join(m.de for m in v.reasons)
-        lines.append(f"| {v.factor}. {v.name('de')} | {MARKS[v.colour]} | {why} |")
+        lines.append(f"| {v.factor}. {v.name('de')} | {light(v.colour)} | {why} |")
     if history:
-        marks = " → ".join(MARKS[Colour(r.overall)] for r in history)
-        lines += ["", f"Trend der letzten {len(history)} Reviews: {marks}"]
+        words = " → ".join(colour_label(Colour(r.overall)) for r in history)
+        lines += ["", f"Trend der letzten {len(history)} Reviews: {words}"]
     return lines
 
 
-def portfolio_marks(check: HealthCheck) -> dict[str, str]:
-    """Portfolio columns: the overall light and one coloured mark per factor."""
+NOT_ASSESSED = ("nicht bewertet", "not assessed")
+
+
+def portfolio_marks(check: HealthCheck, lang: Language = "de") -> dict[str, str]:
+    """Portfolio columns: the overall light as a word, and the factors that are not
+    green in one compact column (the details are on the cooperation's page)."""
+    en = lang == "en"
     colours = check.colours()
     if not colours:  # ended: not assessed
-        return {"Ampel": "–"} | {f"{n} {FACTORS[n][2]}": "–" for n in FACTORS}
-    out = {"Ampel": MARKS[check.overall]}
-    for n, colour in colours.items():
-        out[f"{n} {FACTORS[n][2]}"] = MARKS[colour]
-    return out
+        return {"Ampel": NOT_ASSESSED[en], "Erfolgsfaktoren": "–"}
+    parts = []
+    for colour in (Colour.RED, Colour.YELLOW):
+        named = [
+            f"{n} {FACTOR_SHORT_EN[n] if en else FACTORS[n][2]}"
+            for n, c in colours.items()
+            if c is colour
+        ]
+        if named:
+            parts.append(f"{colour_label(colour, lang)}: {', '.join(named)}")
+    return {
+        "Ampel": colour_label(check.overall, lang),
+        "Erfolgsfaktoren": " · ".join(parts) or ("all green" if en else "alle grün"),
+    }

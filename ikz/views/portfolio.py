@@ -22,12 +22,13 @@ from models.portfolio import coop_batches, failed_notifications
 from models.portfolio import cooperation_count as count_cooperations
 from models.queries import load_snapshots
 from states.errors import Language
-from states.health import FACTOR_SHORT_EN, FACTORS, check_health
-from states.lifecycle import State
+from states.health import check_health
+from states.lifecycle import TRIGGER_LABELS, State, Trigger
 
 BATCH = 500
-# How bad a light is, for ordering by urgency ("–": ended, not assessed).
-_LIGHT_RANK = {"🔴": 3, "🟡": 2, "🟢": 1}
+# How bad a light is, for ordering by urgency (in either language; "nicht bewertet":
+# ended, not assessed, ranks last).
+_LIGHT_RANK = {"rot": 3, "red": 3, "gelb": 2, "yellow": 2, "grün": 1, "green": 1}
 
 
 @dataclass
@@ -67,7 +68,7 @@ COLUMNS_EN = {
     "Kooperation": "Cooperation",
     "Zustand": "State",
     "Ampel": "Light",
-    **{f"{n} {short}": f"{n} {FACTOR_SHORT_EN[n]}" for n, (_, _, short) in FACTORS.items()},
+    "Erfolgsfaktoren": "Success factors",
     "Nächster Schritt": "Next step",
     "Offene Punkte": "Open items",
     "Hinweise": "Warnings",
@@ -98,12 +99,13 @@ def portfolio_view(app: App, limit: int | None = None, lang: Language = "de") ->
                 snap = snaps[coop.id]
                 check = checklist_with(rules, snap, now)
                 warns = [sig[lang] for sig in check["signals"] if sig["level"] == "warn"]
+                health = check_health(snap, now, rules.health)
                 row: dict[str, Any] = {
                     "ID": coop.id,
                     "Kooperation": coop.title,
                     "Zustand": state_label(coop.state, lang),
-                    **portfolio_marks(check_health(snap, now, rules.health)),
-                    "Nächster Schritt": check["gate"] or "-",
+                    **portfolio_marks(health, lang),
+                    "Nächster Schritt": step_label(check["gate"], lang),
                     "Offene Punkte": len(check["unmet"]),
                     "Hinweise": "; ".join(warns) or "-",
                     "Nächste Prüfung": coop.next_review_at.date().isoformat()
@@ -114,7 +116,8 @@ def portfolio_view(app: App, limit: int | None = None, lang: Language = "de") ->
                 }
                 view.total += 1
                 view.by_state[state_label(coop.state, "de")] += 1
-                view.by_light[row["Ampel"]] += 1
+                # Totals stay German (the summary page is).
+                view.by_light[portfolio_marks(health)["Ampel"]] += 1
                 view.open_conflicts += row["Offene Konflikte"]
                 view.delivery_failures += row["Zustellfehler"]
                 if limit is None:
@@ -134,6 +137,14 @@ def portfolio_view(app: App, limit: int | None = None, lang: Language = "de") ->
     if lang == "en":
         view.rows = [in_english(row) for row in view.rows]
     return view
+
+
+def step_label(gate: str | None, lang: Language = "de") -> str:
+    """The next lifecycle step in words ("Pilot starten"), not its code."""
+    if gate is None:
+        return "-"
+    de, en = TRIGGER_LABELS[Trigger(gate)]
+    return en if lang == "en" else de
 
 
 def cooperation_count(app: App) -> int:

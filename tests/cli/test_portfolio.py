@@ -20,7 +20,7 @@ def test_portfolio_csv_json_and_most_urgent_first(demo_cli: Cli) -> None:
 
     top = demo_cli.json("portfolio", "--limit", "2")
     assert top["total"] == everything["total"] and len(top["rows"]) == 2
-    lights = "🔴🟡🟢–"
+    lights = ["rot", "gelb", "grün", "nicht bewertet"]
     ranks = [lights.index(r["Ampel"]) for r in everything["rows"]]
     assert lights.index(top["rows"][0]["Ampel"]) == min(ranks)
 
@@ -37,13 +37,15 @@ def test_portfolio_in_english(demo_cli: Cli) -> None:
     german = demo_cli.json("portfolio")["rows"]
     english = demo_cli.json("--lang", "en", "portfolio")["rows"]
     assert [r["ID"] for r in english] == [r["ID"] for r in german]
-    assert {"Cooperation", "State", "Light", "1 Exchange", "Next step", "Warnings"} <= set(
+    assert {"Cooperation", "State", "Light", "Success factors", "Next step", "Warnings"} <= set(
         english[0]
     )
     assert not {"Kooperation", "Zustand", "Ampel", "Hinweise"} & set(english[0])
     by_id = {r["ID"]: r for r in german}
     states = {(by_id[r["ID"]]["Zustand"], r["State"]) for r in english}
     assert ("Verstetigt", "Permanent") in states
+    lights = {(by_id[r["ID"]]["Ampel"], r["Light"]) for r in english}
+    assert ("rot", "red") in lights and ("nicht bewertet", "not assessed") in lights
     warned = [r for r in english if r["Warnings"] != "-"]
     assert warned and all(r["Warnings"] != by_id[r["ID"]]["Hinweise"] for r in warned)
 
