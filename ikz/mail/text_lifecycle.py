@@ -69,18 +69,31 @@ def transition(ctx: Ctx, lang: Lang) -> Content:
     trigger = str(ctx.get("trigger", ""))
     src, dst = state_label(ctx.get("from_state"), lang), state_label(ctx.get("to_state"), lang)
     what = TRANSITION_SUBJECTS.get(trigger, (f"jetzt {dst}", f"Now {dst}"))
-    paragraphs = [
-        t(
-            lang,
-            f"die Kooperation „{title_of(ctx)}“ ist von „{src}“ in „{dst}“ gewechselt.",
-            f"the cooperation “{title_of(ctx)}” has moved from “{src}” to “{dst}”.",
-        )
-    ]
-    facts = [
-        (t(lang, "Schritt", "Step"), trigger_label(trigger, lang)),
-        (t(lang, "Vorher", "Before"), src),
-        (t(lang, "Jetzt", "Now"), dst),
-    ]
+    step_label = trigger_label(trigger, lang)
+    if src == dst:  # a step within the state (extend the pilot): no "from X to X"
+        paragraphs = [
+            t(
+                lang,
+                f"in der Kooperation „{title_of(ctx)}“ wurde der Schritt „{step_label}“ "
+                f"erfasst; sie bleibt in „{dst}“.",
+                f"the step “{step_label}” was recorded for the cooperation "
+                f"“{title_of(ctx)}”; it stays in “{dst}”.",
+            )
+        ]
+        facts = [(t(lang, "Schritt", "Step"), step_label), (t(lang, "Zustand", "State"), dst)]
+    else:
+        paragraphs = [
+            t(
+                lang,
+                f"die Kooperation „{title_of(ctx)}“ ist von „{src}“ in „{dst}“ gewechselt.",
+                f"the cooperation “{title_of(ctx)}” has moved from “{src}” to “{dst}”.",
+            )
+        ]
+        facts = [
+            (t(lang, "Schritt", "Step"), step_label),
+            (t(lang, "Vorher", "Before"), src),
+            (t(lang, "Jetzt", "Now"), dst),
+        ]
     if ctx.get("reason"):
         facts.append((t(lang, "Begründung", "Reason"), str(ctx["reason"])))
     step = NEXT_STEPS.get(str(ctx.get("to_state"))) if trigger in _FORWARD else None

@@ -106,11 +106,22 @@ def test_transition_subjects_use_human_labels(edge: Edge) -> None:
         assert msg["Subject"] == f"[IKZ] Gemeinsamer Bauhof Nord: {what}"
         plain = text_of(msg, "plain")
         before, now = STATE_NAMES[edge.source][idx], STATE_NAMES[edge.dest][idx]
-        moved = (
-            f"„{before}“ in „{now}“ gewechselt" if lang == "de" else f"from “{before}” to “{now}”"
-        )
-        assert moved in plain
-        assert TRIGGER_NAMES[edge.trigger][idx] in plain
+        step = TRIGGER_NAMES[edge.trigger][idx]
+        if edge.source is edge.dest:  # never "from X to X"
+            stays = (
+                f"der Schritt „{step}“ erfasst; sie bleibt in „{now}“"
+                if lang == "de"
+                else f"the step “{step}” was recorded"
+            )
+            assert stays in plain and "gewechselt" not in plain and "moved from" not in plain
+        else:
+            moved = (
+                f"„{before}“ in „{now}“ gewechselt"
+                if lang == "de"
+                else f"from “{before}” to “{now}”"
+            )
+            assert moved in plain
+        assert step in plain
 
 
 def test_lang_argument_overrides_recipient_language() -> None:
