@@ -285,7 +285,7 @@ def has_logged_in(app: App) -> bool:
         return g.any_session(session=s)
 
 
-DEFAULT_ADMIN_EMAIL = "koordination@ikz-flow.invalid"
+DEFAULT_ADMIN_EMAIL = "koordination@example.org"
 
 
 def first_coordinator(app: App) -> tuple[int, bool]:
@@ -297,14 +297,10 @@ def first_coordinator(app: App) -> tuple[int, bool]:
         return found, False
     from ikz.actions.directory import register_person
     from models.commands import RegisterPerson
+    from models.validation import parse
 
     email = app.settings.admin_email or DEFAULT_ADMIN_EMAIL
-    made = register_person(
-        app,
-        RegisterPerson(
-            name="Koordination",
-            email=email,
-            roles=[Role.COORDINATOR],
-        ),
-    )
+    # parse: a bad IKZ_ADMIN_EMAIL is one line, as any bad input.
+    cmd = parse(RegisterPerson, {"name": "Koordination", "email": email, "roles": ["coordinator"]})
+    made = register_person(app, cmd)
     return made.id or 0, True

@@ -88,12 +88,14 @@ class LoginPages:
         app: App,
         send_mail: SendMail | None = None,
         *,
-        requests: RateLimit | None = None,
         failures: RateLimit | None = None,
     ) -> None:
         self.app = app
         self.send_mail = send_mail
-        self.requests = requests or RateLimit(limit=5, window=900)
+        # Links asked for: per address (a person's inbox) and per client (an office
+        # behind one address asks for several people).
+        self.per_address = RateLimit(limit=5, window=900)
+        self.per_client = RateLimit(limit=30, window=900)
         self.failures = failures or RateLimit(limit=10, window=900)
         self.secure = app.settings.ui_base_url.startswith("https://")
 
@@ -119,9 +121,7 @@ class LoginPages:
                 lang, "Bitte eine E-Mail-Adresse angeben.", "Please enter an email address."
             )
             return html(pages.login_form(lang, note), 400)
-        if not (
-            self.requests.hit(f"ip:{client_of(request)}") and self.requests.hit(f"mail:{email}")
-        ):
+        if not (self.per_client.hit(client_of(request)) and self.per_address.hit(email)):
             return self._too_many(lang, mails=True)
         await run_in_threadpool(self._request_link, email)
         return html(pages.link_sent(lang))
