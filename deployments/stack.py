@@ -235,6 +235,7 @@ def serve_behind_gateway(
     from deployments.serve import serve_all
     from flows.blocks import register_block_types
     from flows.dashboards import refresh_dashboards
+    from ikz.gateway.identity import UI_URL_FILE
 
     first_link = first_login_link(app, say)
     register_block_types()
@@ -242,6 +243,9 @@ def serve_behind_gateway(
     if sink:
         say(f"E-Mails landen als .eml in {app.settings.data_dir / 'mail'}")
     gateway = start_stack_gateway(app, server, port)
+    # The CLI's links (`ikz login-link`) point here while the stack runs.
+    url_file = app.settings.data_dir / UI_URL_FILE
+    url_file.write_text(app.settings.ui_base_url)
     try:
         if first_link:
             say(f"Erste Anmeldung (einmal gültig, 24 Stunden): {first_link}")
@@ -249,6 +253,7 @@ def serve_behind_gateway(
         with event_relay(server.url), contextlib.suppress(KeyboardInterrupt):
             serve_all()
     finally:
+        url_file.unlink(missing_ok=True)
         gateway.stop()
 
 
@@ -265,6 +270,8 @@ def stack_environment(data_dir: Path, port: int, poll_seconds: float) -> str:
     # Links in mails point at the gateway, unless the operator says where it is reached.
     if not os.environ.get("IKZ_UI_BASE_URL"):
         os.environ["IKZ_UI_BASE_URL"] = public
+    # Links the stack's own Prefect client logs ("View at ...") lead through the gateway.
+    os.environ["PREFECT_UI_URL"] = os.environ["IKZ_UI_BASE_URL"]
     return public
 
 

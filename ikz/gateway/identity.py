@@ -9,9 +9,11 @@ the UI can start every action and edit every deployment and block.
 
 from __future__ import annotations
 
+import os
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from ikz.app import App
@@ -72,8 +74,22 @@ def _person(app: App, person_id: int) -> Person:
     return p
 
 
+# Where `ikz up` writes its public address while it runs (for links the CLI prints).
+UI_URL_FILE = "gateway-url"
+
+
+def public_base_url(app: App) -> str:
+    """IKZ_UI_BASE_URL if the operator set it, else the address of the `ikz up` running
+    for this data directory, else the default."""
+    if not os.environ.get("IKZ_UI_BASE_URL"):
+        path = Path(app.settings.data_dir) / UI_URL_FILE
+        if path.exists():
+            return path.read_text().strip().rstrip("/") or app.settings.ui_base_url
+    return app.settings.ui_base_url.rstrip("/")
+
+
 def login_url(app: App, secret: str) -> str:
-    return f"{app.settings.ui_base_url.rstrip('/')}{LOGIN_PATH}/{secret}"
+    return f"{public_base_url(app)}{LOGIN_PATH}/{secret}"
 
 
 def console_link(app: App, person_id: int, *, hours: float = CONSOLE_LINK_HOURS) -> str:
