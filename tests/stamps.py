@@ -20,11 +20,12 @@ def gateway_proof(person_id: int) -> Proof:
 def stamped_params(
     eingabe: dict[str, Any],
     proof: Proof | None = None,
-    secret: str = TEST_SECRET,
+    secret: str | bytes = TEST_SECRET,
 ) -> dict[str, Any]:
     """{"eingabe": ..., "stamp": ...} with the acting person taken out of the input and
     put into the stamp (as the gateway does; default: the local administrator's proof
     of the input's actor_id)."""
     data = json.loads(json.dumps(eingabe, default=str))
     actor = data.pop("actor_id", None)
-    return stamped(secret.encode(), proof or local_proof(actor), {"eingabe": data})
+    key = secret.encode() if isinstance(secret, str) else secret
+    return stamped(key, proof or local_proof(actor), {"eingabe": data})
