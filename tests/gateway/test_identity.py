@@ -142,6 +142,13 @@ def test_a_token_acts_until_it_is_revoked(world: World) -> None:
         (row.id, world.coordinator_id, "Fachverfahren", None)
     ]
     assert listed[0]["last_used_at"] == "2026-01-05T09:00:00+00:00"
+    # The last use is kept to the minute, not written on every request.
+    world.clock.advance(seconds=59)
+    assert ident.token_identity(world.app, secret) is not None
+    assert ident.token_rows(world.app)[0]["last_used_at"] == "2026-01-05T09:00:00+00:00"
+    world.clock.advance(seconds=1)
+    assert ident.token_identity(world.app, secret) is not None
+    assert ident.token_rows(world.app)[0]["last_used_at"] == "2026-01-05T09:01:00+00:00"
     revoked = ident.revoke_token(world.app, row.id or 0)
     assert revoked.revoked_at is not None
     assert ident.token_identity(world.app, secret) is None
