@@ -63,6 +63,14 @@ def gate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gate]:
         get_settings.cache_clear()
         yield Gate(url, server.url.removesuffix("/api"), auth, app, world, data_dir)
     finally:
+        # The flows run in this process send their logs in the background: before the
+        # server goes, not to a closed port at exit.
+        from prefect.logging.handlers import APILogWorker
+        from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL, temporary_settings
+
+        if server is not None:
+            with temporary_settings({PREFECT_API_URL: server.url, PREFECT_API_AUTH_STRING: auth}):
+                APILogWorker.drain_all(timeout=10)
         if web is not None:
             web.stop()
         if server is not None:
