@@ -174,25 +174,27 @@ def redeem(app: App, secret: str) -> tuple[str, g.GatewaySession]:
             )
         p = person(link.person_id, session=s)
         if p is None or not may_log_in(p):
-            # The link stays used: a person whose role changed cannot retry it.
-            raise (
+            # Refused after the commit: the link stays used, nobody can retry it.
+            refused = (
                 _not_allowed(p)
                 if p is not None
-                else LoginRefusedError(
-                    "login_link_unknown", "Unbekannte Person.", "Unknown person."
-                )
+                else NotFoundError("not_found", "Unbekannte Person.", "Unknown person.")
             )
-        session_secret = new_secret()
-        row = g.add_session(
-            g.GatewaySession(
-                session_hash=digest(session_secret),
-                person_id=link.person_id,
-                login_link_id=link.id,
-                created_at=now,
-                expires_at=now + timedelta(hours=app.settings.session_hours),
-            ),
-            session=s,
-        )
+        else:
+            refused = None
+            session_secret = new_secret()
+            row = g.add_session(
+                g.GatewaySession(
+                    session_hash=digest(session_secret),
+                    person_id=link.person_id,
+                    login_link_id=link.id,
+                    created_at=now,
+                    expires_at=now + timedelta(hours=app.settings.session_hours),
+                ),
+                session=s,
+            )
+    if refused is not None:
+        raise refused
     return session_secret, row
 
 

@@ -236,3 +236,20 @@ def test_an_empty_installation_gets_a_coordinator(app: object) -> None:
         '["coordinator"]',
     )
     assert ident.first_coordinator(app) == (made, False)
+
+
+def test_a_link_of_someone_who_lost_the_role_is_used_up_and_refused(world: World) -> None:
+    secret = secret_of(ident.console_link(world.app, world.coordinator_id))
+    with world.app.db.write() as s:
+        s.execute(
+            text("UPDATE person SET roles = '[\"moderator\"]' WHERE id = :id"),
+            {"id": world.coordinator_id},
+        )
+    with pytest.raises(IkzError) as refused:
+        ident.redeem(world.app, secret)
+    assert refused.value.code == "login_role"
+    with pytest.raises(IkzError) as again:
+        ident.redeem(world.app, secret)
+    assert again.value.code == "login_link_used"
+    with world.app.db.read() as s:
+        assert s.execute(text("SELECT count(*) FROM gateway_session")).scalar() == 0
