@@ -16,12 +16,17 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ikz.events.prefect import api_url_file
 from ikz.settings import Settings
+
+if TYPE_CHECKING:
+    from ikz.app import App
+    from ikz.gateway.server import GatewayServer
 
 QUIET_ENV = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -68,15 +73,30 @@ def _die_with_parent() -> None:
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
-def start_prefect_server(home: Path, port: int, timeout: float = 120.0) -> PrefectServer:
-    """Start `prefect server start` on 127.0.0.1:port and wait until it answers."""
+def start_prefect_server(
+    home: Path,
+    port: int,
+    timeout: float = 120.0,
+    *,
+    auth_string: str | None = None,
+    public_url: str | None = None,
+) -> PrefectServer:
+    """Start `prefect server start` on 127.0.0.1:port and wait until it answers.
+
+    With `auth_string` the server wants it as basic auth on every API call but
+    /api/health (behind the gateway, which serves the UI at `public_url`)."""
     home.mkdir(parents=True, exist_ok=True)
     log_path = home / "server.log"
     env = {**os.environ, **prefect_env(home)}
     env.pop("PREFECT_API_URL", None)
+    public = public_url or f"http://127.0.0.1:{port}"
     # The UI asks the server where its API is; without this it says 4200 whatever --port.
-    env["PREFECT_UI_API_URL"] = f"http://127.0.0.1:{port}/api"
-    env["PREFECT_UI_URL"] = f"http://127.0.0.1:{port}"
+    env["PREFECT_UI_API_URL"] = f"{public}/api"
+    env["PREFECT_UI_URL"] = public
+    if auth_string:
+        env["PREFECT_SERVER_API_AUTH_STRING"] = auth_string
+    else:
+        env.pop("PREFECT_SERVER_API_AUTH_STRING", None)
     with log_path.open("ab") as log:
         proc = subprocess.Popen(
             [
@@ -164,10 +184,7 @@ def _raise_interrupt(_signum: int, _frame: object) -> None:
 def up(
     settings: Settings, port: int = 4200, poll_seconds: float = 1.0, echo: object = print
 ) -> None:
-    from ikz.app import open_app
-    from ikz.demo import has_data, load_demo
     from ikz.settings import load_settings
-    from models.schema import upgrade
 
     # The served flows read the environment anew: a bad IKZ_* setting fails here, with
     # its one line (BadSettingError), before a server is started, not in every run.
@@ -178,6 +195,70 @@ def up(
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _raise_interrupt)
     data_dir = settings.data_dir.resolve()
+    public = stack_environment(data_dir, port, poll_seconds)
+    home = data_dir / "prefect"
+    # The Prefect server listens on an internal port with a password of ikz-flow's own
+    # processes; people reach it only through the gateway on `port`.
+    from ikz.gateway.server import free_port
+    from ikz.proof.internal import prefect_auth_string
+
+    auth_string = prefect_auth_string(Settings(data_dir=data_dir, secret=settings.secret))
+    internal = free_port()
+    say(f"Starte Prefect-Server (intern auf Port {internal}) ...")
+    server = start_prefect_server(home, internal, auth_string=auth_string, public_url=public)
+    url_file = api_url_file(Settings(data_dir=data_dir))
+    try:
+        os.environ["PREFECT_API_URL"] = server.url
+        os.environ["PREFECT_API_AUTH_STRING"] = auth_string
+        os.environ["PREFECT_HOME"] = str(home)
+        url_file.write_text(server.url)
+        with mail_sink(settings) as sink:
+            from ikz.settings import get_settings
+
+            get_settings.cache_clear()
+            app = prepare_data(say)
+            try:
+                serve_behind_gateway(app, server, port, sink is not None, say)
+            finally:
+                app.close()
+    finally:
+        url_file.unlink(missing_ok=True)
+        server.stop()
+        say("ikz-flow beendet.")
+
+
+def serve_behind_gateway(
+    app: App, server: PrefectServer, port: int, sink: bool, say: Callable[[str], None]
+) -> None:
+    """Blocks and dashboards, the gateway on `port`, then serve every deployment until
+    Ctrl-C."""
+    from deployments.serve import serve_all
+    from flows.blocks import register_block_types
+    from flows.dashboards import refresh_dashboards
+    from ikz.gateway.identity import UI_URL_FILE
+
+    first_link = first_login_link(app, say)
+    register_block_types()
+    refresh_dashboards()
+    if sink:
+        say(f"E-Mails landen als .eml in {app.settings.data_dir / 'mail'}")
+    gateway = start_stack_gateway(app, server, port)
+    # The CLI's links (`ikz login-link`) point here while the stack runs.
+    url_file = app.settings.data_dir / UI_URL_FILE
+    url_file.write_text(app.settings.ui_base_url)
+    try:
+        if first_link:
+            say(f"Erste Anmeldung (einmal gültig, 24 Stunden): {first_link}")
+        say(f"ikz-flow läuft: {app.settings.ui_base_url}  (Beenden mit Strg+C)")
+        with event_relay(server.url), contextlib.suppress(KeyboardInterrupt):
+            serve_all()
+    finally:
+        url_file.unlink(missing_ok=True)
+        gateway.stop()
+
+
+def stack_environment(data_dir: Path, port: int, poll_seconds: float) -> str:
+    """The environment the stack's processes share; the public address."""
     data_dir.mkdir(parents=True, exist_ok=True)
     # Children (served runs) must see the same data dir, whatever their cwd.
     os.environ["IKZ_DATA_DIR"] = str(data_dir)
@@ -185,42 +266,63 @@ def up(
     # Flow runs show the dispatcher's per-attempt log lines (logger "ikz.mail").
     os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "ikz")
     os.environ["PREFECT_RUNNER_POLL_FREQUENCY"] = str(max(1, round(poll_seconds)))
-    os.environ["IKZ_UI_BASE_URL"] = f"http://127.0.0.1:{port}"
-    home = data_dir / "prefect"
-    say(f"Starte Prefect-Server auf http://127.0.0.1:{port} ...")
-    server = start_prefect_server(home, port)
-    url_file = api_url_file(Settings(data_dir=data_dir))
+    public = f"http://127.0.0.1:{port}"
+    # Links in mails point at the gateway, unless the operator says where it is reached.
+    if not os.environ.get("IKZ_UI_BASE_URL"):
+        os.environ["IKZ_UI_BASE_URL"] = public
+    # Links the stack's own Prefect client logs ("View at ...") lead through the gateway.
+    os.environ["PREFECT_UI_URL"] = os.environ["IKZ_UI_BASE_URL"]
+    return public
+
+
+def prepare_data(say: Callable[[str], None]) -> App:
+    """The app of the stack (kept open for the gateway): schema upgraded, the demo on an
+    empty database."""
+    from ikz.app import open_app
+    from ikz.demo import has_data, load_demo
+    from ikz.settings import get_settings
+    from models.schema import upgrade
+
+    get_settings.cache_clear()
+    # The demo replays two years of history: no event storm of follow-up runs for it
+    # (nor posted after the commits, nor by the relay: ikz.demo.load_demo).
+    app = open_app(get_settings(), emit_events=False)
     try:
-        os.environ["PREFECT_API_URL"] = server.url
-        os.environ["PREFECT_HOME"] = str(home)
-        url_file.write_text(server.url)
-        with mail_sink(settings) as sink:
-            from ikz.settings import get_settings
+        upgrade(app.db)
+        if not has_data(app):
+            say("Lade das Demo-Portfolio ...")
+            load_demo(app)
+    except BaseException:
+        app.close()
+        raise
+    return app
 
-            get_settings.cache_clear()
-            # The demo replays two years of history: no event storm of follow-up runs for
-            # it (nor posted after the commits, nor by the relay: ikz.demo.load_demo).
-            app = open_app(get_settings(), emit_events=False)
-            try:
-                upgrade(app.db)
-                if not has_data(app):
-                    say("Lade das Demo-Portfolio ...")
-                    load_demo(app)
-            finally:
-                app.close()
-            from flows.blocks import register_block_types
-            from flows.dashboards import refresh_dashboards
 
-            register_block_types()
-            refresh_dashboards()
-            if sink is not None:
-                say(f"E-Mails landen als .eml in {data_dir / 'mail'}")
-            say(f"ikz-flow läuft: http://127.0.0.1:{port}  (Beenden mit Strg+C)")
-            from deployments.serve import serve_all
+def first_login_link(app: App, say: Callable[[str], None]) -> str | None:
+    """On the first start (nobody has logged in yet): the first coordinator (made if
+    there is none) and a one-time login link for them."""
+    from ikz.gateway.identity import console_link, first_coordinator, has_logged_in
 
-            with event_relay(server.url), contextlib.suppress(KeyboardInterrupt):
-                serve_all()
-    finally:
-        url_file.unlink(missing_ok=True)
-        server.stop()
-        say("ikz-flow beendet.")
+    if has_logged_in(app):
+        return None
+    person_id, made = first_coordinator(app)
+    if made:
+        say(f"Erste Koordinatorin/erster Koordinator angelegt (Person {person_id}).")
+    return console_link(app, person_id)
+
+
+def start_stack_gateway(app: App, server: PrefectServer, port: int) -> GatewayServer:
+    """The gateway on 127.0.0.1:port in front of `server`, sending login mail at once."""
+    from flows.common import send_now
+    from ikz.gateway.server import start_gateway
+    from ikz.gateway.web import create_gateway
+    from ikz.proof.internal import prefect_auth_string
+
+    upstream = server.url.removesuffix("/api")
+    web = create_gateway(
+        app,
+        upstream,
+        prefect_auth_string(app.settings),
+        send_mail=lambda a, after: send_now(a, after_id=after),
+    )
+    return start_gateway(web, "127.0.0.1", port)

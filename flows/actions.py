@@ -2,7 +2,8 @@
 
 Each flow takes one pydantic parameter `eingabe`, so the UI's "Custom run" shows a
 German form, and calls the same use case as the CLI; parameters are validated by the
-same models with the same messages. A flow is made here for every registry entry that
+same models with the same messages. The acting person is not in the form: it is the
+person the gateway stamped the run with (`stamp`, verified in flows.common). A flow is made here for every registry entry that
 has no hand-written flow (those that wait for people, e.g. flows.signoff), and bound to
 this module's name for it, so that deployments find it as `flows.actions:<name>`.
 
@@ -16,18 +17,25 @@ from typing import Any
 
 from prefect import Flow, flow
 
-from flows.common import run_action
+from flows.common import STAMP_FIELD, form_model, run_action
 from ikz.registry import ACTIONS, ActionSpec
 
 
 def action_flow(spec: ActionSpec) -> Flow[..., Any]:
-    def run(eingabe: Any) -> Any:
-        return run_action(spec.call(), spec.model, eingabe)
+    def run(eingabe: Any, stamp: Any = STAMP_FIELD) -> Any:
+        # A FieldInfo default means "not given" (called as a plain function).
+        given = None if stamp is STAMP_FIELD else stamp
+        return run_action(spec.call(), spec.model, eingabe, given)
 
-    # What Prefect reads: the name it pickles the flow by, and the form's schema.
+    # What Prefect reads: the name it pickles the flow by, and the form's schema (the
+    # input without the acting person: that is whoever is logged in, see flows.common).
     run.__name__ = run.__qualname__ = spec.flow_function
     run.__module__ = __name__
-    run.__annotations__ = {"eingabe": spec.model, "return": Any}
+    run.__annotations__ = {
+        "eingabe": form_model(spec.model),
+        "stamp": dict[str, Any] | None,
+        "return": Any,
+    }
     run.__doc__ = spec.help[0]
     return flow(
         name=spec.name,

@@ -7,13 +7,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, create_model
 
 from ikz.app import App, open_app
 from ikz.jsonable import jsonable
+from ikz.proof.secret import server_secret
+from ikz.proof.stamp import STAMP_PARAMETER, verify
+from ikz.settings import get_settings
+from models.commands import Command
 from models.outbox import last_id
 from models.validation import parse
 from states.errors import IkzError
+from states.proof import Proof
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -22,13 +27,55 @@ class ActionFailed(Exception):
     """A use case refused the action: the run fails with the same one-line message."""
 
 
+# The flows' second parameter: the gateway's stamp (who started the run, and how proven).
+# Nobody fills it in; the form shows it with this title and leaves it empty.
+STAMP_FIELD: Any = Field(
+    None,
+    description="Setzt ikz-flow selbst beim Start über die Anmeldung: wer handelt. "
+    "Bitte leer lassen; ein eingetragener Wert wird ersetzt.",
+    json_schema_extra={"title": "Nachweis (setzt die Anmeldung)"},
+)
+
+
+def form_model(model: type[M]) -> type[BaseModel]:
+    """The action's input model as the Prefect form shows it: without `actor_id`, since
+    the person acting is the one logged in (the run's stamp), never a typed id."""
+    fields: dict[str, Any] = {
+        name: (info.annotation, info)
+        for name, info in model.model_fields.items()
+        if name != "actor_id"
+    }
+    form: type[BaseModel] = create_model(
+        model.__name__, __base__=Command, __module__=model.__module__, **fields
+    )
+    return form
+
+
+def verified(eingabe: BaseModel | dict[str, Any], stamp: Any) -> tuple[Proof, dict[str, Any]]:
+    """The proof of a run's stamp and its input with the proven person as actor; a run
+    without a valid stamp fails here, before anything is read or written."""
+    try:
+        settings = get_settings()
+    except IkzError as exc:  # a bad IKZ_* setting: the CLI's one line
+        raise ActionFailed(exc.text()) from None
+    raw = eingabe.model_dump(mode="json") if isinstance(eingabe, BaseModel) else eingabe
+    if not isinstance(raw, dict):
+        raw = {}
+    try:
+        proof = verify(server_secret(settings), {"eingabe": raw, STAMP_PARAMETER: stamp})
+    except IkzError as exc:
+        raise ActionFailed(exc.text()) from None
+    return proof, {**raw, "actor_id": proof.person_id}
+
+
 @contextmanager
-def app_scope() -> Iterator[App]:
+def app_scope(proof: Proof | None = None) -> Iterator[App]:
     try:
         app = open_app()
     except IkzError as exc:
         # A bad IKZ_* setting: the run fails with the CLI's one line, not a traceback.
         raise ActionFailed(exc.text()) from None
+    app.proof = proof
     try:
         yield app
     finally:
@@ -51,9 +98,13 @@ SEND_NOW_LIMIT = 20
 SEND_NOW_TIMEOUT_SECONDS = 5.0
 
 
-def run_action(fn: Callable[[App, M], Any], model: type[M], params: M | dict[str, Any]) -> Any:
-    cmd = coerce(model, params)
-    with app_scope() as app, sending_what_is_queued(app):
+def run_action(
+    fn: Callable[[App, M], Any], model: type[M], params: M | dict[str, Any], stamp: Any = None
+) -> Any:
+    """Run an action's use case for the person the run's stamp proves (its actor)."""
+    proof, data = verified(params, stamp)
+    cmd = coerce(model, data)
+    with app_scope(proof) as app, sending_what_is_queued(app):
         try:
             return jsonable(fn(app, cmd))
         except IkzError as exc:

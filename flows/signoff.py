@@ -15,7 +15,15 @@ from prefect.input import RunInput
 from prefect.runtime import flow_run
 from pydantic import Field
 
-from flows.common import ActionFailed, app_scope, coerce, sending_what_is_queued
+from flows.common import (
+    STAMP_FIELD,
+    ActionFailed,
+    app_scope,
+    coerce,
+    form_model,
+    sending_what_is_queued,
+    verified,
+)
 from ikz.actions.signoff import answer_request, open_request
 from models.commands import RequestSignOff
 from states.errors import IkzError
@@ -28,16 +36,13 @@ class Freigabe(RunInput):
     anmerkung: str = Field("", title="Anmerkung", max_length=5000)
 
 
-@flow(
-    name="request-signoff",
-    description="Freigabe einer Bürgermeisterin/eines Bürgermeisters anfordern und abwarten",
-    validate_parameters=False,
-)
-def request_signoff(eingabe: RequestSignOff) -> dict[str, Any]:
+def _request_signoff(eingabe: Any, stamp: Any = STAMP_FIELD) -> dict[str, Any]:
     log = get_run_logger()
-    cmd = coerce(RequestSignOff, eingabe)
+    # The coordinator asking is the person the run's stamp proves (flows.common.verified).
+    proof, data = verified(eingabe, None if stamp is STAMP_FIELD else stamp)
+    cmd = coerce(RequestSignOff, data)
     run_id = flow_run.get_id() or ""
-    with app_scope() as app:
+    with app_scope(proof) as app:
         base = app.settings.ui_base_url.rstrip("/")
         run_url = f"{base}/runs/flow-run/{run_id}"
         # The mayor's mail goes out now, not with the dispatcher's next run (after a
@@ -52,9 +57,23 @@ def request_signoff(eingabe: RequestSignOff) -> dict[str, Any]:
     answer = suspend_flow_run(
         wait_for_input=Freigabe, timeout=days * 86400, key=f"signoff-{req.id}"
     )
-    with app_scope() as app, sending_what_is_queued(app):
+    with app_scope(proof) as app, sending_what_is_queued(app):
         try:
             done = answer_request(app, req.id or 0, answer.freigeben, answer.anmerkung)
         except IkzError as exc:
             raise ActionFailed(exc.text()) from None
     return {"request_id": done.id, "status": done.status}
+
+
+# The form: the request without the acting person (the logged-in coordinator).
+_request_signoff.__annotations__ = {
+    "eingabe": form_model(RequestSignOff),
+    "stamp": dict[str, Any] | None,
+    "return": dict[str, Any],
+}
+_request_signoff.__name__ = _request_signoff.__qualname__ = "request_signoff"
+request_signoff = flow(
+    name="request-signoff",
+    description="Freigabe einer Bürgermeisterin/eines Bürgermeisters anfordern und abwarten",
+    validate_parameters=False,
+)(_request_signoff)

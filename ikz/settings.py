@@ -62,6 +62,16 @@ class Settings(BaseSettings):
     ui_base_url: str = Field(
         "http://127.0.0.1:4200", description="Where links in emails point (the Prefect UI)."
     )
+    # The gateway in front of the Prefect UI and API (ikz.gateway).
+    session_hours: float = Field(
+        12, gt=0, le=24 * 30, description="A login at the gateway lasts this long."
+    )
+    login_link_minutes: int = Field(
+        15, ge=1, le=24 * 60, description="A login link sent by mail is valid this long."
+    )
+    admin_email: str | None = Field(
+        None, description="The first coordinator's address, made by `ikz up` on first start."
+    )
     notify_retry_base_seconds: float = Field(
         30, gt=0, description="First retry delay; doubles per attempt, with jitter."
     )

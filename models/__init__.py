@@ -21,20 +21,24 @@ from models.cooperation import (
 )
 from models.erasure import Erasure
 from models.event_outbox import OutboxEvent
+from models.gateway import ApiToken, GatewaySession, LoginLink
 from models.health import HealthCheckRecord
 from models.outbox import Notification, OutboxContext
 from models.registry import Municipality, Person
 
 __all__ = [
     "Agreement",
+    "ApiToken",
     "Communication",
     "Conflict",
     "ConflictRecord",
     "Cooperation",
     "Decision",
     "Erasure",
+    "GatewaySession",
     "Goal",
     "HealthCheckRecord",
+    "LoginLink",
     "Meeting",
     "Municipality",
     "Notification",

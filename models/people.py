@@ -35,3 +35,8 @@ def all_municipalities(*, session: Session) -> list[Municipality]:
 
 def any_municipality(*, session: Session) -> bool:
     return session.exec(select(Municipality.id).limit(1)).first() is not None
+
+
+def person_by_email(email: str, *, session: Session) -> Person | None:
+    """The person with this address (stored lower-case)."""
+    return session.exec(select(Person).where(col(Person.email) == email.strip().lower())).first()

@@ -131,8 +131,10 @@ def next_state(
 LOCAL_TZ = ZoneInfo("Europe/Berlin")
 
 # Never held for a digest: a calendar invitation belongs in the calendar now (one iTIP
-# message per mail), and a delivery failure is an alarm.
-IMMEDIATE_KINDS = frozenset({"meeting_invitation", "meeting_cancelled", "delivery_failed"})
+# message per mail), a delivery failure is an alarm, and a login link expires in minutes.
+IMMEDIATE_KINDS = frozenset(
+    {"meeting_invitation", "meeting_cancelled", "delivery_failed", "login_link"}
+)
 
 
 class DigestMode(StrEnum):

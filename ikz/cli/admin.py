@@ -193,9 +193,12 @@ def demo(
 
 @app.command("up")
 def up(
-    port: Annotated[int, typer.Option(help="Port des Prefect-Servers und der UI.")] = 4200,
+    port: Annotated[
+        int, typer.Option(help="Port des Gateways (Anmeldung, Prefect-UI und -API).")
+    ] = 4200,
 ) -> None:
-    """Lokalen Stack starten: Prefect-Server, alle Deployments, Mail-Sink, Demo-Daten."""
+    """Lokalen Stack starten: Gateway mit Anmeldung vor Prefect-Server und UI, alle
+    Deployments, Mail-Sink, Demo-Daten."""
     from deployments.stack import up as run_up
     from ikz.gcpause import resume_gc
     from ikz.settings import get_settings

@@ -18,6 +18,9 @@ from pydantic import BaseModel
 
 from ikz.cli.context import state
 from ikz.events.prefect import api_request, prefect_api_url
+from ikz.proof.local import local_proof
+from ikz.proof.secret import server_secret
+from ikz.proof.stamp import stamped
 from ikz.registry import ActionSpec
 from states.errors import IkzError
 
@@ -35,13 +38,18 @@ def start_run(spec: ActionSpec, cmd: BaseModel) -> dict[str, Any]:
             "(start `ikz up` or set PREFECT_API_URL).",
         )
     name = urllib.parse.quote(spec.name)
+    # The form has no acting person: the run's stamp names them. Here the local
+    # administrator's (this process knows the server secret, as the gateway does).
+    eingabe = json.loads(cmd.model_dump_json())
+    actor = eingabe.pop("actor_id", None)
+    parameters = stamped(server_secret(settings), local_proof(actor), {"eingabe": eingabe})
     try:
         deployment = api_request(api, "GET", f"/deployments/name/{name}/{name}")
         run = api_request(
             api,
             "POST",
             f"/deployments/{deployment['id']}/create_flow_run",
-            {"parameters": {"eingabe": json.loads(cmd.model_dump_json())}},
+            {"parameters": parameters},
         )
     except (urllib.error.URLError, OSError, ValueError, KeyError) as exc:
         raise IkzError(

@@ -46,7 +46,14 @@ def prefect_api_url(settings: Settings) -> str | None:
         return url.rstrip("/")
     path = api_url_file(settings)
     if path.exists():
-        return path.read_text().strip().rstrip("/") or None
+        url = path.read_text().strip().rstrip("/") or None
+        if url is not None:
+            # `ikz up`'s server sits behind the gateway and wants ikz-flow's own basic
+            # auth (ikz.proof.internal); this process may use it, being one of ours.
+            from ikz.proof.internal import prefect_auth_string
+
+            os.environ.setdefault("PREFECT_API_AUTH_STRING", prefect_auth_string(settings))
+        return url
     return None
 
 

@@ -20,6 +20,7 @@ from ikz.mail.text_conflicts import (
     conflict_raised,
     conflict_resolved,
 )
+from ikz.mail.text_gateway import login_link
 from ikz.mail.text_lifecycle import (
     cooperation_opened,
     review_due,
@@ -114,6 +115,7 @@ BUILDERS: dict[str, Callable[[Ctx, Lang], Content]] = {
     "conflict_overdue": conflict_overdue,
     "signoff_declined": signoff_declined,
     "delivery_failed": delivery_failed,
+    "login_link": login_link,
     **MEETING_BUILDERS,
 }
 

@@ -25,6 +25,8 @@ from ikz.mail.content import content_for
 from ikz.mail.meeting_text import attach_invitation
 from ikz.mail.report_images import attach_inline, report_images
 from ikz.mail.text_common import Content, Lang
+from ikz.proof.links import mailed_secret
+from ikz.proof.secret import server_secret
 from ikz.settings import Settings, get_settings
 from models.outbox import Notification
 from models.registry import Person
@@ -133,6 +135,10 @@ def ui_link(settings: Settings, context: dict[str, Any]) -> str | None:
     """Where the reader acts: the waiting flow run for a sign-off, else the
     cooperation's page (its keyed artifact), else the UI's start page."""
     base = (settings.ui_base_url or "").rstrip("/")
+    if context.get("login_nonce"):
+        # The gateway's login link: derived here, never stored (ikz.proof.links).
+        secret = mailed_secret(server_secret(settings), str(context["login_nonce"]))
+        return f"{base}/login/{secret}"
     if context.get("run_url"):
         return str(context["run_url"])
     if context.get("flow_run_id") and base:

@@ -3,6 +3,7 @@ one line, through the CLI, the Python API and a flow's input, and nothing is wri
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,11 +11,13 @@ from pydantic import ValidationError
 
 from flows.actions import ACTION_FLOWS
 from flows.common import ActionFailed
+from ikz.settings import get_settings
 from models import commands as c
 from models.validation import parse
 from states.errors import InvalidInputError
 from tests.cli.helpers import Cli, DemoWorld
 from tests.cli.test_bad_input import assert_refused
+from tests.stamps import TEST_SECRET, stamped_params
 
 ATTACK = "=?utf-8?q?x=0D=0AReply-To:_attacker@evil.example?="
 
@@ -93,11 +96,21 @@ def test_nul_in_a_name_is_refused_by_the_python_api() -> None:
         c.RegisterPerson(**PERSON)
 
 
-def test_nul_in_a_name_fails_the_flow_before_it_opens_the_database() -> None:
-    # The flow's own function, as Prefect calls it with the form's values: the input is
-    # refused before the app (and its database) is opened, so nothing can be written.
-    with pytest.raises(ActionFailed) as failed:
-        ACTION_FLOWS["register-person"].fn(PERSON)
+def test_nul_in_a_name_fails_the_flow_before_it_opens_the_database(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The flow's own function, as Prefect calls it with the form's values (stamped by
+    # the gateway): the input is refused before the app (and its database) is opened,
+    # so nothing can be written.
+    monkeypatch.setenv("IKZ_SECRET", TEST_SECRET)
+    monkeypatch.setenv("IKZ_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(ActionFailed) as failed:
+            ACTION_FLOWS["register-person"].fn(**stamped_params(PERSON))
+    finally:
+        get_settings.cache_clear()
+    assert list(tmp_path.iterdir()) == []
     assert str(failed.value) == (
         "Ungültige Eingabe: name: Steuer- oder Trennzeichen U+0000 nicht erlaubt"
     )

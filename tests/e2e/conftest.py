@@ -1,11 +1,13 @@
-"""The whole local stack, started once per module exactly as a coordinator starts it:
+"""The whole local stack, started once for tests/e2e exactly as a coordinator starts it:
 `ikz up` in a subprocess, with a real Prefect server and a real SMTP server (aiosmtpd)
 on free loopback ports. Tests drive it through the Prefect REST API, as the UI does."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -68,14 +70,44 @@ class RetryOn503(httpx.HTTPTransport):
 @dataclass
 class Stack:
     process: subprocess.Popen[bytes]
-    api: str
+    api: str  # the gateway's API (the public port)
     data_dir: Path
     inbox: Inbox
     log: Path
     env: dict[str, str] = field(default_factory=dict)
+    token: str = ""  # a personal API token of the first coordinator
+    internal_api: str = ""  # the Prefect server itself, behind the gateway
 
     def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.api, timeout=90, transport=RetryOn503())
+        """The API through the gateway, as the coordinator's token."""
+        return httpx.Client(
+            base_url=self.api,
+            timeout=90,
+            transport=RetryOn503(),
+            headers={"Authorization": f"Bearer {self.token}"},
+        )
+
+    def internal_client(self) -> httpx.Client:
+        """The Prefect server on its internal port, with ikz-flow's own password: what
+        only ikz-flow's processes do (e.g. resuming a run for a mayor's answer)."""
+        from ikz.proof.internal import prefect_auth_string
+        from ikz.settings import Settings
+
+        auth = prefect_auth_string(Settings(data_dir=self.data_dir))
+        return httpx.Client(
+            base_url=self.internal_api,
+            timeout=90,
+            transport=RetryOn503(),
+            headers={"Authorization": "Basic " + base64.b64encode(auth.encode()).decode()},
+        )
+
+    def first_link(self) -> str:
+        """The one-time login link `ikz up` printed on its first start."""
+        found = re.search(
+            r"Erste Anmeldung \(einmal gültig, 24 Stunden\): (\S+)", self.log.read_text()
+        )
+        assert found, self.log.read_text(errors="replace")
+        return found.group(1)
 
     def ikz(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -194,7 +226,7 @@ def wait_for(fn: Callable[[], Any], timeout: float, what: str) -> Any:
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what} (last error: {last})")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     data_dir = tmp_path_factory.mktemp("stack")
     inbox = Inbox()
@@ -220,6 +252,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                 "ikz up to start",
             )
             assert proc.poll() is None, log.read_text(errors="replace")
+            s.internal_api = (data_dir / "prefect-api-url").read_text().strip()
+            coordinator = min(
+                p["id"] for p in s.ikz_json("person", "list") if "coordinator" in p["roles"]
+            )
+            s.token = s.ikz_json("token", "create", "--person", str(coordinator))["token"]
             wait_for(lambda: _served(s), 120, "the deployments to be served")
             yield s
     finally:

@@ -33,9 +33,13 @@ def person_id(stack: Stack, email: str) -> int:
 
 
 def test_portfolio_artifact_exists_after_up(stack: Stack) -> None:
-    # The UI is told where its API is (not the default port).
-    ui = httpx.get(stack.api.removesuffix("/api") + "/ui-settings", timeout=30).json()
-    assert ui["api_url"] == stack.api
+    # The UI is told where its API is (the gateway, not the default port), and that it
+    # needs no password of its own (the gateway logged the person in).
+    root = stack.api.removesuffix("/api")
+    bearer = {"Authorization": f"Bearer {stack.token}"}
+    ui = httpx.get(root + "/ui-settings", timeout=30, headers=bearer).json()
+    assert (ui["api_url"], ui["auth"]) == (stack.api, None)
+    assert httpx.get(root + "/ui-settings", timeout=30).status_code == 303
     with stack.client() as c:
         r = c.post(
             "/artifacts/latest/filter", json={"artifacts": {"key": {"any_": ["ikz-portfolio"]}}}
@@ -64,7 +68,6 @@ def test_advance_through_the_api_triggers_review_and_mail(stack: Stack) -> None:
             "eingabe": {
                 "cooperation_id": coop["id"],
                 "trigger": "pause",
-                "actor_id": coordinator,
                 "reason": "Sommerpause",
             }
         },
@@ -140,7 +143,6 @@ def test_raised_conflict_is_escalated_and_mailed(stack: Stack) -> None:
             "eingabe": {
                 "cooperation_id": coop["id"],
                 "subject": "Kosten des Übungsgeländes",
-                "actor_id": coordinator,
             }
         },
     )
@@ -152,6 +154,8 @@ def test_raised_conflict_is_escalated_and_mailed(stack: Stack) -> None:
         if c["subject"] == "Kosten des Übungsgeländes"
     ]
     assert len(conflicts) == 1
+    # Raised by the person whose token started the run (the form names nobody).
+    assert conflicts[0]["raised_by"] == coordinator
     cid = conflicts[0]["id"]
     stack.completed_run("escalate-conflict", conflict_id=cid)
     after = next(
@@ -164,10 +168,9 @@ def test_raised_conflict_is_escalated_and_mailed(stack: Stack) -> None:
 
 def test_entering_evaluation_produces_a_success_report(stack: Stack) -> None:
     coop = coop_by_title(stack, "Bauhof")
-    coordinator = person_id(stack, COORDINATOR)
     run = stack.run_deployment(
         "advance-cooperation",
-        {"eingabe": {"cooperation_id": coop["id"], "trigger": "evaluate", "actor_id": coordinator}},
+        {"eingabe": {"cooperation_id": coop["id"], "trigger": "evaluate"}},
     )
     state = stack.wait_state(run, {"COMPLETED", "FAILED", "CRASHED"})["state"]
     assert state["type"] == "COMPLETED", state
@@ -203,7 +206,6 @@ def ask_mayor(stack: Stack, coop_id: int, partner: dict[str, Any]) -> str:
             "eingabe": {
                 "cooperation_id": coop_id,
                 "municipality_id": partner["municipality_id"],
-                "actor_id": person_id(stack, COORDINATOR),
             }
         },
     )
@@ -223,8 +225,12 @@ def ask_mayor(stack: Stack, coop_id: int, partner: dict[str, Any]) -> str:
 
 
 def answer(stack: Stack, run: str, freigeben: bool, anmerkung: str) -> None:
-    """Resume the suspended run with the mayor's form, as the UI does."""
+    """Resume the suspended run with the mayor's answer, as ikz-flow's own answer page
+    does (on the internal port: the gateway refuses a resume from people)."""
     with stack.client() as c:
+        refused = c.post(f"/flow_runs/{run}/resume", json={"run_input": {"freigeben": True}})
+        assert (refused.status_code, refused.json()["code"]) == (403, "gateway_resume")
+    with stack.internal_client() as c:
         r = c.post(
             f"/flow_runs/{run}/resume",
             json={"run_input": {"freigeben": freigeben, "anmerkung": anmerkung}},
@@ -274,7 +280,6 @@ def test_bad_parameters_fail_the_run_with_the_clear_message(stack: Stack) -> Non
                 "ags": "16053999",
                 "population": 5,
                 "kind": "stadt",
-                "actor_id": 1,
             }
         },
     )
@@ -314,9 +319,23 @@ def test_the_cli_requests_a_signoff_as_a_run_of_its_deployment(stack: Stack) -> 
     assert started["id"] in mail.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
 
 
+def test_the_internal_port_refuses_whoever_bypasses_the_gateway(stack: Stack) -> None:
+    dep = stack.deployment_id("advance-cooperation")
+    coop = coop_by_title(stack, "Wasserversorgung")
+    body = {"parameters": {"eingabe": {"cooperation_id": coop["id"], "trigger": "pause"}}}
+    bypass = httpx.post(f"{stack.internal_api}/deployments/{dep}/create_flow_run", json=body)
+    assert bypass.status_code == 401
+    assert httpx.get(f"{stack.internal_api}/health").json() is True
+    # Without a login the gateway refuses it too.
+    assert (
+        httpx.post(f"{stack.api}/deployments/{dep}/create_flow_run", json=body).status_code == 401
+    )
+
+
 def test_ctrl_c_stops_everything(stack: Stack) -> None:
     """Runs last in this module: Ctrl-C (SIGINT) ends `ikz up` and its server within seconds."""
     port = int(stack.api.split(":")[2].split("/")[0])
+    internal = int(stack.internal_api.split(":")[2].split("/")[0])
     started = time.monotonic()
     stack.process.send_signal(signal.SIGINT)
     try:
@@ -325,7 +344,8 @@ def test_ctrl_c_stops_everything(stack: Stack) -> None:
         pytest.fail("ikz up did not stop within 30 s of Ctrl-C")
     took = time.monotonic() - started
     assert stack.process.returncode is not None
-    wait_for(lambda: not _listening(port), 15, "the Prefect server to release its port")
+    wait_for(lambda: not _listening(port), 15, "the gateway to release its port")
+    wait_for(lambda: not _listening(internal), 15, "the Prefect server to release its port")
     assert "ikz-flow beendet" in stack.log.read_text(errors="replace")
     assert took < 30
 

@@ -13,6 +13,7 @@ from pydantic import SecretStr
 from ikz.settings import Settings, get_settings
 from tests.factories import make_app, make_world, open_coop
 from tests.mail.conftest import ScriptedHandler, free_port
+from tests.stamps import TEST_SECRET, stamped_params
 
 pytestmark = pytest.mark.slow  # a Prefect test server takes ~15 s to start
 
@@ -100,6 +101,7 @@ def _pause_in_a_flow_run(
     cid = open_coop(world)
     app.close()
     monkeypatch.setenv("IKZ_DATABASE_URL", url)
+    monkeypatch.setenv("IKZ_SECRET", TEST_SECRET)
     get_settings.cache_clear()
     try:
         eingabe = {
@@ -109,7 +111,7 @@ def _pause_in_a_flow_run(
             "reason": "Sommerpause",
         }
         flow = advance_cooperation.fn if direct else advance_cooperation
-        result = flow(eingabe=eingabe)
+        result = flow(**stamped_params(eingabe))
     finally:
         get_settings.cache_clear()
     assert result["to_state"] == "paused"

@@ -210,6 +210,7 @@ SUBJECTS: dict[str, tuple[str, str]] = {
         "Konflikt ohne Lösung geschlossen: Standort der Halle",
         "Conflict closed unresolved: Standort der Halle",
     ),
+    "login_link": ("Ihr Anmeldelink", "Your login link"),
 }
 
 

@@ -174,7 +174,7 @@ def test_parse_mode() -> None:
         parse_mode("hourly")
 
 
-def test_calendar_mail_and_alarms_are_never_held() -> None:
-    assert frozenset({"meeting_invitation", "meeting_cancelled", "delivery_failed"}) == (
-        IMMEDIATE_KINDS
-    )
+def test_calendar_mail_alarms_and_login_links_are_never_held() -> None:
+    assert frozenset(
+        {"meeting_invitation", "meeting_cancelled", "delivery_failed", "login_link"}
+    ) == (IMMEDIATE_KINDS)

@@ -5,7 +5,7 @@ pseudonymised and marked `erased_at`, so that their acts remain on the chains; t
 `erasure` table logs each erasure with its reason, actor and proof.
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0009_gateway
 Create Date: 2026-12-06 08:00:00.000000
 """
 
@@ -18,7 +18,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0008"
+down_revision: str | None = "0009_gateway"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

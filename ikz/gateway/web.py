@@ -1,0 +1,187 @@
+"""The gateway: the one public port of `ikz up`, in front of the Prefect UI and API.
+
+Open without login: `/api/health`, the login pages, and the public routers (mail-link
+answer pages under `/answer/`). Everything else needs a person: a session cookie from a
+login link, or `Authorization: Bearer <token>` (a personal API token). The gateway then
+forwards to the Prefect server on its internal port with the server's basic auth (known
+only to ikz-flow's processes), stamping every flow run it creates (ikz.gateway.proxy).
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from ikz.app import App
+from ikz.gateway import identity as ident
+from ikz.gateway.login import SESSION_COOKIE, LoginPages, SendMail, language
+from ikz.gateway.proxy import Refused, rewrite
+from ikz.proof.secret import server_secret
+
+log = logging.getLogger("ikz.gateway")
+
+HEALTH = "/api/health"
+
+# --- Public routers: reachable without login. ------------------------------------------
+# "module:attribute" of a FastAPI APIRouter each; a module that is not installed is
+# skipped. The routers find the application as `request.app.state.ikz` (an ikz App).
+PUBLIC_ROUTERS: tuple[str, ...] = ("ikz.answers.web:router",)
+# Path prefixes the public routers serve (and the gateway's own login pages).
+PUBLIC_PREFIXES: tuple[str, ...] = ("/answer/", "/login", "/logout")
+
+# Request headers not passed on: hop-by-hop, and the person's own credentials.
+DROP_REQUEST = frozenset(
+    {
+        "host",
+        "connection",
+        "keep-alive",
+        "transfer-encoding",
+        "upgrade",
+        "te",
+        "authorization",
+        "cookie",
+        "content-length",
+        "accept-encoding",
+    }
+)
+DROP_RESPONSE = frozenset(
+    {"connection", "keep-alive", "transfer-encoding", "content-encoding", "content-length"}
+)
+
+
+def basic_auth(auth_string: str) -> str:
+    return "Basic " + base64.b64encode(auth_string.encode()).decode()
+
+
+def is_public(path: str) -> bool:
+    if path == HEALTH:
+        return True
+    return any(path == p.rstrip("/") or path.startswith(p) for p in PUBLIC_PREFIXES)
+
+
+def create_gateway(
+    app: App,
+    upstream: str,
+    auth_string: str,
+    *,
+    send_mail: SendMail | None = None,
+) -> FastAPI:
+    """The gateway for the Prefect server at `upstream` (http://127.0.0.1:PORT, no /api).
+
+    `send_mail(app, after_outbox_id)` sends a queued login mail right away (the stack
+    passes the dispatcher's send_now); without it the mail waits for the dispatcher."""
+    secret = server_secret(app.settings)
+    basic = basic_auth(auth_string)
+
+    @asynccontextmanager
+    async def lifespan(web: FastAPI) -> AsyncIterator[None]:
+        async with httpx.AsyncClient(base_url=upstream, timeout=120) as client:
+            web.state.client = client
+            yield
+
+    web = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    web.state.ikz = app
+
+    def who(request: Request) -> ident.Identity | None:
+        header = request.headers.get("authorization", "")
+        if header.lower().startswith("bearer "):
+            return ident.token_identity(app, header[7:].strip())
+        cookie = request.cookies.get(SESSION_COOKIE, "")
+        return ident.session_identity(app, cookie)
+
+    web.include_router(LoginPages(app, send_mail).router())
+
+    # --- public routers (e.g. the mail-link answer pages) -------------------------------
+    for ref in PUBLIC_ROUTERS:
+        module, _, attr = ref.partition(":")
+        try:
+            router = getattr(importlib.import_module(module), attr)
+        except ModuleNotFoundError as exc:
+            if exc.name is not None and module.startswith(exc.name):
+                continue  # not installed in this version
+            raise
+        web.include_router(router)
+
+    # --- everything else: the Prefect UI and API, for a person --------------------------
+
+    async def forward(request: Request, body: bytes) -> Response:
+        client: httpx.AsyncClient = request.app.state.client
+        path = request.url.path
+        # The path as sent (still percent-encoded, e.g. a deployment's name), which the
+        # server decodes as this gateway did for its checks.
+        raw = request.scope.get("raw_path") or path.encode()
+        query = f"?{request.url.query}" if request.url.query else ""
+        headers = [(k, v) for k, v in request.headers.items() if k.lower() not in DROP_REQUEST]
+        headers.append(("authorization", basic))
+        upstream_response = await client.request(
+            request.method,
+            httpx.URL(upstream + raw.decode("latin-1") + query),
+            headers=headers,
+            content=body or None,
+        )
+        content = upstream_response.content
+        if path.endswith("/ui-settings") and upstream_response.status_code == 200:
+            content = _ui_settings(request, content)
+        out = Response(content, status_code=upstream_response.status_code)
+        for k, v in upstream_response.headers.multi_items():
+            if k.lower() not in DROP_RESPONSE:
+                out.headers.append(k, v)
+        return out
+
+    @web.api_route(
+        "/{path:path}",
+        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        include_in_schema=False,
+    )
+    async def prefect(request: Request, path: str) -> Response:
+        full = request.url.path
+        if "//" in full or "/../" in full or "/./" in full or full.endswith(("/..", "/.")):
+            return JSONResponse({"detail": "bad path"}, status_code=400)
+        if full == HEALTH and request.method in ("GET", "HEAD"):
+            return await forward(request, b"")
+        if is_public(full):  # a public page that is not there
+            return JSONResponse({"detail": "not found"}, status_code=404)
+        person_ = await run_in_threadpool(who, request)
+        if person_ is None:
+            if full.startswith("/api/") or full == "/api":
+                return JSONResponse(
+                    {
+                        "detail": "Anmeldung erforderlich / Login required",
+                        "code": "gateway_login_required",
+                    },
+                    status_code=401,
+                    headers={"WWW-Authenticate": 'Bearer realm="ikz-flow"'},
+                )
+            return RedirectResponse(f"/login?lang={language(request)}", status_code=303)
+        body = await request.body()
+        try:
+            body = rewrite(request.method, full, body, secret, person_.proof)
+        except Refused as exc:
+            return JSONResponse(exc.refusal.body(), status_code=exc.refusal.status)
+        return await forward(request, body)
+
+    return web
+
+
+def _ui_settings(request: Request, content: bytes) -> bytes:
+    """The UI asks the server where its API is and whether it needs a password: the API
+    is the gateway's, and there is no password prompt (the gateway logged the person in)."""
+    import json
+
+    try:
+        data: dict[str, Any] = json.loads(content)
+    except ValueError:
+        return content
+    base = str(request.base_url).rstrip("/")
+    data["api_url"] = f"{base}/api"
+    data["auth"] = None
+    return json.dumps(data).encode()
