@@ -4,6 +4,7 @@ Importing the package registers every table on SQLModel.metadata.
 """
 
 from models.audit import ConflictRecord, TransitionRecord
+from models.chain import FactRecord
 from models.cooperation import (
     Agreement,
     Communication,
@@ -31,6 +32,7 @@ __all__ = [
     "ConflictRecord",
     "Cooperation",
     "Decision",
+    "FactRecord",
     "Goal",
     "HealthCheckRecord",
     "Meeting",
