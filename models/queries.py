@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Text, bindparam, func, type_coerce
 from sqlalchemy import select as core_select
 from sqlmodel import Session, SQLModel, col, select
 
-from models.audit import TransitionRecord
+from models.audit import TransitionRecord, proof_from, signoff_counts
 from models.cooperation import (
     Agreement,
     Communication,
@@ -319,7 +319,25 @@ def load_snapshots(session: Session, coops: Sequence[CoopLike]) -> dict[int, Coo
         where=col(Meeting.starts_at).is_(None),
     )
     agreements = rows(Agreement.kind, table=Agreement)
-    signoffs = rows(SignOff.gate, SignOff.municipality_id, table=SignOff)
+    # A sign-off counts for its gate only as the mayor's own, proven (models.audit).
+    signoffs = {
+        cid: [
+            (gate, mid)
+            for gate, mid, mayor, *proof in found
+            if signoff_counts(mayor, proof_from(*proof))
+        ]
+        for cid, found in rows(
+            SignOff.gate,
+            SignOff.municipality_id,
+            SignOff.mayor_id,
+            SignOff.proof_kind,
+            SignOff.proof_person_id,
+            SignOff.proof_detail,
+            SignOff.proof_on_behalf_of,
+            SignOff.proof_document_sha256,
+            table=SignOff,
+        ).items()
+    }
     comms = rows(Communication.kind, Communication.status, table=Communication)
     successes = rows(Success.made_visible, table=Success)
     conflicts = rows(

@@ -11,12 +11,11 @@ import pytest
 
 from ikz.actions.conflicts import raise_conflict
 from ikz.actions.facts import record_meeting
-from ikz.actions.signoff import sign_off
 from ikz.app import App
 from ikz.views.personal_data import export_person
 from models import commands as c
 from states.errors import NotFoundError
-from tests.factories import World, make_app, make_world, open_coop
+from tests.factories import World, make_app, make_world, mayor_signs_off, open_coop
 
 
 def _story(w: World) -> int:
@@ -36,12 +35,7 @@ def _story(w: World) -> int:
     raise_conflict(
         w.app, c.RaiseConflict(cooperation_id=cid, subject="Standort", actor_id=jena.contact_id)
     )
-    sign_off(
-        w.app,
-        c.SignOffGate(
-            cooperation_id=cid, municipality_id=jena.municipality_id, actor_id=jena.mayor_id
-        ),
-    )
+    mayor_signs_off(w, cid, jena)
     return cid
 
 

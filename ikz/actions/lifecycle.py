@@ -18,6 +18,8 @@ from sqlmodel import Session
 from ikz.actions.recipients import recipients_of
 from ikz.app import App
 from ikz.events.build import entered
+from models.audit import proof_values
+from models.chain import prove
 from models.commands import Advance
 from models.cooperation import Cooperation, Partnership
 from models.db import session_in
@@ -193,6 +195,7 @@ def _apply(app: App, conn: Connection, cmd: Advance) -> AdvanceResult:
         lessons_learned=cmd.lessons_learned,
         idempotency_key=cmd.idempotency_key,
         at=app.clock(),
+        **proof_values(app.proof_for(actor.id)),
     )
     enqueue(
         conn,
@@ -252,6 +255,8 @@ def _spawn(
     """Open a follow-up cooperation linked to its parent, with the same partners.
 
     `parent` and `parts` are the rows `_apply` read (models.queries.transition_rows)."""
+    proof = app.proof_for(actor_id)
+    prove(session, proof, actor_id)
     child = save(
         Cooperation(
             title=cmd.follow_up_title or "",
@@ -286,6 +291,7 @@ def _spawn(
         actor_id=actor_id,
         reason=f"Folgekooperation von #{parent.id}",
         at=app.clock(),
+        proof=proof,
     )
     enqueue(
         session,
