@@ -199,6 +199,7 @@ SUBJECTS: dict[str, tuple[str, str]] = {
         "Konflikt ohne Lösung geschlossen: Standort der Halle",
         "Conflict closed unresolved: Standort der Halle",
     ),
+    "audit_anchor": ("Anker des Prüfpfads", "Audit trail anchor"),
 }
 
 
