@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Text, bindparam, func, type_coerce
 from sqlalchemy import select as core_select
 from sqlmodel import Session, SQLModel, col, select
 
-from models.audit import TransitionRecord, proof_from, signoff_counts
+from models.audit import PROOF_COLUMNS, TransitionRecord, proof_from, signoff_counts
 from models.cooperation import (
     Agreement,
     Communication,
@@ -42,6 +42,7 @@ from states.snapshot import (
 from states.vocab import Role
 
 T = TypeVar("T", bound=SQLModel)
+PROOF = tuple(getattr(SignOff, name) for name in PROOF_COLUMNS)
 
 LABELS: dict[str, tuple[str, str]] = {
     "Cooperation": ("Kooperation", "cooperation"),
@@ -320,23 +321,10 @@ def load_snapshots(session: Session, coops: Sequence[CoopLike]) -> dict[int, Coo
     )
     agreements = rows(Agreement.kind, table=Agreement)
     # A sign-off counts for its gate only as the mayor's own, proven (models.audit).
+    proven = rows(SignOff.gate, SignOff.municipality_id, SignOff.mayor_id, *PROOF, table=SignOff)
     signoffs = {
-        cid: [
-            (gate, mid)
-            for gate, mid, mayor, *proof in found
-            if signoff_counts(mayor, proof_from(*proof))
-        ]
-        for cid, found in rows(
-            SignOff.gate,
-            SignOff.municipality_id,
-            SignOff.mayor_id,
-            SignOff.proof_kind,
-            SignOff.proof_person_id,
-            SignOff.proof_detail,
-            SignOff.proof_on_behalf_of,
-            SignOff.proof_document_sha256,
-            table=SignOff,
-        ).items()
+        cid: [(g, m) for g, m, mayor, *proof in found if signoff_counts(mayor, proof_from(*proof))]
+        for cid, found in proven.items()
     }
     comms = rows(Communication.kind, Communication.status, table=Communication)
     successes = rows(Success.made_visible, table=Success)

@@ -57,7 +57,7 @@ def audit_verify(
             "audit_broken",
             f"Prüfpfad gebrochen: {first.de}"
             + (f" (und {len(more)} weitere Befunde)" if more else ""),
-            f"Audit trail broken: {first.en}"
+            f"Audit chain broken: {first.en}"
             + (f" (and {len(more)} more findings)" if more else ""),
         )
     anchored_de = (
