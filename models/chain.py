@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import UniqueConstraint, bindparam, event, insert, inspect
+from sqlalchemy import UniqueConstraint, bindparam, event, insert, inspect, text
 from sqlalchemy import select as core_select
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Field, Session, SQLModel
@@ -177,6 +177,9 @@ _LAST = (
     .limit(1)
 )
 _INSERT = insert(_fact_t)
+# PostgreSQL: writers of one cooperation's facts take turns (SQLite's BEGIN IMMEDIATE
+# already makes every writer wait its turn); held until the transaction ends.
+_PG_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended('ikz.fact_chain', :cid))")
 
 
 def prove(session: Session, proof: Proof | None, actor_id: int | None) -> None:
@@ -207,6 +210,8 @@ def append_facts(
     proof_cols = proof_values(proof)
     for table_name, row_id, cid, op, rhash in rows:
         if cid not in links:
+            if conn.dialect.name == "postgresql":
+                conn.execute(_PG_LOCK, {"cid": cid})
             last = run(conn, _LAST, {"cid": cid}).rows
             links[cid] = (last[0].seq, last[0].hash) if last else (0, GENESIS_HASH)
         seq, prev = links[cid]

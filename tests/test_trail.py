@@ -398,3 +398,28 @@ def test_cli_verify_names_cooperation_and_row_and_checks_the_latest_anchor(
     assert [
         (f["code"], f["cooperation_id"], f["table"], f["row_id"]) for f in body["findings"]
     ] == [("fact_edited", cid, "signoff", sid)]
+
+
+@pytest.mark.postgres
+def test_concurrent_fact_writers_of_one_cooperation_take_turns(pg_url: str, tmp_path: Path) -> None:
+    """Two writers recording facts of the same cooperation at once on PostgreSQL: every
+    write lands, each on its own chain position."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    app = make_app(pg_url, tmp_path)
+    try:
+        w = make_world(app)
+        cid, _ = piloted(w)
+
+        def write(i: int) -> int | None:
+            cmd = c.RecordGoal(cooperation_id=cid, text=f"Ziel {i}", actor_id=w.coordinator_id)
+            return record_goal(app, cmd).id
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            ids = list(pool.map(write, range(40)))
+        assert len(set(ids)) == 40
+        assert verify_trail(app).ok
+        # The pilot's own goal and the 40 new ones, each once on the chain.
+        assert one(w, "SELECT count(*) FROM fact_record WHERE table_name = 'goal'") == 41
+    finally:
+        app.close()
