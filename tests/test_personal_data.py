@@ -58,6 +58,7 @@ def test_a_contact_person_s_export_holds_their_rows_and_mail(world: World) -> No
         "conflicts": 1,
         "acts": 0,
         "conflict_steps": 1,
+        "fact_records": 1,  # the conflict they raised, on the cooperation's fact chain
         "mails": 2,
     }
     assert data["partnerships"][0]["cooperation_id"] == cid
@@ -74,6 +75,8 @@ def test_a_mayor_s_export_holds_the_sign_off_and_not_the_other_mayor_s(world: Wo
     weimar = _counts(export_person(world.app, weimar_mayor))
     assert (jena["signoffs"], jena["meetings"]) == (1, 0)
     assert (weimar["signoffs"], weimar["meetings"]) == (0, 1)
+    # Jena's mayor proved the sign-off (their mail link): its fact record names them.
+    assert (jena["fact_records"], weimar["fact_records"]) == (1, 0)
 
 
 def test_an_id_inside_a_list_matches_exactly(world: World) -> None:
