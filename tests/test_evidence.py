@@ -393,8 +393,13 @@ def test_cli_sign_off_needs_a_document_and_records_it_with_its_hash(
     }
     assert (row["proof_on_behalf_of"], row["proof_document_sha256"]) == (jena.mayor_id, sha)
     assert pilot_misses(world, cid) == [WEIMAR_MISSING]
+    shown = ikz(world, sqlite_url, "coop", "show", str(cid)).stdout
+    assert (
+        f"  start_pilot: municipality {jena.municipality_id}, mayor {jena.mayor_id}, "
+        "proof: on behalf, by document\n"
+    ) in shown
     hist = ikz(world, sqlite_url, "coop", "history", str(cid))
-    assert "command line (administrator)" in hist.stdout or "Kommandozeile" in hist.stdout
+    assert hist.stdout.count("command line (administrator)") == len(history(world.app, cid))
 
 
 def test_the_sign_off_is_mailed_with_its_proof(world: World) -> None:
