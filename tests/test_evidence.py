@@ -426,3 +426,26 @@ def test_goal_records_carry_the_clock_order(world: World) -> None:
             r.seq for r in s.exec(select(FactRecord).where(col(FactRecord.cooperation_id) == cid))
         ]
     assert seqs == list(range(1, len(seqs) + 1))
+
+
+def test_the_sweep_s_reminder_is_ikz_s_own_act_on_the_chain(world: World) -> None:
+    from ikz.review import sweep_portfolio
+    from tests.test_signoff import ask
+
+    cid = ready_but_for_signoffs(world)
+    req = ask(world, cid, 0, "run-remind")
+    world.clock.advance(days=world.app.settings.signoff_reminder_days + 1)
+    assert sweep_portfolio(world.app).signoff_reminders == 1
+    with world.app.db.read() as s:
+        recs = s.exec(
+            select(FactRecord)
+            .where(
+                col(FactRecord.table_name) == "signoff_request", col(FactRecord.row_id) == req.id
+            )
+            .order_by(col(FactRecord.seq))
+        ).all()
+    assert [(r.op, r.proof_kind, r.actor_id) for r in recs] == [
+        ("insert", "cli", world.coordinator_id),
+        ("update", "system", None),
+    ]
+    assert verify_trail(world.app).ok
