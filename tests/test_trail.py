@@ -423,3 +423,14 @@ def test_concurrent_fact_writers_of_one_cooperation_take_turns(pg_url: str, tmp_
         assert one(w, "SELECT count(*) FROM fact_record WHERE table_name = 'goal'") == 41
     finally:
         app.close()
+
+
+def test_cli_verify_with_a_missing_anchor_says_so_in_one_line(
+    world: World, sqlite_url: str, tmp_path: Path
+) -> None:
+    piloted(world)
+    missing = tmp_path / "nirgends.json"
+    res = ikz(world, sqlite_url, "audit", "verify", "--anchor", str(missing))
+    assert res.returncode == 2
+    assert res.stderr == f"Error: No anchor file {missing}.\n"
+    assert res.stdout == ""
