@@ -140,6 +140,17 @@ def _check_signoff_document(actor: Actor, target: Target, proof: Proof) -> None:
     )
 
 
+def check_proven(actor_id: int | None, proof: Proof) -> None:
+    """A personal proof (login, token, mail link) proves one person: the act must be
+    theirs, not another id typed beside it."""
+    if proof.personal and actor_id is not None and proof.person_id != actor_id:
+        raise _refuse(
+            "actor_not_proven",
+            f"als Person {actor_id} handeln, nachgewiesen ist aber Person {proof.person_id}.",
+            f"acting as person {actor_id}, but person {proof.person_id} is the one proven.",
+        )
+
+
 def check(actor: Actor, action: Action, target: Target = Target()) -> None:
     """Raise PolicyRefusedError naming the rule unless `actor` may perform `action`."""
     if action is Action.SIGN_OFF:

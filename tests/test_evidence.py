@@ -449,3 +449,41 @@ def test_the_sweep_s_reminder_is_ikz_s_own_act_on_the_chain(world: World) -> Non
         ("update", "system", None),
     ]
     assert verify_trail(world.app).ok
+
+
+def test_an_act_in_another_person_s_name_than_the_proven_one_is_refused(world: World) -> None:
+    from ikz.actions.lifecycle import advance
+
+    cid = coop_in(world, "informal_contact")
+    contact = world.partners[0].contact_id
+    before = (
+        counts(world, "goal"),
+        counts(world, "fact_record"),
+        counts(world, "transition_record"),
+    )
+    with acting_as(world.app, Proof(ProofKind.SESSION, contact, "sess-contact")):
+        with pytest.raises(PolicyRefusedError) as err:
+            record_goal(
+                world.app, c.RecordGoal(cooperation_id=cid, text="x", actor_id=world.coordinator_id)
+            )
+        assert err.value.code == "policy.actor_not_proven"
+        with pytest.raises(PolicyRefusedError) as err:
+            advance(
+                world.app,
+                c.Advance(
+                    cooperation_id=cid, trigger="pause", reason="x", actor_id=world.coordinator_id
+                ),
+            )
+        assert err.value.code == "policy.actor_not_proven"
+    after = (
+        counts(world, "goal"),
+        counts(world, "fact_record"),
+        counts(world, "transition_record"),
+    )
+    assert after == before
+    # Proven as the coordinator, the same acts are theirs.
+    with acting_as(world.app, Proof(ProofKind.SESSION, world.coordinator_id, "sess-k")):
+        record_goal(
+            world.app, c.RecordGoal(cooperation_id=cid, text="x", actor_id=world.coordinator_id)
+        )
+    assert counts(world, "goal") == before[0] + 1

@@ -18,7 +18,7 @@ from models.queries import actor_of, partnerships, require
 from models.registry import Person
 from states.errors import IkzError, InvalidInputError, NotFoundError
 from states.lifecycle import State
-from states.policy import Action, Actor, Target, check
+from states.policy import Action, Actor, Target, check, check_proven
 from states.proof import Proof
 
 
@@ -62,6 +62,7 @@ def prove(app: App, s: Session, actor_id: int | None, proof: Proof | None = None
     """Name who acts in this transaction and how they were proven (`proof`, else the
     surface's, else the local administrator's): every record it appends carries it."""
     proof = proof or app.proof_for(actor_id)
+    check_proven(actor_id, proof)
     prove_in(s, proof, actor_id)
     return proof
 

@@ -42,7 +42,7 @@ from states.errors import (
 )
 from states.gates import OVERRIDABLE, has_gate, unmet_criteria
 from states.lifecycle import State, Trigger, next_state
-from states.policy import Action, Target, check
+from states.policy import Action, Target, check, check_proven
 
 
 @dataclass(frozen=True)
@@ -150,6 +150,8 @@ def _apply(app: App, conn: Connection, cmd: Advance) -> AdvanceResult:
     now = app.clock()
     coop, parts, last, actor = transition_rows(conn, cmd.cooperation_id, cmd.actor_id)
     check(actor, Action.ADVANCE, Target(frozenset(p.municipality_id for p in parts)))
+    proof = app.proof_for(actor.id)
+    check_proven(actor.id, proof)
     if cmd.expected_version is not None and cmd.expected_version != coop.version:
         raise _stale(coop.id, cmd.expected_version, coop.version)
     current = State(coop.state)
@@ -195,7 +197,7 @@ def _apply(app: App, conn: Connection, cmd: Advance) -> AdvanceResult:
         lessons_learned=cmd.lessons_learned,
         idempotency_key=cmd.idempotency_key,
         at=app.clock(),
-        **proof_values(app.proof_for(actor.id)),
+        **proof_values(proof),
     )
     enqueue(
         conn,

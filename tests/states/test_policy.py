@@ -318,3 +318,21 @@ def test_refusal_names_the_rule_and_the_action() -> None:
     assert err.code == "policy.record_success_roles"
     assert "record_success" in err.en and "contact" in err.en
     assert "record_success" in err.de
+
+
+@pytest.mark.parametrize("kind", list(ProofKind), ids=str)
+def test_a_personal_proof_must_prove_the_actor(kind: ProofKind) -> None:
+    from states.policy import check_proven
+
+    mine = Proof(kind, ME, "x")
+    someone_else = Proof(kind, SOMEONE, "x")
+    check_proven(ME, mine)
+    if kind in (ProofKind.SESSION, ProofKind.TOKEN, ProofKind.MAIL_LINK):
+        with pytest.raises(PolicyRefusedError) as exc:
+            check_proven(ME, someone_else)
+        assert exc.value.code == "policy.actor_not_proven"
+        assert exc.value.en == (
+            f"Not allowed: acting as person {ME}, but person {SOMEONE} is the one proven."
+        )
+    else:  # an administrator, a document's recorder, ikz-flow itself: no person to match
+        check_proven(ME, someone_else)
