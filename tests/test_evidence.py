@@ -245,10 +245,10 @@ def test_a_sign_off_from_before_the_evidence_keeps_counting(world: World) -> Non
 
 def test_history_shows_each_transition_s_proof(world: World) -> None:
     cid = coop_in(world, "exploration")
-    with acting_as(world.app, Proof(ProofKind.SESSION, world.coordinator_id, "sess-1")):
-        from tests.factories import go, satisfy_agree
+    from tests.factories import go, satisfy_agree
 
-        satisfy_agree(world, cid)
+    satisfy_agree(world, cid)  # the partners' benefits, each in its own name
+    with acting_as(world.app, Proof(ProofKind.SESSION, world.coordinator_id, "sess-1")):
         go(world, cid, "agree")
     rows = history(world.app, cid)
     assert [(h["trigger"], h["proof_kind"], h["proof"]) for h in rows] == [
