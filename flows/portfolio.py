@@ -1,4 +1,5 @@
-"""Scheduled flows: the daily portfolio sweep and the notification dispatcher.
+"""Scheduled flows: the daily portfolio sweep (which also anchors the audit trail) and
+the notification dispatcher.
 
 The sweep is ONE flow run for the whole portfolio, working in batches: a flow run costs
 about a second of overhead, so one per cooperation would not scale.
@@ -14,6 +15,7 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 
 from flows.common import app_scope
 from flows.dashboards import publish_portfolio
+from ikz.actions.anchor import write_anchor
 from ikz.jsonable import jsonable
 from ikz.review import SWEEP_BATCH, sweep_portfolio
 
@@ -34,7 +36,11 @@ def review_portfolio(batch_size: int = SWEEP_BATCH) -> dict[str, Any]:
         if isinstance(progress_id, UUID):
             update_progress_artifact(progress_id, progress=100.0)
         publish_portfolio(app)
+        # The day's anchor of every chain head, kept in data_dir/anchors and mailed to
+        # the coordinators (ikz.actions.anchor): cut-off records show from tomorrow on.
+        anchor = write_anchor(app)
     log.info("Portfolio geprüft: %s", result)
+    log.info("Prüfpfad verankert: %s (%s)", anchor.path, anchor.digest)
     return dict(jsonable(result))
 
 

@@ -4,6 +4,7 @@ Importing the package registers every table on SQLModel.metadata.
 """
 
 from models.audit import ConflictRecord, TransitionRecord
+from models.chain import FactRecord
 from models.cooperation import (
     Agreement,
     Communication,
@@ -35,6 +36,7 @@ __all__ = [
     "Cooperation",
     "Decision",
     "Erasure",
+    "FactRecord",
     "GatewaySession",
     "Goal",
     "HealthCheckRecord",

@@ -10,16 +10,101 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.clock import utcnow
+from states.proof import Proof, ProofKind
 
 GENESIS_HASH = "0" * 64
 
+PROOF_COLUMNS = (
+    "proof_kind",
+    "proof_person_id",
+    "proof_detail",
+    "proof_on_behalf_of",
+    "proof_document_sha256",
+)
 
-class TransitionRecord(SQLModel, table=True):
+
+class ProofFields(SQLModel):
+    """How the person behind a recorded act was proven (states.proof.Proof), stored with
+    the act and covered by its hash. proof_kind NULL: recorded before ikz-flow kept
+    evidence (back-filled by migration 0010), or written outside a use case."""
+
+    proof_kind: str | None = Field(default=None, max_length=20)
+    proof_person_id: int | None = None
+    proof_detail: str | None = None
+    proof_on_behalf_of: int | None = None
+    proof_document_sha256: str | None = Field(default=None, max_length=64)
+
+
+def proof_values(proof: Proof | None) -> dict[str, Any]:
+    """The proof columns' values for `proof` (all NULL for None)."""
+    if proof is None:
+        return dict.fromkeys(PROOF_COLUMNS)
+    return {
+        "proof_kind": proof.kind.value,
+        "proof_person_id": proof.person_id,
+        "proof_detail": proof.detail,
+        "proof_on_behalf_of": proof.on_behalf_of,
+        "proof_document_sha256": proof.document_sha256,
+    }
+
+
+def proof_from(
+    kind: str | None,
+    person_id: int | None = None,
+    detail: str | None = None,
+    on_behalf_of: int | None = None,
+    document_sha256: str | None = None,
+) -> Proof | None:
+    """The Proof stored in the proof columns' values, in PROOF_COLUMNS order (None: the
+    act was recorded without evidence)."""
+    if kind is None:
+        return None
+    return Proof(
+        kind=ProofKind(kind),
+        person_id=person_id,
+        detail=detail or "",
+        on_behalf_of=on_behalf_of,
+        document_sha256=document_sha256,
+    )
+
+
+def proof_of(row: Any) -> Proof | None:
+    """The Proof a row's proof columns hold (None: recorded without evidence)."""
+    return proof_from(*(getattr(row, name, None) for name in PROOF_COLUMNS))
+
+
+def proof_payload(values: Any) -> dict[str, Any] | None:
+    """The proof as it enters a record's hash; None (left out of the hash, as records
+    made before proofs existed were hashed) when the record has none."""
+    found: dict[str, Any] = (
+        {name: values.get(name) for name in PROOF_COLUMNS}
+        if isinstance(values, dict)
+        else {name: getattr(values, name, None) for name in PROOF_COLUMNS}
+    )
+    return found if found["proof_kind"] is not None else None
+
+
+def signoff_counts(mayor_id: int, proof: Proof | None) -> bool:
+    """Whether a sign-off by `mayor_id` counts for its gate: only the mayor's own proven
+    answer or a documented recording on the mayor's behalf (Proof.counts_as). A sign-off
+    without proof was recorded before ikz-flow kept evidence (migration 0010): it keeps
+    counting, as it did when it was taken; `ikz audit verify` shows that it was."""
+    return proof is None or proof.counts_as(mayor_id)
+
+
+def proof_label(row: Any, lang: str = "de") -> str:
+    """The German (or English) label of a row's proof kind; a dash without one."""
+    proof = proof_of(row)
+    return proof.label(lang) if proof is not None else "—"
+
+
+class TransitionRecord(ProofFields, table=True):
     __tablename__ = "transition_record"
     # The unique (cooperation, seq) index also serves lookups by cooperation: a second
     # index on cooperation_id alone would cost every transition's commit a page. Keys are
@@ -65,6 +150,7 @@ def record_hash(r: TransitionRecord) -> str:
         at=r.at,
         idempotency_key=r.idempotency_key,
         prev_hash=r.prev_hash,
+        **{name: getattr(r, name) for name in PROOF_COLUMNS},
     )
 
 
@@ -81,10 +167,15 @@ def transition_hash(
     at: datetime,
     idempotency_key: str | None,
     prev_hash: str,
+    proof_kind: str | None = None,
+    proof_person_id: int | None = None,
+    proof_detail: str | None = None,
+    proof_on_behalf_of: int | None = None,
+    proof_document_sha256: str | None = None,
 ) -> str:
     """`record_hash` from plain values: the write path inserts with Core, without a
     TransitionRecord object."""
-    payload = {
+    payload: dict[str, Any] = {
         "cooperation_id": cooperation_id,
         "seq": seq,
         "from": from_state,
@@ -97,11 +188,19 @@ def transition_hash(
         "idempotency_key": idempotency_key,
         "prev": prev_hash,
     }
+    if proof_kind is not None:
+        payload["proof"] = {
+            "proof_kind": proof_kind,
+            "proof_person_id": proof_person_id,
+            "proof_detail": proof_detail,
+            "proof_on_behalf_of": proof_on_behalf_of,
+            "proof_document_sha256": proof_document_sha256,
+        }
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-class ConflictRecord(SQLModel, table=True):
+class ConflictRecord(ProofFields, table=True):
     """One step of a conflict on its ladder: raised, escalated, session scheduled,
     resolved or closed unresolved (`action`)."""
 
@@ -125,7 +224,7 @@ class ConflictRecord(SQLModel, table=True):
 
 def conflict_record_hash(r: ConflictRecord) -> str:
     """SHA-256 over the step's content and its predecessor's hash."""
-    payload = {
+    payload: dict[str, Any] = {
         "conflict_id": r.conflict_id,
         "seq": r.seq,
         "from": r.from_level,
@@ -137,5 +236,8 @@ def conflict_record_hash(r: ConflictRecord) -> str:
         "at": r.at.isoformat(timespec="microseconds"),
         "prev": r.prev_hash,
     }
+    proof = proof_payload(r)
+    if proof is not None:
+        payload["proof"] = proof
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()

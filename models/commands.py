@@ -39,6 +39,14 @@ Day = Annotated[date, Field(ge=MIN_DATE, le=MAX_DATE)]
 
 ActorId = Field(title="Handelnde Person (ID)", description="ID der Person, die handelt.")
 CoopId = Field(title="Kooperation (ID)", description="ID der Kooperation.")
+# A document proving an act recorded on someone's behalf (paper sign-off, council minutes).
+DocumentPath = Field(
+    "",
+    title="Dokument (Pfad)",
+    description="Papierfreigabe oder Ratsprotokoll als Datei: die Handlung wird im Auftrag "
+    "erfasst, das Dokument aufbewahrt und sein SHA-256 im Prüfpfad festgehalten.",
+    max_length=1000,
+)
 
 
 class Command(BaseModel):
@@ -131,6 +139,7 @@ class RecordBenefit(Command):
     municipality_id: Id = Field(title="Kommune (ID)", gt=0)
     text: Text = Field(title="Nutzen")
     confirmed: bool = Field(False, title="Bestätigt", description="Nutzen ist eingetreten")
+    document: OptionalText = DocumentPath
     actor_id: Id = ActorId
 
 
@@ -159,7 +168,13 @@ class SignOffGate(Command):
     gate: Gate = Field(Gate.START_PILOT, title="Schritt", description="z. B. start_pilot")
     municipality_id: Id = Field(title="Kommune (ID)", gt=0)
     note: OptionalText = Field("", title="Anmerkung")
-    actor_id: Id = Field(title="Bürgermeister:in (ID)", gt=0)
+    document: OptionalText = DocumentPath
+    actor_id: Id = Field(
+        title="Handelnde Person (ID)",
+        description="Die Bürgermeister:in selbst, oder mit Dokument die Koordinator:in, "
+        "die im Auftrag erfasst.",
+        gt=0,
+    )
 
 
 class RecordStaff(Command):

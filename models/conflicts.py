@@ -7,11 +7,13 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from models.audit import GENESIS_HASH, ConflictRecord, conflict_record_hash
+from models.audit import GENESIS_HASH, ConflictRecord, conflict_record_hash, proof_values
+from models.chain import session_proof
 from models.cooperation import Conflict, Cooperation
 from models.queries import require
 from models.store import save
 from states.lifecycle import State
+from states.proof import Proof
 from states.vocab import ConflictStatus
 
 
@@ -36,8 +38,10 @@ def append_step(
     at: datetime,
     note: str = "",
     person_ids: Iterable[int] = (),
+    proof: Proof | None = None,
 ) -> ConflictRecord:
-    """Extend the conflict's chain by one step. Two writers racing for the same position
+    """Extend the conflict's chain by one step, with the proof of who acted (by default
+    the transaction's, models.chain.prove). Two writers racing for the same position
     collide on the unique (conflict, seq): the loser's transaction fails."""
     prev = last_step(conflict_id, session=session)
     rec = ConflictRecord(
@@ -52,6 +56,7 @@ def append_step(
         at=at,
         prev_hash=prev.hash if prev else GENESIS_HASH,
         hash="",
+        **proof_values(proof or session_proof(session)),
     )
     rec.hash = conflict_record_hash(rec)
     return save(rec, session=session)

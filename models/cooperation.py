@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
+from models.audit import ProofFields
 from models.clock import utcnow
 
 
@@ -79,7 +80,10 @@ class Agreement(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class SignOff(SQLModel, table=True):
+class SignOff(ProofFields, table=True):
+    """A mayor's sign-off of a gate, with the proof that it is the mayor's (their own
+    proven answer, or a coordinator's recording from a document on their behalf)."""
+
     __table_args__ = (UniqueConstraint("cooperation_id", "gate", "municipality_id"),)
 
     id: int | None = Field(default=None, primary_key=True)

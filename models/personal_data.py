@@ -2,7 +2,7 @@
 
 A person appears by id in foreign keys (the cooperation's coordinator, a partner's mayor
 or contact, a sign-off, a conflict raised or moderated, the audit records of their acts,
-the mail sent to them) and inside JSON lists (meeting attendees, who agreed to a
+the mail sent to them, the fact records of what they recorded or proved) and inside JSON lists (meeting attendees, who agreed to a
 conflict's resolution, the people a conflict step concerned). JSON lists are found with a
 text match first (both SQLite and PostgreSQL can cast JSON to text) and then checked
 exactly, so that id 1 does not match 11.
@@ -16,6 +16,7 @@ from sqlalchemy import String, cast, or_
 from sqlmodel import Session, SQLModel, col, select
 
 from models.audit import ConflictRecord, TransitionRecord
+from models.chain import FactRecord
 from models.cooperation import (
     Conflict,
     Cooperation,
@@ -98,6 +99,20 @@ def records_of(person_id: int, *, session: Session) -> dict[str, list[dict[str, 
             ).all()
         ),
         "conflict_steps": _rows(sorted(steps.values(), key=lambda r: r.id or 0)),
+        # Facts the person recorded, or that were proven by or recorded on behalf of them.
+        "fact_records": _rows(
+            session.exec(
+                select(FactRecord)
+                .where(
+                    or_(
+                        col(FactRecord.actor_id) == person_id,
+                        col(FactRecord.proof_person_id) == person_id,
+                        col(FactRecord.proof_on_behalf_of) == person_id,
+                    )
+                )
+                .order_by(col(FactRecord.id))
+            ).all()
+        ),
         "mails": [
             {**m.model_dump(exclude={"context_id"}), "context": m.payload.body} for m in mails
         ],

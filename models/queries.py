@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Text, bindparam, func, type_coerce
 from sqlalchemy import select as core_select
 from sqlmodel import Session, SQLModel, col, select
 
-from models.audit import TransitionRecord
+from models.audit import PROOF_COLUMNS, TransitionRecord, proof_from, signoff_counts
 from models.cooperation import (
     Agreement,
     Communication,
@@ -42,6 +42,7 @@ from states.snapshot import (
 from states.vocab import Role
 
 T = TypeVar("T", bound=SQLModel)
+PROOF = tuple(getattr(SignOff, name) for name in PROOF_COLUMNS)
 
 LABELS: dict[str, tuple[str, str]] = {
     "Cooperation": ("Kooperation", "cooperation"),
@@ -319,7 +320,12 @@ def load_snapshots(session: Session, coops: Sequence[CoopLike]) -> dict[int, Coo
         where=col(Meeting.starts_at).is_(None),
     )
     agreements = rows(Agreement.kind, table=Agreement)
-    signoffs = rows(SignOff.gate, SignOff.municipality_id, table=SignOff)
+    # A sign-off counts for its gate only as the mayor's own, proven (models.audit).
+    proven = rows(SignOff.gate, SignOff.municipality_id, SignOff.mayor_id, *PROOF, table=SignOff)
+    signoffs = {
+        cid: [(g, m) for g, m, mayor, *proof in found if signoff_counts(mayor, proof_from(*proof))]
+        for cid, found in proven.items()
+    }
     comms = rows(Communication.kind, Communication.status, table=Communication)
     successes = rows(Success.made_visible, table=Success)
     conflicts = rows(

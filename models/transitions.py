@@ -16,10 +16,11 @@ from sqlalchemy import Connection, Row, bindparam, insert, select, update
 from sqlmodel import Session, col
 from sqlmodel import select as orm_select
 
-from models.audit import GENESIS_HASH, TransitionRecord, transition_hash
+from models.audit import GENESIS_HASH, TransitionRecord, proof_values, transition_hash
 from models.cooperation import Cooperation
 from models.driver_sql import run
 from models.queries import last_link
+from states.proof import Proof
 
 _rec_t = TransitionRecord.__table__  # type: ignore[attr-defined]
 _coop_t = Cooperation.__table__  # type: ignore[attr-defined]
@@ -96,8 +97,10 @@ def append_record(
     at: datetime,
     lessons_learned: str = "",
     idempotency_key: str | None = None,
+    proof: Proof | None = None,
 ) -> Appended:
-    """Extend the cooperation's hash chain by one record, inside the caller's transaction."""
+    """Extend the cooperation's hash chain by one record, inside the caller's transaction,
+    with the proof of who acted."""
     # Objects added to the session so far (a new cooperation, its partners) go first:
     # the Core statements below do not autoflush.
     session.flush()
@@ -114,6 +117,7 @@ def append_record(
         lessons_learned=lessons_learned,
         idempotency_key=idempotency_key,
         at=at,
+        **proof_values(proof),
     )
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from states.errors import PolicyRefusedError
+from states.proof import Proof, ProofKind
 from states.vocab import ConflictLevel, Role, level_at_least
 
 
@@ -53,6 +54,9 @@ class Target:
     municipality_id: int | None = None  # the partner the action concerns, if any
     conflict_level: str | None = None
     sponsor_id: int | None = None  # the partnership's sponsoring mayor, for sign-offs
+    moderator_id: int | None = None  # the conflict's assigned moderator, if any
+    # How the actor was proven (sign-offs depend on it); None: not known to the caller.
+    proof: Proof | None = None
 
 
 # Role alone suffices (coordinators run the process).
@@ -94,9 +98,68 @@ def _refuse(rule: str, de: str, en: str) -> PolicyRefusedError:
     return PolicyRefusedError(f"policy.{rule}", f"Nicht erlaubt: {de}", f"Not allowed: {en}")
 
 
+def _check_assigned_moderator(actor: Actor, action: Action, target: Target) -> None:
+    """From the moderation level on, a moderator acts only as the conflict's assigned
+    moderator; while none is assigned, a moderator may only schedule the moderation
+    session (which assigns one)."""
+    if target.moderator_id == actor.id:
+        return
+    if target.moderator_id is None and action is Action.SCHEDULE_CONFLICT_SESSION:
+        return
+    raise _refuse(
+        "assigned_moderator_only",
+        "ab der Stufe Moderation handelt nur die zugewiesene Moderation (oder eine "
+        "Koordinator:in).",
+        "from the moderation level on only the assigned moderator (or a coordinator) acts.",
+    )
+
+
+def _check_signoff_document(actor: Actor, target: Target, proof: Proof) -> None:
+    """A sign-off recorded from a document (paper sign-off, council minutes) on the
+    sponsoring mayor's behalf: by a coordinator, or by that mayor."""
+    if not proof.document_sha256 or proof.on_behalf_of is None:
+        raise _refuse(
+            "signoff_document_missing",
+            "eine Freigabe im Auftrag braucht das Dokument (--document).",
+            "a sign-off on someone's behalf needs the document (--document).",
+        )
+    if target.sponsor_id is not None and proof.on_behalf_of != target.sponsor_id:
+        raise _refuse(
+            "signoff_document_for_sponsor",
+            "die Freigabe im Auftrag gilt nur für die benannte Bürgermeisterin / den "
+            "benannten Bürgermeister der Partnerschaft.",
+            "a sign-off on someone's behalf is for the partnership's named mayor only.",
+        )
+    if Role.COORDINATOR in actor.roles:
+        return
+    own = actor.municipality_id is not None and actor.municipality_id == target.municipality_id
+    if Role.MAYOR in actor.roles and actor.id == proof.on_behalf_of and own:
+        return
+    raise _refuse(
+        "signoff_document_coordinator",
+        "im Auftrag einer Bürgermeisterin / eines Bürgermeisters erfassen nur Koordinator:innen.",
+        "only coordinators record a sign-off on a mayor's behalf.",
+    )
+
+
+def check_proven(actor_id: int | None, proof: Proof) -> None:
+    """A personal proof (login, token, mail link) proves one person: the act must be
+    theirs, not another id typed beside it."""
+    if proof.personal and actor_id is not None and proof.person_id != actor_id:
+        raise _refuse(
+            "actor_not_proven",
+            f"als Person {actor_id} handeln, nachgewiesen ist aber Person {proof.person_id}.",
+            f"acting as person {actor_id}, but person {proof.person_id} is the one proven.",
+        )
+
+
 def check(actor: Actor, action: Action, target: Target = Target()) -> None:
     """Raise PolicyRefusedError naming the rule unless `actor` may perform `action`."""
     if action is Action.SIGN_OFF:
+        proof = target.proof
+        if proof is not None and proof.kind is ProofKind.DOCUMENT:
+            _check_signoff_document(actor, target, proof)
+            return
         if Role.MAYOR not in actor.roles:
             raise _refuse(
                 "signoff_mayor_only",
@@ -116,6 +179,17 @@ def check(actor: Actor, action: Action, target: Target = Target()) -> None:
                 "Bürgermeister gibt frei.",
                 "only the mayor named as sponsor of this partnership signs off.",
             )
+        if proof is not None and not proof.counts_as(actor.id):
+            raise _refuse(
+                "signoff_needs_personal_proof",
+                "eine Freigabe zählt nur als eigene, nachgewiesene Antwort der "
+                "Bürgermeisterin / des Bürgermeisters (Link aus der Freigabe-E-Mail, "
+                "Anmeldung, eigener Token); auf der Kommandozeile bitte mit dem Dokument "
+                "erfassen (--document DATEI).",
+                "a sign-off counts only as the mayor's own proven answer (the link in the "
+                "sign-off mail, a login, their own token); on the command line record it "
+                "with the document (--document FILE).",
+            )
         return
     if Role.COORDINATOR in actor.roles:
         return
@@ -130,6 +204,7 @@ def check(actor: Actor, action: Action, target: Target = Target()) -> None:
             if target.conflict_level is not None and level_at_least(
                 target.conflict_level, ConflictLevel.MODERATION
             ):
+                _check_assigned_moderator(actor, action, target)
                 return
             raise _refuse(
                 "moderator_from_moderation_level",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,8 +25,10 @@ from ikz.actions.signoff import sign_off
 from ikz.app import App
 from ikz.settings import Settings
 from models import commands as c
+from models.cooperation import SignOff
 from models.db import connect
 from models.schema import upgrade
+from states.proof import Proof, ProofKind
 
 
 class FakeClock:
@@ -189,12 +193,52 @@ def satisfy_start_pilot(w: World, cid: int, n: int = 2) -> None:
         c.RecordCommunication(cooperation_id=cid, kind="press_release", actor_id=w.coordinator_id),
     )
     for p in w.partners[:n]:
-        sign_off(
+        mayor_signs_off(w, cid, p)
+
+
+@contextmanager
+def acting_as(app: App, proof: Proof) -> Iterator[App]:
+    """Acts through `app` proven by `proof`, as a surface (gateway, mail link) sets it."""
+    before = app.proof
+    app.proof = proof
+    try:
+        yield app
+    finally:
+        app.proof = before
+
+
+def mail_link(person_id: int) -> Proof:
+    """The proof of a person who answered through the link in a mail."""
+    return Proof(ProofKind.MAIL_LINK, person_id, f"<test-{person_id}@ikz-flow.test>")
+
+
+def mayor_signs_off(w: World, cid: int, p: Partner, gate: str = "start_pilot") -> SignOff:
+    """The mayor's own sign-off, answered through the link in the request mail."""
+    with acting_as(w.app, mail_link(p.mayor_id)):
+        return sign_off(
             w.app,
             c.SignOffGate(
-                cooperation_id=cid, municipality_id=p.municipality_id, actor_id=p.mayor_id
+                cooperation_id=cid,
+                municipality_id=p.municipality_id,
+                gate=gate,  # type: ignore[arg-type]
+                actor_id=p.mayor_id,
             ),
         )
+
+
+def paper_signoff(w: World, cid: int, p: Partner, text: str = "Freigabe, gez. BM") -> SignOff:
+    """The coordinator records the mayor's sign-off from a scanned paper (a document)."""
+    doc = Path(w.app.settings.data_dir) / f"freigabe-{cid}-{p.municipality_id}.txt"
+    doc.write_text(text, encoding="utf-8")
+    return sign_off(
+        w.app,
+        c.SignOffGate(
+            cooperation_id=cid,
+            municipality_id=p.municipality_id,
+            document=str(doc),
+            actor_id=w.coordinator_id,
+        ),
+    )
 
 
 def satisfy_evaluate(w: World, cid: int) -> None:

@@ -54,7 +54,9 @@ from tests.factories import (
     FORWARD,
     SATISFY,
     World,
+    acting_as,
     coop_in,
+    mail_link,
     make_app,
     make_world,
     open_coop,
@@ -495,10 +497,12 @@ def test_spawn_follow_up_creates_a_linked_child(world: World) -> None:
     assert parent["state"] == "permanent"
     assert parent["version"] == parent_before["version"] + 1
     # Parent: 1 record, 5 notifications, no event (it stays permanent); child: 1 row,
-    # 2 partners, 1 record, 5 notifications, its event of entering informal_contact.
+    # 2 partners, 1 record, 5 notifications, its event of entering informal_contact;
+    # the child and its partners on the child's fact chain.
     assert count_delta(before_counts, after_counts) == {
         "cooperation": 1,
         "partnership": 2,
+        "fact_record": 3,
         "transition_record": 2,
         "outbox": 10,
         "outbox_context": 2,
@@ -627,7 +631,10 @@ def test_each_transition_notifies_every_person_once_in_their_language(world: Wor
             ),
         )
         for muni, mayor in sign_off_by.items():
-            sign_off(app, c.SignOffGate(cooperation_id=cid, municipality_id=muni, actor_id=mayor))
+            with acting_as(app, mail_link(mayor)):
+                sign_off(
+                    app, c.SignOffGate(cooperation_id=cid, municipality_id=muni, actor_id=mayor)
+                )
 
     steps: list[tuple[str, dict[str, Any]]] = [
         ("explore", {}),

@@ -439,9 +439,10 @@ def test_start_pilot_gate_is_blocked_from_moderation_on(
     cf.escalate_overdue(world.app)
     with pytest.raises(GateRefusedError):
         go(world, cid, "start_pilot")
+    # No moderator was assigned (the sweep escalated): the coordinator settles it.
     cf.resolve_conflict(
         world.app,
-        c.ResolveConflict(conflict_id=kid, resolution="geeinigt", actor_id=world.moderator_id),
+        c.ResolveConflict(conflict_id=kid, resolution="geeinigt", actor_id=world.coordinator_id),
     )
     go(world, cid, "start_pilot")
 

@@ -11,12 +11,11 @@ import pytest
 
 from ikz.actions.conflicts import raise_conflict
 from ikz.actions.facts import record_meeting
-from ikz.actions.signoff import sign_off
 from ikz.app import App
 from ikz.views.personal_data import export_person
 from models import commands as c
 from states.errors import NotFoundError
-from tests.factories import World, make_app, make_world, open_coop
+from tests.factories import World, make_app, make_world, mayor_signs_off, open_coop
 
 
 def _story(w: World) -> int:
@@ -36,12 +35,7 @@ def _story(w: World) -> int:
     raise_conflict(
         w.app, c.RaiseConflict(cooperation_id=cid, subject="Standort", actor_id=jena.contact_id)
     )
-    sign_off(
-        w.app,
-        c.SignOffGate(
-            cooperation_id=cid, municipality_id=jena.municipality_id, actor_id=jena.mayor_id
-        ),
-    )
+    mayor_signs_off(w, cid, jena)
     return cid
 
 
@@ -64,6 +58,7 @@ def test_a_contact_person_s_export_holds_their_rows_and_mail(world: World) -> No
         "conflicts": 1,
         "acts": 0,
         "conflict_steps": 1,
+        "fact_records": 1,  # the conflict they raised, on the cooperation's fact chain
         "mails": 2,
     }
     assert data["partnerships"][0]["cooperation_id"] == cid
@@ -80,6 +75,8 @@ def test_a_mayor_s_export_holds_the_sign_off_and_not_the_other_mayor_s(world: Wo
     weimar = _counts(export_person(world.app, weimar_mayor))
     assert (jena["signoffs"], jena["meetings"]) == (1, 0)
     assert (weimar["signoffs"], weimar["meetings"]) == (0, 1)
+    # Jena's mayor proved the sign-off (their mail link): its fact record names them.
+    assert (jena["fact_records"], weimar["fact_records"]) == (1, 0)
 
 
 def test_an_id_inside_a_list_matches_exactly(world: World) -> None:

@@ -15,7 +15,7 @@ from ikz.views.portfolio import portfolio_rows
 from models import commands as c
 from models.cooperation import Cooperation, Report, SignOff
 from models.outbox import Notification
-from tests.factories import World, coop_in, go, open_coop, satisfy_explore
+from tests.factories import World, coop_in, go, mail_link, open_coop, satisfy_explore
 
 
 def _outbox(w: World, kind: str) -> list[Notification]:
@@ -143,7 +143,10 @@ def test_signoff_request_reminds_expires_and_records(world: World) -> None:
     assert reminder.context["title"] == title and reminder.context["gate"] == req.gate
     # The same day again: the request is not reminded twice.
     assert sweep_portfolio(world.app).signoff_reminders == 0
-    done = answer_request(world.app, req.id or 0, True, "Einverstanden")
+    # The mayor answers through the link in the request mail.
+    done = answer_request(
+        world.app, req.id or 0, True, "Einverstanden", proof=mail_link(p.mayor_id)
+    )
     assert done.status == "signed"
     with world.app.db.read() as s:
         assert s.exec(select(SignOff).where(col(SignOff.cooperation_id) == cid)).all()

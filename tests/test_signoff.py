@@ -13,7 +13,9 @@ import pytest
 from sqlmodel import col, select
 
 from ikz.actions import facts
-from ikz.actions.signoff import answer_request, open_request
+from ikz.actions import signoff as so
+from ikz.actions.signoff import open_request
+from ikz.app import App
 from ikz.mail.render import render
 from ikz.views.cooperation import show
 from models import commands as c
@@ -21,7 +23,7 @@ from models.cooperation import SignOff, SignOffRequest
 from models.outbox import Notification
 from models.registry import Person
 from states.errors import GateRefusedError, InvalidInputError
-from tests.factories import World, coop_in, go
+from tests.factories import World, coop_in, go, mail_link
 from tests.mail.conftest import text_of
 
 JENA_MISSING = "Jena: Freigabe durch die Bürgermeisterin/den Bürgermeister fehlt."
@@ -46,6 +48,14 @@ def ready_but_for_signoffs(w: World) -> int:
         w.app, c.RecordCommunication(cooperation_id=cid, kind="press_release", actor_id=actor)
     )
     return cid
+
+
+def answer_request(app: App, request_id: int, approve: bool, note: str = "") -> SignOffRequest:
+    """The mayor answers through the link in the request mail (proof: that link)."""
+    with app.db.read() as s:
+        req = s.get(SignOffRequest, request_id)
+        assert req is not None
+    return so.answer_request(app, request_id, approve, note, proof=mail_link(req.mayor_id))
 
 
 def ask(w: World, cid: int, partner: int, run: str) -> SignOffRequest:
@@ -149,6 +159,8 @@ def test_yes_signs_off_opens_that_part_of_the_gate_and_tells_the_coordinator(
         "gate": "start_pilot",
         "municipality_id": jena.municipality_id,
         "mayor_id": jena.mayor_id,
+        "proof": "Link aus einer E-Mail",
+        "proof_en": "link from an email",
     }
     subject, _ = as_the_coordinator_reads_it(world, told)
     assert subject == "[IKZ] Gemeinsamer Bauhof: Freigabe erteilt (Pilot starten)"

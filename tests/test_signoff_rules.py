@@ -8,7 +8,7 @@ from ikz.actions.directory import register_person
 from ikz.actions.signoff import sign_off
 from models import commands as c
 from states.errors import InvalidInputError, PolicyRefusedError
-from tests.factories import World, coop_in
+from tests.factories import World, acting_as, coop_in, mail_link
 
 
 def test_a_mayor_who_is_not_the_sponsor_is_refused(world: World) -> None:
@@ -24,7 +24,7 @@ def test_a_mayor_who_is_not_the_sponsor_is_refused(world: World) -> None:
             actor_id=world.coordinator_id,
         ),
     )
-    with pytest.raises(PolicyRefusedError) as err:
+    with pytest.raises(PolicyRefusedError) as err, acting_as(world.app, mail_link(other.id or 0)):
         sign_off(
             world.app,
             c.SignOffGate(
@@ -32,12 +32,13 @@ def test_a_mayor_who_is_not_the_sponsor_is_refused(world: World) -> None:
             ),
         )
     assert err.value.code == "policy.signoff_sponsoring_mayor"
-    row = sign_off(
-        world.app,
-        c.SignOffGate(
-            cooperation_id=cid, municipality_id=jena.municipality_id, actor_id=jena.mayor_id
-        ),
-    )
+    with acting_as(world.app, mail_link(jena.mayor_id)):
+        row = sign_off(
+            world.app,
+            c.SignOffGate(
+                cooperation_id=cid, municipality_id=jena.municipality_id, actor_id=jena.mayor_id
+            ),
+        )
     assert row.mayor_id == jena.mayor_id
 
 

@@ -57,6 +57,7 @@ EXPECTED_ACTIONS = {
 # The commands that read or operate and change no cooperation's facts: not actions.
 NOT_ACTIONS = {
     ("audit", "verify"),
+    ("audit", "anchor"),
     ("conflict", "escalate-overdue"),
     ("conflict", "history"),
     ("conflict", "list"),

@@ -17,7 +17,7 @@ from ikz.actions.conflict_step import (
     require_open,
     write,
 )
-from ikz.actions.guard import authorize
+from ikz.actions.guard import authorize, prove
 from ikz.app import App
 from models import commands as c
 from models.conflicts import append_step
@@ -82,7 +82,9 @@ def schedule_conflict_session(app: App, cmd: c.ScheduleConflictSession) -> Confl
             Action.SCHEDULE_CONFLICT_SESSION,
             parts,
             conflict_level=conflict.level,
+            moderator_id=conflict.moderator_id,
         )
+        prove(app, s, cmd.actor_id)
         if ConflictLevel(conflict.level) not in SESSION_LEVELS:
             raise InvalidInputError(
                 "no_session_at_level",

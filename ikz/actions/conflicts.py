@@ -27,7 +27,7 @@ from ikz.actions.conflict_step import (
     require_open,
     write,
 )
-from ikz.actions.guard import authorize, coop_for_write, require_people
+from ikz.actions.guard import authorize, coop_for_write, prove, require_people
 from ikz.app import App
 from ikz.events.build import conflict_raised
 from models import commands as c
@@ -40,6 +40,7 @@ from models.store import save
 from states.conflict import ConflictTrigger, audience, overdue
 from states.errors import IkzError, StaleVersionError
 from states.policy import Action
+from states.proof import SYSTEM, Proof
 from states.vocab import ConflictLevel, ConflictStatus
 
 # --- use cases ------------------------------------------------------------------------
@@ -51,6 +52,7 @@ def raise_conflict(app: App, cmd: c.RaiseConflict) -> Conflict:
     def step(s: Session) -> Conflict:
         coop, parts = coop_for_write(s, cmd.cooperation_id)
         actor = authorize(s, cmd.actor_id, Action.RAISE_CONFLICT, parts)
+        prove(app, s, cmd.actor_id)
         now = app.clock()
         row = save(
             Conflict(
@@ -102,7 +104,12 @@ def raise_conflict(app: App, cmd: c.RaiseConflict) -> Conflict:
 
 
 def _escalate_in(
-    s: Session, app: App, conflict_id: int, actor_id: int, expected_level: str | None = None
+    s: Session,
+    app: App,
+    conflict_id: int,
+    actor_id: int,
+    expected_level: str | None = None,
+    proof: Proof | None = None,
 ) -> Conflict:
     conflict, coop, parts = load(s, conflict_id)
     require_open(conflict)
@@ -112,7 +119,15 @@ def _escalate_in(
             f"Konflikt {conflict_id} wurde inzwischen geändert.",
             f"Conflict {conflict_id} was changed meanwhile.",
         )
-    authorize(s, actor_id, Action.ESCALATE_CONFLICT, parts, conflict_level=conflict.level)
+    authorize(
+        s,
+        actor_id,
+        Action.ESCALATE_CONFLICT,
+        parts,
+        conflict_level=conflict.level,
+        moderator_id=conflict.moderator_id,
+    )
+    prove(app, s, actor_id, proof)
     dest = next_of(conflict, ConflictTrigger.ESCALATE)
     before = conflict.level
     now = app.clock()
@@ -173,8 +188,14 @@ def escalate_raised(app: App, conflict_id: int) -> tuple[Conflict, bool]:
             f"Kooperation {coop.id} hat keine Koordinator:in.",
             f"Cooperation {coop.id} has no coordinator.",
         )
-    cmd = c.EscalateConflict(conflict_id=conflict_id, actor_id=coop.coordinator_id)
-    return escalate_conflict(app, cmd), True
+    # ikz-flow's own act (on the raised event), in the coordinator's name.
+    coordinator = coop.coordinator_id
+    row = write(
+        app,
+        conflict_id,
+        lambda s: _escalate_in(s, app, conflict_id, coordinator, proof=SYSTEM),
+    )
+    return row, True
 
 
 @dataclass
@@ -226,6 +247,7 @@ def escalate_overdue(app: App) -> EscalationSweep:
                     conflict_id=conflict_id,
                     actor_id=coordinator,
                     expected_level=level,
+                    proof=SYSTEM,
                 ),
             )
         except IkzError as exc:
@@ -248,7 +270,15 @@ def _close(
     def step(s: Session) -> Conflict:
         conflict, coop, parts = load(s, conflict_id)
         require_open(conflict)
-        actor = authorize(s, actor_id, action, parts, conflict_level=conflict.level)
+        actor = authorize(
+            s,
+            actor_id,
+            action,
+            parts,
+            conflict_level=conflict.level,
+            moderator_id=conflict.moderator_id,
+        )
+        prove(app, s, actor_id)
         dest = next_of(conflict, trigger)
         require_people(s, agreed_by)
         # Everyone the conflict reached is told how it ended.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from ikz.actions.guard import authorize, coop_for_write
+from ikz.actions.guard import authorize, coop_for_write, prove
 from ikz.actions.recipients import recipients_of
 from ikz.app import App
 from ikz.events.build import entered
@@ -50,6 +50,7 @@ def open_cooperation(app: App, cmd: c.OpenCooperation) -> Cooperation:
     with app.db.write() as s:
         actor = actor_of(s, cmd.actor_id)
         check(actor, Action.OPEN_COOPERATION)
+        proof = prove(app, s, cmd.actor_id)
         for partner in cmd.partners:
             _check_partner_people(s, partner)
         coop = save(
@@ -85,6 +86,7 @@ def open_cooperation(app: App, cmd: c.OpenCooperation) -> Cooperation:
             actor_id=actor.id,
             reason="",
             at=app.clock(),
+            proof=proof,
         )
         enqueue(
             s,
@@ -117,6 +119,7 @@ def set_partner(app: App, cmd: c.SetPartner) -> Partnership:
     with app.db.write() as s:
         coop, parts = coop_for_write(s, cmd.cooperation_id)
         authorize(s, cmd.actor_id, Action.SET_PARTNER, parts)
+        prove(app, s, cmd.actor_id)
         _check_partner_people(s, cmd.partner)
         existing = next(
             (p for p in parts if p.municipality_id == cmd.partner.municipality_id), None
@@ -136,6 +139,7 @@ def choose_legal_form(app: App, cmd: c.ChooseLegalForm) -> Cooperation:
     with app.db.write() as s:
         coop, parts = coop_for_write(s, cmd.cooperation_id)
         authorize(s, cmd.actor_id, Action.CHOOSE_LEGAL_FORM, parts)
+        prove(app, s, cmd.actor_id)
         coop.legal_form = cmd.legal_form.value
         coop.updated_at = app.clock()
         return save(coop, session=s)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ikz.actions.guard import prove
 from ikz.app import App
 from ikz.events.artifacts import scrub_artifacts
 from ikz.jsonable import jsonable
@@ -94,8 +95,9 @@ def erase_person(app: App, cmd: ErasePerson) -> ErasureResult:
     needles = _refusals(app, cmd)
     artifacts = scrub_artifacts(app.settings, needles.search_terms())
     files = _scrub_files(app, needles)
-    proof = app.proof_for(cmd.actor_id)
     with app.db.write() as s:
+        # The rewritten facts go on their chains as this coordinator's proven act.
+        proof = prove(app, s, cmd.actor_id)
         person = require(s, Person, cmd.person_id)
         rows = rewrite_everywhere(needles, session=s)
         mails = withdraw_queued_mail(cmd.person_id, session=s)

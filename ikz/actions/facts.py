@@ -7,8 +7,15 @@ then write the row in one transaction. The gates and the Kooperations-Check read
 
 from __future__ import annotations
 
-from ikz.actions.guard import authorize, coop_for_write, require_partners, require_people
+from ikz.actions.guard import (
+    authorize,
+    coop_for_write,
+    prove,
+    require_partners,
+    require_people,
+)
 from ikz.app import App
+from ikz.proof.document import store_document
 from models import commands as c
 from models.cooperation import (
     Agreement,
@@ -24,22 +31,37 @@ from models.cooperation import (
 from models.store import save
 from states.errors import InvalidInputError
 from states.policy import Action
+from states.proof import Proof, ProofKind
 
 
 def record_goal(app: App, cmd: c.RecordGoal) -> Goal:
     with app.db.write() as s:
         _, parts = coop_for_write(s, cmd.cooperation_id)
         authorize(s, cmd.actor_id, Action.RECORD_GOAL, parts)
+        prove(app, s, cmd.actor_id)
         row = Goal(cooperation_id=cmd.cooperation_id, text=cmd.text, target=cmd.target)
         return save(row, session=s)
 
 
 def record_benefit(app: App, cmd: c.RecordBenefit) -> Partnership:
+    """A partner's benefit, stated or confirmed; with `document`, recorded from it on
+    behalf of the partner's mayor (or contact person) and proven by it."""
+    document = store_document(app.settings, cmd.document) if cmd.document else None
     with app.db.write() as s:
         _, parts = coop_for_write(s, cmd.cooperation_id)
         require_partners(parts, [cmd.municipality_id])
         authorize(s, cmd.actor_id, Action.RECORD_BENEFIT, parts, cmd.municipality_id)
         part = next(p for p in parts if p.municipality_id == cmd.municipality_id)
+        proof = None
+        if document is not None:
+            proof = Proof(
+                ProofKind.DOCUMENT,
+                cmd.actor_id,
+                document.name,
+                on_behalf_of=part.mayor_id or part.contact_id,
+                document_sha256=document.sha256,
+            )
+        prove(app, s, cmd.actor_id, proof)
         if cmd.confirmed:
             part.confirmed_benefit = cmd.text
         else:
@@ -51,6 +73,7 @@ def record_meeting(app: App, cmd: c.RecordMeeting) -> Meeting:
     with app.db.write() as s:
         _, parts = coop_for_write(s, cmd.cooperation_id)
         actor = authorize(s, cmd.actor_id, Action.RECORD_MEETING, parts)
+        prove(app, s, cmd.actor_id)
         require_people(s, cmd.attendee_ids)
         row = Meeting(
             cooperation_id=cmd.cooperation_id,
@@ -68,6 +91,7 @@ def record_agreement(app: App, cmd: c.RecordAgreement) -> Agreement:
         _, parts = coop_for_write(s, cmd.cooperation_id)
         require_partners(parts, cmd.signed_by)
         authorize(s, cmd.actor_id, Action.RECORD_AGREEMENT, parts)
+        prove(app, s, cmd.actor_id)
         row = Agreement(
             cooperation_id=cmd.cooperation_id,
             kind=cmd.kind.value,
@@ -83,6 +107,7 @@ def record_staff(app: App, cmd: c.RecordStaff) -> StaffInvolvement:
         _, parts = coop_for_write(s, cmd.cooperation_id)
         require_partners(parts, [cmd.municipality_id])
         authorize(s, cmd.actor_id, Action.RECORD_STAFF, parts, cmd.municipality_id)
+        prove(app, s, cmd.actor_id)
         row = StaffInvolvement(
             cooperation_id=cmd.cooperation_id,
             municipality_id=cmd.municipality_id,
@@ -96,6 +121,7 @@ def record_communication(app: App, cmd: c.RecordCommunication) -> Communication:
     with app.db.write() as s:
         _, parts = coop_for_write(s, cmd.cooperation_id)
         authorize(s, cmd.actor_id, Action.RECORD_COMMUNICATION, parts)
+        prove(app, s, cmd.actor_id)
         row = Communication(
             cooperation_id=cmd.cooperation_id,
             kind=cmd.kind.value,
@@ -110,6 +136,7 @@ def record_success(app: App, cmd: c.RecordSuccess) -> Success:
     with app.db.write() as s:
         _, parts = coop_for_write(s, cmd.cooperation_id)
         authorize(s, cmd.actor_id, Action.RECORD_SUCCESS, parts)
+        prove(app, s, cmd.actor_id)
         row = Success(
             cooperation_id=cmd.cooperation_id,
             what=cmd.what,
@@ -132,6 +159,7 @@ def record_decision(app: App, cmd: c.RecordDecision) -> Decision:
                 "A municipality cannot both benefit and concede.",
             )
         authorize(s, cmd.actor_id, Action.RECORD_DECISION, parts)
+        prove(app, s, cmd.actor_id)
         row = Decision(
             cooperation_id=cmd.cooperation_id,
             kind=cmd.kind,
@@ -148,5 +176,6 @@ def record_report(app: App, cmd: c.RecordReport) -> Report:
     with app.db.write() as s:
         _, parts = coop_for_write(s, cmd.cooperation_id)
         authorize(s, cmd.actor_id, Action.RECORD_REPORT, parts)
+        prove(app, s, cmd.actor_id)
         row = Report(cooperation_id=cmd.cooperation_id, summary=cmd.summary, created_at=app.clock())
         return save(row, session=s)

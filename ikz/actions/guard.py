@@ -11,12 +11,15 @@ from collections.abc import Iterable
 
 from sqlmodel import Session
 
+from ikz.app import App
+from models.chain import prove as prove_in
 from models.cooperation import Cooperation, Partnership
 from models.queries import actor_of, partnerships, require
 from models.registry import Person
 from states.errors import IkzError, InvalidInputError, NotFoundError
 from states.lifecycle import State
-from states.policy import Action, Actor, Target, check
+from states.policy import Action, Actor, Target, check, check_proven
+from states.proof import Proof
 
 
 def duplicate(what_de: str, what_en: str) -> InvalidInputError:
@@ -55,6 +58,15 @@ def require_people(s: Session, ids: Iterable[int]) -> None:
         require(s, Person, pid)
 
 
+def prove(app: App, s: Session, actor_id: int | None, proof: Proof | None = None) -> Proof:
+    """Name who acts in this transaction and how they were proven (`proof`, else the
+    surface's, else the local administrator's): every record it appends carries it."""
+    proof = proof or app.proof_for(actor_id)
+    check_proven(actor_id, proof)
+    prove_in(s, proof, actor_id)
+    return proof
+
+
 def authorize(
     s: Session,
     actor_id: int,
@@ -62,6 +74,7 @@ def authorize(
     parts: list[Partnership],
     municipality_id: int | None = None,
     conflict_level: str | None = None,
+    moderator_id: int | None = None,
 ) -> Actor:
     """The acting person, if the policy lets them do `action` in this cooperation."""
     actor = actor_of(s, actor_id)
@@ -72,6 +85,7 @@ def authorize(
             partner_municipalities=frozenset(p.municipality_id for p in parts),
             municipality_id=municipality_id,
             conflict_level=conflict_level,
+            moderator_id=moderator_id,
         ),
     )
     return actor

@@ -18,6 +18,8 @@ from sqlmodel import Session
 from ikz.actions.recipients import recipients_of
 from ikz.app import App
 from ikz.events.build import entered
+from models.audit import proof_values
+from models.chain import prove
 from models.commands import Advance
 from models.cooperation import Cooperation, Partnership
 from models.db import session_in
@@ -40,7 +42,7 @@ from states.errors import (
 )
 from states.gates import OVERRIDABLE, has_gate, unmet_criteria
 from states.lifecycle import State, Trigger, next_state
-from states.policy import Action, Target, check
+from states.policy import Action, Target, check, check_proven
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,8 @@ def _apply(app: App, conn: Connection, cmd: Advance) -> AdvanceResult:
     now = app.clock()
     coop, parts, last, actor = transition_rows(conn, cmd.cooperation_id, cmd.actor_id)
     check(actor, Action.ADVANCE, Target(frozenset(p.municipality_id for p in parts)))
+    proof = app.proof_for(actor.id)
+    check_proven(actor.id, proof)
     if cmd.expected_version is not None and cmd.expected_version != coop.version:
         raise _stale(coop.id, cmd.expected_version, coop.version)
     current = State(coop.state)
@@ -193,6 +197,7 @@ def _apply(app: App, conn: Connection, cmd: Advance) -> AdvanceResult:
         lessons_learned=cmd.lessons_learned,
         idempotency_key=cmd.idempotency_key,
         at=app.clock(),
+        **proof_values(proof),
     )
     enqueue(
         conn,
@@ -252,6 +257,8 @@ def _spawn(
     """Open a follow-up cooperation linked to its parent, with the same partners.
 
     `parent` and `parts` are the rows `_apply` read (models.queries.transition_rows)."""
+    proof = app.proof_for(actor_id)
+    prove(session, proof, actor_id)
     child = save(
         Cooperation(
             title=cmd.follow_up_title or "",
@@ -286,6 +293,7 @@ def _spawn(
         actor_id=actor_id,
         reason=f"Folgekooperation von #{parent.id}",
         at=app.clock(),
+        proof=proof,
     )
     enqueue(
         session,

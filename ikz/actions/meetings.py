@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from ikz.actions.guard import authorize, coop_for_write
+from ikz.actions.guard import authorize, coop_for_write, prove
 from ikz.app import App
 from ikz.mail.calendar import BERLIN, meeting_uid
 from models import commands as c
@@ -88,6 +88,7 @@ def schedule_meeting(app: App, cmd: c.ScheduleMeeting) -> Meeting:
     with app.db.write() as s:
         coop, parts = coop_for_write(s, cmd.cooperation_id)
         actor = authorize(s, cmd.actor_id, Action.RECORD_MEETING, parts)
+        prove(app, s, cmd.actor_id)
         attendees = list(dict.fromkeys(cmd.attendee_ids))
         _people(s, attendees)
         row = Meeting(
@@ -126,6 +127,7 @@ def reschedule_meeting(app: App, cmd: c.RescheduleMeeting) -> Meeting:
     _in_future(app, cmd.starts_at)
     with app.db.write() as s:
         coop, row = _scheduled_for_write(s, cmd.meeting_id, cmd.actor_id)
+        prove(app, s, cmd.actor_id)
         previous = row.starts_at
         row.starts_at = cmd.starts_at
         row.held_on = cmd.starts_at.astimezone(BERLIN).date()
@@ -146,6 +148,7 @@ def reschedule_meeting(app: App, cmd: c.RescheduleMeeting) -> Meeting:
 def cancel_meeting(app: App, cmd: c.CancelMeeting) -> Meeting:
     with app.db.write() as s:
         coop, row = _scheduled_for_write(s, cmd.meeting_id, cmd.actor_id)
+        prove(app, s, cmd.actor_id)
         row.cancelled = True
         row.sequence += 1
         save(row, session=s)

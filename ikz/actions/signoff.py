@@ -12,9 +12,11 @@ from datetime import timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from ikz.actions.guard import authorize, coop_for_write, duplicate, require_partners
+from ikz.actions.guard import authorize, coop_for_write, duplicate, prove, require_partners
 from ikz.app import App
+from ikz.proof.document import StoredDocument, store_document
 from models import commands as c
+from models.audit import proof_values
 from models.cooperation import SignOff, SignOffRequest
 from models.outbox import enqueue
 from models.queries import actor_of, require
@@ -23,22 +25,47 @@ from models.store import save
 from states.errors import InvalidInputError
 from states.lifecycle import Gate
 from states.policy import Action, Target, check
+from states.proof import Proof, ProofKind
 
 
 def sign_off(app: App, cmd: c.SignOffGate) -> SignOff:
+    """Record a mayor's sign-off: the mayor's own (proven personally: the surface's
+    proof), or from a document on the mayor's behalf (`cmd.document`)."""
+    document = store_document(app.settings, cmd.document) if cmd.document else None
     try:
         with app.db.write() as s:
-            return sign_off_in(app, s, cmd)
+            return sign_off_in(app, s, cmd, document=document)
     except IntegrityError:
         raise duplicate("Diese Freigabe", "This sign-off") from None
 
 
-def sign_off_in(app: App, s: Session, cmd: c.SignOffGate) -> SignOff:
-    """Record a sign-off inside the caller's transaction (an answered request does too)."""
+def sign_off_in(
+    app: App,
+    s: Session,
+    cmd: c.SignOffGate,
+    document: StoredDocument | None = None,
+    proof: Proof | None = None,
+) -> SignOff:
+    """Record a sign-off inside the caller's transaction (an answered request does too).
+
+    It counts for the gate only as the sponsoring mayor's own: `proof` (else the
+    surface's) must prove the mayor personally, or `document` (stored by
+    ikz.proof.document) records it on the mayor's behalf."""
     coop, parts = coop_for_write(s, cmd.cooperation_id)
     require_partners(parts, [cmd.municipality_id])
     sponsor = next(p.mayor_id for p in parts if p.municipality_id == cmd.municipality_id)
     actor = actor_of(s, cmd.actor_id)
+    if document is not None:
+        if sponsor is None:
+            raise _no_mayor(cmd.municipality_id)
+        proof = Proof(
+            ProofKind.DOCUMENT,
+            actor.id,
+            document.name,
+            on_behalf_of=sponsor,
+            document_sha256=document.sha256,
+        )
+    proof = proof or app.proof_for(actor.id)
     check(
         actor,
         Action.SIGN_OFF,
@@ -46,15 +73,18 @@ def sign_off_in(app: App, s: Session, cmd: c.SignOffGate) -> SignOff:
             partner_municipalities=frozenset(p.municipality_id for p in parts),
             municipality_id=cmd.municipality_id,
             sponsor_id=sponsor,
+            proof=proof,
         ),
     )
+    prove(app, s, actor.id, proof)
     row = SignOff(
         cooperation_id=cmd.cooperation_id,
         gate=cmd.gate.value,
         municipality_id=cmd.municipality_id,
-        mayor_id=actor.id,
+        mayor_id=(proof.on_behalf_of or actor.id) if proof.kind is ProofKind.DOCUMENT else actor.id,
         note=cmd.note,
         signed_at=app.clock(),
+        **proof_values(proof),
     )
     save(row, session=s)
     enqueue(
@@ -67,11 +97,21 @@ def sign_off_in(app: App, s: Session, cmd: c.SignOffGate) -> SignOff:
             "title": coop.title,
             "gate": cmd.gate.value,
             "municipality_id": cmd.municipality_id,
-            "mayor_id": actor.id,
+            "mayor_id": row.mayor_id,
+            "proof": proof.label("de"),
+            "proof_en": proof.label("en"),
         },
         dedupe_prefix=f"signoff:{row.id}",
     )
     return row
+
+
+def _no_mayor(municipality_id: int) -> InvalidInputError:
+    return InvalidInputError(
+        "mayor_missing",
+        f"Für Kommune {municipality_id} ist keine Bürgermeister:in hinterlegt.",
+        f"No mayor recorded for municipality {municipality_id}.",
+    )
 
 
 def open_request(app: App, cmd: c.RequestSignOff, flow_run_id: str, run_url: str) -> SignOffRequest:
@@ -82,13 +122,10 @@ def open_request(app: App, cmd: c.RequestSignOff, flow_run_id: str, run_url: str
         coop, parts = coop_for_write(s, cmd.cooperation_id)
         require_partners(parts, [cmd.municipality_id])
         authorize(s, cmd.actor_id, Action.REQUEST_SIGNOFF, parts)
+        prove(app, s, cmd.actor_id)
         part = next(p for p in parts if p.municipality_id == cmd.municipality_id)
         if part.mayor_id is None:
-            raise InvalidInputError(
-                "mayor_missing",
-                f"Für Kommune {cmd.municipality_id} ist keine Bürgermeister:in hinterlegt.",
-                f"No mayor recorded for municipality {cmd.municipality_id}.",
-            )
+            raise _no_mayor(cmd.municipality_id)
         now = app.clock()
         days = cmd.timeout_days or app.settings.signoff_timeout_days
         req = SignOffRequest(
@@ -118,12 +155,16 @@ def open_request(app: App, cmd: c.RequestSignOff, flow_run_id: str, run_url: str
         return req
 
 
-def answer_request(app: App, request_id: int, approve: bool, note: str = "") -> SignOffRequest:
+def answer_request(
+    app: App, request_id: int, approve: bool, note: str = "", proof: Proof | None = None
+) -> SignOffRequest:
     """Record the mayor's answer in one transaction: the sign-off (or the refusal) and
-    the closed request."""
+    the closed request, with the proof that the mayor answered (`proof`, else the
+    surface's: a yes counts only when it proves the mayor personally)."""
     try:
         with app.db.write() as s:
             row = require(s, SignOffRequest, request_id)
+            prove(app, s, row.mayor_id, proof)
             if row.status != "pending":
                 raise InvalidInputError(
                     "signoff_request_closed",
@@ -141,6 +182,7 @@ def answer_request(app: App, request_id: int, approve: bool, note: str = "") -> 
                         note=note,
                         actor_id=row.mayor_id,
                     ),
+                    proof=proof,
                 )
             else:
                 coop, _ = coop_for_write(s, row.cooperation_id)

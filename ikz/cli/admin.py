@@ -3,6 +3,7 @@
 # No `from __future__ import annotations`: see ikz.cli.main.
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,27 +18,89 @@ from states.errors import IkzError
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Alle Hash-Ketten des Prüfpfads prüfen."""
-    from ikz.views.audit import verify_audit
-    from models.audit import ConflictRecord
+def audit_verify(
+    anchor: Annotated[
+        Path | None,
+        typer.Option(
+            "--anchor",
+            help="Anker-Datei, gegen die geprüft wird (Standard: der neueste in data_dir/anchors).",
+        ),
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """Den Prüfpfad prüfen: alle Hash-Ketten, jede Fakt-Zeile, jede Kooperation gegen
+    ihre Kette und die Köpfe des Ankers."""
+    from ikz.actions.anchor import latest_anchor
+    from ikz.views.audit import verify_trail
 
-    checked, broken, why = verify_audit(state.open())
-    if isinstance(broken, ConflictRecord):
+    app_ = state.open()
+    report = verify_trail(app_, anchor or latest_anchor(app_))
+    if as_json:
+        emit_json(
+            {
+                "ok": report.ok,
+                "records": report.records,
+                "facts": report.facts,
+                "anchor": report.anchor,
+                "anchored_chains": report.anchored_chains,
+                "findings": [f.as_dict() for f in report.findings],
+            }
+        )
+        if not report.ok:
+            raise typer.Exit(1)
+        return
+    if not report.ok:
+        first, *more = report.findings
+        for f in more:
+            typer.echo(f.text(state.lang), err=True)
         raise IkzError(
             "audit_broken",
-            f"Prüfpfad gebrochen bei Eintrag {broken.id} (Konflikt {broken.conflict_id}, Nr. {broken.seq}): {why}.",
-            f"Audit chain broken at record {broken.id} (conflict {broken.conflict_id}, #{broken.seq}): {why}.",
+            f"Prüfpfad gebrochen: {first.de}"
+            + (f" (und {len(more)} weitere Befunde)" if more else ""),
+            f"Audit chain broken: {first.en}"
+            + (f" (and {len(more)} more findings)" if more else ""),
         )
-    if broken is not None:
-        raise IkzError(
-            "audit_broken",
-            f"Prüfpfad gebrochen bei Eintrag {broken.id} (Kooperation {broken.cooperation_id}, Nr. {broken.seq}): {why}.",
-            f"Audit chain broken at record {broken.id} (cooperation {broken.cooperation_id}, #{broken.seq}): {why}.",
-        )
+    anchored_de = (
+        f"; {report.anchored_chains} Kettenköpfe des Ankers {report.anchor} vorhanden"
+        if report.anchor
+        else "; kein Anker (ikz audit anchor)"
+    )
+    anchored_en = (
+        f"; {report.anchored_chains} chain heads of anchor {report.anchor} present"
+        if report.anchor
+        else "; no anchor (ikz audit anchor)"
+    )
     done(
-        f"Prüfpfad in Ordnung: {checked} Einträge geprüft.",
-        f"Audit trail intact: {checked} records checked.",
+        f"Prüfpfad in Ordnung: {report.records} Einträge geprüft, {report.facts} Fakten"
+        + anchored_de
+        + ".",
+        f"Audit trail intact: {report.records} records checked, {report.facts} facts"
+        + anchored_en
+        + ".",
+    )
+
+
+@audit_app.command("anchor")
+def audit_anchor(
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", help="Zieldatei (Standard: data_dir/anchors/<Datum>.json)."),
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """Die Köpfe aller Hash-Ketten signiert in eine Datei schreiben und ihren Prüfwert
+    an die Koordinator:innen mailen."""
+    from ikz.actions.anchor import write_anchor
+
+    result = write_anchor(state.open(), file)
+    if as_json:
+        emit_json(result.as_dict())
+        return
+    done(
+        f"Anker geschrieben: {result.path} ({result.chains} Ketten, Prüfwert {result.digest}); "
+        f"an {len(result.told)} Koordinator:innen gemailt.",
+        f"Anchor written: {result.path} ({result.chains} chains, digest {result.digest}); "
+        f"mailed to {len(result.told)} coordinators.",
     )
 
 

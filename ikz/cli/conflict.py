@@ -48,6 +48,7 @@ def conflict_history(
             ("from_level", "Von"),
             ("to_level", "Nach"),
             ("actor_id", "Person"),
+            ("proof_kind", "Nachweis"),
             ("at", "Zeit"),
         ],
         as_json,

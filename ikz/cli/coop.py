@@ -88,7 +88,7 @@ def coop_history(cooperation: CoopId, as_json: Json = False) -> None:
     """Prüfpfad der Zustandswechsel einer Kooperation."""
     from ikz.views.cooperation import history
 
-    rows = history(state.open(), cooperation)
+    rows = history(state.open(), cooperation, state.lang)
     listing(
         rows,
         [
@@ -98,6 +98,7 @@ def coop_history(cooperation: CoopId, as_json: Json = False) -> None:
             ("from_state", "von"),
             ("to_state", "nach"),
             ("actor_id", "Person"),
+            ("proof", "Nachweis"),
             ("reason", "Begründung"),
         ],
         as_json,

@@ -38,6 +38,15 @@ def print_show(view: dict[str, Any], lang: Language) -> None:
     for s in view["signals"]:
         mark = "!" if s["level"] == "warn" else " "
         typer.echo(f"  {mark} {s['message']}")
+    if view.get("signoffs"):
+        typer.echo("Sign-offs:" if en else "Freigaben:")
+        for so in view["signoffs"]:
+            counts = "" if so["counts"] else (" (does not count)" if en else " (zählt nicht)")
+            typer.echo(
+                f"  {so['gate']}: {'municipality' if en else 'Kommune'} {so['municipality_id']}, "
+                f"{'mayor' if en else 'Bürgermeister:in'} {so['mayor_id']}, "
+                f"{'proof' if en else 'Nachweis'}: {so['proof']}{counts}"
+            )
     if view["open_conflicts"]:
         typer.echo(
             ("Open conflicts: " if en else "Offene Konflikte: ")

@@ -4,6 +4,7 @@ the real use-case functions while a simulated clock replays about two years."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from ikz.actions.conflicts import escalate_conflict, raise_conflict
@@ -91,7 +92,12 @@ def play(app: App, clock: SimClock) -> dict[str, int]:  # noqa: PLR0915 - a line
                 actor_id=k,
             ),
         )
-        city[name] = {"id": m.id, "mayor": mayor.id, "contact": contact.id}
+        city[name] = {
+            "id": m.id,
+            "mayor": mayor.id,
+            "mayor_name": mayor.name,
+            "contact": contact.id,
+        }
 
     def coop(title: str, field: str, names: list[str], description: str) -> int:
         row = open_cooperation(
@@ -188,10 +194,22 @@ def play(app: App, clock: SimClock) -> dict[str, int]:  # noqa: PLR0915 - a line
             ),
         )
         for n in names:
+            # The mayors signed on paper; the coordinator records each sign-off from
+            # its scan, on the mayor's behalf (proof: the document).
+            paper = Path(app.settings.data_dir) / "demo-papers" / f"freigabe-{cid}-{n}.txt"
+            paper.parent.mkdir(parents=True, exist_ok=True)
+            paper.write_text(
+                f"Freigabe des Pilotbetriebs (Kooperation {cid}) für {n}, "
+                f"gez. {city[n]['mayor_name']}\n",
+                encoding="utf-8",
+            )
             sign_off(
                 app,
                 c.SignOffGate(
-                    cooperation_id=cid, municipality_id=city[n]["id"], actor_id=city[n]["mayor"]
+                    cooperation_id=cid,
+                    municipality_id=city[n]["id"],
+                    document=str(paper),
+                    actor_id=k,
                 ),
             )
         clock.days(14)

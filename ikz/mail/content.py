@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ikz.mail.meeting_text import MEETING_BUILDERS
+from ikz.mail.text_audit import audit_anchor
 from ikz.mail.text_common import Content, Ctx, Lang, coop_fact, state_label, t, title_of
 from ikz.mail.text_conflicts import (
     conflict_closed,
@@ -116,6 +117,7 @@ BUILDERS: dict[str, Callable[[Ctx, Lang], Content]] = {
     "signoff_declined": signoff_declined,
     "delivery_failed": delivery_failed,
     "login_link": login_link,
+    "audit_anchor": audit_anchor,
     **MEETING_BUILDERS,
 }
 

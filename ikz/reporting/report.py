@@ -19,6 +19,7 @@ from ikz.reporting.data import gather
 from ikz.reporting.html import page
 from ikz.reporting.press import press_release
 from ikz.reporting.text import markdown
+from models.chain import prove
 from models.cooperation import Cooperation, Report
 from models.outbox import enqueue
 from models.queries import partnerships, require
@@ -75,6 +76,8 @@ def generate_success_report(
     texts = {REPORT_MD: report_md, REPORT_HTML: html, PRESS_MD: press}
     now = app.clock()
     with app.db.write() as s:
+        # Whoever asked for it (the surface's proof), else the local administrator.
+        prove(s, app.proof_for(None), None)
         coop = require(s, Cooperation, cooperation_id)
         parts = partnerships(s, cooperation_id)
         de, en = STATE_LABELS[State(coop.state)]

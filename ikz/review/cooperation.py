@@ -168,6 +168,28 @@ def state_label(state: str, lang: Language) -> str:
     return en if lang == "en" else de
 
 
+def signoff_markdown(app: App, cooperation_id: int) -> list[str]:
+    """The mayors' sign-offs with the kind of proof each one has (and whether it counts)."""
+    from ikz.views.cooperation import signoffs
+
+    rows = signoffs(app, cooperation_id)
+    if not rows:
+        return []
+    lines = [
+        "",
+        "## Freigaben",
+        "",
+        "| Schritt | Kommune | Bürgermeister:in | Zeitpunkt | Nachweis | zählt |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['gate']} | {r['municipality_id']} | {r['mayor_id']} | {r['signed_at']} | "
+            f"{r['proof']} | {'ja' if r['counts'] else 'nein'} |"
+        )
+    return lines
+
+
 def cooperation_markdown(app: App, cooperation_id: int) -> str:
     """The per-cooperation dashboard: state, checklist, timeline and the lifecycle diagram."""
     from ikz.views.cooperation import history
@@ -207,13 +229,14 @@ def cooperation_markdown(app: App, cooperation_id: int) -> str:
         "",
         "## Verlauf",
         "",
-        "| # | Zeitpunkt | Schritt | von | nach | Begründung |",
-        "|---|---|---|---|---|---|",
+        "| # | Zeitpunkt | Schritt | von | nach | Person | Nachweis | Begründung |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for h in history(app, cooperation_id):
         lines.append(
-            f"| {h['seq']} | {h['at']} | {h['trigger']} | {h['from_state'] or '-'} | {h['to_state']} | {h['reason'] or ''} |"
+            f"| {h['seq']} | {h['at']} | {h['trigger']} | {h['from_state'] or '-'} | {h['to_state']} | {h['actor_id'] or '-'} | {h['proof']} | {h['reason'] or ''} |"
         )
+    lines += signoff_markdown(app, cooperation_id)
     # A picture, not Mermaid source: the Prefect UI renders no Mermaid.
     lines += ["", "## Lebenszyklus", "", lifecycle_image(State(coop.state)), ""]
     return "\n".join(lines)

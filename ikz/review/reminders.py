@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from ikz.app import App
+from models.chain import prove
 from models.outbox import Queued, enqueue_many
 from models.review import (
     expire_signoff_request,
@@ -15,6 +16,7 @@ from models.review import (
     open_conflicts_since,
     pending_signoff_requests,
 )
+from states.proof import SYSTEM
 
 
 def overdue_conflicts(app: App, now: datetime) -> tuple[int, int]:
@@ -54,6 +56,7 @@ def signoff_requests(app: App, now: datetime) -> tuple[int, int, int]:
     expired = 0
     reminders: list[Queued] = []
     with app.db.write() as s:
+        prove(s, SYSTEM, None)  # ikz-flow's own act: the requests' deadlines
         for r, title in pending_signoff_requests(session=s):
             if r.due_at <= now:
                 expire_signoff_request(r, session=s)

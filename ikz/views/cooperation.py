@@ -8,9 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from ikz.app import App
+from models.audit import proof_label, proof_of, signoff_counts
 from models.cooperation import Cooperation
 from models.portfolio import cooperation_list
 from models.queries import load_snapshot, require
+from models.signoffs import signoffs_of
 from models.transitions import records_of
 from states.errors import Language
 from states.gates import unmet_criteria
@@ -70,8 +72,29 @@ def show(app: App, cooperation_id: int, lang: Language = "de") -> dict[str, Any]
             for sig in advisory_signals(snap, now, app.signal_rules)
         ],
         "open_conflicts": [{"id": c.id, "level": c.level} for c in snap.open_conflicts],
+        "signoffs": signoffs(app, cooperation_id, lang),
         "check": as_view(check_health(snap, now, app.health_rules), lang),
     }
+
+
+def signoffs(app: App, cooperation_id: int, lang: Language = "de") -> list[dict[str, Any]]:
+    """The cooperation's sign-offs with their proof, and whether each counts for its gate
+    (only the mayor's own proven answer or a documented recording on the mayor's behalf)."""
+    with app.db.read() as s:
+        rows = signoffs_of(cooperation_id, session=s)
+    return [
+        {
+            "id": r.id,
+            "gate": r.gate,
+            "municipality_id": r.municipality_id,
+            "mayor_id": r.mayor_id,
+            "signed_at": r.signed_at.isoformat(timespec="seconds"),
+            "note": r.note,
+            **proof_fields(r, lang),
+            "counts": signoff_counts(r.mayor_id, proof_of(r)),
+        }
+        for r in rows
+    ]
 
 
 def list_cooperations(app: App, state: str | None = None) -> list[dict[str, Any]]:
@@ -90,7 +113,19 @@ def list_cooperations(app: App, state: str | None = None) -> list[dict[str, Any]
     ]
 
 
-def history(app: App, cooperation_id: int) -> list[dict[str, Any]]:
+def proof_fields(row: Any, lang: Language = "de") -> dict[str, Any]:
+    """How an act's person was proven, as views show it (kind, label, details)."""
+    return {
+        "proof_kind": row.proof_kind,
+        "proof": proof_label(row, lang),
+        "proof_person_id": row.proof_person_id,
+        "proof_detail": row.proof_detail,
+        "on_behalf_of": row.proof_on_behalf_of,
+        "document_sha256": row.proof_document_sha256,
+    }
+
+
+def history(app: App, cooperation_id: int, lang: Language = "de") -> list[dict[str, Any]]:
     with app.db.read() as s:
         require(s, Cooperation, cooperation_id)
         recs = records_of(cooperation_id, session=s)
@@ -105,6 +140,7 @@ def history(app: App, cooperation_id: int) -> list[dict[str, Any]]:
             "actor_id": r.actor_id,
             "reason": r.reason,
             "lessons_learned": r.lessons_learned,
+            **proof_fields(r, lang),
             "hash": r.hash,
         }
         for r in recs

@@ -113,6 +113,14 @@ def invoke(argv: list[str]) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+def paper(cli: Cli, name: str, content: str = "Freigabe, gez. Bürgermeister:in") -> Path:
+    """A scanned paper sign-off in the CLI's data directory, for `--document`."""
+    path = cli.data_dir / "papers" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
 @dataclass
 class Cli:
     """Runs `ikz` in-process against one data directory."""
@@ -262,7 +270,10 @@ def satisfy(cli: Cli, w: DemoWorld, cid: int, names: tuple[str, ...], dest: str)
         cli.ok("coop", "staff", cid, "--description", "Workshop", "--date", today(), "--actor", k)
         cli.ok("coop", "communication", cid, "--kind", "press_release", "--actor", k)
         for n in names:
-            cli.ok("coop", "signoff", cid, "--municipality", w.muni[n], "--actor", w.mayor[n])
+            # The coordinator records each mayor's paper sign-off from its scan.
+            scan = paper(cli, f"freigabe-{cid}-{w.muni[n]}.pdf")
+            cli.ok("coop", "signoff", cid, "--municipality", w.muni[n], "--document", scan,
+                   "--actor", k)  # fmt: skip
     elif dest == "evaluation":
         cli.ok("coop", "meeting", cid, "--kind", "steering_round", "--date", today(), "--actor", k)
     elif dest == "permanent":

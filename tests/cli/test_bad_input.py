@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli.helpers import Cli, DemoWorld, Result, open_coop
+from tests.cli.helpers import Cli, DemoWorld, Result, open_coop, paper
 
 # --- harness -----------------------------------------------------------------------------
 
@@ -185,7 +185,8 @@ COOP_COMMANDS: dict[str, Callable[[Ctx, object], list[object]]] = {
         "coop", "agreement", cid, "--kind", "letter_of_intent", "--actor", c.k,
     ],
     "coop signoff": lambda c, cid: [
-        "coop", "signoff", cid, "--municipality", c.m1, "--actor", c.mayor1,
+        "coop", "signoff", cid, "--municipality", c.m1, "--document", paper(c.cli, "f.pdf"),
+        "--actor", c.k,
     ],
     "coop staff": lambda c, cid: [
         "coop", "staff", cid, "--description", "Workshop", "--date", "2026-01-05", "--actor", c.k,
@@ -427,7 +428,8 @@ def _pause_with_key(c: Ctx) -> None:
 
 
 def _signoff_once(c: Ctx) -> None:
-    c.cli.ok("coop", "signoff", c.coop, "--municipality", c.m1, "--actor", c.mayor1)
+    scan = paper(c.cli, "freigabe.pdf")
+    c.cli.ok("coop", "signoff", c.coop, "--municipality", c.m1, "--document", scan, "--actor", c.k)
 
 
 def _resolve_conflict(c: Ctx) -> None:
@@ -585,7 +587,10 @@ CASES = [
     case("signoff-other-municipality", lambda c: ["coop", "signoff", c.coop, "--municipality", c.m1, "--actor", c.mayor2], 7, NOT_ALLOWED, "eigene Kommune"),
     case("signoff-not-a-partner", lambda c: ["coop", "signoff", c.coop, "--municipality", c.mx, "--actor", c.mayorx], 3, "kein Partner"),
     case("signoff-gate-unknown", lambda c: ["coop", "signoff", c.coop, "--municipality", c.m1, "--gate", "launch", "--actor", c.mayor1], 2, "gate", "start_pilot"),
-    case("signoff-twice", lambda c: ["coop", "signoff", c.coop, "--municipality", c.m1, "--actor", c.mayor1], 2, "Freigabe", "bereits erfasst", setup=_signoff_once),
+    case("signoff-twice", lambda c: ["coop", "signoff", c.coop, "--municipality", c.m1, "--document", paper(c.cli, "zweite.pdf"), "--actor", c.k], 2, "Freigabe", "bereits erfasst", setup=_signoff_once),
+    case("signoff-by-mayor-without-document", lambda c: ["coop", "signoff", c.coop, "--municipality", c.m1, "--actor", c.mayor1], 7, NOT_ALLOWED, "mit dem Dokument erfassen (--document DATEI)"),
+    case("signoff-document-missing", lambda c: ["coop", "signoff", c.coop, "--municipality", c.m1, "--document", "/nirgends/freigabe.pdf", "--actor", c.k], 2, "Dokument '/nirgends/freigabe.pdf': Datei nicht gefunden."),
+    case("signoff-document-by-contact", lambda c: ["coop", "signoff", c.coop, "--municipality", c.m1, "--document", paper(c.cli, "f.pdf"), "--actor", c.contact1], 7, NOT_ALLOWED, "nur Koordinator:innen"),
     case("signoff-by-contact-en", lambda c: ["--lang", "en", "coop", "signoff", c.coop, "--municipality", c.m1, "--actor", c.contact1], 7, "Not allowed: only mayors sign off."),
     # coop staff
     case("staff-date", lambda c: ["coop", "staff", c.coop, "--description", "x", "--date", "2026-1-5x", "--actor", c.k], 2, "--date"),
@@ -859,7 +864,9 @@ def test_audit_verify_reports_a_tampered_record(demo_cli: Cli, world: DemoWorld)
     before = demo_cli.dump()
     res = demo_cli("audit", "verify")
     assert_refused(
-        res, 1, ("Prüfpfad gebrochen", f"Eintrag {rec['id']}", f"Kooperation {cid}", "hash")
+        res,
+        1,
+        ("Prüfpfad gebrochen", f"Eintrag {rec['id']}", f"Kooperation {cid}", "Hash passt nicht"),
     )
     en = demo_cli("--lang", "en", "audit", "verify")
     assert_refused(en, 1, ("Audit chain broken", f"record {rec['id']}"))

@@ -18,6 +18,7 @@ from tests.cli.helpers import (
     DemoWorld,
     load_world,
     open_coop,
+    paper,
     partner_spec,
     today,
     walk,
@@ -392,9 +393,9 @@ RECORDS: dict[str, tuple[Any, str, str]] = {
                         "--effective", "2026-02-01", "--actor", w.coordinator],
         "Vereinbarung erfasst", "Agreement recorded",
     ),
-    "signoff": (
+    "signoff": (  # PAPER: a scanned paper sign-off (see test_recording_commands)
         lambda w, cid: ["signoff", cid, "--municipality", w.muni["Cottbus"], "--note", "ok",
-                        "--actor", w.mayor["Cottbus"]],
+                        "--document", "PAPER", "--actor", w.coordinator],
         "Freigabe erfasst", "Sign-off recorded",
     ),
     "staff": (
@@ -437,7 +438,8 @@ RECORDS: dict[str, tuple[Any, str, str]] = {
 def test_recording_commands(demo_cli: Cli, world: DemoWorld, name: str) -> None:
     build, de, en = RECORDS[name]
     cid = open_coop(demo_cli, world)
-    args = ["coop", *build(world, cid)]
+    scan = paper(demo_cli, f"freigabe-{cid}.pdf")
+    args = ["coop", *(scan if a == "PAPER" else a for a in build(world, cid))]
     before = demo_cli.dump()
     line = ok_line(demo_cli.ok(*args))
     assert re.fullmatch(rf"{de} \(ID \d+\)\.", line), line
@@ -484,7 +486,20 @@ def test_conflict_raise_escalate_resolve_list(demo_cli: Cli, world: DemoWorld) -
     view = demo_cli.json("coop", "show", cid)
     assert view["open_conflicts"] == [{"id": conflict, "level": "moderation"}]
     assert f"Offene Konflikte: #{conflict} (moderation)" in demo_cli.ok("coop", "show", cid).out
-    # From the moderation level on, the neutral moderator acts.
+    # From the moderation level on, the neutral moderator acts, once assigned.
+    refused = demo_cli(
+        "--lang", "en", "conflict", "resolve", conflict, "--resolution", "x",
+        "--actor", world.moderator,
+    )  # fmt: skip
+    assert refused.code == 7
+    assert refused.err == (
+        "Error: Not allowed: from the moderation level on only the assigned moderator "
+        "(or a coordinator) acts.\n"
+    )
+    demo_cli.ok(
+        "conflict", "schedule", conflict, "--starts-at", "2099-01-05T10:00:00+01:00",
+        "--moderator", world.moderator, "--actor", world.coordinator,
+    )  # fmt: skip
     res = demo_cli.ok(
         "--lang", "en", "conflict", "resolve", conflict, "--resolution", "Kosten nach Einwohnern",
         "--actor", world.moderator,
@@ -507,6 +522,10 @@ def test_conflict_escalation_to_the_mayors_by_the_moderator(
     conflict = demo_cli.json("conflict", "list", "--coop", cid)[0]["id"]
     for _ in range(3):
         demo_cli.ok("conflict", "escalate", conflict, "--actor", world.coordinator)
+    demo_cli.ok(
+        "conflict", "schedule", conflict, "--starts-at", "2099-01-05T10:00:00+01:00",
+        "--moderator", world.moderator, "--actor", world.coordinator,
+    )  # fmt: skip
     demo_cli.ok("conflict", "escalate", conflict, "--actor", world.moderator)
     assert demo_cli.json("conflict", "list", "--coop", cid)[0]["level"] == "mayors"
 
@@ -519,9 +538,17 @@ def test_audit_verify_counts_every_record(demo_cli: Cli) -> None:
         len(demo_cli.json("conflict", "history", k["id"]))
         for k in demo_cli.json("conflict", "list")
     )
-    assert demo_cli.ok("audit", "verify").out == f"Prüfpfad in Ordnung: {total} Einträge geprüft.\n"
+    facts = demo_cli.json("audit", "verify")["facts"]
+    assert facts > total  # every fact the gates read is on a chain as well
+    assert demo_cli.ok("audit", "verify").out == (
+        f"Prüfpfad in Ordnung: {total} Einträge geprüft, {facts} Fakten; "
+        "kein Anker (ikz audit anchor).\n"
+    )
     en = demo_cli.ok("--lang", "en", "audit", "verify").out
-    assert en == f"Audit trail intact: {total} records checked.\n"
+    assert en == (
+        f"Audit trail intact: {total} records checked, {facts} facts; "
+        "no anchor (ikz audit anchor).\n"
+    )
 
 
 def test_world_ids_come_from_the_listings(demo_cli: Cli) -> None:

@@ -224,9 +224,11 @@ def ask_mayor(stack: Stack, coop_id: int, partner: dict[str, Any]) -> str:
     return run
 
 
-def answer(stack: Stack, run: str, freigeben: bool, anmerkung: str) -> None:
-    """Resume the suspended run with the mayor's answer, as ikz-flow's own answer page
-    does (on the internal port: the gateway refuses a resume from people)."""
+def answer(
+    stack: Stack, run: str, freigeben: bool, anmerkung: str, expect: str = "COMPLETED"
+) -> dict[str, Any]:
+    """Resume the suspended run with the mayor's form, on the internal port (the gateway refuses a
+    resume from people); its final state."""
     with stack.client() as c:
         refused = c.post(f"/flow_runs/{run}/resume", json={"run_input": {"freigeben": True}})
         assert (refused.status_code, refused.json()["code"]) == (403, "gateway_resume")
@@ -236,21 +238,24 @@ def answer(stack: Stack, run: str, freigeben: bool, anmerkung: str) -> None:
             json={"run_input": {"freigeben": freigeben, "anmerkung": anmerkung}},
         )
         r.raise_for_status()
-    state = stack.wait_state(run, {"COMPLETED", "FAILED", "CRASHED"}, timeout=180)["state"]
-    assert state["type"] == "COMPLETED", state
+    state: dict[str, Any] = stack.wait_state(run, {"COMPLETED", "FAILED", "CRASHED"}, timeout=180)[
+        "state"
+    ]
+    assert state["type"] == expect, state
+    return state
 
 
-def test_mayor_signoff_suspends_and_resumes(stack: Stack) -> None:
+def test_an_unproven_yes_through_the_resume_api_records_no_sign_off(stack: Stack) -> None:
+    """Issue 13: a bare resume with {"freigeben": true} proves nobody; it must not
+    become the mayor's sign-off (the mayor answers through the mail link instead)."""
     coop = coop_by_title(stack, "Standesamt")
     partner = stack.ikz_json("coop", "show", str(coop["id"]))["partners"][0]
     before = signoff_missing(stack, coop["id"])
     assert missing_text(partner) in before
     run = ask_mayor(stack, coop["id"], partner)
-    answer(stack, run, True, "Einverstanden")
-    # Exactly this mayor's sign-off is no longer missing; the others' still are.
-    assert signoff_missing(stack, coop["id"]) == [m for m in before if m != missing_text(partner)]
-    # The demo's own sign-offs mailed the coordinator too: the subject names this one.
-    stack.mail_to(COORDINATOR, "Standesamt-Kooperation Havel: Freigabe erteilt (Pilot starten)")
+    answer(stack, run, True, "Einverstanden", expect="FAILED")
+    # Nothing is signed off: the gate misses exactly what it missed before.
+    assert signoff_missing(stack, coop["id"]) == before
 
 
 def test_mayor_says_no_through_the_resume_api(stack: Stack) -> None:

@@ -211,6 +211,7 @@ SUBJECTS: dict[str, tuple[str, str]] = {
         "Conflict closed unresolved: Standort der Halle",
     ),
     "login_link": ("Ihr Anmeldelink", "Your login link"),
+    "audit_anchor": ("Anker des Prüfpfads", "Audit trail anchor"),
 }
 
 

@@ -10,27 +10,77 @@ import pytest
 
 from states.errors import PolicyRefusedError
 from states.policy import Action, Actor, Target, check
+from states.proof import Proof, ProofKind
 from states.vocab import ConflictLevel, Role
 
 A = Action
 R = Role
 OWN, OTHER, OUTSIDE = 1, 2, 3  # the actor's municipality; another partner; not a partner
+ME, SPONSOR, SOMEONE = 42, 5, 9  # the actor; a partnership's sponsoring mayor; a third person
+SHA = "ab" * 32
+PARTNERS = frozenset({OWN, OTHER})
 
-# Situations the policy distinguishes. Partner-side actors belong to OWN.
+
+def _own(**kw: object) -> Target:
+    """The actor's own municipality, a conflict at moderation assigned to the actor."""
+    base: dict[str, object] = {
+        "municipality_id": OWN,
+        "conflict_level": "moderation",
+        "moderator_id": ME,
+    }
+    return Target(PARTNERS, **{**base, **kw})  # type: ignore[arg-type]
+
+
+# Situations the policy distinguishes. Partner-side actors belong to OWN; the actor is
+# the conflict's assigned moderator unless a situation says otherwise.
 SITUATIONS: dict[str, Target] = {
     # the action concerns the actor's own municipality, a partner; conflict needs moderation
-    "own": Target(frozenset({OWN, OTHER}), municipality_id=OWN, conflict_level="moderation"),
+    "own": _own(),
     # the action concerns the cooperation as a whole (no particular partner)
-    "whole": Target(frozenset({OWN, OTHER}), municipality_id=None, conflict_level="mayors"),
+    "whole": _own(municipality_id=None, conflict_level="mayors"),
     # the action concerns another partner municipality
-    "other": Target(frozenset({OWN, OTHER}), municipality_id=OTHER, conflict_level="moderation"),
+    "other": _own(municipality_id=OTHER),
     # the actor's municipality is not a partner of the cooperation
     "outsider": Target(
-        frozenset({OTHER, OUTSIDE}), municipality_id=OTHER, conflict_level="moderation"
+        frozenset({OTHER, OUTSIDE}),
+        municipality_id=OTHER,
+        conflict_level="moderation",
+        moderator_id=ME,
     ),
     # a conflict still below the moderation level
-    "low_conflict": Target(
-        frozenset({OWN, OTHER}), municipality_id=OWN, conflict_level="steering_round"
+    "low_conflict": _own(conflict_level="steering_round"),
+    # a conflict at moderation whose assigned moderator is someone else
+    "foreign_moderator": _own(moderator_id=SOMEONE),
+    # a conflict at the mayors' conference with no moderator assigned
+    "unassigned": _own(conflict_level="mayors", moderator_id=None),
+    # proven on the local command line: an administrator's act
+    "by_cli": _own(proof=Proof(ProofKind.CLI, ME, "os:verwaltung")),
+    # proven personally: the actor's own mail link, login, token
+    "by_mail_link": _own(proof=Proof(ProofKind.MAIL_LINK, ME, "<a@ikz>")),
+    "by_session": _own(proof=Proof(ProofKind.SESSION, ME, "sess")),
+    "by_token": _own(proof=Proof(ProofKind.TOKEN, ME, "tok-1")),
+    # someone else's link used by the actor
+    "by_foreign_link": _own(proof=Proof(ProofKind.MAIL_LINK, SOMEONE, "<b@ikz>")),
+    # ikz-flow itself
+    "by_system": _own(proof=Proof(ProofKind.SYSTEM, None, "ikz-flow")),
+    # recorded from a document on the sponsoring mayor's behalf
+    "by_document": _own(
+        sponsor_id=SPONSOR,
+        proof=Proof(ProofKind.DOCUMENT, ME, "rat.pdf", on_behalf_of=SPONSOR, document_sha256=SHA),
+    ),
+    # the sponsoring mayor records their own paper sign-off
+    "own_document": _own(
+        sponsor_id=ME,
+        proof=Proof(ProofKind.DOCUMENT, ME, "rat.pdf", on_behalf_of=ME, document_sha256=SHA),
+    ),
+    # a document on behalf of someone who is not the partnership's mayor
+    "document_for_other": _own(
+        sponsor_id=SPONSOR,
+        proof=Proof(ProofKind.DOCUMENT, ME, "rat.pdf", on_behalf_of=SOMEONE, document_sha256=SHA),
+    ),
+    # "on behalf" without the document's hash
+    "document_missing": _own(
+        sponsor_id=SPONSOR, proof=Proof(ProofKind.DOCUMENT, ME, "rat.pdf", on_behalf_of=SPONSOR)
     ),
 }
 
@@ -75,11 +125,43 @@ def _partner_side(allowed: bool, action: Action) -> dict[str, str | None]:
     if not allowed:
         return _all(f"policy.{action.value}_roles")
     return {
-        "own": ALLOW,
-        "whole": ALLOW,
+        **_all(ALLOW),
         "other": "policy.own_municipality_only",
         "outsider": "policy.own_partner_only",
-        "low_conflict": ALLOW,
+    }
+
+
+def _sign_off(role: Role) -> dict[str, str | None]:
+    """Only the sponsoring mayor signs off, for their own municipality, proven personally;
+    or a coordinator (or that mayor) records it from a document on the mayor's behalf."""
+    document = {
+        "document_for_other": "policy.signoff_document_for_sponsor",
+        "document_missing": "policy.signoff_document_missing",
+    }
+    if role is R.MAYOR:
+        return {
+            **_all(ALLOW),
+            "whole": "policy.signoff_own_municipality",
+            "other": "policy.signoff_own_municipality",
+            "outsider": "policy.signoff_own_municipality",
+            "by_cli": "policy.signoff_needs_personal_proof",
+            "by_foreign_link": "policy.signoff_needs_personal_proof",
+            "by_system": "policy.signoff_needs_personal_proof",
+            "by_document": "policy.signoff_document_coordinator",
+            **document,
+        }
+    if role is R.COORDINATOR:
+        return {
+            **_all("policy.signoff_mayor_only"),
+            "by_document": ALLOW,
+            "own_document": ALLOW,
+            **document,
+        }
+    return {
+        **_all("policy.signoff_mayor_only"),
+        "by_document": "policy.signoff_document_coordinator",
+        "own_document": "policy.signoff_document_coordinator",
+        **document,
     }
 
 
@@ -100,24 +182,19 @@ def _expected() -> dict[tuple[Role, Action], dict[str, str | None]]:
             if role is R.COORDINATOR:
                 table[role, action] = _all(ALLOW)
             elif role is R.MODERATOR:
+                # From moderation on, only the assigned moderator; while none is, a
+                # moderator may only schedule the session (which assigns one).
                 table[role, action] = {
                     **_all(ALLOW),
                     "low_conflict": "policy.moderator_from_moderation_level",
+                    "foreign_moderator": "policy.assigned_moderator_only",
+                    "unassigned": ALLOW
+                    if action is A.SCHEDULE_CONFLICT_SESSION
+                    else "policy.assigned_moderator_only",
                 }
             else:
                 table[role, action] = _all(f"policy.{action.value}_coordinator_or_moderator")
-        # Only a mayor signs off, and only for their own municipality; not even coordinators.
-        table[role, A.SIGN_OFF] = (
-            {
-                "own": ALLOW,
-                "whole": "policy.signoff_own_municipality",
-                "other": "policy.signoff_own_municipality",
-                "outsider": "policy.signoff_own_municipality",
-                "low_conflict": ALLOW,
-            }
-            if role is R.MAYOR
-            else _all("policy.signoff_mayor_only")
-        )
+        table[role, A.SIGN_OFF] = _sign_off(role)
     return table
 
 
@@ -170,7 +247,7 @@ def test_default_target_refuses_partner_side_actions_of_partner_people() -> None
 @pytest.mark.parametrize("level", list(ConflictLevel), ids=str)
 @pytest.mark.parametrize("action", CONFLICT_HANDLING, ids=str)
 def test_moderators_act_from_moderation_level_on(level: ConflictLevel, action: Action) -> None:
-    target = Target(frozenset({OWN, OTHER}), conflict_level=level.value)
+    target = Target(frozenset({OWN, OTHER}), conflict_level=level.value, moderator_id=ME)
     if level in (ConflictLevel.MODERATION, ConflictLevel.MAYORS):
         check(actor_with(R.MODERATOR), action, target)
     else:
@@ -202,6 +279,21 @@ def test_coordinator_who_is_also_a_mayor_signs_off_as_mayor_only() -> None:
     assert exc.value.code == "policy.signoff_own_municipality"
 
 
+@pytest.mark.parametrize("action", CONFLICT_HANDLING, ids=str)
+def test_a_moderator_not_assigned_is_refused_and_the_assigned_one_acts(action: Action) -> None:
+    mine = Target(PARTNERS, conflict_level="moderation", moderator_id=ME)
+    theirs = Target(PARTNERS, conflict_level="moderation", moderator_id=SOMEONE)
+    check(actor_with(R.MODERATOR), action, mine)
+    with pytest.raises(PolicyRefusedError) as exc:
+        check(actor_with(R.MODERATOR), action, theirs)
+    assert exc.value.code == "policy.assigned_moderator_only"
+    assert exc.value.en == (
+        "Not allowed: from the moderation level on only the assigned moderator "
+        "(or a coordinator) acts."
+    )
+    check(actor_with(R.COORDINATOR), action, theirs)  # coordinators whoever is assigned
+
+
 def test_roles_combine() -> None:
     contact_and_moderator = actor_with(R.CONTACT, R.MODERATOR, municipality_id=OWN)
     check(contact_and_moderator, A.RECORD_MEETING, SITUATIONS["own"])
@@ -227,3 +319,21 @@ def test_refusal_names_the_rule_and_the_action() -> None:
     assert err.code == "policy.record_success_roles"
     assert "record_success" in err.en and "contact" in err.en
     assert "record_success" in err.de
+
+
+@pytest.mark.parametrize("kind", list(ProofKind), ids=str)
+def test_a_personal_proof_must_prove_the_actor(kind: ProofKind) -> None:
+    from states.policy import check_proven
+
+    mine = Proof(kind, ME, "x")
+    someone_else = Proof(kind, SOMEONE, "x")
+    check_proven(ME, mine)
+    if kind in (ProofKind.SESSION, ProofKind.TOKEN, ProofKind.MAIL_LINK):
+        with pytest.raises(PolicyRefusedError) as exc:
+            check_proven(ME, someone_else)
+        assert exc.value.code == "policy.actor_not_proven"
+        assert exc.value.en == (
+            f"Not allowed: acting as person {ME}, but person {SOMEONE} is the one proven."
+        )
+    else:  # an administrator, a document's recorder, ikz-flow itself: no person to match
+        check_proven(ME, someone_else)
