@@ -3,6 +3,7 @@
 Importing the package registers every table on SQLModel.metadata.
 """
 
+from models.answers import AnswerLink
 from models.audit import ConflictRecord, TransitionRecord
 from models.cooperation import (
     Agreement,
@@ -26,6 +27,7 @@ from models.registry import Municipality, Person
 
 __all__ = [
     "Agreement",
+    "AnswerLink",
     "Communication",
     "Conflict",
     "ConflictRecord",

@@ -1,0 +1,215 @@
+"""What an answer link asks, and recording its answer.
+
+`question` reads what the page shows; `answer` records the answer in ONE transaction:
+the act itself with the link's proof (the sign-off row, or none on No, the request's
+status, the mails telling the coordinator) and the link marked used. Each purpose
+(signoff, benefit, conflict_agreement) has a reader and a recorder here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from ikz.actions.signoff import answer_request_in
+from ikz.answers.links import find, proof_of, refused, usable
+from ikz.app import App
+from ikz.views.cooperation import show
+from models.answers import AnswerLink, claim
+from models.cooperation import Cooperation
+from models.queries import require
+from models.registry import Municipality, Person
+from models.signoffs import request_by_id
+from models.validation import OptionalText
+from states.errors import InvalidInputError
+from states.lifecycle import TRIGGER_LABELS, Trigger
+
+# What each step needs, in one sentence (the gates of states.gates; README's table).
+STEP_NEEDS: dict[str, tuple[str, str]] = {
+    "explore": (
+        "Mindestens zwei Partner mit fester Ansprechperson und ein erster informeller Austausch.",
+        "At least two partners with a fixed contact person and a first informal exchange.",
+    ),
+    "agree": (
+        "Gemeinsame Ziele sind aufgeschrieben, und der Nutzen jedes Partners ist benannt.",
+        "Shared goals are written down and every partner's benefit is stated.",
+    ),
+    "start_pilot": (
+        "Die Freigabe der Bürgermeister:innen aller Partner, beteiligtes Personal, eine "
+        "geplante Kommunikationsmaßnahme, eine Vereinbarung (eine Absichtserklärung genügt) "
+        "und kein Konflikt ab der Moderationsstufe.",
+        "Every partner's mayor has signed off, staff are involved, a communication measure "
+        "is planned, an agreement is recorded (a letter of intent is enough) and no conflict "
+        "is open at moderation level or above.",
+    ),
+    "evaluate": (
+        "Eine Steuerungsrunde während des Pilotbetriebs und die Mindestdauer des Piloten.",
+        "A steering round during the pilot and the pilot's minimum duration.",
+    ),
+    "make_permanent": (
+        "Ein Erfolgsbericht, ein für Bürger:innen sichtbarer Erfolg, der bestätigte Nutzen "
+        "jedes Partners und die gewählte dauerhafte Rechtsform.",
+        "A success report, a success made visible to citizens, every partner's confirmed "
+        "benefit and the permanent legal form chosen.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the page shows: in the person's language, nothing preselected."""
+
+    purpose: str
+    language: str
+    person_name: str
+    cooperation_title: str
+    # (label, value) lines: the step, the municipality, who asks, until when.
+    facts: list[tuple[str, str]]
+    # The question itself, and what Yes and No mean.
+    ask: str
+    needs: str
+    still_open: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    purpose: str
+    language: str
+    approved: bool
+    status: str
+    # The Prefect run waiting for this answer, to resume (sign-offs).
+    flow_run_id: str | None = None
+
+
+def _t(lang: str, de: str, en: str) -> str:
+    return en if lang == "en" else de
+
+
+def _when(value: datetime, lang: str) -> str:
+    return value.date().isoformat() if lang == "en" else f"{value:%d.%m.%Y}"
+
+
+NOTE_MAX = 2000
+_NOTE = TypeAdapter(OptionalText)
+
+
+def clean_note(note: str) -> str:
+    """The note as recorded (line breaks unified, trimmed), or InvalidInputError: it goes
+    into mails, so it holds no control character other than line breaks and tabs."""
+    try:
+        value = str(_NOTE.validate_python(note))
+    except ValidationError:
+        raise InvalidInputError(
+            "bad_note",
+            "Die Anmerkung enthält unzulässige Steuerzeichen.",
+            "The note holds control characters that are not allowed.",
+        ) from None
+    if len(value) > NOTE_MAX:
+        raise InvalidInputError(
+            "bad_note",
+            f"Die Anmerkung ist länger als {NOTE_MAX} Zeichen.",
+            f"The note is longer than {NOTE_MAX} characters.",
+        )
+    return value
+
+
+def question(app: App, token: str) -> Question:
+    """What `token`'s link asks, or LinkRefused (forged, used, expired, foreign)."""
+    with app.db.read() as s:
+        link = usable(find(s, token), app.clock())
+        person = require(s, Person, link.person_id)
+        lang = "en" if person.language == "en" else "de"
+        if link.purpose == "signoff":
+            return _signoff_question(app, s, link, person, lang)
+    raise refused("foreign")
+
+
+def _signoff_question(
+    app: App, s: Session, link: AnswerLink, person: Person, lang: str
+) -> Question:
+    req = request_by_id(link.object_id, session=s)
+    if (
+        req is None
+        or req.status != "pending"
+        or req.mayor_id != link.person_id
+        or req.cooperation_id != link.cooperation_id
+    ):
+        raise refused("foreign")
+    coop = require(s, Cooperation, req.cooperation_id)
+    town = require(s, Municipality, req.municipality_id)
+    asker = require(s, Person, coop.coordinator_id) if coop.coordinator_id else None
+    de, en = TRIGGER_LABELS[Trigger(req.gate)]
+    step = _t(lang, de, en)
+    gate = next(
+        (
+            g
+            for g in show(app, req.cooperation_id, "en" if lang == "en" else "de")["gates"]
+            if g["trigger"] == req.gate
+        ),
+        None,
+    )
+    still_open = [u["message"] for u in gate["unmet"]] if gate else []
+    needs_de, needs_en = STEP_NEEDS.get(req.gate, ("", ""))
+    facts = [
+        (_t(lang, "Kooperation", "Cooperation"), coop.title),
+        (_t(lang, "Schritt", "Step"), step),
+        (_t(lang, "Für die Kommune", "For the municipality"), town.name),
+        (_t(lang, "Es fragt", "Asked by"), asker.name if asker else "–"),
+        (_t(lang, "Bitte antworten bis", "Please answer by"), _when(link.expires_at, lang)),
+    ]
+    return Question(
+        purpose="signoff",
+        language=lang,
+        person_name=person.name,
+        cooperation_title=coop.title,
+        facts=facts,
+        ask=_t(
+            lang,
+            f"Geben Sie als Bürgermeister:in von {town.name} den Schritt „{step}“ frei?",
+            f"As mayor of {town.name}, do you sign off the step “{step}”?",
+        ),
+        needs=_t(lang, needs_de, needs_en),
+        still_open=still_open,
+    )
+
+
+def answer(app: App, token: str, approve: bool, note: str = "") -> Outcome:
+    """Record the answer of `token`'s link, as its person, proven by the link."""
+    note = clean_note(note)
+    try:
+        with app.db.write() as s:
+            link = usable(find(s, token), app.clock())
+            person = require(s, Person, link.person_id)
+            lang = "en" if person.language == "en" else "de"
+            proof = proof_of(link)
+            if not claim(
+                link, now=app.clock(), answer="yes" if approve else "no", note=note, session=s
+            ):
+                raise refused("used")
+            # The act is the link's person's, proven by the mail that carried the link.
+            acting = replace(app, proof=proof)
+            if link.purpose == "signoff":
+                return _signoff_answer(acting, s, link, approve, note, lang)
+            raise refused("foreign")
+    except IntegrityError:
+        # Two answers at once through the same link: the other one won.
+        raise refused("used") from None
+
+
+def _signoff_answer(
+    app: App, s: Session, link: AnswerLink, approve: bool, note: str, lang: str
+) -> Outcome:
+    req = request_by_id(link.object_id, session=s)
+    if (
+        req is None
+        or req.status != "pending"
+        or req.mayor_id != link.person_id
+        or req.cooperation_id != link.cooperation_id
+    ):
+        raise refused("foreign")
+    done = answer_request_in(app, s, req, approve, note)
+    return Outcome("signoff", lang, approve, done.status, done.flow_run_id)
