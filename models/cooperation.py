@@ -186,6 +186,4 @@ class SignOffRequest(SQLModel, table=True):
     note: str = ""
     # How the answer was proven (states.proof.Proof.as_dict): a mail link's, with the
     # Message-ID of the mail that carried it, or the local CLI's.
-    answer_proof: dict[str, Any] | None = Field(
-        default=None, sa_column=Column(JSON, nullable=True)
-    )
+    answer_proof: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))

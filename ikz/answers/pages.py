@@ -217,7 +217,7 @@ def question_page(
         chosen=chosen,
         note=note,
         errors=order,
-        error_for=errors,
+        error_for={"answer": errors.get("answer", ""), "note": errors.get("note", "")},
         yes_label=yes,
         no_label=no,
     )

@@ -174,7 +174,18 @@ def test_parse_mode() -> None:
         parse_mode("hourly")
 
 
-def test_calendar_mail_and_alarms_are_never_held() -> None:
-    assert frozenset({"meeting_invitation", "meeting_cancelled", "delivery_failed"}) == (
-        IMMEDIATE_KINDS
+def test_calendar_mail_alarms_and_questions_with_an_answer_link_are_never_held() -> None:
+    assert (
+        frozenset(
+            {
+                "meeting_invitation",
+                "meeting_cancelled",
+                "delivery_failed",
+                "signoff_requested",
+                "signoff_reminder",
+                "benefit_confirmation_requested",
+                "conflict_agreement_requested",
+            }
+        )
+        == IMMEDIATE_KINDS
     )
