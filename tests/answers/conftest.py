@@ -4,18 +4,15 @@ test's application and a fresh rate limiter; an httpx client talks to it."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-import uvicorn
-from fastapi import FastAPI
 
 from ikz.answers import web
+from tests.answers.server import PageServer
 from tests.factories import World
-from tests.mail.conftest import free_port, mail_world
+from tests.mail.conftest import mail_world
 
 # The mail tests' fixture (a world whose mail goes to the test's aiosmtpd), for this folder.
 __all__ = ["mail_world"]
@@ -29,30 +26,6 @@ class Ticks:
 
     def __call__(self) -> float:
         return self.now
-
-
-class PageServer:
-    def __init__(self) -> None:
-        api = FastAPI()
-        api.include_router(web.router)
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(
-            uvicorn.Config(api, host="127.0.0.1", port=self.port, log_level="warning")
-        )
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> PageServer:
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            assert time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=30)
 
 
 @pytest.fixture(scope="session")

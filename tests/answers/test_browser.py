@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from ikz.actions.signoff import answer_request
 from ikz.answers import tokens, web
-from tests.answers.conftest import PageServer, Ticks
+from tests.answers.conftest import Ticks
 from tests.answers.helpers import (
     ask,
     english_mayor_coop,
@@ -24,6 +24,7 @@ from tests.answers.helpers import (
     request_row,
     signoffs,
 )
+from tests.answers.server import PageServer
 from tests.factories import World
 
 pytestmark = pytest.mark.slow
