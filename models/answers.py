@@ -14,6 +14,7 @@ from sqlalchemy import update
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from models.clock import utcnow
+from models.cooperation import Partnership
 
 PURPOSES = ("signoff", "benefit", "conflict_agreement")
 
@@ -83,3 +84,7 @@ def claim(link: AnswerLink, *, now: datetime, answer: str, note: str, session: S
     )
     session.expire(link)
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def partnership_by_id(partnership_id: int, *, session: Session) -> Partnership | None:
+    return session.get(Partnership, partnership_id)

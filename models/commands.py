@@ -237,6 +237,16 @@ class EscalateConflict(Command):
     actor_id: Id = ActorId
 
 
+class RequestBenefitConfirmation(Command):
+    model_config = ConfigDict(title="Bestätigung des Nutzens anfordern")
+
+    cooperation_id: Id = CoopId
+    municipality_id: Id = Field(
+        title="Kommune (ID)", description="Deren Ansprechperson den Nutzen bestätigt", gt=0
+    )
+    actor_id: Id = ActorId
+
+
 class RequestSignOff(Command):
     model_config = ConfigDict(title="Freigabe anfordern")
 

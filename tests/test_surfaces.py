@@ -38,6 +38,7 @@ EXPECTED_ACTIONS = {
     "record-agreement": ("coop", "agreement"),
     "record-signoff": ("coop", "signoff"),
     "request-signoff": ("coop", "request-signoff"),
+    "request-benefit-confirmation": ("coop", "confirm-benefit"),
     "record-staff-involvement": ("coop", "staff"),
     "record-communication": ("coop", "communication"),
     "record-success": ("coop", "success"),
@@ -203,4 +204,4 @@ def test_every_reference_resolves(action: ActionSpec) -> None:
 
 def test_the_deployment_descriptions_are_each_their_own() -> None:
     descriptions = [s.description for s in SPECS if "aktion" in s.tags]
-    assert len(descriptions) == len(set(descriptions)) == 26
+    assert len(descriptions) == len(set(descriptions)) == 27

@@ -7,6 +7,8 @@ then write the row in one transaction. The gates and the Kooperations-Check read
 
 from __future__ import annotations
 
+from sqlmodel import Session
+
 from ikz.actions.guard import authorize, coop_for_write, require_partners, require_people
 from ikz.app import App
 from models import commands as c
@@ -36,15 +38,20 @@ def record_goal(app: App, cmd: c.RecordGoal) -> Goal:
 
 def record_benefit(app: App, cmd: c.RecordBenefit) -> Partnership:
     with app.db.write() as s:
-        _, parts = coop_for_write(s, cmd.cooperation_id)
-        require_partners(parts, [cmd.municipality_id])
-        authorize(s, cmd.actor_id, Action.RECORD_BENEFIT, parts, cmd.municipality_id)
-        part = next(p for p in parts if p.municipality_id == cmd.municipality_id)
-        if cmd.confirmed:
-            part.confirmed_benefit = cmd.text
-        else:
-            part.stated_benefit = cmd.text
-        return save(part, session=s)
+        return record_benefit_in(app, s, cmd)
+
+
+def record_benefit_in(app: App, s: Session, cmd: c.RecordBenefit) -> Partnership:
+    """Inside the caller's transaction (a confirmation through a mail link does too)."""
+    _, parts = coop_for_write(s, cmd.cooperation_id)
+    require_partners(parts, [cmd.municipality_id])
+    authorize(s, cmd.actor_id, Action.RECORD_BENEFIT, parts, cmd.municipality_id)
+    part = next(p for p in parts if p.municipality_id == cmd.municipality_id)
+    if cmd.confirmed:
+        part.confirmed_benefit = cmd.text
+    else:
+        part.stated_benefit = cmd.text
+    return save(part, session=s)
 
 
 def record_meeting(app: App, cmd: c.RecordMeeting) -> Meeting:

@@ -189,9 +189,7 @@ def _markup(html: str) -> Any:
 
 def labels(q: Question) -> tuple[str, str]:
     """The answers' labels, stated in full (not just Yes/No)."""
-    if q.language == "en":
-        return "Yes, I sign off", "No, I do not sign off"
-    return "Ja, ich gebe frei", "Nein, ich gebe nicht frei"
+    return q.yes_label, q.no_label
 
 
 def question_page(
@@ -239,23 +237,8 @@ def confirm_page(q: Question, action: str, chosen: str, note: str) -> str:
 
 
 def done_page(outcome: Outcome) -> str:
-    en = outcome.language == "en"
-    if outcome.approved:
-        message = (
-            "Your sign-off is recorded. The coordination is told."
-            if en
-            else "Ihre Freigabe ist erfasst. Die Koordination wird informiert."
-        )
-    else:
-        message = (
-            "Your refusal is recorded; nothing was signed off. The coordination is told "
-            "and will get in touch with you."
-            if en
-            else "Ihre Ablehnung ist erfasst; es wurde nichts freigegeben. Die Koordination "
-            "wird informiert und meldet sich bei Ihnen."
-        )
-    title = "Answer recorded" if en else "Antwort erfasst"
-    return _page(outcome.language, title, DONE, message=message)
+    title = "Answer recorded" if outcome.language == "en" else "Antwort erfasst"
+    return _page(outcome.language, title, DONE, message=outcome.message)
 
 
 def refused_page(code: str) -> str:

@@ -15,12 +15,15 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from ikz.actions.facts import record_benefit_in
 from ikz.actions.signoff import answer_request_in
 from ikz.answers.links import find, proof_of, refused, usable
 from ikz.app import App
 from ikz.views.cooperation import show
-from models.answers import AnswerLink, claim
-from models.cooperation import Cooperation
+from models import commands as c
+from models.answers import AnswerLink, claim, partnership_by_id
+from models.cooperation import Cooperation, Partnership
+from models.outbox import enqueue
 from models.queries import require
 from models.registry import Municipality, Person
 from models.signoffs import request_by_id
@@ -72,6 +75,9 @@ class Question:
     # The question itself, and what Yes and No mean.
     ask: str
     needs: str
+    # The two answers, said in full (not just Yes/No).
+    yes_label: str
+    no_label: str
     still_open: list[str] = field(default_factory=list)
 
 
@@ -81,6 +87,8 @@ class Outcome:
     language: str
     approved: bool
     status: str
+    # What the done page says happened.
+    message: str
     # The Prefect run waiting for this answer, to resume (sign-offs).
     flow_run_id: str | None = None
 
@@ -125,6 +133,8 @@ def question(app: App, token: str) -> Question:
         lang = "en" if person.language == "en" else "de"
         if link.purpose == "signoff":
             return _signoff_question(app, s, link, person, lang)
+        if link.purpose == "benefit":
+            return _benefit_question(s, link, person, lang)
     raise refused("foreign")
 
 
@@ -173,7 +183,60 @@ def _signoff_question(
             f"As mayor of {town.name}, do you sign off the step “{step}”?",
         ),
         needs=_t(lang, needs_de, needs_en),
+        yes_label=_t(lang, "Ja, ich gebe frei", "Yes, I sign off"),
+        no_label=_t(lang, "Nein, ich gebe nicht frei", "No, I do not sign off"),
         still_open=still_open,
+    )
+
+
+def _open_benefit(s: Session, link: AnswerLink) -> Partnership:
+    part = partnership_by_id(link.object_id, session=s)
+    if (
+        part is None
+        or part.cooperation_id != link.cooperation_id
+        or link.person_id not in (part.contact_id, part.mayor_id)
+        or not part.stated_benefit
+        or part.confirmed_benefit
+    ):
+        raise refused("foreign")
+    return part
+
+
+def _benefit_question(s: Session, link: AnswerLink, person: Person, lang: str) -> Question:
+    part = _open_benefit(s, link)
+    coop = require(s, Cooperation, part.cooperation_id)
+    town = require(s, Municipality, part.municipality_id)
+    asker = require(s, Person, coop.coordinator_id) if coop.coordinator_id else None
+    return Question(
+        purpose="benefit",
+        language=lang,
+        person_name=person.name,
+        cooperation_title=coop.title,
+        facts=[
+            (_t(lang, "Kooperation", "Cooperation"), coop.title),
+            (_t(lang, "Für die Kommune", "For the municipality"), town.name),
+            (_t(lang, "Genannter Nutzen", "Stated benefit"), part.stated_benefit or ""),
+            (_t(lang, "Es fragt", "Asked by"), asker.name if asker else "–"),
+            (_t(lang, "Bitte antworten bis", "Please answer by"), _when(link.expires_at, lang)),
+        ],
+        ask=_t(
+            lang,
+            f"Ist der genannte Nutzen für {town.name} eingetreten?",
+            f"Has the stated benefit for {town.name} come true?",
+        ),
+        needs=_t(
+            lang,
+            "Mit Ja bestätigen Sie in Ihrem Namen, dass der Nutzen eingetreten ist; die "
+            "Anmerkung kann beschreiben, wie (sonst gilt der genannte Nutzen). Für eine "
+            "dauerhafte Zusammenarbeit muss jeder Partner seinen Nutzen bestätigen.",
+            "With Yes you confirm in your name that the benefit came true; the note may say "
+            "how (else the stated benefit is taken). Every partner must confirm its benefit "
+            "before the cooperation can become permanent.",
+        ),
+        yes_label=_t(lang, "Ja, der Nutzen ist eingetreten", "Yes, the benefit came true"),
+        no_label=_t(
+            lang, "Nein, der Nutzen ist nicht eingetreten", "No, the benefit did not come true"
+        ),
     )
 
 
@@ -194,6 +257,8 @@ def answer(app: App, token: str, approve: bool, note: str = "") -> Outcome:
             acting = replace(app, proof=proof)
             if link.purpose == "signoff":
                 return _signoff_answer(acting, s, link, approve, note, lang)
+            if link.purpose == "benefit":
+                return _benefit_answer(acting, s, link, approve, note, lang)
             raise refused("foreign")
     except IntegrityError:
         # Two answers at once through the same link: the other one won.
@@ -212,4 +277,74 @@ def _signoff_answer(
     ):
         raise refused("foreign")
     done = answer_request_in(app, s, req, approve, note)
-    return Outcome("signoff", lang, approve, done.status, done.flow_run_id)
+    message = (
+        _t(
+            lang,
+            "Ihre Freigabe ist erfasst. Die Koordination wird informiert.",
+            "Your sign-off is recorded. The coordination is told.",
+        )
+        if approve
+        else _t(
+            lang,
+            "Ihre Ablehnung ist erfasst; es wurde nichts freigegeben. Die Koordination wird "
+            "informiert und meldet sich bei Ihnen.",
+            "Your refusal is recorded; nothing was signed off. The coordination is told and "
+            "will get in touch with you.",
+        )
+    )
+    return Outcome("signoff", lang, approve, done.status, message, done.flow_run_id)
+
+
+def _benefit_answer(
+    app: App, s: Session, link: AnswerLink, approve: bool, note: str, lang: str
+) -> Outcome:
+    part = _open_benefit(s, link)
+    coop = require(s, Cooperation, part.cooperation_id)
+    town = require(s, Municipality, part.municipality_id)
+    stated = part.stated_benefit or ""
+    context = {
+        "cooperation_id": coop.id,
+        "title": coop.title,
+        "municipality_id": part.municipality_id,
+        "municipality_name": town.name,
+        "benefit": note or stated,
+        "note": note,
+    }
+    if approve:
+        record_benefit_in(
+            app,
+            s,
+            c.RecordBenefit(
+                cooperation_id=part.cooperation_id,
+                municipality_id=part.municipality_id,
+                text=note or stated,
+                confirmed=True,
+                actor_id=link.person_id,
+            ),
+        )
+    else:
+        context["benefit"] = stated
+    enqueue(
+        s,
+        now=app.clock(),
+        recipient_ids=[coop.coordinator_id],
+        kind="benefit_confirmed" if approve else "benefit_not_confirmed",
+        context=context,
+        dedupe_prefix=f"benefit-answer:{link.id}",
+    )
+    message = (
+        _t(
+            lang,
+            "Ihre Bestätigung ist erfasst. Die Koordination wird informiert.",
+            "Your confirmation is recorded. The coordination is told.",
+        )
+        if approve
+        else _t(
+            lang,
+            "Ihre Antwort ist erfasst: Der Nutzen gilt nicht als bestätigt. Die Koordination "
+            "wird informiert.",
+            "Your answer is recorded: the benefit does not count as confirmed. The "
+            "coordination is told.",
+        )
+    )
+    return Outcome("benefit", lang, approve, "confirmed" if approve else "not_confirmed", message)

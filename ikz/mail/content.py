@@ -12,6 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ikz.mail.meeting_text import MEETING_BUILDERS
+from ikz.mail.text_answers import (
+    benefit_confirmation_requested,
+    benefit_confirmed,
+    benefit_not_confirmed,
+)
 from ikz.mail.text_common import Content, Ctx, Lang, coop_fact, state_label, t, title_of
 from ikz.mail.text_conflicts import (
     conflict_closed,
@@ -114,6 +119,9 @@ BUILDERS: dict[str, Callable[[Ctx, Lang], Content]] = {
     "conflict_overdue": conflict_overdue,
     "signoff_declined": signoff_declined,
     "delivery_failed": delivery_failed,
+    "benefit_confirmation_requested": benefit_confirmation_requested,
+    "benefit_confirmed": benefit_confirmed,
+    "benefit_not_confirmed": benefit_not_confirmed,
     **MEETING_BUILDERS,
 }
 

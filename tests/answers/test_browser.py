@@ -13,8 +13,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from ikz.actions.benefits import request_benefit_confirmation
 from ikz.actions.signoff import answer_request
 from ikz.answers import tokens, web
+from models import commands as c
 from tests.answers.conftest import Ticks
 from tests.answers.helpers import (
     ask,
@@ -25,7 +27,7 @@ from tests.answers.helpers import (
     signoffs,
 )
 from tests.answers.server import PageServer
-from tests.factories import World
+from tests.factories import World, coop_in
 
 pytestmark = pytest.mark.slow
 
@@ -207,3 +209,23 @@ def test_the_checker_does_find_violations_on_a_bad_page(page: Page) -> None:
     result = AXE.run(page, options=WCAG)
     found = {v["id"] for v in result.response["violations"]}
     assert {"html-has-lang", "label", "color-contrast"} <= found
+
+
+def test_the_benefit_confirmation_pages_have_no_violation(world: World, page: Page) -> None:
+    cid = coop_in(world, "agreement")
+    jena = world.partners[0]
+    request_benefit_confirmation(
+        world.app,
+        c.RequestBenefitConfirmation(
+            cooperation_id=cid, municipality_id=jena.municipality_id, actor_id=world.coordinator_id
+        ),
+    )
+    token = mail_of(world, "benefit_confirmation_requested", jena.contact_id).token
+    assert status_of(page, f"/answer/{token}") == 200
+    no_violations(page)
+    page.get_by_label("Nein, der Nutzen ist nicht eingetreten").check()
+    page.get_by_role("button", name="Weiter zur Bestätigung").click()
+    no_violations(page)
+    page.get_by_role("button", name="Verbindlich absenden").click()
+    assert "Der Nutzen gilt nicht als bestätigt." in page.get_by_role("main").inner_text()
+    no_violations(page)

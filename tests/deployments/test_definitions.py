@@ -125,6 +125,7 @@ VALID: dict[str, dict[str, Any]] = {
     },
     "close-conflict": {"conflict_id": 1, "reason": "Keine Einigung möglich", "actor_id": 1},
     "request-signoff": {"cooperation_id": 4, "municipality_id": 5, "actor_id": 1},
+    "request-benefit-confirmation": {"cooperation_id": 4, "municipality_id": 5, "actor_id": 1},
     "record-report": {"cooperation_id": 3, "summary": "Ein Jahr Bauhof Nord", "actor_id": 1},
     "set-digest": {"person_id": 4, "mode": "weekly", "actor_id": 4},
     "schedule-meeting": {
@@ -163,6 +164,7 @@ BAD: dict[str, tuple[str, Any]] = {
     "schedule-conflict-session": ("duration_minutes", 5),
     "close-conflict": ("reason", ""),
     "request-signoff": ("timeout_days", 0),
+    "request-benefit-confirmation": ("municipality_id", "Jena"),
     "record-report": ("summary", None),
     "set-digest": ("person_id", 0),
     "schedule-meeting": ("attendee_ids", []),

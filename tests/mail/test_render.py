@@ -199,6 +199,15 @@ SUBJECTS: dict[str, tuple[str, str]] = {
         "Konflikt ohne Lösung geschlossen: Standort der Halle",
         "Conflict closed unresolved: Standort der Halle",
     ),
+    "benefit_confirmation_requested": (
+        "Nutzen bestätigen (Kommune #3)",
+        "Please confirm the benefit (municipality #3)",
+    ),
+    "benefit_confirmed": ("Nutzen bestätigt (Kommune #3)", "Benefit confirmed (municipality #3)"),
+    "benefit_not_confirmed": (
+        "Nutzen nicht bestätigt (Kommune #3)",
+        "Benefit not confirmed (municipality #3)",
+    ),
 }
 
 
