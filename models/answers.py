@@ -41,6 +41,10 @@ class AnswerLink(SQLModel, table=True):
     # "yes" or "no" once used.
     answer: str | None = Field(default=None, max_length=10)
     note: str = ""
+    # A conflict agreement: the proposed resolution, and who proposed it (the links of
+    # one proposal share both and their creation time).
+    proposal: str = ""
+    asked_by: int | None = Field(default=None, foreign_key="person.id")
 
 
 def link_by_hash(token_hash: str, *, session: Session) -> AnswerLink | None:
@@ -88,3 +92,20 @@ def claim(link: AnswerLink, *, now: datetime, answer: str, note: str, session: S
 
 def partnership_by_id(partnership_id: int, *, session: Session) -> Partnership | None:
     return session.get(Partnership, partnership_id)
+
+
+def proposal_links(link: AnswerLink, *, session: Session) -> list[AnswerLink]:
+    """The links of the newest proposal about `link`'s object and purpose (the links of
+    one proposal are created in one transaction, at one time)."""
+    rows = list(
+        session.exec(
+            select(AnswerLink)
+            .where(
+                col(AnswerLink.purpose) == link.purpose,
+                col(AnswerLink.object_id) == link.object_id,
+            )
+            .order_by(col(AnswerLink.id))
+        ).all()
+    )
+    newest = max(r.created_at for r in rows)
+    return [r for r in rows if r.created_at == newest]

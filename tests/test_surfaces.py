@@ -47,6 +47,7 @@ EXPECTED_ACTIONS = {
     "raise-conflict": ("conflict", "raise"),
     "escalate-conflict-now": ("conflict", "escalate"),
     "resolve-conflict": ("conflict", "resolve"),
+    "propose-resolution": ("conflict", "propose"),
     "schedule-conflict-session": ("conflict", "schedule"),
     "close-conflict": ("conflict", "close"),
     "schedule-meeting": ("meeting", "schedule"),
@@ -204,4 +205,4 @@ def test_every_reference_resolves(action: ActionSpec) -> None:
 
 def test_the_deployment_descriptions_are_each_their_own() -> None:
     descriptions = [s.description for s in SPECS if "aktion" in s.tags]
-    assert len(descriptions) == len(set(descriptions)) == 27
+    assert len(descriptions) == len(set(descriptions)) == 28

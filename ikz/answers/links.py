@@ -69,6 +69,8 @@ def issue(
     cooperation_id: int,
     dedupe_key: str,
     expires_at: datetime,
+    proposal: str = "",
+    asked_by: int | None = None,
 ) -> AnswerLink:
     """A new link for `person_id` to answer `purpose` about `object_id`, carried by the
     mail queued with `dedupe_key` (its outbox key: `<prefix>:<recipient id>`)."""
@@ -83,6 +85,8 @@ def issue(
         message_id=message_id(dedupe_key),
         created_at=app.clock(),
         expires_at=expires_at,
+        proposal=proposal,
+        asked_by=asked_by,
     )
     return save(row, session=s)
 

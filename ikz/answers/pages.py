@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import Environment, StrictUndefined, Template
 
 from ikz.answers.links import REFUSALS
-from ikz.answers.record import Outcome, Question
+from ikz.answers.shapes import Outcome, Question
 
 STYLE = """
 body { font-family: system-ui, sans-serif; font-size: 1.125rem; line-height: 1.5;

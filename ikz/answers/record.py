@@ -8,8 +8,7 @@ status, the mails telling the coordinator) and the link marked used. Each purpos
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from dataclasses import replace
 
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +16,9 @@ from sqlmodel import Session
 
 from ikz.actions.facts import record_benefit_in
 from ikz.actions.signoff import answer_request_in
+from ikz.answers.agreement import agreement_answer, agreement_question
 from ikz.answers.links import find, proof_of, refused, usable
+from ikz.answers.shapes import Outcome, Question, t, when
 from ikz.app import App
 from ikz.views.cooperation import show
 from models import commands as c
@@ -62,45 +63,6 @@ STEP_NEEDS: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Question:
-    """What the page shows: in the person's language, nothing preselected."""
-
-    purpose: str
-    language: str
-    person_name: str
-    cooperation_title: str
-    # (label, value) lines: the step, the municipality, who asks, until when.
-    facts: list[tuple[str, str]]
-    # The question itself, and what Yes and No mean.
-    ask: str
-    needs: str
-    # The two answers, said in full (not just Yes/No).
-    yes_label: str
-    no_label: str
-    still_open: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    purpose: str
-    language: str
-    approved: bool
-    status: str
-    # What the done page says happened.
-    message: str
-    # The Prefect run waiting for this answer, to resume (sign-offs).
-    flow_run_id: str | None = None
-
-
-def _t(lang: str, de: str, en: str) -> str:
-    return en if lang == "en" else de
-
-
-def _when(value: datetime, lang: str) -> str:
-    return value.date().isoformat() if lang == "en" else f"{value:%d.%m.%Y}"
-
-
 NOTE_MAX = 2000
 _NOTE = TypeAdapter(OptionalText)
 
@@ -135,6 +97,8 @@ def question(app: App, token: str) -> Question:
             return _signoff_question(app, s, link, person, lang)
         if link.purpose == "benefit":
             return _benefit_question(s, link, person, lang)
+        if link.purpose == "conflict_agreement":
+            return agreement_question(s, link, person, lang)
     raise refused("foreign")
 
 
@@ -153,7 +117,7 @@ def _signoff_question(
     town = require(s, Municipality, req.municipality_id)
     asker = require(s, Person, coop.coordinator_id) if coop.coordinator_id else None
     de, en = TRIGGER_LABELS[Trigger(req.gate)]
-    step = _t(lang, de, en)
+    step = t(lang, de, en)
     gate = next(
         (
             g
@@ -165,11 +129,11 @@ def _signoff_question(
     still_open = [u["message"] for u in gate["unmet"]] if gate else []
     needs_de, needs_en = STEP_NEEDS.get(req.gate, ("", ""))
     facts = [
-        (_t(lang, "Kooperation", "Cooperation"), coop.title),
-        (_t(lang, "Schritt", "Step"), step),
-        (_t(lang, "Für die Kommune", "For the municipality"), town.name),
-        (_t(lang, "Es fragt", "Asked by"), asker.name if asker else "–"),
-        (_t(lang, "Bitte antworten bis", "Please answer by"), _when(link.expires_at, lang)),
+        (t(lang, "Kooperation", "Cooperation"), coop.title),
+        (t(lang, "Schritt", "Step"), step),
+        (t(lang, "Für die Kommune", "For the municipality"), town.name),
+        (t(lang, "Es fragt", "Asked by"), asker.name if asker else "–"),
+        (t(lang, "Bitte antworten bis", "Please answer by"), when(link.expires_at, lang)),
     ]
     return Question(
         purpose="signoff",
@@ -177,14 +141,14 @@ def _signoff_question(
         person_name=person.name,
         cooperation_title=coop.title,
         facts=facts,
-        ask=_t(
+        ask=t(
             lang,
             f"Geben Sie als Bürgermeister:in von {town.name} den Schritt „{step}“ frei?",
             f"As mayor of {town.name}, do you sign off the step “{step}”?",
         ),
-        needs=_t(lang, needs_de, needs_en),
-        yes_label=_t(lang, "Ja, ich gebe frei", "Yes, I sign off"),
-        no_label=_t(lang, "Nein, ich gebe nicht frei", "No, I do not sign off"),
+        needs=t(lang, needs_de, needs_en),
+        yes_label=t(lang, "Ja, ich gebe frei", "Yes, I sign off"),
+        no_label=t(lang, "Nein, ich gebe nicht frei", "No, I do not sign off"),
         still_open=still_open,
     )
 
@@ -213,18 +177,18 @@ def _benefit_question(s: Session, link: AnswerLink, person: Person, lang: str) -
         person_name=person.name,
         cooperation_title=coop.title,
         facts=[
-            (_t(lang, "Kooperation", "Cooperation"), coop.title),
-            (_t(lang, "Für die Kommune", "For the municipality"), town.name),
-            (_t(lang, "Genannter Nutzen", "Stated benefit"), part.stated_benefit or ""),
-            (_t(lang, "Es fragt", "Asked by"), asker.name if asker else "–"),
-            (_t(lang, "Bitte antworten bis", "Please answer by"), _when(link.expires_at, lang)),
+            (t(lang, "Kooperation", "Cooperation"), coop.title),
+            (t(lang, "Für die Kommune", "For the municipality"), town.name),
+            (t(lang, "Genannter Nutzen", "Stated benefit"), part.stated_benefit or ""),
+            (t(lang, "Es fragt", "Asked by"), asker.name if asker else "–"),
+            (t(lang, "Bitte antworten bis", "Please answer by"), when(link.expires_at, lang)),
         ],
-        ask=_t(
+        ask=t(
             lang,
             f"Ist der genannte Nutzen für {town.name} eingetreten?",
             f"Has the stated benefit for {town.name} come true?",
         ),
-        needs=_t(
+        needs=t(
             lang,
             "Mit Ja bestätigen Sie in Ihrem Namen, dass der Nutzen eingetreten ist; die "
             "Anmerkung kann beschreiben, wie (sonst gilt der genannte Nutzen). Für eine "
@@ -233,8 +197,8 @@ def _benefit_question(s: Session, link: AnswerLink, person: Person, lang: str) -
             "how (else the stated benefit is taken). Every partner must confirm its benefit "
             "before the cooperation can become permanent.",
         ),
-        yes_label=_t(lang, "Ja, der Nutzen ist eingetreten", "Yes, the benefit came true"),
-        no_label=_t(
+        yes_label=t(lang, "Ja, der Nutzen ist eingetreten", "Yes, the benefit came true"),
+        no_label=t(
             lang, "Nein, der Nutzen ist nicht eingetreten", "No, the benefit did not come true"
         ),
     )
@@ -259,6 +223,8 @@ def answer(app: App, token: str, approve: bool, note: str = "") -> Outcome:
                 return _signoff_answer(acting, s, link, approve, note, lang)
             if link.purpose == "benefit":
                 return _benefit_answer(acting, s, link, approve, note, lang)
+            if link.purpose == "conflict_agreement":
+                return agreement_answer(acting, s, link, approve, note, lang)
             raise refused("foreign")
     except IntegrityError:
         # Two answers at once through the same link: the other one won.
@@ -278,13 +244,13 @@ def _signoff_answer(
         raise refused("foreign")
     done = answer_request_in(app, s, req, approve, note)
     message = (
-        _t(
+        t(
             lang,
             "Ihre Freigabe ist erfasst. Die Koordination wird informiert.",
             "Your sign-off is recorded. The coordination is told.",
         )
         if approve
-        else _t(
+        else t(
             lang,
             "Ihre Ablehnung ist erfasst; es wurde nichts freigegeben. Die Koordination wird "
             "informiert und meldet sich bei Ihnen.",
@@ -333,13 +299,13 @@ def _benefit_answer(
         dedupe_prefix=f"benefit-answer:{link.id}",
     )
     message = (
-        _t(
+        t(
             lang,
             "Ihre Bestätigung ist erfasst. Die Koordination wird informiert.",
             "Your confirmation is recorded. The coordination is told.",
         )
         if approve
-        else _t(
+        else t(
             lang,
             "Ihre Antwort ist erfasst: Der Nutzen gilt nicht als bestätigt. Die Koordination "
             "wird informiert.",

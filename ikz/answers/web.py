@@ -25,8 +25,9 @@ from starlette.concurrency import run_in_threadpool
 
 from ikz.answers import pages
 from ikz.answers.links import LinkRefused
-from ikz.answers.record import Outcome, Question, answer, clean_note, question
+from ikz.answers.record import answer, clean_note, question
 from ikz.answers.resume import resume_run
+from ikz.answers.shapes import Outcome, Question
 from ikz.app import App, open_app
 from states.errors import IkzError
 

@@ -16,6 +16,8 @@ from ikz.mail.text_answers import (
     benefit_confirmation_requested,
     benefit_confirmed,
     benefit_not_confirmed,
+    conflict_agreement_declined,
+    conflict_agreement_requested,
 )
 from ikz.mail.text_common import Content, Ctx, Lang, coop_fact, state_label, t, title_of
 from ikz.mail.text_conflicts import (
@@ -122,6 +124,8 @@ BUILDERS: dict[str, Callable[[Ctx, Lang], Content]] = {
     "benefit_confirmation_requested": benefit_confirmation_requested,
     "benefit_confirmed": benefit_confirmed,
     "benefit_not_confirmed": benefit_not_confirmed,
+    "conflict_agreement_requested": conflict_agreement_requested,
+    "conflict_agreement_declined": conflict_agreement_declined,
     **MEETING_BUILDERS,
 }
 

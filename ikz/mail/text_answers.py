@@ -78,3 +78,62 @@ def benefit_not_confirmed(ctx: Ctx, lang: Lang) -> Content:
             "Please talk through what is still missing.",
         ),
     )
+
+
+def conflict_agreement_requested(ctx: Ctx, lang: Lang) -> Content:
+    subject = str(ctx.get("subject") or "")
+    until = date_text(ctx.get("answer_expires_at"), lang) if ctx.get("answer_expires_at") else ""
+    by = t(lang, f" bis {until}", f" by {until}") if until else ""
+    return Content(
+        subject=t(lang, f"Zustimmung erbeten: {subject}{by}", f"Agreement asked: {subject}{by}"),
+        paragraphs=[
+            t(
+                lang,
+                f"für den Konflikt „{subject}“ in der Kooperation „{title_of(ctx)}“ wird eine "
+                "Lösung vorgeschlagen. Stimmen Sie ihr zu?",
+                f"a resolution is proposed for the conflict “{subject}” in the cooperation "
+                f"“{title_of(ctx)}”. Do you agree?",
+            )
+        ],
+        facts=[
+            (
+                t(lang, "Vorgeschlagene Lösung", "Proposed resolution"),
+                str(ctx.get("resolution") or "–"),
+            ),
+            *coop_fact(ctx, lang),
+        ],
+        action=t(
+            lang,
+            "Bitte antworten Sie über den persönlichen Link unten mit Ja oder Nein. Der Link "
+            f"gilt für eine Antwort{by}; bitte leiten Sie ihn nicht weiter.",
+            "Please answer Yes or No through the personal link below. The link is good for "
+            f"one answer{by}; please do not forward it.",
+        ),
+    )
+
+
+def conflict_agreement_declined(ctx: Ctx, lang: Lang) -> Content:
+    subject = str(ctx.get("subject") or "")
+    facts = [
+        (t(lang, "Vorgeschlagene Lösung", "Proposed resolution"), str(ctx.get("resolution") or "–"))
+    ]
+    if ctx.get("note"):
+        facts.append((t(lang, "Anmerkung", "Note"), str(ctx["note"])))
+    return Content(
+        subject=t(lang, f"Lösung abgelehnt: {subject}", f"Resolution declined: {subject}"),
+        paragraphs=[
+            t(
+                lang,
+                f"der vorgeschlagenen Lösung des Konflikts „{subject}“ in der Kooperation "
+                f"„{title_of(ctx)}“ wurde nicht zugestimmt; der Konflikt bleibt offen.",
+                f"the proposed resolution of the conflict “{subject}” in the cooperation "
+                f"“{title_of(ctx)}” was not agreed to; the conflict stays open.",
+            )
+        ],
+        facts=facts + coop_fact(ctx, lang),
+        action=t(
+            lang,
+            "Bitte klären Sie die Bedenken und legen Sie bei Bedarf eine neue Lösung vor.",
+            "Please clarify the concerns and propose a new resolution if need be.",
+        ),
+    )

@@ -27,6 +27,7 @@ from tests.answers.helpers import (
     signoffs,
 )
 from tests.answers.server import PageServer
+from tests.answers.test_agreement import conflict_with_proposal
 from tests.factories import World, coop_in
 
 pytestmark = pytest.mark.slow
@@ -228,4 +229,16 @@ def test_the_benefit_confirmation_pages_have_no_violation(world: World, page: Pa
     no_violations(page)
     page.get_by_role("button", name="Verbindlich absenden").click()
     assert "Der Nutzen gilt nicht als bestätigt." in page.get_by_role("main").inner_text()
+    no_violations(page)
+
+
+def test_the_conflict_agreement_page_has_no_violation(world: World, page: Page) -> None:
+    _, tokens = conflict_with_proposal(world)
+    assert status_of(page, f"/answer/{tokens[0]}") == 200
+    no_violations(page)
+    page.get_by_label("Ja, ich stimme zu").check()
+    page.get_by_role("button", name="Weiter zur Bestätigung").click()
+    no_violations(page)
+    page.get_by_role("button", name="Verbindlich absenden").click()
+    assert "Ihre Zustimmung ist erfasst." in page.get_by_role("main").inner_text()
     no_violations(page)

@@ -115,6 +115,7 @@ VALID: dict[str, dict[str, Any]] = {
         "agreed_by": [4, 5],
         "actor_id": 1,
     },
+    "propose-resolution": {"conflict_id": 2, "resolution": "Halle in Weimar", "actor_id": 1},
     "schedule-conflict-session": {
         "conflict_id": 1,
         "starts_at": "2026-11-12T10:00:00+01:00",
@@ -161,6 +162,7 @@ BAD: dict[str, tuple[str, Any]] = {
     "raise-conflict": ("subject", ""),
     "escalate-conflict-now": ("conflict_id", -1),
     "resolve-conflict": ("resolution", ""),
+    "propose-resolution": ("party_ids", "alle"),
     "schedule-conflict-session": ("duration_minutes", 5),
     "close-conflict": ("reason", ""),
     "request-signoff": ("timeout_days", 0),

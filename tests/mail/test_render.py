@@ -208,6 +208,14 @@ SUBJECTS: dict[str, tuple[str, str]] = {
         "Nutzen nicht bestätigt (Kommune #3)",
         "Benefit not confirmed (municipality #3)",
     ),
+    "conflict_agreement_requested": (
+        "Zustimmung erbeten: Standort der Halle",
+        "Agreement asked: Standort der Halle",
+    ),
+    "conflict_agreement_declined": (
+        "Lösung abgelehnt: Standort der Halle",
+        "Resolution declined: Standort der Halle",
+    ),
 }
 
 
