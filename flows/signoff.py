@@ -1,19 +1,26 @@
-"""The mayor's sign-off: ask by email, wait suspended (for days if need be), record.
+"""The mayor's sign-off: ask by email, wait suspended (for days if need be), complete
+with the answer recorded in the database.
 
 suspend_flow_run, not pause_flow_run: a pause dies after an hour and keeps a process
-busy, a suspended run holds nothing. After the resume the flow function starts again
-from the top, so opening the request is idempotent (keyed by the flow run id).
+busy, a suspended run holds nothing. After a resume the flow function starts again from
+the top, so opening the request is idempotent (keyed by the flow run id).
+
+The mayor answers on ikz-flow's page through the single-use link in the mail
+(ikz.answers): the page records the answer, with the link's proof, and then resumes
+this run. The run trusts no run input: it reads the request's status. A resume without
+an answer (someone pressed Resume in the Prefect UI, or posted to the API) records
+nothing and suspends the run again, for the time the request has left: failing instead
+would end the wait although the mayor can still answer through the link.
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from prefect import flow, get_run_logger
 from prefect.flow_runs import suspend_flow_run
-from prefect.input import RunInput
 from prefect.runtime import flow_run
-from pydantic import Field
 
 from flows.common import (
     STAMP_FIELD,
@@ -24,16 +31,9 @@ from flows.common import (
     sending_what_is_queued,
     verified,
 )
-from ikz.actions.signoff import answer_request, open_request
+from ikz.actions.signoff import open_request
 from models.commands import RequestSignOff
 from states.errors import IkzError
-
-
-class Freigabe(RunInput):
-    """The form the mayor fills in when resuming the run."""
-
-    freigeben: bool = Field(title="Freigeben", description="Ja: Freigabe erteilen; Nein: ablehnen")
-    anmerkung: str = Field("", title="Anmerkung", max_length=5000)
 
 
 def _request_signoff(eingabe: Any, stamp: Any = STAMP_FIELD) -> dict[str, Any]:
@@ -52,17 +52,20 @@ def _request_signoff(eingabe: Any, stamp: Any = STAMP_FIELD) -> dict[str, Any]:
                 req = open_request(app, cmd, run_id, run_url)
             except IkzError as exc:
                 raise ActionFailed(exc.text()) from None
-        days = (req.due_at - req.requested_at).days or 1
-    log.info("Freigabe angefragt bei Person %s, Frist %s", req.mayor_id, req.due_at.date())
-    answer = suspend_flow_run(
-        wait_for_input=Freigabe, timeout=days * 86400, key=f"signoff-{req.id}"
-    )
-    with app_scope(proof) as app, sending_what_is_queued(app):
-        try:
-            done = answer_request(app, req.id or 0, answer.freigeben, answer.anmerkung)
-        except IkzError as exc:
-            raise ActionFailed(exc.text()) from None
-    return {"request_id": done.id, "status": done.status}
+        now = app.clock()
+    if req.status != "pending":
+        log.info("Freigabeanfrage %s beantwortet: %s", req.id, req.status)
+        return {"request_id": req.id, "status": req.status}
+    left = int((req.due_at - now).total_seconds())
+    if left <= 0:
+        raise ActionFailed(
+            f"Die Freigabeanfrage {req.id} ist abgelaufen, ohne dass geantwortet wurde."
+        )
+    log.info("Warte auf die Antwort von Person %s, Frist %s", req.mayor_id, req.due_at.date())
+    # A fresh key each time: a key used before would let the run through at once.
+    suspend_flow_run(timeout=left, key=f"signoff-{req.id}-{uuid.uuid4().hex}")
+    # Reached only if the server refused to suspend (it never does for a new key).
+    raise ActionFailed(f"Die Freigabeanfrage {req.id} konnte nicht warten.")
 
 
 # The form: the request without the acting person (the logged-in coordinator).

@@ -3,6 +3,7 @@
 Importing the package registers every table on SQLModel.metadata.
 """
 
+from models.answers import AnswerLink
 from models.audit import ConflictRecord, TransitionRecord
 from models.chain import FactRecord
 from models.cooperation import (
@@ -29,6 +30,7 @@ from models.registry import Municipality, Person
 
 __all__ = [
     "Agreement",
+    "AnswerLink",
     "ApiToken",
     "Communication",
     "Conflict",

@@ -247,8 +247,29 @@ class ResolveConflict(Command):
     actor_id: Id = ActorId
 
 
+class ProposeResolution(Command):
+    conflict_id: Id = Field(title="Konflikt (ID)", gt=0)
+    resolution: Text = Field(title="Vorgeschlagene Lösung")
+    party_ids: list[Id] = Field(
+        default_factory=list,
+        title="Zustimmen sollen (IDs)",
+        description="leer: die Ansprechpersonen aller Partner",
+    )
+    actor_id: Id = ActorId
+
+
 class EscalateConflict(Command):
     conflict_id: Id = Field(title="Konflikt (ID)", gt=0)
+    actor_id: Id = ActorId
+
+
+class RequestBenefitConfirmation(Command):
+    model_config = ConfigDict(title="Bestätigung des Nutzens anfordern")
+
+    cooperation_id: Id = CoopId
+    municipality_id: Id = Field(
+        title="Kommune (ID)", description="Deren Ansprechperson den Nutzen bestätigt", gt=0
+    )
     actor_id: Id = ActorId
 
 

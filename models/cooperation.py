@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlalchemy import false as sa_false
@@ -187,3 +188,6 @@ class SignOffRequest(SQLModel, table=True):
     reminded_at: datetime | None = None
     answered_at: datetime | None = None
     note: str = ""
+    # How the answer was proven (states.proof.Proof.as_dict): a mail link's, with the
+    # Message-ID of the mail that carried it, or the local CLI's.
+    answer_proof: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))

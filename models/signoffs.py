@@ -23,3 +23,7 @@ def request_of_run(flow_run_id: str, *, session: Session) -> SignOffRequest | No
     return session.exec(
         select(SignOffRequest).where(col(SignOffRequest.flow_run_id) == flow_run_id)
     ).first()
+
+
+def request_by_id(request_id: int, *, session: Session) -> SignOffRequest | None:
+    return session.get(SignOffRequest, request_id)

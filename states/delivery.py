@@ -131,9 +131,20 @@ def next_state(
 LOCAL_TZ = ZoneInfo("Europe/Berlin")
 
 # Never held for a digest: a calendar invitation belongs in the calendar now (one iTIP
-# message per mail), a delivery failure is an alarm, and a login link expires in minutes.
+# message per mail), a delivery failure is an alarm, a login link expires in minutes,
+# and a question with an answer link (ikz.answers) must arrive as its own mail: the
+# answer's proof names that mail's Message-ID, and a digest would carry another.
 IMMEDIATE_KINDS = frozenset(
-    {"meeting_invitation", "meeting_cancelled", "delivery_failed", "login_link"}
+    {
+        "meeting_invitation",
+        "meeting_cancelled",
+        "delivery_failed",
+        "login_link",
+        "signoff_requested",
+        "signoff_reminder",
+        "benefit_confirmation_requested",
+        "conflict_agreement_requested",
+    }
 )
 
 

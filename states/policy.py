@@ -24,6 +24,7 @@ class Action(StrEnum):
     RECORD_AGREEMENT = "record_agreement"
     SIGN_OFF = "sign_off"
     REQUEST_SIGNOFF = "request_signoff"
+    REQUEST_CONFIRMATION = "request_confirmation"
     RECORD_STAFF = "record_staff"
     RECORD_COMMUNICATION = "record_communication"
     RECORD_SUCCESS = "record_success"
@@ -73,6 +74,7 @@ _COORDINATOR_ONLY = {
     Action.SET_PARTNER,
     Action.REQUEST_SIGNOFF,
     Action.ERASE_PERSON,
+    Action.REQUEST_CONFIRMATION,
     # Giving up on a conflict may lead to ending the cooperation: the coordinator's call.
     Action.CLOSE_CONFLICT,
 }

@@ -39,6 +39,7 @@ EXPECTED_ACTIONS = {
     "record-agreement": ("coop", "agreement"),
     "record-signoff": ("coop", "signoff"),
     "request-signoff": ("coop", "request-signoff"),
+    "request-benefit-confirmation": ("coop", "confirm-benefit"),
     "record-staff-involvement": ("coop", "staff"),
     "record-communication": ("coop", "communication"),
     "record-success": ("coop", "success"),
@@ -47,6 +48,7 @@ EXPECTED_ACTIONS = {
     "raise-conflict": ("conflict", "raise"),
     "escalate-conflict-now": ("conflict", "escalate"),
     "resolve-conflict": ("conflict", "resolve"),
+    "propose-resolution": ("conflict", "propose"),
     "schedule-conflict-session": ("conflict", "schedule"),
     "close-conflict": ("conflict", "close"),
     "schedule-meeting": ("meeting", "schedule"),
@@ -209,4 +211,4 @@ def test_every_reference_resolves(action: ActionSpec) -> None:
 
 def test_the_deployment_descriptions_are_each_their_own() -> None:
     descriptions = [s.description for s in SPECS if "aktion" in s.tags]
-    assert len(descriptions) == len(set(descriptions)) == 27
+    assert len(descriptions) == len(set(descriptions)) == 29

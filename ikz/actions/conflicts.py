@@ -268,63 +268,79 @@ def _close(
     kind: str,
 ) -> Conflict:
     def step(s: Session) -> Conflict:
-        conflict, coop, parts = load(s, conflict_id)
-        require_open(conflict)
-        actor = authorize(
-            s,
-            actor_id,
-            action,
-            parts,
-            conflict_level=conflict.level,
-            moderator_id=conflict.moderator_id,
-        )
-        prove(app, s, actor_id)
-        dest = next_of(conflict, trigger)
-        require_people(s, agreed_by)
-        # Everyone the conflict reached is told how it ended.
-        told = [
-            *(p.contact_id for p in parts),
-            coop.coordinator_id,
-            conflict.raised_by,
-            *audience(conflict.level, people_of(s, coop, parts, conflict)),
-            *agreed_by,
-        ]
-        conflict.status = dest.value
-        conflict.closed_at = app.clock()
-        if trigger is ConflictTrigger.RESOLVE:
-            conflict.resolution = text
-            conflict.agreed_by = list(agreed_by)
-        else:
-            conflict.close_reason = text
-        save(conflict, session=s)
-        assert conflict.id is not None
-        rec = append_step(
-            conflict.id,
-            session=s,
-            at=app.clock(),
-            action=trigger.value,
-            from_level=conflict.level,
-            to_level=dest.value,
-            actor_id=actor.id,
-            note=text,
-            person_ids=agreed_by,
-        )
-        extra = (
-            {"resolution": text, "agreed_by": list(agreed_by)}
-            if trigger is ConflictTrigger.RESOLVE
-            else {"reason": text}
-        )
-        enqueue(
-            s,
-            now=app.clock(),
-            recipient_ids=told,
-            kind=kind,
-            context=mail_context(coop, conflict, **extra),
-            dedupe_prefix=f"conflict:{conflict.id}:step:{rec.seq}",
-        )
-        return conflict
+        return close_in(app, s, conflict_id, actor_id, action, trigger, text, agreed_by, kind)
 
     return write(app, conflict_id, step)
+
+
+def close_in(
+    app: App,
+    s: Session,
+    conflict_id: int,
+    actor_id: int,
+    action: Action,
+    trigger: ConflictTrigger,
+    text: str,
+    agreed_by: list[int],
+    kind: str,
+) -> Conflict:
+    """Resolve or close inside the caller's transaction (the last party agreeing through
+    a mail link resolves the conflict in the same transaction as its answer)."""
+    conflict, coop, parts = load(s, conflict_id)
+    require_open(conflict)
+    actor = authorize(
+        s,
+        actor_id,
+        action,
+        parts,
+        conflict_level=conflict.level,
+        moderator_id=conflict.moderator_id,
+    )
+    prove(app, s, actor_id)
+    dest = next_of(conflict, trigger)
+    require_people(s, agreed_by)
+    # Everyone the conflict reached is told how it ended.
+    told = [
+        *(p.contact_id for p in parts),
+        coop.coordinator_id,
+        conflict.raised_by,
+        *audience(conflict.level, people_of(s, coop, parts, conflict)),
+        *agreed_by,
+    ]
+    conflict.status = dest.value
+    conflict.closed_at = app.clock()
+    if trigger is ConflictTrigger.RESOLVE:
+        conflict.resolution = text
+        conflict.agreed_by = list(agreed_by)
+    else:
+        conflict.close_reason = text
+    save(conflict, session=s)
+    assert conflict.id is not None
+    rec = append_step(
+        conflict.id,
+        session=s,
+        at=app.clock(),
+        action=trigger.value,
+        from_level=conflict.level,
+        to_level=dest.value,
+        actor_id=actor.id,
+        note=text,
+        person_ids=agreed_by,
+    )
+    extra = (
+        {"resolution": text, "agreed_by": list(agreed_by)}
+        if trigger is ConflictTrigger.RESOLVE
+        else {"reason": text}
+    )
+    enqueue(
+        s,
+        now=app.clock(),
+        recipient_ids=told,
+        kind=kind,
+        context=mail_context(coop, conflict, **extra),
+        dedupe_prefix=f"conflict:{conflict.id}:step:{rec.seq}",
+    )
+    return conflict
 
 
 def resolve_conflict(app: App, cmd: c.ResolveConflict) -> Conflict:

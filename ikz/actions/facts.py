@@ -7,6 +7,8 @@ then write the row in one transaction. The gates and the Kooperations-Check read
 
 from __future__ import annotations
 
+from sqlmodel import Session
+
 from ikz.actions.guard import (
     authorize,
     coop_for_write,
@@ -15,7 +17,7 @@ from ikz.actions.guard import (
     require_people,
 )
 from ikz.app import App
-from ikz.proof.document import store_document
+from ikz.proof.document import StoredDocument, store_document
 from models import commands as c
 from models.cooperation import (
     Agreement,
@@ -48,25 +50,33 @@ def record_benefit(app: App, cmd: c.RecordBenefit) -> Partnership:
     behalf of the partner's mayor (or contact person) and proven by it."""
     document = store_document(app.settings, cmd.document) if cmd.document else None
     with app.db.write() as s:
-        _, parts = coop_for_write(s, cmd.cooperation_id)
-        require_partners(parts, [cmd.municipality_id])
-        authorize(s, cmd.actor_id, Action.RECORD_BENEFIT, parts, cmd.municipality_id)
-        part = next(p for p in parts if p.municipality_id == cmd.municipality_id)
-        proof = None
-        if document is not None:
-            proof = Proof(
-                ProofKind.DOCUMENT,
-                cmd.actor_id,
-                document.name,
-                on_behalf_of=part.mayor_id or part.contact_id,
-                document_sha256=document.sha256,
-            )
-        prove(app, s, cmd.actor_id, proof)
-        if cmd.confirmed:
-            part.confirmed_benefit = cmd.text
-        else:
-            part.stated_benefit = cmd.text
-        return save(part, session=s)
+        return record_benefit_in(app, s, cmd, document)
+
+
+def record_benefit_in(
+    app: App, s: Session, cmd: c.RecordBenefit, document: StoredDocument | None = None
+) -> Partnership:
+    """Inside the caller's transaction (a confirmation through a mail link does too,
+    with the link's proof on app.proof)."""
+    _, parts = coop_for_write(s, cmd.cooperation_id)
+    require_partners(parts, [cmd.municipality_id])
+    authorize(s, cmd.actor_id, Action.RECORD_BENEFIT, parts, cmd.municipality_id)
+    part = next(p for p in parts if p.municipality_id == cmd.municipality_id)
+    proof = None
+    if document is not None:
+        proof = Proof(
+            ProofKind.DOCUMENT,
+            cmd.actor_id,
+            document.name,
+            on_behalf_of=part.mayor_id or part.contact_id,
+            document_sha256=document.sha256,
+        )
+    prove(app, s, cmd.actor_id, proof)
+    if cmd.confirmed:
+        part.confirmed_benefit = cmd.text
+    else:
+        part.stated_benefit = cmd.text
+    return save(part, session=s)
 
 
 def record_meeting(app: App, cmd: c.RecordMeeting) -> Meeting:

@@ -1,5 +1,5 @@
-"""Mayors' sign-offs: recorded directly, or requested and answered through a suspended
-Prefect flow run.
+"""Mayors' sign-offs: recorded directly, or requested (a mail with a single-use answer
+link, ikz.answers) while a Prefect flow run waits suspended for the answer.
 
 The flow function runs again from its start after a resume, so opening the request is
 idempotent: keyed by the flow run id, it writes the request and its mail once.
@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from ikz.actions.guard import authorize, coop_for_write, duplicate, prove, require_partners
+from ikz.answers.links import issue, mail_context
 from ikz.app import App
 from ikz.proof.document import StoredDocument, store_document
 from models import commands as c
@@ -138,6 +139,19 @@ def open_request(app: App, cmd: c.RequestSignOff, flow_run_id: str, run_url: str
             due_at=now + timedelta(days=days),
         )
         save(req, session=s)
+        assert req.id is not None and coop.id is not None
+        prefix = f"signoff-request:{flow_run_id}"
+        # The mayor answers on ikz-flow's page through this link, not in the Prefect UI.
+        link = issue(
+            app,
+            s,
+            person_id=part.mayor_id,
+            purpose="signoff",
+            object_id=req.id,
+            cooperation_id=coop.id,
+            dedupe_key=f"{prefix}:{part.mayor_id}",
+            expires_at=req.due_at,
+        )
         enqueue(
             s,
             now=app.clock(),
@@ -149,8 +163,9 @@ def open_request(app: App, cmd: c.RequestSignOff, flow_run_id: str, run_url: str
                 "gate": cmd.gate.value,
                 "due_at": req.due_at.isoformat(),
                 "run_url": run_url,
+                **mail_context(link),
             },
-            dedupe_prefix=f"signoff-request:{flow_run_id}",
+            dedupe_prefix=prefix,
         )
         return req
 
@@ -164,45 +179,61 @@ def answer_request(
     try:
         with app.db.write() as s:
             row = require(s, SignOffRequest, request_id)
-            prove(app, s, row.mayor_id, proof)
-            if row.status != "pending":
-                raise InvalidInputError(
-                    "signoff_request_closed",
-                    f"Die Freigabeanfrage {request_id} ist bereits abgeschlossen ({row.status}).",
-                    f"Sign-off request {request_id} is already closed ({row.status}).",
-                )
-            if approve:
-                sign_off_in(
-                    app,
-                    s,
-                    c.SignOffGate(
-                        cooperation_id=row.cooperation_id,
-                        gate=Gate(row.gate),
-                        municipality_id=row.municipality_id,
-                        note=note,
-                        actor_id=row.mayor_id,
-                    ),
-                    proof=proof,
-                )
-            else:
-                coop, _ = coop_for_write(s, row.cooperation_id)
-                enqueue(
-                    s,
-                    now=app.clock(),
-                    recipient_ids=[coop.coordinator_id],
-                    kind="signoff_declined",
-                    context={
-                        "cooperation_id": coop.id,
-                        "title": coop.title,
-                        "gate": row.gate,
-                        "mayor_id": row.mayor_id,
-                        "note": note,
-                    },
-                    dedupe_prefix=f"signoff-declined:{row.id}",
-                )
-            row.status = "signed" if approve else "declined"
-            row.answered_at = app.clock()
-            row.note = note
-            return save(row, session=s)
+            return answer_request_in(app, s, row, approve, note, proof)
     except IntegrityError:
         raise duplicate("Diese Freigabe", "This sign-off") from None
+
+
+def answer_request_in(
+    app: App,
+    s: Session,
+    row: SignOffRequest,
+    approve: bool,
+    note: str = "",
+    proof: Proof | None = None,
+) -> SignOffRequest:
+    """The answer inside the caller's transaction (the mail-link page marks its link used
+    in the same one). Its proof is `proof`, else `app.proof_for(mayor)`: the page sets
+    the mail link's."""
+    proof = prove(app, s, row.mayor_id, proof)
+    if row.status != "pending":
+        raise InvalidInputError(
+            "signoff_request_closed",
+            f"Die Freigabeanfrage {row.id} ist bereits abgeschlossen ({row.status}).",
+            f"Sign-off request {row.id} is already closed ({row.status}).",
+        )
+    if approve:
+        sign_off_in(
+            app,
+            s,
+            c.SignOffGate(
+                cooperation_id=row.cooperation_id,
+                gate=Gate(row.gate),
+                municipality_id=row.municipality_id,
+                note=note,
+                actor_id=row.mayor_id,
+            ),
+            proof=proof,
+        )
+    else:
+        coop, _ = coop_for_write(s, row.cooperation_id)
+        enqueue(
+            s,
+            now=app.clock(),
+            recipient_ids=[coop.coordinator_id],
+            kind="signoff_declined",
+            context={
+                "cooperation_id": coop.id,
+                "title": coop.title,
+                "gate": row.gate,
+                "mayor_id": row.mayor_id,
+                "note": note,
+            },
+            dedupe_prefix=f"signoff-declined:{row.id}",
+        )
+    row.status = "signed" if approve else "declined"
+    row.answered_at = app.clock()
+    row.note = note
+    # How the answer was proven: the mail link's page sets it, else the local CLI's.
+    row.answer_proof = proof.as_dict()
+    return save(row, session=s)

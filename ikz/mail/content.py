@@ -12,6 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ikz.mail.meeting_text import MEETING_BUILDERS
+from ikz.mail.text_answers import (
+    benefit_confirmation_requested,
+    benefit_confirmed,
+    benefit_not_confirmed,
+    conflict_agreement_declined,
+    conflict_agreement_requested,
+)
 from ikz.mail.text_audit import audit_anchor
 from ikz.mail.text_common import Content, Ctx, Lang, coop_fact, state_label, t, title_of
 from ikz.mail.text_conflicts import (
@@ -118,6 +125,11 @@ BUILDERS: dict[str, Callable[[Ctx, Lang], Content]] = {
     "delivery_failed": delivery_failed,
     "login_link": login_link,
     "audit_anchor": audit_anchor,
+    "benefit_confirmation_requested": benefit_confirmation_requested,
+    "benefit_confirmed": benefit_confirmed,
+    "benefit_not_confirmed": benefit_not_confirmed,
+    "conflict_agreement_requested": conflict_agreement_requested,
+    "conflict_agreement_declined": conflict_agreement_declined,
     **MEETING_BUILDERS,
 }
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 
+from ikz.answers.tokens import unseal
 from ikz.mail import safe
 from ikz.mail.calendar import CALENDAR_KINDS
 from ikz.mail.content import content_for
@@ -131,14 +132,29 @@ def language_of(recipient: Person, lang: str | None = None) -> Lang:
     return "en" if (lang or recipient.language) == "en" else "de"
 
 
+def answer_link(settings: Settings, context: dict[str, Any]) -> str | None:
+    """The single-use answer page of a mail that asks its reader to decide (see
+    ikz.answers): the token unsealed with the server secret, None if it does not unseal."""
+    sealed, hashed = context.get("answer_seal"), context.get("answer_link")
+    if not sealed or not hashed:
+        return None
+    token = unseal(server_secret(settings), str(hashed), str(sealed))
+    if token is None:
+        return None
+    return f"{(settings.ui_base_url or '').rstrip('/')}/answer/{token}"
+
+
 def ui_link(settings: Settings, context: dict[str, Any]) -> str | None:
-    """Where the reader acts: the waiting flow run for a sign-off, else the
+    """Where the reader acts: the answer page of a question to them, else the
     cooperation's page (its keyed artifact), else the UI's start page."""
     base = (settings.ui_base_url or "").rstrip("/")
     if context.get("login_nonce"):
         # The gateway's login link: derived here, never stored (ikz.proof.links).
         secret = mailed_secret(server_secret(settings), str(context["login_nonce"]))
         return f"{base}/login/{secret}"
+    answer = answer_link(settings, context)
+    if answer:
+        return answer
     if context.get("run_url"):
         return str(context["run_url"])
     if context.get("flow_run_id") and base:
@@ -171,6 +187,8 @@ def render(
     images = report_images(notification, language)
     subject = subject_line(content, notification.context)
     name = one_line(recipient.name)
+    link = ui_link(settings, notification.context)
+    answering = bool(link and "/answer/" in link)
     values = {
         "lang": language,
         "subject": subject,
@@ -178,8 +196,12 @@ def render(
         "paragraphs": content.paragraphs,
         "facts": content.facts,
         "action": content.action,
-        "link": ui_link(settings, notification.context),
-        "link_label": "Open ikz-flow" if language == "en" else "Zu ikz-flow",
+        "link": link,
+        "link_label": (
+            ("Answer now" if language == "en" else "Jetzt antworten")
+            if answering
+            else ("Open ikz-flow" if language == "en" else "Zu ikz-flow")
+        ),
         "footer": (
             "This message was sent automatically by ikz-flow."
             if language == "en"

@@ -60,11 +60,26 @@ def _signoff_ask(ctx: Ctx, lang: Lang, *, reminder: bool) -> Content:
             )
         ],
         facts=facts + coop_fact(ctx, lang),
-        action=t(
+        action=_how_to_answer(ctx, lang),
+    )
+
+
+def _how_to_answer(ctx: Ctx, lang: Lang) -> str:
+    if not ctx.get("answer_seal"):
+        return t(
             lang,
             "Bitte prüfen Sie den Stand und erteilen Sie die Freigabe für Ihre Kommune.",
             "Please review the status and sign off for your municipality.",
-        ),
+        )
+    until = date_text(ctx.get("answer_expires_at") or ctx.get("due_at"), lang)
+    return t(
+        lang,
+        "Bitte antworten Sie über den persönlichen Link unten: Er öffnet eine kurze Seite von "
+        "ikz-flow, auf der Sie mit Ja oder Nein antworten und eine Anmerkung geben können. "
+        f"Der Link gilt für eine Antwort und bis {until}; bitte leiten Sie ihn nicht weiter.",
+        "Please answer through the personal link below: it opens a short page of ikz-flow "
+        "where you answer Yes or No and may add a note. The link is good for one answer and "
+        f"until {until}; please do not forward it.",
     )
 
 

@@ -50,6 +50,26 @@ ACTIONS: tuple[ActionSpec, ...] = (
         options={"agreed_by": "--agreed-by"},
     ),
     ActionSpec(
+        "propose-resolution",
+        c.ProposeResolution,
+        "ikz.actions.agreements:propose_resolution",
+        Action.RESOLVE_CONFLICT,
+        ("Lösung zur Zustimmung vorlegen", "Propose a resolution for agreement"),
+        (
+            "Eine Lösung des Konflikts den Beteiligten (Standard: die Ansprechpersonen der "
+            "Partner) per E-Mail mit persönlichem Link zur Zustimmung vorlegen; stimmen alle "
+            "zu, gilt der Konflikt als gelöst.",
+            "Put a resolution to the parties (default: the partners' contact persons) by "
+            "email with a personal link; when all agree, the conflict is resolved.",
+        ),
+        ("conflict", "propose"),
+        (
+            "Lösung vorgelegt: Zustimmung erbeten von {asked} (bis {expires_at}).",
+            "Resolution proposed: agreement asked of {asked} (until {expires_at}).",
+        ),
+        options={"party_ids": "--party"},
+    ),
+    ActionSpec(
         "schedule-conflict-session",
         c.ScheduleConflictSession,
         "ikz.actions.conflict_sessions:schedule_conflict_session",

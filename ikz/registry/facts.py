@@ -34,6 +34,24 @@ ACTIONS: tuple[ActionSpec, ...] = (
         recorded("Nutzen erfasst", "Benefit recorded"),
     ),
     ActionSpec(
+        "request-benefit-confirmation",
+        c.RequestBenefitConfirmation,
+        "ikz.actions.benefits:request_benefit_confirmation",
+        Action.REQUEST_CONFIRMATION,
+        ("Bestätigung des Nutzens anfordern", "Ask a partner to confirm its benefit"),
+        (
+            "Die Ansprechperson (sonst die Bürgermeister:in) einer Partnerkommune per E-Mail "
+            "mit persönlichem Link fragen, ob der genannte Nutzen eingetreten ist.",
+            "Ask a partner's contact person (else its mayor) by email, with a personal "
+            "link, whether the stated benefit came true.",
+        ),
+        ("coop", "confirm-benefit"),
+        (
+            "Bestätigung erbeten bei Person {person_id} (Link gültig bis {expires_at}).",
+            "Confirmation asked of person {person_id} (link valid until {expires_at}).",
+        ),
+    ),
+    ActionSpec(
         "record-meeting",
         c.RecordMeeting,
         "ikz.actions.facts:record_meeting",

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from ikz.answers.links import mail_context
 from ikz.app import App
+from models.answers import open_link_for
 from models.chain import prove
 from models.outbox import Queued, enqueue_many
 from models.review import (
@@ -64,6 +66,9 @@ def signoff_requests(app: App, now: datetime) -> tuple[int, int, int]:
                 continue
             if now - (r.reminded_at or r.requested_at) >= remind_after:
                 mark_signoff_reminded(r, now, session=s)
+                # The request's own answer link again (its proof names the request's mail).
+                link = open_link_for("signoff", r.id or 0, r.mayor_id, session=s)
+                answer = mail_context(link) if link is not None else {}
                 reminders.append(
                     Queued(
                         recipient_ids=[r.mayor_id],
@@ -74,6 +79,7 @@ def signoff_requests(app: App, now: datetime) -> tuple[int, int, int]:
                             "gate": r.gate,
                             "due_at": r.due_at.isoformat(),
                             "flow_run_id": r.flow_run_id,
+                            **answer,
                         },
                         dedupe_prefix=f"signoff-reminder:{r.id}:{now.date().isoformat()}",
                     )

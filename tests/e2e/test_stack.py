@@ -1,5 +1,6 @@
 """End to end against `ikz up`: a real Prefect server, served deployments, triggers,
-the SQLite database and a real SMTP server, all on 127.0.0.1."""
+the SQLite database and a real SMTP server, all on 127.0.0.1. (A mayor's answer, both
+ways: tests/e2e/test_answers.py.)"""
 
 from __future__ import annotations
 
@@ -187,95 +188,6 @@ def test_entering_evaluation_produces_a_success_report(stack: Stack) -> None:
     stack.mail_to(COORDINATOR, "Erfolgsbericht")
 
 
-def signoff_missing(stack: Stack, coop_id: int) -> list[str]:
-    """The pilot gate's missing mayors' sign-offs, as `ikz coop show` lists them."""
-    gates = stack.ikz_json("coop", "show", str(coop_id))["gates"]
-    start = next(g for g in gates if g["trigger"] == "start_pilot")
-    return [u["message"] for u in start["unmet"] if u["code"] == "mayor_signoff_missing"]
-
-
-def missing_text(partner: dict[str, Any]) -> str:
-    return f"{partner['name']}: Freigabe durch die Bürgermeisterin/den Bürgermeister fehlt."
-
-
-def ask_mayor(stack: Stack, coop_id: int, partner: dict[str, Any]) -> str:
-    """Start the request-signoff flow and wait until it is suspended and its mail sent."""
-    run = stack.run_deployment(
-        "request-signoff",
-        {
-            "eingabe": {
-                "cooperation_id": coop_id,
-                "municipality_id": partner["municipality_id"],
-            }
-        },
-    )
-    fr = stack.wait_state(run, {"PAUSED", "FAILED", "CRASHED", "COMPLETED"})
-    assert fr["state"]["type"] == "PAUSED", fr["state"].get("message")
-    assert fr["state"]["name"] == "Suspended"
-    mayors = {p["id"]: p["email"] for p in stack.ikz_json("person", "list")}
-    mail = stack.mail_to(mayors[partner["mayor_id"]], "Freigabe")
-    assert run in mail.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
-    # Sent by the run itself before it suspended, not left for the dispatcher.
-    wait_for(
-        lambda: any("E-Mails sofort versandt: 1" in m for m in stack.logs(run)),
-        60,
-        "the request run's log of its sent mail",
-    )
-    return run
-
-
-def answer(
-    stack: Stack, run: str, freigeben: bool, anmerkung: str, expect: str = "COMPLETED"
-) -> dict[str, Any]:
-    """Resume the suspended run with the mayor's form, on the internal port (the gateway refuses a
-    resume from people); its final state."""
-    with stack.client() as c:
-        refused = c.post(f"/flow_runs/{run}/resume", json={"run_input": {"freigeben": True}})
-        assert (refused.status_code, refused.json()["code"]) == (403, "gateway_resume")
-    with stack.internal_client() as c:
-        r = c.post(
-            f"/flow_runs/{run}/resume",
-            json={"run_input": {"freigeben": freigeben, "anmerkung": anmerkung}},
-        )
-        r.raise_for_status()
-    state: dict[str, Any] = stack.wait_state(run, {"COMPLETED", "FAILED", "CRASHED"}, timeout=180)[
-        "state"
-    ]
-    assert state["type"] == expect, state
-    return state
-
-
-def test_an_unproven_yes_through_the_resume_api_records_no_sign_off(stack: Stack) -> None:
-    """Issue 13: a bare resume with {"freigeben": true} proves nobody; it must not
-    become the mayor's sign-off (the mayor answers through the mail link instead)."""
-    coop = coop_by_title(stack, "Standesamt")
-    partner = stack.ikz_json("coop", "show", str(coop["id"]))["partners"][0]
-    before = signoff_missing(stack, coop["id"])
-    assert missing_text(partner) in before
-    run = ask_mayor(stack, coop["id"], partner)
-    answer(stack, run, True, "Einverstanden", expect="FAILED")
-    # Nothing is signed off: the gate misses exactly what it missed before.
-    assert signoff_missing(stack, coop["id"]) == before
-
-
-def test_mayor_says_no_through_the_resume_api(stack: Stack) -> None:
-    coop = coop_by_title(stack, "Standesamt")
-    partner = stack.ikz_json("coop", "show", str(coop["id"]))["partners"][1]
-    before = signoff_missing(stack, coop["id"])
-    assert missing_text(partner) in before
-    run = ask_mayor(stack, coop["id"], partner)
-    answer(stack, run, False, "Erst nach der Ratssitzung")
-    # Nothing is signed off: the gate misses exactly what it missed before.
-    assert signoff_missing(stack, coop["id"]) == before
-    assert stack.ikz_json("coop", "show", str(coop["id"]))["state"] == "agreement"
-    # The coordinator is told, with the mayor's note, by the run itself.
-    mail = stack.mail_to(
-        COORDINATOR, "Standesamt-Kooperation Havel: Freigabe abgelehnt (Pilot starten)"
-    )
-    text = mail.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
-    assert "Erst nach der Ratssitzung" in text
-
-
 def test_bad_parameters_fail_the_run_with_the_clear_message(stack: Stack) -> None:
     run = stack.run_deployment(
         "register-municipality",
@@ -321,7 +233,9 @@ def test_the_cli_requests_a_signoff_as_a_run_of_its_deployment(stack: Stack) -> 
     assert (fr["state"]["type"], fr["state"]["name"]) == ("PAUSED", "Suspended")
     mayors = {p["id"]: p["email"] for p in stack.ikz_json("person", "list")}
     mail = stack.mail_to(mayors[partner["mayor_id"]], "Freigabe")
-    assert started["id"] in mail.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    # The mayor answers on ikz-flow's page through the mail's link (tests/e2e/test_answers.py).
+    text = mail.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    assert f"{stack.api.removesuffix('/api')}/answer/" in text
 
 
 def test_the_internal_port_refuses_whoever_bypasses_the_gateway(stack: Stack) -> None:

@@ -212,6 +212,23 @@ SUBJECTS: dict[str, tuple[str, str]] = {
     ),
     "login_link": ("Ihr Anmeldelink", "Your login link"),
     "audit_anchor": ("Anker des Prüfpfads", "Audit trail anchor"),
+    "benefit_confirmation_requested": (
+        "Nutzen bestätigen (Kommune #3)",
+        "Please confirm the benefit (municipality #3)",
+    ),
+    "benefit_confirmed": ("Nutzen bestätigt (Kommune #3)", "Benefit confirmed (municipality #3)"),
+    "benefit_not_confirmed": (
+        "Nutzen nicht bestätigt (Kommune #3)",
+        "Benefit not confirmed (municipality #3)",
+    ),
+    "conflict_agreement_requested": (
+        "Zustimmung erbeten: Standort der Halle",
+        "Agreement asked: Standort der Halle",
+    ),
+    "conflict_agreement_declined": (
+        "Lösung abgelehnt: Standort der Halle",
+        "Resolution declined: Standort der Halle",
+    ),
 }
 
 

@@ -174,7 +174,19 @@ def test_parse_mode() -> None:
         parse_mode("hourly")
 
 
-def test_calendar_mail_alarms_and_login_links_are_never_held() -> None:
-    assert frozenset(
-        {"meeting_invitation", "meeting_cancelled", "delivery_failed", "login_link"}
-    ) == (IMMEDIATE_KINDS)
+def test_calendar_mail_alarms_login_links_and_questions_are_never_held() -> None:
+    assert (
+        frozenset(
+            {
+                "meeting_invitation",
+                "meeting_cancelled",
+                "delivery_failed",
+                "login_link",
+                "signoff_requested",
+                "signoff_reminder",
+                "benefit_confirmation_requested",
+                "conflict_agreement_requested",
+            }
+        )
+        == IMMEDIATE_KINDS
+    )

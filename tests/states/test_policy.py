@@ -100,6 +100,7 @@ COORDINATOR_ONLY = [
     A.CHOOSE_LEGAL_FORM,
     A.SET_PARTNER,
     A.REQUEST_SIGNOFF,  # the coordinator asks the mayors; only mayors sign off
+    A.REQUEST_CONFIRMATION,  # the coordinator asks a partner to confirm its benefit
     A.CLOSE_CONFLICT,  # giving a conflict up may end the cooperation
     A.ERASE_PERSON,  # GDPR Art. 17 on request: the coordination's act
 ]
