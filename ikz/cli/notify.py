@@ -50,9 +50,11 @@ def notify_status(as_json: Json = False) -> None:
         "sending": "im Versand",
         "sent": "versandt",
         "failed": "fehlgeschlagen",
+        "skipped": "nicht versandt (Demo-Verlauf)",
+        "erased": "zurückgezogen (Person gelöscht)",
     }
     for key, n in counts.items():
-        typer.echo(f"{key if state.lang == 'en' else de_names.get(key, key):16} {n}")
+        typer.echo(f"{key if state.lang == 'en' else de_names.get(key, key):32} {n}")
     age = status["oldest_pending_age_seconds"]
     if age is not None:
         minutes = round(age / 60)

@@ -178,7 +178,7 @@ def test_every_refusal_page_has_no_violation(world: World, page: Page, ticks: Ti
     ask(world, cid, weimar.municipality_id, "run-2")
     foreign = mail_of(world, "signoff_requested", jena.mayor_id).token
     expiring = mail_of(world, "signoff_requested", weimar.mayor_id).token
-    answer_request(world.app, first.id or 0, True)  # answered another way: foreign
+    answer_request(world.app, first.id or 0, False)  # answered another way: foreign
     cases = [
         (f"/answer/{tokens.new_token()}", 404, "Link ungültig"),
         (f"/answer/{foreign}", 409, "Frage nicht mehr offen"),

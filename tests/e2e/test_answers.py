@@ -1,10 +1,10 @@
 """A mayor answers from the mailbox, end to end: `ikz up` (real Prefect server, served
 deployments, SQLite) and a real SMTP server; the request-signoff run suspends, the
 mayor's mail (parsed as received) holds the single-use link, Chromium opens it on the
-answer pages (served here by uvicorn on 127.0.0.1 until the gateway of `ikz up` serves
-them) and answers; the page records the answer with the link's proof and resumes the
+answer pages that the gateway of `ikz up` serves without a login, and answers; the page records the answer with the link's proof and resumes the
 run through Prefect's REST API, and the run completes. Both ways, and a resume through
-the API without an answer (as the attack of issue 13 did) records nothing."""
+the API without an answer (as the attack of issue 13 did: the gateway refuses it, and
+even on the internal port it records nothing)."""
 
 from __future__ import annotations
 
@@ -18,10 +18,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from ikz.answers import web
-from ikz.app import open_app
-from ikz.settings import Settings
-from tests.answers.server import PageServer
 from tests.e2e.conftest import Stack, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
@@ -29,20 +25,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 COORDINATOR = "kessler@ikz-beratung.example.org"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LINK = re.compile(r"(http://127\.0\.0\.1:\d+)/answer/([A-Za-z0-9_-]{43})")
-
-
-@pytest.fixture(scope="module")
-def pages(stack: Stack) -> Iterator[PageServer]:
-    """The answer pages on the stack's data: its database, its secret, its Prefect API
-    (the file `ikz up` writes into the data dir), as the gateway would serve them."""
-    app = open_app(Settings(data_dir=stack.data_dir))
-    web.bind(app)
-    try:
-        with PageServer() as server:
-            yield server
-    finally:
-        web.BINDING.app = None
-        app.close()
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +38,9 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, pages: PageServer) -> Iterator[Page]:
-    context = browser.new_context(base_url=pages.base)
+def page(browser: Browser, stack: Stack) -> Iterator[Page]:
+    # The public address of `ikz up`: the gateway, which serves /answer/ to anyone.
+    context = browser.new_context(base_url=stack.api.removesuffix("/api"))
     pg = context.new_page()
     try:
         yield pg
@@ -99,7 +82,6 @@ def ask_mayor(stack: Stack, coop_id: int, partner: dict[str, Any]) -> tuple[str,
             "eingabe": {
                 "cooperation_id": coop_id,
                 "municipality_id": partner["municipality_id"],
-                "actor_id": people(stack)[COORDINATOR],
             }
         },
     )
@@ -199,12 +181,16 @@ def test_a_resume_through_the_api_without_an_answer_records_nothing(
     run, _, token = ask_mayor(stack, coop["id"], partner)
     suspended = stack.flow_run(run)["state"]["id"]
 
-    # The bypass of issue 13: the old form's input posted straight to Prefect's API.
+    # The bypass of issue 13: the old form's input posted to Prefect's API. The gateway
+    # refuses it; on the internal port (whoever knows its password) the run resumes ...
     with stack.client() as c:
         r = c.post(f"/flow_runs/{run}/resume", json={"run_input": {"freigeben": True}})
-        assert r.status_code < 500
+        assert (r.status_code, r.json()["code"]) == (403, "gateway_resume")
+    with stack.internal_client() as c:
+        r = c.post(f"/flow_runs/{run}/resume", json={"run_input": {"freigeben": True}})
+        r.raise_for_status()
 
-    # The run starts over, finds the request unanswered and suspends again.
+    # ... and starts over, finds the request unanswered and suspends again.
     wait_for(
         lambda: (
             (fr := stack.flow_run(run))["state"]["type"] == "PAUSED"
