@@ -276,13 +276,13 @@ def click_to_inbox(runs: int) -> list[Figure]:
     smtp.start()
     try:
         with scratch_dir("topology") as work, production_topology(work, smtp.port) as topo:
-            return _measure(topo, inbox, runs)
+            return measure_clicks(topo, inbox, runs)
     finally:
         smtp.stop()
 
 
-def _measure(topo: Topology, inbox: Inbox, runs: int) -> list[Figure]:
-    coop_id, actor_id = seed_world(topo, 1)
+def measure_clicks(topo: Topology, inbox: Inbox, runs: int, tag: str = "") -> list[Figure]:
+    coop_id, actor_id = seed_world(topo, 1, tag)
     client = topo.client()
     dep = client.get("/deployments/name/advance-cooperation/advance-cooperation").json()["id"]
     wait_for(lambda: quiet_for(inbox, 3), 120, "the inbox to be quiet")
@@ -341,11 +341,14 @@ def quiet_for(inbox: Inbox, seconds: float) -> bool:
     return not last or time.monotonic() - last[-1][0] >= seconds
 
 
-def seed_world(topo: Topology, cooperations: int) -> tuple[list[int], int]:
+def seed_world(topo: Topology, cooperations: int, tag: str = "") -> tuple[list[int], int]:
     """A coordinator, two municipalities with mayor and contact, and `cooperations`
     cooperations between them, through ikz-flow's Python API (an administrator's acts),
     in a child process with the README's environment, so that their events go to the
-    server as a CLI's would. Returns the cooperations' ids and the coordinator's."""
+    server as a CLI's would (`tag` makes addresses and AGS unique in a database that
+    has a world already, whose person 1 is a coordinator). Returns the cooperations' ids and the coordinator's."""
+    ags = ("16052000", "16054000") if tag else ("16053000", "16055000")
+    first = 1 if tag else None  # a second coordinator is registered by the first
     script = f"""
 import json
 from ikz.actions.cooperations import open_cooperation
@@ -354,12 +357,12 @@ from ikz.app import open_app
 from models import commands as c
 
 app = open_app()
-coord = register_person(app, c.RegisterPerson(name="Kora Koordinatorin", email="kora@example.org", roles=["coordinator"])).id
+coord = register_person(app, c.RegisterPerson(name="Kora Koordinatorin", email="kora{tag}@example.org", roles=["coordinator"], actor_id={first})).id
 partners = []
-for i, (name, ags) in enumerate([("Jena", "16053000"), ("Weimar", "16055000")]):
+for i, (name, ags) in enumerate([("Gera", "{ags[0]}"), ("Suhl", "{ags[1]}")]):
     m = register_municipality(app, c.RegisterMunicipality(name=name, ags=ags, population=60000, kind="stadt", actor_id=coord)).id
-    mayor = register_person(app, c.RegisterPerson(name=f"BM {{name}}", email=f"mayor{{i}}@example.org", municipality_id=m, roles=["mayor"], actor_id=coord)).id
-    contact = register_person(app, c.RegisterPerson(name=f"AP {{name}}", email=f"contact{{i}}@example.org", municipality_id=m, roles=["contact"], actor_id=coord)).id
+    mayor = register_person(app, c.RegisterPerson(name=f"BM {{name}}", email=f"mayor{{i}}{tag}@example.org", municipality_id=m, roles=["mayor"], actor_id=coord)).id
+    contact = register_person(app, c.RegisterPerson(name=f"AP {{name}}", email=f"contact{{i}}{tag}@example.org", municipality_id=m, roles=["contact"], actor_id=coord)).id
     partners.append(c.PartnerInput(municipality_id=m, mayor_id=mayor, contact_id=contact))
 ids = [open_cooperation(app, c.OpenCooperation(title=f"Bauhof {{k}}", field_of_work="Bauhof", partners=partners, actor_id=coord)).id for k in range({cooperations})]
 app.close()
