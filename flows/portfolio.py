@@ -66,7 +66,9 @@ async def dispatch_notifications(batch_size: int = 200) -> dict[str, Any] | Stat
             result += done
             if not done.sent:  # nothing new came in, or the relay is away
                 break
-        trouble = waiting(app).mail_text(app.settings.language)
+        # A run that delivered something reached the relay: mail still held from an
+        # outage goes when its backoff ends, not a reason to fail.
+        trouble = None if result.sent else waiting(app).mail_text(app.settings.language)
         if trouble or held_before:
             # Trouble, or the relay is back after trouble: the summary says so at once.
             publish_portfolio(app, after_change=True)
