@@ -28,11 +28,12 @@ NAMES = {
     "dispatch": ["dispatch_rate", "dispatch_ratio"],
     "click": ["click_to_inbox_median_s", "click_to_inbox_p95_s"],
     "cli": ["cli_show_seconds"],
+    "topology": ["topology_click_to_inbox_median_s", "topology_click_to_inbox_p95_s"],
 }
 
 
 def suites(quick: bool) -> dict[str, Callable[[], list[Figure]]]:
-    from benchmarks import dispatch, latency, sweep, transitions
+    from benchmarks import dispatch, latency, sweep, topology, transitions
 
     return {
         "transitions": lambda: transitions.sqlite_figures(300 if quick else 2_000),
@@ -43,6 +44,9 @@ def suites(quick: bool) -> dict[str, Callable[[], list[Figure]]]:
         "dispatch": lambda: dispatch.figures(300 if quick else 1_000),
         "click": lambda: latency.click_to_inbox(10 if quick else 20),
         "cli": lambda: latency.cli_show(5 if quick else 15),
+        # The README's production topology: Prefect server and data on PostgreSQL, two
+        # process workers (benchmarks.topology).
+        "topology": lambda: topology.click_to_inbox(6 if quick else 20),
     }
 
 

@@ -45,6 +45,9 @@ class Spec:
     interval_seconds: int | None = None
     cron: str | None = None
     tags: tuple[str, ...] = ()
+    # At most this many runs at once; a run that finds the limit reached is cancelled
+    # (Prefect's CANCEL_NEW) before a worker starts a process for it.
+    single: bool = False
 
 
 SPECS: tuple[Spec, ...] = (
@@ -119,6 +122,11 @@ SPECS: tuple[Spec, ...] = (
         "flows.portfolio:dispatch_notifications",
         "E-Mails versenden (minütlich und nach Änderungen)",
         interval_seconds=60,
+        # Debounced: one dispatcher at a time, and the events of a burst of changes
+        # (each one triggers it) cost no process each. A run sends everything due and
+        # looks again before it ends (flows.portfolio), so what a cancelled run would
+        # have sent goes with the running one or with the next minute's.
+        single=True,
         triggers=(
             Trigger(
                 "nach-aenderungen",

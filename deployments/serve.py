@@ -39,6 +39,15 @@ def runner_deployment(s: Spec) -> Any:
         kwargs["interval"] = s.interval_seconds
     if s.cron:
         kwargs["cron"] = s.cron
+    if s.single:
+        from prefect.client.schemas.objects import (
+            ConcurrencyLimitConfig,
+            ConcurrencyLimitStrategy,
+        )
+
+        kwargs["concurrency_limit"] = ConcurrencyLimitConfig(
+            limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
+        )
     return load_flow(s.entrypoint).to_deployment(**kwargs)
 
 

@@ -12,6 +12,8 @@ from uuid import UUID
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
+from prefect.client.schemas.objects import State
+from prefect.states import Failed
 
 from flows.common import app_scope
 from flows.dashboards import publish_portfolio
@@ -44,13 +46,39 @@ def review_portfolio(batch_size: int = SWEEP_BATCH) -> dict[str, Any]:
     return dict(jsonable(result))
 
 
-@flow(name="dispatch-notifications", description="Ausstehende E-Mails versenden", retries=1)
-async def dispatch_notifications(batch_size: int = 200) -> dict[str, Any]:
-    from flows.blocks import smtp_config
-    from ikz.mail.dispatch import dispatch
+# A run looks again for mail queued while it sent (a follow-up's, say) this many times:
+# the deployment runs one dispatcher at a time and cancels runs triggered meanwhile.
+DISPATCH_PASSES = 5
 
+
+@flow(name="dispatch-notifications", description="Ausstehende E-Mails versenden", retries=1)
+async def dispatch_notifications(batch_size: int = 200) -> dict[str, Any] | State:
+    """Send what is due. Mail waiting for a relay that cannot be reached makes the run
+    Failed, with the backlog and since when as its state message and a warning in its
+    log, and puts the same line into the portfolio summary: not a green run in front
+    of a pile of mail."""
+    from flows.blocks import smtp_config
+    from ikz.mail.backlog import waiting
+    from ikz.mail.dispatch import DispatchResult, dispatch
+
+    log = get_run_logger()
     with app_scope() as app:
         # The `ikz-smtp` block when a coordinator created one, else IKZ_SMTP_*.
         smtp = await smtp_config(app.settings)
-        result = await dispatch(app, batch_size=batch_size, smtp=smtp)
+        held_before = waiting(app).mail.count
+        result = DispatchResult()
+        for _ in range(DISPATCH_PASSES):
+            done = await dispatch(app, batch_size=batch_size, smtp=smtp)
+            result += done
+            if not done.sent:  # nothing new came in, or the relay is away
+                break
+        # A run that delivered something reached the relay: mail still held from an
+        # outage goes when its backoff ends, not a reason to fail.
+        trouble = None if result.sent else waiting(app).mail_text(app.settings.language)
+        if trouble or held_before:
+            # Trouble, or the relay is back after trouble: the summary says so at once.
+            publish_portfolio(app, after_change=True)
+    if trouble:
+        log.warning(trouble)
+        return Failed(message=trouble, data=dict(jsonable(result)))
     return dict(jsonable(result))

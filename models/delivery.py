@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, func, or_, update
@@ -324,3 +324,29 @@ def skip_open_mail(*, session: Session, now: datetime) -> int:
         .values(status="skipped", last_error="Demo-Verlauf: nicht versandt", next_attempt_at=now)
     )
     return int(getattr(done, "rowcount", 0) or 0)
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """Mail held back because the relay could not be used (never offered: refused
+    connection, TLS or login failed), still pending."""
+
+    count: int
+    since: datetime | None  # when the oldest of them was queued (UTC)
+    last_error: str | None  # of the one deferred last
+
+
+def deferred_backlog(*, session: Session) -> Deferred:
+    waiting = and_(OPEN, col(Notification.status) == "pending", col(Notification.deferrals) > 0)
+    count, since = session.exec(
+        select(func.count(), func.min(Notification.created_at)).where(waiting)
+    ).one()
+    last = session.exec(
+        select(col(Notification.last_error))
+        .where(waiting)
+        .order_by(col(Notification.next_attempt_at).desc(), col(Notification.id).desc())
+        .limit(1)
+    ).first()
+    if since is not None and since.tzinfo is None:  # SQLite keeps naive UTC
+        since = since.replace(tzinfo=UTC)
+    return Deferred(int(count), since, last)

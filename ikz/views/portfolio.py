@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from ikz.app import App
+from ikz.mail.backlog import waiting
 from ikz.review import ReviewRules, checklist_with, state_label
 from ikz.views.health import portfolio_marks
 from models.portfolio import coop_batches, failed_notifications
@@ -41,6 +42,8 @@ class PortfolioView:
     by_light: Counter[str] = field(default_factory=Counter)
     open_conflicts: int = 0
     delivery_failures: int = 0
+    # What waits for an unreachable relay (mail, events), one line each, German.
+    waiting: list[str] = field(default_factory=list)
 
     @property
     def truncated(self) -> bool:
@@ -136,6 +139,7 @@ def portfolio_view(app: App, limit: int | None = None, lang: Language = "de") ->
         view.rows = [row for _, _, row in ordered]
     if lang == "en":
         view.rows = [in_english(row) for row in view.rows]
+    view.waiting = waiting(app).lines("de")
     return view
 
 
@@ -169,6 +173,8 @@ def summary_markdown(view: PortfolioView) -> str:
         f"**{fmt(view.total)} Kooperationen** · offene Konflikte: {fmt(view.open_conflicts)}"
         f" · nicht zustellbare E-Mails: {fmt(view.delivery_failures)}",
         "",
+        # A relay that cannot be reached first: nothing else here says that mail waits.
+        *(f"> ⚠️ {line}\n" for line in view.waiting),
         "| Ampel | Anzahl |",
         "|---|---:|",
         *(

@@ -249,7 +249,20 @@ def test_serve_runner_and_prefect_yaml_agree() -> None:
             assert set(t.expect) == set(yt["expect"])
             assert (t.parameters or {}) == yt["parameters"]
         assert len(d.schedules or []) == len(y.get("schedules", []))
+        limit = y.get("concurrency_limit", {})
+        assert d.concurrency_limit == limit.get("limit")
+        strategy = d.concurrency_options.collision_strategy if d.concurrency_options else None
+        assert strategy == limit.get("collision_strategy")
         assert y["entrypoint"].replace("/", ".").replace(".py:", ".") == d.entrypoint
+
+
+def test_only_the_dispatcher_is_debounced() -> None:
+    doc = yaml.safe_load((ROOT / "deployments" / "prefect.yaml").read_text())
+    limited = {
+        d["name"]: d["concurrency_limit"] for d in doc["deployments"] if "concurrency_limit" in d
+    }
+    # One dispatcher at a time; a run triggered meanwhile is cancelled before it starts.
+    assert limited == {"dispatch-notifications": {"limit": 1, "collision_strategy": "CANCEL_NEW"}}
 
 
 def test_follow_ups_are_wired_to_the_events_the_core_emits() -> None:
