@@ -21,18 +21,22 @@ from models.cooperation import (
     Success,
 )
 from models.event_outbox import OutboxEvent
+from models.founding import AssessmentAnswer, FoundingEvent, FoundingPlan
 from models.health import HealthCheckRecord
 from models.outbox import Notification, OutboxContext
 from models.registry import Municipality, Person
 
 __all__ = [
     "Agreement",
+    "AssessmentAnswer",
     "Communication",
     "Conflict",
     "ConflictRecord",
     "Cooperation",
     "Decision",
     "FactRecord",
+    "FoundingEvent",
+    "FoundingPlan",
     "Goal",
     "HealthCheckRecord",
     "Meeting",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from states.errors import Message
+from states.founding_checks import permanent_criteria
 from states.lifecycle import Trigger
 from states.snapshot import CooperationSnapshot
 from states.vocab import ConflictLevel, MeetingKind, level_at_least
@@ -196,6 +197,9 @@ def _make_permanent(s: CooperationSnapshot, rules: GateRules, now: datetime) -> 
                 "Permanent legal form not chosen yet.",
             )
         )
+    # Once a founding is planned, the structure exists only when it is complete and its
+    # effective date has come (a cooperation without a plan keeps the older rule).
+    unmet.extend(permanent_criteria(s.founding, now.date()))
     return unmet
 
 

@@ -57,3 +57,6 @@ audit_app = group("audit", "Prüfpfad.")
 notify_app = group("notify", "E-Mail-Benachrichtigungen.")
 meeting_app = group("meeting", "Geplante Termine mit Kalendereinladung.")
 events_app = group("events", "Prefect-Ereignisse: Ausgang und Weiterleitung.")
+founding_app = group(
+    "founding", "Gründungsverfahren: Ratsbeschlüsse, Aufsicht, Bekanntmachung, Prüfungen."
+)
