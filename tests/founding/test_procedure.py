@@ -128,7 +128,7 @@ def _nrw_until_submission(w: World, **plan_kw: object) -> tuple[int, list[int]]:
 
 
 def test_nrw_steps_with_status_due_and_what_they_wait_for(world: World) -> None:
-    cid, mids = coop_with(world, "NW")
+    cid, _ = coop_with(world, "NW")
     plan(world, cid)
     view = founding_view(world.app, cid)
     assert [(s["step"], s["status"]) for s in view["steps"]] == [
