@@ -30,8 +30,14 @@ def founding_show(cooperation: CoopId, as_json: Json = False) -> None:
         if st["waits_for"] and st["status"] != "done":
             line += f": {st['waits_for']}"
         typer.echo(line)
+    outcomes = {
+        "missing": ("fehlt", "missing"),
+        "positive": ("Ausnahme greift", "exemption applies"),
+        "negative": ("Ausnahme greift nicht", "exemption does not apply"),
+    }
     for a in view["assessments"]:
-        typer.echo(f"  {a['label']}: {a['outcome']}")
+        de, en_text = outcomes[a["outcome"]]
+        typer.echo(f"  {a['label']}: {en_text if en else de}")
     if view["effective_on"]:
         typer.echo(f"  {'Effective on' if en else 'Wirksam ab'} {view['effective_on']}")
 
