@@ -428,3 +428,24 @@ def test_assessment_answers_are_chained_and_unknown_criteria_refused(world: Worl
         tables = list(s.exec(select(FactRecord.table_name).where(FactRecord.cooperation_id == cid)))
     assert tables.count("assessment_answer") == 1
     assert tables.count("founding_plan") == 1
+
+
+def test_the_daily_sweep_applies_and_counts_deemed_approvals(world: World) -> None:
+    from ikz.review import sweep_portfolio
+
+    cid, _ = _nrw_until_submission(world)
+    _at(world, date(2026, 3, 4))
+    assert sweep_portfolio(world.app, workers=1).deemed_approvals == 0
+    _at(world, date(2026, 3, 5))
+    assert sweep_portfolio(world.app, workers=1).deemed_approvals == 1
+    assert sweep_portfolio(world.app, workers=1).deemed_approvals == 0
+    assert _steps(world, cid)["authority"] == ("done", None)
+    with world.app.db.read() as s:
+        rec = s.exec(
+            select(FactRecord)
+            .where(FactRecord.table_name == "founding_event")
+            .order_by(col(FactRecord.id).desc())
+        ).first()
+    assert rec is not None
+    assert (rec.proof_kind, rec.actor_id) == ("system", None)
+    assert verify_trail(world.app).findings == []
