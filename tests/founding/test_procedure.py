@@ -449,3 +449,23 @@ def test_the_daily_sweep_applies_and_counts_deemed_approvals(world: World) -> No
     assert rec is not None
     assert (rec.proof_kind, rec.actor_id) == ("system", None)
     assert verify_trail(world.app).findings == []
+
+
+@pytest.mark.postgres
+def test_a_founding_on_postgresql_is_chained_and_verifies(pg_url: str, tmp_path: Path) -> None:
+    from tests.factories import make_app, make_world
+
+    app = make_app(pg_url, tmp_path)
+    try:
+        w = make_world(app)
+        cid, mids = _nrw_until_submission(w)
+        _at(w, date(2026, 3, 5))
+        assert apply_deemed_approvals(w.app) == [(cid, date(2026, 3, 4))]
+        act(w, "publication", cid, date(2026, 3, 5), reference="ABl. 2026 S. 7")
+        view = founding_view(w.app, cid)
+        assert (view["effective_on"], view["complete"]) == ("2026-03-06", False)
+        with pytest.raises(InvalidInputError):
+            resolve(w, cid, mids[0], date(2026, 3, 6))  # a day ahead of the clock
+        assert verify_trail(w.app).findings == []
+    finally:
+        app.close()
