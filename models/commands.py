@@ -14,6 +14,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from models.validation import Ags, Email, HeaderSafe, OptionalText, Text
+from states.assessment import AssessmentKind, YesNo
+from states.founding import DecisionResult, ResolutionResult
 from states.lifecycle import Gate, Trigger
 from states.vocab import (
     AgreementKind,
@@ -280,11 +282,10 @@ class RecordResolution(Command):
         "Gemeinderat", title="Gremium", description="z. B. Stadtrat", max_length=200
     )
     agenda_item: HeaderSafe = Field("", title="Tagesordnungspunkt", max_length=100)
-    result: str = Field(
-        "adopted",
+    result: ResolutionResult = Field(
+        ResolutionResult.ADOPTED,
         title="Ergebnis",
         description="adopted (beschlossen), rejected (abgelehnt), deferred (vertagt)",
-        pattern="^(adopted|rejected|deferred)$",
     )
     document: OptionalText = DocumentPath
     actor_id: Id = ActorId
@@ -301,11 +302,10 @@ class RecordSignature(Command):
 class RecordAuthorityDecision(Command):
     cooperation_id: Id = CoopId
     decided_on: Day = Field(title="Datum der Entscheidung")
-    result: str = Field(
+    result: DecisionResult = Field(
         title="Entscheidung",
         description="approved, approved_with_conditions, refused, objection (Einwände), "
         "extension (Behörde braucht vier Wochen mehr)",
-        pattern="^(approved|approved_with_conditions|refused|objection|extension)$",
     )
     reference: OptionalText = Field("", title="Aktenzeichen")
     note: OptionalText = Field("", title="Auflagen / Begründung")
@@ -315,15 +315,14 @@ class RecordAuthorityDecision(Command):
 
 class RecordAssessment(Command):
     cooperation_id: Id = CoopId
-    kind: str = Field(
+    kind: AssessmentKind = Field(
         title="Prüfung",
         description="vat (§ 2b UStG), procurement (§ 108 Abs. 6 GWB), state_aid (Art. 107 AEUV)",
-        pattern="^(vat|procurement|state_aid)$",
     )
-    criterion: str = Field(title="Kriterium", pattern="^[a-z_0-9]{2,40}$")
-    answer: str = Field(
-        title="Erfüllt", description="ja oder nein (yes, no)", pattern="^(ja|nein|yes|no)$"
+    criterion: HeaderSafe = Field(
+        title="Kriterium", description="siehe ikz founding criteria", max_length=40
     )
+    answer: YesNo = Field(title="Erfüllt", description="ja oder nein (yes, no)")
     reason: Text = Field(title="Begründung")
     answered_on: Day = Field(title="Datum")
     document: OptionalText = DocumentPath

@@ -11,6 +11,17 @@ from datetime import date
 from enum import StrEnum
 
 
+class YesNo(StrEnum):
+    JA = "ja"
+    NEIN = "nein"
+    YES = "yes"
+    NO = "no"
+
+    @property
+    def yes(self) -> bool:
+        return self in (YesNo.JA, YesNo.YES)
+
+
 class AssessmentKind(StrEnum):
     VAT = "vat"  # § 2b UStG
     PROCUREMENT = "procurement"  # § 108 Abs. 6 GWB

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from enum import StrEnum
 
 from states.assessment import NEEDED, Answer, Outcome, outcome
 from states.errors import Message
@@ -24,8 +25,21 @@ DECISION = "decision"
 DEEMED_APPROVAL = "deemed_approval"
 PUBLICATION = "publication"
 
-RESOLUTION_RESULTS = ("adopted", "rejected", "deferred")
-DECISION_RESULTS = ("approved", "approved_with_conditions", "refused", "objection", "extension")
+
+class ResolutionResult(StrEnum):
+    ADOPTED = "adopted"
+    REJECTED = "rejected"
+    DEFERRED = "deferred"
+
+
+class DecisionResult(StrEnum):
+    APPROVED = "approved"
+    APPROVED_WITH_CONDITIONS = "approved_with_conditions"
+    REFUSED = "refused"
+    OBJECTION = "objection"  # the authority raises concerns: no deemed approval
+    EXTENSION = "extension"  # the authority says it needs the extra period
+
+
 GRANTED = ("approved", "approved_with_conditions", DEEMED_APPROVAL)
 
 STEP_LABELS: dict[Step, tuple[str, str]] = {

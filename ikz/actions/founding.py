@@ -239,7 +239,7 @@ def record_resolution(app: App, cmd: c.RecordResolution) -> FoundingEvent:
         municipality_id=cmd.municipality_id,
         body=cmd.body,
         agenda_item=cmd.agenda_item,
-        result=cmd.result,
+        result=cmd.result.value,
     )
 
 
@@ -263,7 +263,7 @@ def record_authority_decision(app: App, cmd: c.RecordAuthorityDecision) -> Found
         kind=DECISION,
         on=cmd.decided_on,
         document=cmd.document,
-        result=cmd.result,
+        result=cmd.result.value,
         reference=cmd.reference,
         note=cmd.note,
     )
@@ -297,7 +297,7 @@ def record_assessment(app: App, cmd: c.RecordAssessment) -> AssessmentAnswer:
                 cooperation_id=cmd.cooperation_id,
                 kind=kind.value,
                 criterion=cmd.criterion,
-                answer=cmd.answer in ("ja", "yes"),
+                answer=cmd.answer.yes,
                 reason=cmd.reason,
                 answered_on=cmd.answered_on,
                 document_sha256=stored.sha256 if stored else None,
