@@ -101,6 +101,8 @@ COORDINATOR_ONLY = [
     A.SET_PARTNER,
     A.REQUEST_SIGNOFF,  # the coordinator asks the mayors; only mayors sign off
     A.CLOSE_CONFLICT,  # giving a conflict up may end the cooperation
+    A.PLAN_FOUNDING,  # the founding procedure: recorded from paper by the coordinator
+    A.RECORD_FOUNDING,
 ]
 
 # Partner-side actions and the partner roles allowed to do them for their own municipality.
