@@ -469,3 +469,25 @@ def test_a_founding_on_postgresql_is_chained_and_verifies(pg_url: str, tmp_path:
         assert verify_trail(w.app).findings == []
     finally:
         app.close()
+
+
+def test_a_pilot_may_start_on_the_founding_s_letter_of_intent(world: World) -> None:
+    from sqlmodel import Session
+
+    from models.cooperation import Cooperation
+    from models.queries import load_snapshot, require
+    from states.gates import unmet_criteria
+    from states.lifecycle import Trigger
+
+    cid, _ = coop_with(world, "NW")
+    plan(world, cid)
+
+    def codes() -> list[str]:
+        with world.app.db.read() as s:
+            assert isinstance(s, Session)
+            snap = load_snapshot(s, require(s, Cooperation, cid))
+        return [m.code for m in unmet_criteria(Trigger.START_PILOT, snap, world.clock())]
+
+    assert "agreement_missing" in codes()
+    act(world, "letter_of_intent", cid, date(2026, 1, 2))
+    assert "agreement_missing" not in codes()
