@@ -54,6 +54,7 @@ class App:
             self.settings.health,
             silence_warn_days=self.settings.silence_warn_days,
             size_ratio_warn=self.settings.size_ratio_warn,
+            vat_cutoff=self.settings.vat_cutoff,
         )
 
     def notify_committed(self, event: str, payload: dict[str, Any]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -36,6 +37,16 @@ class Settings(BaseSettings):
     )
     language: Literal["de", "en"] = "de"
     pilot_min_days: int = Field(90, ge=0, description="Minimum pilot duration before evaluate.")
+    # The founding procedure (ikz founding): a directory of further rule-pack files (a
+    # state added or a shipped one replaced), and the day § 2b UStG applies to every
+    # public body (the end of the § 27 (22a) UStG transition; a later change of the law
+    # is a change of this date).
+    founding_rules_dir: Path | None = Field(
+        None, description="Extra rule packs (YAML, one per state) beside the shipped ones."
+    )
+    vat_cutoff: date = Field(
+        date(2027, 1, 1), description="From this day § 2b UStG applies (IKZ_VAT_CUTOFF)."
+    )
     # Upper bounds as in HealthRules.RANGES (the check is built from these two).
     size_ratio_warn: float = Field(
         3.0, gt=1, le=1_000_000, description="Population ratio shown as a warning."

@@ -23,6 +23,7 @@ from models.cooperation import (
 )
 from models.erasure import Erasure
 from models.event_outbox import OutboxEvent
+from models.founding import AssessmentAnswer, FoundingEvent, FoundingPlan
 from models.gateway import ApiToken, GatewaySession, LoginLink
 from models.health import HealthCheckRecord
 from models.outbox import Notification, OutboxContext
@@ -32,6 +33,7 @@ __all__ = [
     "Agreement",
     "AnswerLink",
     "ApiToken",
+    "AssessmentAnswer",
     "Communication",
     "Conflict",
     "ConflictRecord",
@@ -39,6 +41,8 @@ __all__ = [
     "Decision",
     "Erasure",
     "FactRecord",
+    "FoundingEvent",
+    "FoundingPlan",
     "GatewaySession",
     "Goal",
     "HealthCheckRecord",

@@ -2,7 +2,8 @@
 
 `FactRecord`: one record per insert or update of a fact row (sign-offs, decisions,
 benefits, meetings, agreements, successes, goals, staff, communications, partnerships,
-conflicts, reports, sign-off requests, and the cooperation's own facts). It holds the
+conflicts, reports, sign-off requests, the founding procedure's plan, acts and
+assessments, and the cooperation's own facts). It holds the
 hash of the row's content after the write (`row_hash`), who acted and the proof of it,
 and is linked to its predecessor by hash. `ikz audit verify` then finds a fact row
 deleted, edited or swapped (its content no longer hashes to its last record), a row
@@ -48,6 +49,7 @@ from models.cooperation import (
     Success,
 )
 from models.driver_sql import run
+from models.founding import AssessmentAnswer, FoundingEvent, FoundingPlan
 from states.errors import IkzError
 from states.proof import Proof
 
@@ -104,6 +106,9 @@ CHAINED: dict[type[SQLModel], frozenset[str]] = {
     Success: frozenset(),
     Conflict: frozenset(),
     Report: frozenset(),
+    FoundingPlan: frozenset(),
+    FoundingEvent: frozenset(),
+    AssessmentAnswer: frozenset(),
 }
 BY_TABLE: dict[str, type[SQLModel]] = {
     m.__tablename__: m  # type: ignore[misc]

@@ -14,6 +14,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from models.validation import Ags, Email, HeaderSafe, OptionalText, Text
+from states.assessment import AssessmentKind, YesNo
+from states.founding import DecisionResult, ResolutionResult
 from states.lifecycle import Gate, Trigger
 from states.vocab import (
     AgreementKind,
@@ -227,6 +229,103 @@ class RecordReport(Command):
 class ChooseLegalForm(Command):
     cooperation_id: Id = CoopId
     legal_form: LegalForm = Field(title="Rechtsform")
+    actor_id: Id = ActorId
+
+
+StateCode = Field(
+    "",
+    title="Land",
+    description="Kürzel des Regelpakets (NW, BY, HE, NI, BW); leer: aus dem AGS der Partner",
+    pattern="^([A-Za-z]{2})?$",
+)
+PackFormField = Field(
+    "",
+    title="Form",
+    description="agreement_delegating, agreement_mandating, zweckverband, aoer, "
+    "arbeitsgemeinschaft, gmbh; leer: aus der gewählten Rechtsform",
+    pattern="^[a-z_]{0,30}$",
+)
+
+
+class PlanFounding(Command):
+    cooperation_id: Id = CoopId
+    state: str = StateCode
+    form: str = PackFormField
+    voluntary_tasks: bool = Field(
+        False, title="Freiwillige Aufgaben", description="Wo das Land dann weniger verlangt (NI)"
+    )
+    target_effective_on: Day | None = Field(
+        None, title="Späteres Wirksamwerden", description="In der Vereinbarung bestimmt"
+    )
+    actor_id: Id = ActorId
+
+
+class RecordFoundingAct(Command):
+    # Letter of intent, agreed draft, submission to the authority, publication.
+    cooperation_id: Id = CoopId
+    on: Day = Field(
+        title="Datum", description="Unterzeichnet, abgestimmt, eingegangen, bekanntgemacht"
+    )
+    reference: OptionalText = Field(
+        "", title="Fundstelle / Aktenzeichen", description="z. B. Amtsblatt 2026 Nr. 12, S. 34"
+    )
+    note: OptionalText = Field("", title="Anmerkung")
+    document: OptionalText = DocumentPath
+    actor_id: Id = ActorId
+
+
+class RecordResolution(Command):
+    cooperation_id: Id = CoopId
+    municipality_id: Id = Field(title="Kommune (ID)", gt=0)
+    resolved_on: Day = Field(title="Sitzungsdatum")
+    body: HeaderSafe = Field(
+        "Gemeinderat", title="Gremium", description="z. B. Stadtrat", max_length=200
+    )
+    agenda_item: HeaderSafe = Field("", title="Tagesordnungspunkt", max_length=100)
+    result: ResolutionResult = Field(
+        ResolutionResult.ADOPTED,
+        title="Ergebnis",
+        description="adopted (beschlossen), rejected (abgelehnt), deferred (vertagt)",
+    )
+    document: OptionalText = DocumentPath
+    actor_id: Id = ActorId
+
+
+class RecordSignature(Command):
+    cooperation_id: Id = CoopId
+    municipality_id: Id = Field(title="Kommune (ID)", gt=0)
+    signed_on: Day = Field(title="Unterzeichnet am")
+    document: OptionalText = DocumentPath
+    actor_id: Id = ActorId
+
+
+class RecordAuthorityDecision(Command):
+    cooperation_id: Id = CoopId
+    decided_on: Day = Field(title="Datum der Entscheidung")
+    result: DecisionResult = Field(
+        title="Entscheidung",
+        description="approved, approved_with_conditions, refused, objection (Einwände), "
+        "extension (Behörde braucht vier Wochen mehr)",
+    )
+    reference: OptionalText = Field("", title="Aktenzeichen")
+    note: OptionalText = Field("", title="Auflagen / Begründung")
+    document: OptionalText = DocumentPath
+    actor_id: Id = ActorId
+
+
+class RecordAssessment(Command):
+    cooperation_id: Id = CoopId
+    kind: AssessmentKind = Field(
+        title="Prüfung",
+        description="vat (§ 2b UStG), procurement (§ 108 Abs. 6 GWB), state_aid (Art. 107 AEUV)",
+    )
+    criterion: HeaderSafe = Field(
+        title="Kriterium", description="siehe ikz founding criteria", max_length=40
+    )
+    answer: YesNo = Field(title="Erfüllt", description="ja oder nein (yes, no)")
+    reason: Text = Field(title="Begründung")
+    answered_on: Day = Field(title="Datum")
+    document: OptionalText = DocumentPath
     actor_id: Id = ActorId
 
 

@@ -28,6 +28,7 @@ from models.cooperation import (
     Success,
 )
 from models.driver_sql import run
+from models.founding import founding_snaps
 from models.registry import Municipality, Person
 from states.errors import NotFoundError
 from states.lifecycle import State
@@ -205,6 +206,8 @@ def health_extras(session: Session, ids: Sequence[int]) -> dict[int, dict[str, A
     ):
         if parent in out:
             out[parent]["children"] = int(n)
+    for cid, founding in founding_snaps(list(out), session=session).items():
+        out[cid]["founding"] = founding
     return out
 
 

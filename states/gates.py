@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from states.errors import Message
+from states.founding import LETTER_OF_INTENT
+from states.founding_checks import permanent_criteria
 from states.lifecycle import Trigger
 from states.snapshot import CooperationSnapshot
 from states.vocab import ConflictLevel, MeetingKind, level_at_least
@@ -110,7 +112,9 @@ def _start_pilot(s: CooperationSnapshot, rules: GateRules, now: datetime) -> lis
                 "No communication measure planned (press release, info event, ...).",
             )
         )
-    if not s.agreement_kinds:
+    # The founding procedure's letter of intent counts too ("no formalism trap").
+    founding_loi = s.founding is not None and bool(s.founding.of(LETTER_OF_INTENT))
+    if not s.agreement_kinds and not founding_loi:
         unmet.append(
             Criterion(
                 "agreement_missing",
@@ -196,6 +200,9 @@ def _make_permanent(s: CooperationSnapshot, rules: GateRules, now: datetime) -> 
                 "Permanent legal form not chosen yet.",
             )
         )
+    # Once a founding is planned, the structure exists only when it is complete and its
+    # effective date has come (a cooperation without a plan keeps the older rule).
+    unmet.extend(permanent_criteria(s.founding, now.date()))
     return unmet
 
 

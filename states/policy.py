@@ -38,6 +38,8 @@ class Action(StrEnum):
     SCHEDULE_CONFLICT_SESSION = "schedule_conflict_session"
     CLOSE_CONFLICT = "close_conflict"
     ERASE_PERSON = "erase_person"
+    PLAN_FOUNDING = "plan_founding"
+    RECORD_FOUNDING = "record_founding"
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,10 @@ _COORDINATOR_ONLY = {
     Action.REQUEST_CONFIRMATION,
     # Giving up on a conflict may lead to ending the cooperation: the coordinator's call.
     Action.CLOSE_CONFLICT,
+    # The founding procedure: resolutions, authority and gazette come on paper, and the
+    # coordinator records them (with the document, on the partner's behalf).
+    Action.PLAN_FOUNDING,
+    Action.RECORD_FOUNDING,
 }
 
 # Partner-side people may act for their own municipality only.

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from states.founding import FoundingSnap
 from states.lifecycle import State
 
 
@@ -78,6 +79,8 @@ class CooperationSnapshot:
     # (entered, left or None while still there) per stay in agreement, from the audit trail.
     agreement_periods: tuple[tuple[datetime, datetime | None], ...] = ()
     children: int = 0  # follow-up cooperations spawned from this one
+    # The founding procedure, once planned (ikz founding plan); None: no plan.
+    founding: FoundingSnap | None = None
 
     @property
     def open_conflicts(self) -> tuple[ConflictSnap, ...]:

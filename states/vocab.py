@@ -66,6 +66,9 @@ class LegalForm(StrEnum):
     AOER = "aoer"  # gemeinsame Anstalt des öffentlichen Rechts
     SHARED_DEPARTMENT = "shared_department"
     PUBLIC_LAW_CONTRACT = "public_law_contract"
+    # Added with the founding procedure (issue 16): forms the rule packs know.
+    ARBEITSGEMEINSCHAFT = "arbeitsgemeinschaft"  # kommunale Arbeitsgemeinschaft
+    GMBH = "gmbh"  # private-law forms
 
 
 class ConflictLevel(StrEnum):

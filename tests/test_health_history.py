@@ -165,7 +165,8 @@ def test_readme_documents_every_threshold_with_its_default() -> None:
 
     readme = (Path(__file__).parents[1] / "README.md").read_text()
     section = readme.split("## Kooperations-Check", 1)[1].split("\n## ", 1)[0]
-    shared = {"silence_warn_days", "size_ratio_warn"}  # documented as IKZ_* settings
+    # Documented as IKZ_* settings (IKZ_VAT_CUTOFF in the configuration table).
+    shared = {"silence_warn_days", "size_ratio_warn", "vat_cutoff"}
     for f in fields(HealthRules):
         if f.name in shared:
             continue

@@ -54,6 +54,15 @@ EXPECTED_ACTIONS = {
     "schedule-meeting": ("meeting", "schedule"),
     "reschedule-meeting": ("meeting", "reschedule"),
     "cancel-meeting": ("meeting", "cancel"),
+    "plan-founding": ("founding", "plan"),
+    "record-letter-of-intent": ("founding", "letter-of-intent"),
+    "record-founding-draft": ("founding", "draft"),
+    "record-assessment": ("founding", "assess"),
+    "record-council-resolution": ("founding", "resolution"),
+    "record-founding-signature": ("founding", "signature"),
+    "record-authority-submission": ("founding", "submit"),
+    "record-authority-decision": ("founding", "decision"),
+    "record-publication": ("founding", "publication"),
 }
 
 # The commands that read or operate and change no cooperation's facts: not actions.
@@ -71,6 +80,9 @@ NOT_ACTIONS = {
     ("db", "restore"),
     ("db", "upgrade"),
     ("events", "relay"),
+    ("founding", "criteria"),
+    ("founding", "rules"),
+    ("founding", "show"),
     ("events", "status"),
     ("municipality", "list"),
     ("notify", "dispatch"),
@@ -211,4 +223,4 @@ def test_every_reference_resolves(action: ActionSpec) -> None:
 
 def test_the_deployment_descriptions_are_each_their_own() -> None:
     descriptions = [s.description for s in SPECS if "aktion" in s.tags]
-    assert len(descriptions) == len(set(descriptions)) == 29
+    assert len(descriptions) == len(set(descriptions)) == 38

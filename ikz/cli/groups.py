@@ -58,3 +58,6 @@ notify_app = group("notify", "E-Mail-Benachrichtigungen.")
 meeting_app = group("meeting", "Geplante Termine mit Kalendereinladung.")
 events_app = group("events", "Prefect-Ereignisse: Ausgang und Weiterleitung.")
 token_app = group("token", "Persönliche API-Tokens für das Gateway von `ikz up`.")
+founding_app = group(
+    "founding", "Gründungsverfahren: Ratsbeschlüsse, Aufsicht, Bekanntmachung, Prüfungen."
+)

@@ -20,7 +20,17 @@ os.environ.setdefault("TYPER_USE_RICH", "0")
 import typer
 
 # Each module adds its commands to the tree of ikz.cli.groups when imported.
-from ikz.cli import admin, conflict, coop, db, directory, events, gateway, notify  # noqa: F401
+from ikz.cli import (  # noqa: F401
+    admin,
+    conflict,
+    coop,
+    db,
+    directory,
+    events,
+    founding,
+    gateway,
+    notify,
+)
 from ikz.cli.context import state
 from ikz.cli.groups import app
 from ikz.cli.usage import NoArgsIsHelpError, UsageError, language_of, shown, usage_error

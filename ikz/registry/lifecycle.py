@@ -64,7 +64,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         ("Rechtsform wählen", "Choose the legal form"),
         (
             "Dauerhafte Rechtsform wählen (zweckvereinbarung, zweckverband, aoer, "
-            "shared_department, public_law_contract).",
+            "shared_department, public_law_contract, arbeitsgemeinschaft, gmbh).",
             "Choose the permanent legal form.",
         ),
         ("coop", "legal-form"),

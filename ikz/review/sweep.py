@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ikz.actions.founding import apply_deemed_approvals
 from ikz.app import App
 from ikz.gcpause import gc_paused
 from ikz.review.cooperation import Review, ReviewRules, review_plan, store_reviews
@@ -40,6 +41,7 @@ class SweepResult:
     overdue_conflicts: int = 0
     signoff_reminders: int = 0
     signoff_expired: int = 0
+    deemed_approvals: int = 0  # founding approvals the sweep recorded as deemed granted
     notifications: int = 0
     processes: int = 1  # the flow's own and its helpers (ikz.review.pool)
     # The helpers' peak memory (VmHWM) added up, MiB; 0 without helpers. The sweep's
@@ -165,6 +167,8 @@ def sweep_portfolio(
     res.notifications += n
     res.signoff_reminders, res.signoff_expired, n = signoff_requests(app, now)
     res.notifications += n
+    # A founding's approval counts as granted when its period passed without objection.
+    res.deemed_approvals = len(apply_deemed_approvals(app))
     return res
 
 

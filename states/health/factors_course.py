@@ -24,6 +24,7 @@ from states.health.factors_common import (
     stage_of,
     steering,
 )
+from states.health.factors_founding import assessment_findings
 from states.health.rules import Findings, HealthRules
 from states.snapshot import CooperationSnapshot
 from states.vocab import ConflictLevel, ConflictStatus, level_at_least
@@ -163,6 +164,7 @@ def long_term(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Findings
             "Die dauerhafte Rechtsform wird bis zur Evaluation gewählt.",
             "The permanent legal form is chosen by the evaluation.",
         )
+        assessment_findings(s, now, r, f)
         return f
     if s.legal_form:
         f.add(
@@ -218,6 +220,7 @@ def long_term(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Findings
                 "Noch keine Folgekooperation: aus einem Projekt wird oft mehr.",
                 "No follow-up yet: one project often leads to more.",
             )
+    assessment_findings(s, now, r, f)
     return f
 
 

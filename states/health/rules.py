@@ -7,7 +7,7 @@ Shared by the factor checks (factors_*.py) and the overall check (check.py).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from states.errors import Language, Message
@@ -93,6 +93,9 @@ class HealthRules:
     steering_warn_days: int = 90
     # overall
     yellow_to_red: int = 4  # 0: never
+    # 7 long-term view, founding: from this day § 2b UStG applies (IKZ_VAT_CUTOFF; the
+    # application sets it from the setting, see ikz.app)
+    vat_cutoff: date = date(2027, 1, 1)
 
     def __post_init__(self) -> None:
         # Checked here so that a bad IKZ_HEALTH fails at startup, not in the first review.

@@ -616,7 +616,7 @@ CASES = [
     # coop report, legal-form
     case("report-summary-empty", lambda c: ["coop", "report", c.coop, "--summary", "", "--actor", c.k], 2, "summary"),
     case("report-actor-contact", lambda c: ["coop", "report", c.coop, "--summary", "x", "--actor", c.contact1], 7, NOT_ALLOWED, "record_report"),
-    case("legal-form-unknown", lambda c: ["coop", "legal-form", c.coop, "gmbh", "--actor", c.k], 2, "FORM", "zweckverband"),
+    case("legal-form-unknown", lambda c: ["coop", "legal-form", c.coop, "verein", "--actor", c.k], 2, "FORM", "zweckverband"),
     case("legal-form-actor-mayor", lambda c: ["coop", "legal-form", c.coop, "aoer", "--actor", c.mayor1], 7, NOT_ALLOWED, "choose_legal_form"),
     case("legal-form-missing", lambda c: ["coop", "legal-form", c.coop, "--actor", c.k], 2, "Fehler: Angabe 'form' fehlt. (Hilfe: ikz coop legal-form --help)"),
     # conflicts

@@ -30,7 +30,12 @@ VALIDATED: dict[int, str] = {
     for meta in typing.get_args(getattr(validation, name))[1:]
 }
 # Plain str with a pattern anchored at both ends: no control character can match.
-PATTERNED = {("RegisterPerson", "language"), ("RecordDecision", "kind")}
+PATTERNED = {
+    ("RegisterPerson", "language"),
+    ("RecordDecision", "kind"),
+    ("PlanFounding", "state"),
+    ("PlanFounding", "form"),
+}
 
 
 def _strings(annotation: Any) -> Iterator[tuple[Any, tuple[Any, ...]]]:

@@ -141,6 +141,51 @@ VALID: dict[str, dict[str, Any]] = {
     },
     "reschedule-meeting": {"meeting_id": 1, "starts_at": "2026-11-19T10:00", "actor_id": 1},
     "cancel-meeting": {"meeting_id": 1, "reason": "Krankheit", "actor_id": 1},
+    "plan-founding": {
+        "cooperation_id": 3,
+        "state": "NW",
+        "form": "agreement_delegating",
+        "actor_id": 1,
+    },
+    "record-letter-of-intent": {"cooperation_id": 3, "on": "2026-03-02", "actor_id": 1},
+    "record-founding-draft": {"cooperation_id": 3, "on": "2026-04-02", "actor_id": 1},
+    "record-assessment": {
+        "cooperation_id": 3,
+        "kind": "vat",
+        "criterion": "long_term_agreement",
+        "answer": "ja",
+        "reason": "unbefristet",
+        "answered_on": "2026-04-10",
+        "actor_id": 1,
+    },
+    "record-council-resolution": {
+        "cooperation_id": 3,
+        "municipality_id": 1,
+        "resolved_on": "2026-05-12",
+        "body": "Stadtrat",
+        "agenda_item": "TOP 7",
+        "result": "adopted",
+        "actor_id": 1,
+    },
+    "record-founding-signature": {
+        "cooperation_id": 3,
+        "municipality_id": 1,
+        "signed_on": "2026-05-20",
+        "actor_id": 1,
+    },
+    "record-authority-submission": {"cooperation_id": 3, "on": "2026-06-01", "actor_id": 1},
+    "record-authority-decision": {
+        "cooperation_id": 3,
+        "decided_on": "2026-06-20",
+        "result": "approved",
+        "actor_id": 1,
+    },
+    "record-publication": {
+        "cooperation_id": 3,
+        "on": "2026-07-01",
+        "reference": "Amtsblatt 2026 Nr. 12, S. 34",
+        "actor_id": 1,
+    },
 }
 
 # One structurally bad variant per deployment: what the form and the API must refuse.
@@ -158,7 +203,7 @@ BAD: dict[str, tuple[str, Any]] = {
     "record-communication": ("status", "someday"),
     "record-success": ("what", None),
     "record-decision": ("conceding_municipality_ids", "1"),
-    "choose-legal-form": ("legal_form", "gmbh"),
+    "choose-legal-form": ("legal_form", "verein"),
     "record-signoff": ("gate", "ended"),
     "raise-conflict": ("subject", ""),
     "escalate-conflict-now": ("conflict_id", -1),
@@ -174,6 +219,15 @@ BAD: dict[str, tuple[str, Any]] = {
     "schedule-meeting": ("attendee_ids", []),
     "reschedule-meeting": ("duration_minutes", 5),
     "cancel-meeting": ("meeting_id", "eins"),
+    "plan-founding": ("state", "Nordrhein-Westfalen"),
+    "record-letter-of-intent": ("on", 20260302),
+    "record-founding-draft": ("on", ["2026-04-02"]),
+    "record-assessment": ("answer", "vielleicht"),
+    "record-council-resolution": ("result", "maybe"),
+    "record-founding-signature": ("municipality_id", 0),
+    "record-authority-submission": ("on", None),
+    "record-authority-decision": ("result", "perhaps"),
+    "record-publication": ("reference", 34),
 }
 
 ACTION_SPECS = [s for s in SPECS if s.name in VALID]

@@ -103,6 +103,8 @@ COORDINATOR_ONLY = [
     A.REQUEST_CONFIRMATION,  # the coordinator asks a partner to confirm its benefit
     A.CLOSE_CONFLICT,  # giving a conflict up may end the cooperation
     A.ERASE_PERSON,  # GDPR Art. 17 on request: the coordination's act
+    A.PLAN_FOUNDING,  # the founding procedure: recorded from paper by the coordinator
+    A.RECORD_FOUNDING,
 ]
 
 # Partner-side actions and the partner roles allowed to do them for their own municipality.

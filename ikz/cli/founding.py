@@ -1,0 +1,74 @@
+"""Reading the founding procedure: show (steps, acts, assessments), rules, criteria."""
+
+# No `from __future__ import annotations`: see ikz.cli.main.
+
+import typer
+
+from ikz.cli.context import state
+from ikz.cli.groups import founding_app
+from ikz.cli.ids import CoopId
+from ikz.cli.output import Json, emit_json, listing
+
+
+@founding_app.command("show")
+def founding_show(cooperation: CoopId, as_json: Json = False) -> None:
+    """Gründungsverfahren einer Kooperation: Schritte mit Status, Frist und was fehlt."""
+    from ikz.views.founding import founding_view
+
+    view = founding_view(state.open(), cooperation, state.lang)
+    if as_json:
+        emit_json(view)
+        return
+    en = state.lang == "en"
+    typer.echo(f"#{view['cooperation_id']} {view['title']}: {view['form_label']} ({view['state']})")
+    for st in view["steps"]:
+        line = f"  [{st['status']}] {st['label']}"
+        if st["done_on"]:
+            line += f" ({'on' if en else 'am'} {st['done_on']})"
+        if st["due"] and st["status"] != "done":
+            line += f" – {'due' if en else 'fällig'} {st['due']}"
+        if st["waits_for"] and st["status"] != "done":
+            line += f": {st['waits_for']}"
+        typer.echo(line)
+    outcomes = {
+        "missing": ("fehlt", "missing"),
+        "positive": ("Ausnahme greift", "exemption applies"),
+        "negative": ("Ausnahme greift nicht", "exemption does not apply"),
+    }
+    for a in view["assessments"]:
+        de, en_text = outcomes[a["outcome"]]
+        typer.echo(f"  {a['label']}: {en_text if en else de}")
+    if view["effective_on"]:
+        typer.echo(f"  {'Effective on' if en else 'Wirksam ab'} {view['effective_on']}")
+
+
+@founding_app.command("rules")
+def founding_rules(as_json: Json = False) -> None:
+    """Regelpakete je Land und Form (jede Datei gegen das Schema geprüft)."""
+    from ikz.views.founding import rules_view
+
+    listing(
+        rules_view(state.open(check_schema=False)),
+        [
+            ("state", "Land"),
+            ("form", "Form"),
+            ("authority", "Aufsicht"),
+            ("deemed_after_days", "Fiktion (Tage)"),
+            ("publication_by", "Bekanntmachung"),
+            ("effective_rule", "Wirksamkeit"),
+            ("verified", "geprüft"),
+        ],
+        as_json,
+    )
+
+
+@founding_app.command("criteria")
+def founding_criteria(as_json: Json = False) -> None:
+    """Kriterien der Prüfungen (§ 2b UStG, § 108 Abs. 6 GWB, Art. 107 AEUV)."""
+    from ikz.views.founding import criteria_view
+
+    listing(
+        criteria_view(state.lang),
+        [("kind", "Prüfung"), ("criterion", "Kriterium"), ("text", "Text"), ("source", "Quelle")],
+        as_json,
+    )

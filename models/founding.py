@@ -1,0 +1,165 @@
+"""The founding procedure's facts: the plan (state, form and the rules it follows, copied
+from the rule pack when it was made), every recorded act (letter of intent, draft,
+council resolutions, signatures, the authority's receipt and decision, the deemed
+approval, publication) and the answers of the tax, procurement and aid assessments.
+
+All three tables are on the cooperation's fact chain (models.chain). A document (council
+minutes, the authority's letter, an expert opinion) is stored by content
+(ikz.proof.document) and named here by its SHA-256, so the chain covers it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from models.clock import utcnow
+from models.cooperation import Partnership
+from models.registry import Municipality
+from states.assessment import Answer
+from states.founding import Event, FoundingSnap
+from states.rulepack import FormRules
+
+
+class FoundingPlan(SQLModel, table=True):
+    __tablename__ = "founding_plan"
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperation_id: int = Field(foreign_key="cooperation.id", unique=True)
+    state: str = Field(max_length=2)  # the rule pack's state code, e.g. NW
+    form: str = Field(max_length=30)  # states.rulepack.PackForm
+    voluntary_tasks: bool = False
+    target_effective_on: date | None = None  # a later effective date the agreement sets
+    # The form's rules as they stood when the plan was made, and the SHA-256 of the pack
+    # file they came from: a later change of the file does not change a running founding.
+    rules: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    rules_sha256: str = Field(max_length=64)
+    planned_at: datetime = Field(default_factory=utcnow)
+
+
+class FoundingEvent(SQLModel, table=True):
+    __tablename__ = "founding_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
+    plan_id: int = Field(foreign_key="founding_plan.id")
+    kind: str = Field(max_length=30)  # states.founding: letter_of_intent, resolution, ...
+    occurred_on: date
+    municipality_id: int | None = Field(default=None, foreign_key="municipality.id")
+    body: str = Field(default="", max_length=200)  # council, committee, authority
+    agenda_item: str = Field(default="", max_length=100)
+    result: str = Field(default="", max_length=30)
+    reference: str = Field(default="", max_length=300)  # gazette, file number
+    note: str = ""
+    document_sha256: str | None = Field(default=None, max_length=64)
+    document_name: str | None = Field(default=None, max_length=255)
+    recorded_at: datetime = Field(default_factory=utcnow)
+
+
+class AssessmentAnswer(SQLModel, table=True):
+    __tablename__ = "assessment_answer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
+    kind: str = Field(max_length=20)  # states.assessment.AssessmentKind
+    criterion: str = Field(max_length=40)
+    answer: bool
+    reason: str
+    answered_on: date
+    document_sha256: str | None = Field(default=None, max_length=64)
+    document_name: str | None = Field(default=None, max_length=255)
+    recorded_at: datetime = Field(default_factory=utcnow)
+
+
+def plan_of(cooperation_id: int, *, session: Session) -> FoundingPlan | None:
+    stmt = select(FoundingPlan).where(FoundingPlan.cooperation_id == cooperation_id)
+    return session.exec(stmt).first()
+
+
+def events_of(cooperation_id: int, *, session: Session) -> list[FoundingEvent]:
+    stmt = select(FoundingEvent).where(FoundingEvent.cooperation_id == cooperation_id)
+    return list(session.exec(stmt.order_by(col(FoundingEvent.id))))
+
+
+def answers_of(cooperation_id: int, *, session: Session) -> list[AssessmentAnswer]:
+    stmt = select(AssessmentAnswer).where(AssessmentAnswer.cooperation_id == cooperation_id)
+    return list(session.exec(stmt.order_by(col(AssessmentAnswer.id))))
+
+
+def partner_ags(cooperation_id: int, *, session: Session) -> list[str]:
+    """The AGS of each partner (its first two digits name the state)."""
+    stmt = (
+        select(Municipality.ags)
+        .where(col(Municipality.id) == col(Partnership.municipality_id))
+        .where(Partnership.cooperation_id == cooperation_id)
+    )
+    return list(session.exec(stmt))
+
+
+def planned_cooperations(*, session: Session) -> list[int]:
+    """The cooperations with a founding plan (the daily sweep looks at them)."""
+    return list(session.exec(select(FoundingPlan.cooperation_id).order_by(col(FoundingPlan.id))))
+
+
+def founding_snaps(ids: Sequence[int], *, session: Session) -> dict[int, FoundingSnap]:
+    """The founding of each cooperation in `ids` that has a plan, as states.founding reads it."""
+    if not ids:
+        return {}
+    plans = list(
+        session.exec(select(FoundingPlan).where(col(FoundingPlan.cooperation_id).in_(ids)))
+    )
+    if not plans:
+        return {}
+    cids = [p.cooperation_id for p in plans]
+    events: dict[int, list[Event]] = defaultdict(list)
+    for e in session.exec(
+        select(FoundingEvent)
+        .where(col(FoundingEvent.cooperation_id).in_(cids))
+        .order_by(col(FoundingEvent.id))
+    ):
+        assert e.id is not None
+        events[e.cooperation_id].append(
+            Event(e.id, e.kind, e.occurred_on, e.municipality_id, e.result, e.reference)
+        )
+    answers: dict[int, list[Answer]] = defaultdict(list)
+    for a in session.exec(
+        select(AssessmentAnswer)
+        .where(col(AssessmentAnswer.cooperation_id).in_(cids))
+        .order_by(col(AssessmentAnswer.id))
+    ):
+        answers[a.cooperation_id].append(
+            Answer(a.kind, a.criterion, a.answer, a.reason, a.answered_on)
+        )
+    partners: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for cid, mid, name in session.exec(
+        select(Partnership.cooperation_id, Partnership.municipality_id, Municipality.name)
+        .where(col(Partnership.cooperation_id).in_(cids))
+        .where(col(Municipality.id) == col(Partnership.municipality_id))
+        .order_by(col(Partnership.id))
+    ):
+        partners[cid].append((mid, name))
+    out: dict[int, FoundingSnap] = {}
+    for p in plans:
+        assert p.id is not None
+        out[p.cooperation_id] = FoundingSnap(
+            plan_id=p.id,
+            state=p.state,
+            form=p.form,
+            rules=FormRules.model_validate(p.rules),
+            partner_ids=tuple(m for m, _ in partners[p.cooperation_id]),
+            voluntary_tasks=p.voluntary_tasks,
+            target_effective_on=p.target_effective_on,
+            events=tuple(events[p.cooperation_id]),
+            answers=tuple(answers[p.cooperation_id]),
+            partner_names=dict(partners[p.cooperation_id]),
+        )
+    return out
+
+
+def founding_snap(cooperation_id: int, *, session: Session) -> FoundingSnap | None:
+    return founding_snaps([cooperation_id], session=session).get(cooperation_id)

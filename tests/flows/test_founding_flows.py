@@ -1,0 +1,73 @@
+"""The founding actions as Prefect flows on a real (test) Prefect server: planned and
+recorded through the flows' `eingabe`, refused with the use case's one line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from flows.common import ActionFailed
+from ikz.settings import get_settings
+from tests.factories import World, make_app, make_world
+from tests.founding.helpers import coop_with
+
+pytestmark = pytest.mark.slow  # a Prefect test server takes ~15 s to start
+
+
+@pytest.fixture
+def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    url = f"sqlite:///{tmp_path / 'ikz.sqlite3'}"
+    app = make_app(url, tmp_path)
+    monkeypatch.setenv("IKZ_DATABASE_URL", url)
+    monkeypatch.setenv("IKZ_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("IKZ_SMTP_PORT", "9")  # nothing listens: mail stays queued
+    get_settings.cache_clear()
+    yield make_world(app)
+    app.close()
+    get_settings.cache_clear()
+
+
+def run(flow_name: str, eingabe: dict[str, Any]) -> Any:
+    import flows.actions
+
+    return getattr(flows.actions, flow_name)(eingabe=eingabe)
+
+
+def test_a_founding_is_planned_and_a_resolution_recorded_through_flows(
+    prefect_server: None, world: World
+) -> None:
+    cid, mids = coop_with(world, "NW")
+    k = world.coordinator_id
+    planned = run("plan_founding", {"cooperation_id": cid, "actor_id": k})
+    assert (planned["state"], planned["form"]) == ("NW", "agreement_delegating")
+    row = run(
+        "record_council_resolution",
+        {
+            "cooperation_id": cid,
+            "municipality_id": mids[0],
+            "resolved_on": "2026-10-14",
+            "body": "Rat der Stadt",
+            "agenda_item": "TOP 4",
+            "actor_id": k,
+        },
+    )
+    assert (row["kind"], row["result"], row["occurred_on"]) == (
+        "resolution",
+        "adopted",
+        "2026-10-14",
+    )
+    with pytest.raises(ActionFailed, match=r"Das Datum 2099-01-01 liegt in der Zukunft\."):
+        run(
+            "record_council_resolution",
+            {
+                "cooperation_id": cid,
+                "municipality_id": mids[1],
+                "resolved_on": "2099-01-01",
+                "actor_id": k,
+            },
+        )
+    with pytest.raises(ActionFailed, match="'plan_founding' ist Koordinator:innen vorbehalten"):
+        run("plan_founding", {"cooperation_id": cid, "actor_id": world.partners[0].contact_id})
