@@ -13,6 +13,7 @@ from flows.common import ActionFailed
 from ikz.settings import get_settings
 from tests.factories import World, make_app, make_world
 from tests.founding.helpers import coop_with
+from tests.stamps import stamped_params
 
 pytestmark = pytest.mark.slow  # a Prefect test server takes ~15 s to start
 
@@ -31,9 +32,12 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
 
 
 def run(flow_name: str, eingabe: dict[str, Any]) -> Any:
+    """The flow run as the gateway starts it: stamped with the input's actor."""
     import flows.actions
+    from ikz.proof.secret import server_secret
 
-    return getattr(flows.actions, flow_name)(eingabe=eingabe)
+    secret = server_secret(get_settings())
+    return getattr(flows.actions, flow_name)(**stamped_params(eingabe, secret=secret))
 
 
 def test_a_founding_is_planned_and_a_resolution_recorded_through_flows(
