@@ -72,6 +72,7 @@ NOT_ACTIONS = {
     ("db", "upgrade"),
     ("events", "relay"),
     ("events", "status"),
+    ("gateway", "serve"),
     ("municipality", "list"),
     ("notify", "dispatch"),
     ("notify", "status"),
