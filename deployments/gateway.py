@@ -154,17 +154,18 @@ def serve(
 ) -> None:
     """Serve the gateway on host:port in front of `upstream` until SIGTERM/SIGINT (or
     `stop` is set); `say`/`warn` get a German and an English line."""
+    base = api_base(upstream)
+    auth_string, public = required_environment(os.environ)
+    check_port(host, port)
+    # This process's own Prefect calls (the `ikz-smtp` block for login mail, resuming a
+    # run after a mail-link answer, a change's events) go to the same server: set before
+    # Prefect is imported, which reads its settings then.
+    os.environ["PREFECT_API_URL"] = f"{base}/api"
     from flows.common import send_now
     from ikz.app import open_app
     from ikz.gateway.server import start_gateway
     from ikz.gateway.web import create_gateway
 
-    base = api_base(upstream)
-    auth_string, public = required_environment(os.environ)
-    check_port(host, port)
-    # This process's own Prefect calls (the `ikz-smtp` block for login mail, resuming a
-    # run after a mail-link answer, a change's events) go to the same server.
-    os.environ["PREFECT_API_URL"] = f"{base}/api"
     for de, en in upstream_warnings(base, auth_string):
         warn(de, en)
     stopping = stop or threading.Event()
