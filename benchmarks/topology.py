@@ -1,10 +1,13 @@
 """The production topology of the README's "Beyond one machine", step by step, and the
 click-to-inbox figure measured in it.
 
-A Prefect server on PostgreSQL (its own database, a login), ikz-flow's data on
-PostgreSQL (another database), the `ikz-smtp` block type registered, a process work pool,
-the deployments of deployments/prefect.yaml (`prefect deploy --all --no-prompt`), the
-event outbox's relay (`ikz events relay`) and two `prefect worker start` processes. Every
+A Prefect server on PostgreSQL (its own database, a login, an internal address), the
+login gateway in front of it (`ikz gateway serve`: the public address, stamping every run
+it creates), ikz-flow's data on PostgreSQL (another database), the `ikz-smtp` block type
+registered, a process work pool, the deployments of deployments/prefect.yaml (`prefect
+deploy --all --no-prompt`), the event outbox's relay (`ikz events relay`) and two
+`prefect worker start` processes. Clicks go through the gateway with a personal API token
+(`ikz token create --person ID --json`), as automation does. Every
 command is one of RECIPE, the lines the README gives (a test keeps them equal), run with
 nothing interactive. Shared by `python -m benchmarks --only topology` and the end-to-end
 test (tests/e2e/test_topology.py), which stops everything it started by pid.
@@ -39,6 +42,9 @@ POOL = "ikz"
 # The README's commands (section "Beyond one machine"), in its order. `{port}` is the
 # Prefect server's port; everything else comes from the environment the README sets.
 SERVER = "prefect server start --host 127.0.0.1 --port {port}"
+# The public address: the gateway in front of the server's API URL (`{api}`).
+GATEWAY = "ikz gateway serve --host 127.0.0.1 --port {port} --upstream {api}"
+TOKEN = "ikz token create --person {person} --label {label} --json"
 RECIPE = (
     "ikz db upgrade",
     "prefect block register -m flows.blocks",
@@ -89,8 +95,9 @@ class Stopped:
 
 @dataclass
 class Topology:
-    api: str
+    api: str  # the Prefect server's API, internal: ikz-flow's processes only
     auth: tuple[str, str]
+    gateway: str  # the public address (IKZ_UI_BASE_URL), without /api
     env: dict[str, str]  # what the README exports for every ikz and Prefect client
     work: Path
     ikz_database_url: str
@@ -98,7 +105,23 @@ class Topology:
     stopped: dict[str, Stopped] = field(default_factory=dict)
 
     def client(self) -> httpx.Client:
+        """Straight to the Prefect server with its password, as ikz-flow's processes."""
         return httpx.Client(base_url=self.api, auth=self.auth, timeout=60)
+
+    def person_client(self, token: str) -> httpx.Client:
+        """Through the gateway with a person's API token, as automation (or the UI)."""
+        return httpx.Client(
+            base_url=f"{self.gateway}/api",
+            headers={"authorization": f"Bearer {token}"},
+            timeout=60,
+        )
+
+    def token(self, person_id: int, label: str = "topology") -> str:
+        """A personal API token of `person_id` (`ikz token create --json`)."""
+        import json
+
+        out = self.run(TOKEN.format(person=person_id, label=label))
+        return str(json.loads(out)["token"])
 
     def log(self, name: str) -> str:
         path = self.work / f"{name}.log"
@@ -135,7 +158,7 @@ class Topology:
 
     def stop_all(self) -> None:
         """Workers first (they must not start a run against a stopping server), then
-        the relay, then the server: SIGTERM once and wait, by pid; a second SIGTERM and
+        the gateway and the relay, then the server: SIGTERM once and wait, by pid; a second SIGTERM and
         finally SIGKILL only for a process that did not end, noted in `stopped`."""
         order = sorted(self.processes, key=lambda n: (not n.startswith("worker"), n == "server"))
         for name in order:
@@ -196,8 +219,9 @@ def production_topology(work: Path, smtp_port: int, workers: int = 2) -> Iterato
     """Bring the README's topology up in `work` (logs, IKZ_DATA_DIR), yield it, and stop
     every process it started, by pid, and drop its databases."""
     with scratch_databases("ikz_prefect", "ikz_data") as (prefect_db, ikz_db):
-        port = free_port()
+        port, public_port = free_port(), free_port()
         api = f"http://127.0.0.1:{port}/api"
+        gateway = f"http://127.0.0.1:{public_port}"
         auth = ("admin", secrets.token_hex(8))
         data_dir = work / "data"  # absolute: shared storage for every worker
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -209,20 +233,23 @@ def production_topology(work: Path, smtp_port: int, workers: int = 2) -> Iterato
             IKZ_DATABASE_URL=ikz_db,
             IKZ_DATA_DIR=str(data_dir.resolve()),
             IKZ_SECRET=secrets.token_hex(16),
-            IKZ_UI_BASE_URL=f"http://127.0.0.1:{port}",
+            IKZ_UI_BASE_URL=gateway,
+            PREFECT_UI_URL=gateway,
             IKZ_SMTP_HOST="127.0.0.1",
             IKZ_SMTP_PORT=str(smtp_port),
             IKZ_SMTP_SECURITY="none",
             IKZ_MAIL_FROM="ikz-flow <ikz@landkreis.example>",
         )
-        topo = Topology(api, auth, env, work, ikz_db)
+        topo = Topology(api, auth, gateway, env, work, ikz_db)
         server_env = quiet_env(
             PREFECT_HOME=str(work / "prefect-server-home"),
             PREFECT_API_DATABASE_CONNECTION_URL=prefect_db.replace(
                 "postgresql://", "postgresql+asyncpg://", 1
             ),
             PREFECT_SERVER_API_AUTH_STRING=":".join(auth),
-            PREFECT_UI_API_URL=api,
+            # The UI is reached through the gateway (which also rewrites /ui-settings).
+            PREFECT_UI_API_URL=f"{gateway}/api",
+            PREFECT_UI_URL=gateway,
         )
         try:
             topo.start("server", SERVER.format(port=port), server_env)
@@ -235,6 +262,7 @@ def production_topology(work: Path, smtp_port: int, workers: int = 2) -> Iterato
             _alive(topo, "server")
             for command in RECIPE:
                 topo.run(command, IKZ_PROJECT_DIR=str(ROOT))
+            topo.start("gateway", GATEWAY.format(port=public_port, api=api), env)
             topo.start("relay", RELAY, env)
             for i in range(1, workers + 1):
                 name = f"worker-{i}"
@@ -248,6 +276,12 @@ def production_topology(work: Path, smtp_port: int, workers: int = 2) -> Iterato
                     return sum(bool(w["status"] == "ONLINE") for w in found) == workers
 
                 wait_for(online, 120, "the workers")
+
+            def gateway_up() -> bool:
+                _alive(topo, "gateway")
+                return httpx.get(f"{gateway}/api/health", timeout=5).status_code == 200
+
+            wait_for(gateway_up, 60, "the gateway")
             yield topo
         finally:
             topo.stop_all()
@@ -283,7 +317,7 @@ def click_to_inbox(runs: int) -> list[Figure]:
 
 def measure_clicks(topo: Topology, inbox: Inbox, runs: int, tag: str = "") -> list[Figure]:
     coop_id, actor_id = seed_world(topo, 1, tag)
-    client = topo.client()
+    client = topo.person_client(topo.token(actor_id, f"benchmark{tag}"))
     dep = client.get("/deployments/name/advance-cooperation/advance-cooperation").json()["id"]
     wait_for(lambda: quiet_for(inbox, 3), 120, "the inbox to be quiet")
     latencies: list[float] = []
@@ -295,7 +329,6 @@ def measure_clicks(topo: Topology, inbox: Inbox, runs: int, tag: str = "") -> li
             "eingabe": {
                 "cooperation_id": coop_id[0],
                 "trigger": trigger,
-                "actor_id": actor_id,
                 "reason": "Benchmark",
             }
         }
@@ -309,8 +342,8 @@ def measure_clicks(topo: Topology, inbox: Inbox, runs: int, tag: str = "") -> li
     client.close()
     note = (
         f"{runs} runs, pause/resume via advance-cooperation on a process work pool (2 workers, "
-        f"PREFECT_WORKER_QUERY_SECONDS=1), Prefect and ikz-flow on PostgreSQL; baseline: POST "
-        "create_flow_run"
+        f"PREFECT_WORKER_QUERY_SECONDS=1), Prefect and ikz-flow on PostgreSQL, through the "
+        "gateway with an API token; baseline: POST create_flow_run"
     )
     return [
         Figure(

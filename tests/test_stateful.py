@@ -412,21 +412,25 @@ class LifecycleMachine(RuleBasedStateMachine):
         by_moderator = c.ResolveConflict(
             conflict_id=conflict_id, resolution="geeinigt", actor_id=self.w.moderator_id
         )
-        if level in ESCALATED:
+        # Below the moderation level no moderator acts; from it on only the assigned one,
+        # and no session (which assigns one) is scheduled here: the coordinator resolves.
+        refused = (
+            "policy.assigned_moderator_only"
+            if level in ESCALATED
+            else "policy.moderator_from_moderation_level"
+        )
+        try:
             resolve_conflict(self.app, by_moderator)
+        except PolicyRefusedError as exc:
+            assert exc.code == refused
         else:
-            try:
-                resolve_conflict(self.app, by_moderator)
-            except PolicyRefusedError as exc:
-                assert exc.code == "policy.moderator_from_moderation_level"
-            else:
-                raise AssertionError(f"moderator resolved a conflict at level {level}")
-            resolve_conflict(
-                self.app,
-                c.ResolveConflict(
-                    conflict_id=conflict_id, resolution="geeinigt", actor_id=self.w.coordinator_id
-                ),
-            )
+            raise AssertionError(f"an unassigned moderator resolved a conflict at {level}")
+        resolve_conflict(
+            self.app,
+            c.ResolveConflict(
+                conflict_id=conflict_id, resolution="geeinigt", actor_id=self.w.coordinator_id
+            ),
+        )
         del self.open_conflicts[conflict_id]
         self.conflict_steps += 1
 

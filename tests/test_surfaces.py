@@ -84,6 +84,7 @@ NOT_ACTIONS = {
     ("founding", "rules"),
     ("founding", "show"),
     ("events", "status"),
+    ("gateway", "serve"),
     ("municipality", "list"),
     ("notify", "dispatch"),
     ("notify", "status"),

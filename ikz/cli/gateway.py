@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ikz.cli.context import state
-from ikz.cli.groups import app, token_app
+from ikz.cli.groups import app, gateway_app, token_app
 from ikz.cli.output import Json, done, emit_json, listing
 
 PersonOpt = Annotated[int, typer.Option("--person", help="ID der Person.", min=1)]
@@ -77,3 +77,45 @@ def login_link(person: PersonOpt, as_json: Json = False) -> None:
         emit_json({"person_id": person, "url": url, "valid_hours": CONSOLE_LINK_HOURS})
         return
     typer.echo(url)
+
+
+@gateway_app.command("serve")
+def gateway_serve(
+    upstream: Annotated[
+        str | None,
+        typer.Option(
+            help="API des Prefect-Servers, z. B. http://10.0.0.10:4200/api "
+            "(Standard: PREFECT_API_URL)."
+        ),
+    ] = None,
+    host: Annotated[str, typer.Option(help="Adresse, auf der das Gateway lauscht.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port des Gateways.", min=1, max=65535)] = 4200,
+) -> None:
+    """Das Gateway im Vordergrund betreiben (Produktion, siehe README 'Beyond one
+    machine'): Anmeldung, Prefect-UI und -API für angemeldete Personen, Antwortseiten;
+    stempelt jeden Lauf. Passwort des Prefect-Servers aus PREFECT_API_AUTH_STRING,
+    Server-Geheimnis aus IKZ_SECRET, öffentliche Adresse aus IKZ_UI_BASE_URL. Endet mit
+    SIGTERM oder Strg+C."""
+    import os
+
+    from deployments.gateway import serve
+    from ikz.gcpause import resume_gc
+    from states.errors import IkzError
+
+    given = upstream or os.environ.get("PREFECT_API_URL", "")
+    if not given.strip():
+        raise IkzError(
+            "no_upstream",
+            "Kein Prefect-Server angegeben: --upstream URL oder PREFECT_API_URL setzen.",
+            "No Prefect server given: pass --upstream URL or set PREFECT_API_URL.",
+        )
+    app_ = state.open()  # the schema is current (one line otherwise), then serve
+    resume_gc()  # runs until stopped: main() paused the GC for short commands only
+
+    def say(de: str, en: str) -> None:
+        done(de, en)
+
+    def warn(de: str, en: str) -> None:
+        typer.echo(f"Warnung: {de}" if state.lang == "de" else f"Warning: {en}", err=True)
+
+    serve(app_.settings, host, port, given, say, warn)

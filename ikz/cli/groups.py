@@ -61,3 +61,4 @@ token_app = group("token", "Persönliche API-Tokens für das Gateway von `ikz up
 founding_app = group(
     "founding", "Gründungsverfahren: Ratsbeschlüsse, Aufsicht, Bekanntmachung, Prüfungen."
 )
+gateway_app = group("gateway", "Das Gateway (Anmeldung vor Prefect-UI und -API) im Betrieb.")

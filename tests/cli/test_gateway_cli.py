@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+import socket
 
+import pytest
 from sqlalchemy import create_engine, text
 
-from tests.cli.helpers import Cli, DemoWorld
+from ikz.settings import get_settings
+from tests.cli.helpers import Cli, DemoWorld, dump_sqlite
 
 
 def stored(cli: Cli) -> list[tuple[object, ...]]:
@@ -69,3 +72,88 @@ def test_only_a_coordinator_gets_a_login_link_or_a_token(demo_cli: Cli, world: D
     assert token.code == 2
     assert "Traceback" not in token.err
     assert stored(demo_cli) == before
+
+
+def test_a_login_link_points_at_the_public_address_the_operator_set(
+    demo_cli: Cli, world: DemoWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `ikz up` leaves its address in the data directory: the link points there unless
+    # the operator named the public address (the gateway of the production topology).
+    (demo_cli.data_dir / "gateway-url").write_text("http://127.0.0.1:4311")
+    monkeypatch.delenv("IKZ_UI_BASE_URL", raising=False)
+    get_settings.cache_clear()
+    local = demo_cli.ok("login-link", "--person", world.coordinator).out.strip()
+    assert re.fullmatch(r"http://127\.0\.0\.1:4311/login/[A-Za-z0-9_-]{43}", local)
+    monkeypatch.setenv("IKZ_UI_BASE_URL", "https://ikz.landkreis.example/")
+    get_settings.cache_clear()
+    public = demo_cli.ok("login-link", "--person", world.coordinator, "--json").json()
+    assert re.fullmatch(r"https://ikz\.landkreis\.example/login/[A-Za-z0-9_-]{43}", public["url"])
+
+
+SERVE_ENV = {
+    "PREFECT_API_AUTH_STRING": "admin:change-me",
+    "IKZ_SECRET": "one long random string",
+    "IKZ_UI_BASE_URL": "https://ikz.landkreis.example",
+}
+
+
+def serve_env(monkeypatch: pytest.MonkeyPatch, **given: str | None) -> None:
+    for name, value in (SERVE_ENV | given).items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+
+
+def test_gateway_serve_refuses_bad_input_in_one_line_and_writes_nothing(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = dump_sqlite(cli.db_path)
+    up = "http://127.0.0.1:9/api"
+    serve_env(monkeypatch)
+    refused = cli("gateway", "serve")
+    assert (refused.code, refused.err) == (
+        1,
+        "Fehler: Kein Prefect-Server angegeben: --upstream URL oder PREFECT_API_URL setzen.\n",
+    )
+    refused = cli("--lang", "en", "gateway", "serve", "--upstream", "ftp://prefect/api")
+    assert (refused.code, refused.err) == (
+        1,
+        "Error: --upstream 'ftp://prefect/api' is not a Prefect server's address "
+        "(e.g. http://10.0.0.10:4200/api).\n",
+    )
+    serve_env(monkeypatch, PREFECT_API_AUTH_STRING=None, IKZ_SECRET=None, IKZ_UI_BASE_URL=None)
+    refused = cli("gateway", "serve", "--upstream", up)
+    assert (refused.code, refused.err) == (
+        1,
+        "Fehler: Nicht gesetzt: PREFECT_API_AUTH_STRING, IKZ_SECRET, IKZ_UI_BASE_URL "
+        "(Passwort des Prefect-Servers, Server-Geheimnis wie auf den Workern, öffentliche "
+        "Adresse des Gateways; siehe README 'Beyond one machine').\n",
+    )
+    serve_env(monkeypatch, IKZ_SECRET=" ")
+    refused = cli("gateway", "serve", "--upstream", up)
+    assert refused.code == 1
+    assert refused.err.startswith("Fehler: Nicht gesetzt: IKZ_SECRET (Passwort")
+    serve_env(monkeypatch, IKZ_UI_BASE_URL="ikz.landkreis.example")
+    refused = cli("gateway", "serve", "--upstream", up)
+    assert (refused.code, refused.err) == (
+        1,
+        "Fehler: IKZ_UI_BASE_URL 'ikz.landkreis.example' ist keine http(s)-Adresse.\n",
+    )
+    serve_env(monkeypatch)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        refused = cli("gateway", "serve", "--upstream", up, "--port", str(port))
+    assert (refused.code, refused.err) == (
+        1,
+        f"Fehler: Port {port} auf 127.0.0.1 ist belegt oder nicht verfügbar: "
+        "Address already in use.\n",
+    )
+    refused = cli("gateway", "serve", "--upstream", up, "--port", "0")
+    assert refused.code == 2
+    assert refused.err.count("\n") == 1 and "--port" in refused.err
+    assert "Traceback" not in refused.err
+    assert dump_sqlite(cli.db_path) == before

@@ -1,8 +1,10 @@
 """The production topology of the README ("Beyond one machine"), followed step by step
-(benchmarks.topology.RECIPE): a Prefect server on PostgreSQL with a login, ikz-flow's
-data on PostgreSQL, the `ikz-smtp` block type registered, a process work pool, the
+(benchmarks.topology.RECIPE): a Prefect server on PostgreSQL with a login, the login
+gateway in front of it (`ikz gateway serve`), ikz-flow's data on PostgreSQL, the `ikz-smtp` block type registered, a process work pool, the
 deployments of deployments/prefect.yaml, the event relay and two `prefect worker start`
-processes; SMTP to an aiosmtpd server here. 200 actions: every follow-up runs exactly
+processes; SMTP to an aiosmtpd server here. The clicks go through the gateway with a
+personal API token and are recorded as that person's; the server itself refuses a
+client without its password. 200 actions: every follow-up runs exactly
 once, no mail is lost or doubled, the dispatcher is debounced, and everything started is
 stopped by pid (workers on the first signal)."""
 
@@ -21,6 +23,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from benchmarks.topology import (
+    GATEWAY,
     RECIPE,
     RELAY,
     SERVER,
@@ -50,8 +53,13 @@ def readme_section() -> str:
 
 def test_the_readme_section_is_the_recipe_the_topology_follows() -> None:
     section = readme_section()
-    commands = [*RECIPE, RELAY, SERVER.format(port=4200).replace("127.0.0.1", "0.0.0.0")]
+    commands = [*RECIPE, RELAY, SERVER.format(port=4200).replace("127.0.0.1", "10.0.0.10")]
     commands.append(WORKER.replace(" --name {name}", ""))
+    commands.append(
+        GATEWAY.format(port=8080, api="http://10.0.0.10:4200/api").replace("127.0.0.1", "0.0.0.0")
+    )
+    commands.append("ikz token create --person")
+    commands.append("ikz login-link --person")
     for command in commands:
         assert command in section, command
     # Every setting the topology gives its processes is explained there.
@@ -60,6 +68,8 @@ def test_the_readme_section_is_the_recipe_the_topology_follows() -> None:
         "PREFECT_SERVER_API_AUTH_STRING",
         "PREFECT_API_URL",
         "PREFECT_API_AUTH_STRING",
+        "PREFECT_UI_API_URL",
+        "PREFECT_UI_URL",
         "PREFECT_LOGGING_EXTRA_LOGGERS",
         "IKZ_DATABASE_URL",
         "IKZ_DATA_DIR",
@@ -144,8 +154,15 @@ def test_two_hundred_actions_in_the_production_topology(
 
     box, smtp_port = inbox
     with production_topology(tmp_path, smtp_port) as topo:
-        # The server wants its login; the recipe's clients have it.
+        # The server wants its login; the recipe's clients have it. People go through
+        # the gateway, which wants a person (a session or an API token).
         assert httpx.post(f"{topo.api}/flows/count", timeout=10).status_code == 401
+        assert httpx.post(f"{topo.gateway}/api/flows/count", timeout=10).status_code == 401
+        bogus = {"authorization": "Bearer ikz_not-a-token"}
+        assert (
+            httpx.post(f"{topo.gateway}/api/flows/count", headers=bogus, timeout=10).status_code
+            == 401
+        )
         with topo.client() as api:
             assert api.get("/block_types/slug/ikz-smtp").status_code == 200
             limit = api.get(
@@ -218,18 +235,37 @@ def test_two_hundred_actions_in_the_production_topology(
             )
         act.app.close()
 
+        token = topo.token(coord, "Fachverfahren")
+        assert token.startswith("ikz_")
+        # A run created straight on the server (with its password, around the gateway)
+        # carries no stamp: the worker's run fails and records nothing.
         with topo.client() as api:
             dep = api.get("/deployments/name/advance-cooperation/advance-cooperation").json()["id"]
+            bare = {"eingabe": {"cooperation_id": coops[4], "trigger": "pause"}}
+            made = api.post(f"/deployments/{dep}/create_flow_run", json={"parameters": bare})
+            assert made.status_code == 201, made.text
+            unstamped = made.json()["id"]
+            wait_for(
+                lambda: (
+                    api.get(f"/flow_runs/{unstamped}").json()["state"]["type"]
+                    in ("COMPLETED", "FAILED", "CRASHED")
+                ),
+                180,
+                "the unstamped run",
+            )
+            refused = api.get(f"/flow_runs/{unstamped}").json()["state"]
+            assert refused["type"] == "FAILED", refused
+            assert "nicht über die Anmeldung von ikz-flow gestartet" in refused["message"]
+        with topo.person_client(token) as person, topo.client() as api:
             click_runs = []
             for trigger in ("pause", "resume", "pause", "resume"):
-                params = {
-                    "eingabe": {"cooperation_id": coops[4], "trigger": trigger, "actor_id": coord}
-                }
-                click_runs.append(
-                    api.post(
-                        f"/deployments/{dep}/create_flow_run", json={"parameters": params}
-                    ).json()["id"]
+                # No actor in the form: it is the token's person (the gateway's stamp).
+                params = {"eingabe": {"cooperation_id": coops[4], "trigger": trigger}}
+                created = person.post(
+                    f"/deployments/{dep}/create_flow_run", json={"parameters": params}
                 )
+                assert created.status_code == 201, created.text
+                click_runs.append(created.json()["id"])
                 # One after the other, as a person clicks: each waits for the previous.
                 wait_for(
                     lambda rid=click_runs[-1]: (
@@ -243,11 +279,17 @@ def test_two_hundred_actions_in_the_production_topology(
             assert [api.get(f"/flow_runs/{r}").json()["state"]["type"] for r in click_runs] == [
                 "COMPLETED"
             ] * 4
+            # The gateway stamped each run with the token's person.
+            stamps = [api.get(f"/flow_runs/{r}").json()["parameters"] for r in click_runs]
+            assert [
+                (p["stamp"]["proof"]["kind"], p["stamp"]["proof"]["person_id"]) for p in stamps
+            ] == [("token", coord)] * 4, stamps
 
             # Every follow-up has run, and the mail is out: the event outbox is empty, no
             # run is pending, no mail is pending, and nothing new came for a while.
             from ikz.app import open_app
             from ikz.settings import load_settings
+            from ikz.views.cooperation import history
             from models.event_outbox import backlog
 
             app = open_app(load_settings(), emit_events=False)
@@ -273,6 +315,11 @@ def test_two_hundred_actions_in_the_production_topology(
                 with app.db.read() as s:
                     rows = list(s.exec(_select(Notification)).all())
                     events = backlog(session=s)
+                # The clicks are recorded as the token's person's acts, proven by the token.
+                clicked = [
+                    (h["trigger"], h["actor_id"], h["proof_kind"], h["proof_person_id"])
+                    for h in history(app, coops[4])
+                ][-4:]
             finally:
                 app.close()
 
@@ -282,7 +329,14 @@ def test_two_hundred_actions_in_the_production_topology(
         # its timings are not asserted, only that it measured clicks.
         figures = measure_clicks(topo, box, 2, tag="bench")
     # Stopped by pid, every one on the first SIGTERM.
+    assert clicked == [
+        ("pause", coord, "token", coord),
+        ("resume", coord, "token", coord),
+        ("pause", coord, "token", coord),
+        ("resume", coord, "token", coord),
+    ]
     assert {name: s.signals for name, s in topo.stopped.items()} == {
+        "gateway": 1,
         "server": 1,
         "relay": 1,
         "worker-1": 1,
