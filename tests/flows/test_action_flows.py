@@ -4,40 +4,13 @@ Prefect server, against the database the settings name."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
 import pytest
 
 from flows.common import ActionFailed
-from ikz.settings import get_settings
-from tests.factories import World, make_app, make_world, open_coop
-from tests.stamps import stamped_params
+from tests.factories import World, open_coop
+from tests.flows.conftest import run
 
 pytestmark = pytest.mark.slow  # a Prefect test server takes ~15 s to start
-
-
-@pytest.fixture
-def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    url = f"sqlite:///{tmp_path / 'ikz.sqlite3'}"
-    app = make_app(url, tmp_path)
-    monkeypatch.setenv("IKZ_DATABASE_URL", url)
-    monkeypatch.setenv("IKZ_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("IKZ_SMTP_PORT", "9")  # nothing listens: mail stays queued
-    get_settings.cache_clear()
-    yield make_world(app)
-    app.close()
-    get_settings.cache_clear()
-
-
-def run(flow_name: str, eingabe: dict[str, Any]) -> Any:
-    """The flow run as the gateway starts it: stamped with the input's actor."""
-    import flows.actions
-    from ikz.proof.secret import server_secret
-
-    secret = server_secret(get_settings())
-    return getattr(flows.actions, flow_name)(**stamped_params(eingabe, secret=secret))
 
 
 def test_a_meeting_is_scheduled_moved_and_cancelled_through_flows(

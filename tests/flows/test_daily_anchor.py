@@ -4,32 +4,17 @@ to the coordinators; `verify` against that anchor passes, and catches a cut-off 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlmodel import col, select
 
-from ikz.settings import get_settings
 from ikz.views.audit import verify_trail
 from models.outbox import Notification
-from tests.factories import World, coop_in, make_app, make_world
+from tests.factories import World, coop_in
 
 pytestmark = pytest.mark.slow  # a Prefect test server takes ~15 s to start
-
-
-@pytest.fixture
-def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    url = f"sqlite:///{tmp_path / 'ikz.sqlite3'}"
-    app = make_app(url, tmp_path)
-    monkeypatch.setenv("IKZ_DATABASE_URL", url)
-    monkeypatch.setenv("IKZ_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("IKZ_SMTP_PORT", "9")  # nothing listens: mail stays queued
-    get_settings.cache_clear()
-    yield make_world(app)
-    app.close()
-    get_settings.cache_clear()
 
 
 def test_the_daily_sweep_anchors_the_trail(prefect_server: None, world: World) -> None:

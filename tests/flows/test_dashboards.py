@@ -3,29 +3,13 @@ directory and one page per cooperation, on a real Prefect server."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from prefect.client.orchestration import get_client
 
 from flows.dashboards import refresh_dashboards
-from ikz.settings import get_settings
-from tests.factories import World, make_app, make_world, open_coop
+from tests.factories import World, open_coop
 
 pytestmark = pytest.mark.slow  # a Prefect test server takes ~15 s to start
-
-
-@pytest.fixture
-def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    url = f"sqlite:///{tmp_path / 'ikz.sqlite3'}"
-    app = make_app(url, tmp_path)
-    monkeypatch.setenv("IKZ_DATABASE_URL", url)
-    monkeypatch.setenv("IKZ_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    yield make_world(app)
-    app.close()
-    get_settings.cache_clear()
 
 
 def _latest(key: str) -> str:

@@ -3,41 +3,14 @@ recorded through the flows' `eingabe`, refused with the use case's one line."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
 import pytest
 
 from flows.common import ActionFailed
-from ikz.settings import get_settings
-from tests.factories import World, make_app, make_world
+from tests.factories import World
+from tests.flows.conftest import run
 from tests.founding.helpers import coop_with
-from tests.stamps import stamped_params
 
 pytestmark = pytest.mark.slow  # a Prefect test server takes ~15 s to start
-
-
-@pytest.fixture
-def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    url = f"sqlite:///{tmp_path / 'ikz.sqlite3'}"
-    app = make_app(url, tmp_path)
-    monkeypatch.setenv("IKZ_DATABASE_URL", url)
-    monkeypatch.setenv("IKZ_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("IKZ_SMTP_PORT", "9")  # nothing listens: mail stays queued
-    get_settings.cache_clear()
-    yield make_world(app)
-    app.close()
-    get_settings.cache_clear()
-
-
-def run(flow_name: str, eingabe: dict[str, Any]) -> Any:
-    """The flow run as the gateway starts it: stamped with the input's actor."""
-    import flows.actions
-    from ikz.proof.secret import server_secret
-
-    secret = server_secret(get_settings())
-    return getattr(flows.actions, flow_name)(**stamped_params(eingabe, secret=secret))
 
 
 def test_a_founding_is_planned_and_a_resolution_recorded_through_flows(

@@ -4,30 +4,15 @@ says so; a known server that is down gets a warning and the files are written an
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from prefect.client.orchestration import get_client
 from prefect.settings import PREFECT_API_URL
 
-from ikz.settings import get_settings
 from tests.cli.helpers import invoke
-from tests.factories import World, coop_in, make_app, make_world
+from tests.factories import World, coop_in
 
 pytestmark = pytest.mark.slow  # a Prefect test server takes ~15 s to start
-
-
-@pytest.fixture
-def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    url = f"sqlite:///{tmp_path / 'ikz.sqlite3'}"
-    app = make_app(url, tmp_path)
-    monkeypatch.setenv("IKZ_DATABASE_URL", url)
-    monkeypatch.setenv("IKZ_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    yield make_world(app)
-    app.close()
-    get_settings.cache_clear()
 
 
 def test_the_report_page_is_published(
