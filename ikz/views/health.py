@@ -92,7 +92,9 @@ def _direction(overalls: list[str]) -> str:
 def check_markdown(check: HealthCheck, history: list[HealthCheckRecord]) -> list[str]:
     """The check as a markdown section (German, like the rest of the artifact); each
     light a coloured dot and its word (see ikz.pictures.lights)."""
-    head = light(check.overall) if check.verdicts else "nicht bewertet"
+    # The heading carries the word only: the Prefect UI shows an image as a block, which
+    # would break the heading in two (the table has the dots).
+    head = colour_label(check.overall) if check.verdicts else "nicht bewertet"
     lines = [
         f"## Kooperations-Check: {head}",
         "",
