@@ -101,15 +101,7 @@ def create_gateway(
     web.include_router(LoginPages(app, send_mail).router())
 
     # --- public routers (e.g. the mail-link answer pages) -------------------------------
-    for ref in PUBLIC_ROUTERS:
-        module, _, attr = ref.partition(":")
-        try:
-            router = getattr(importlib.import_module(module), attr)
-        except ModuleNotFoundError as exc:
-            if exc.name is not None and module.startswith(exc.name):
-                continue  # not installed in this version
-            raise
-        web.include_router(router)
+    include_public_routers(web, app)
 
     # --- everything else: the Prefect UI and API, for a person --------------------------
 
@@ -185,3 +177,20 @@ def _ui_settings(request: Request, content: bytes) -> bytes:
     data["api_url"] = f"{base}/api"
     data["auth"] = None
     return json.dumps(data).encode()
+
+
+def include_public_routers(web: FastAPI, app: App) -> None:
+    """Serve PUBLIC_ROUTERS without a login. A router that acts through an App (the answer
+    pages) is bound to the gateway's own, not a second one with its own engines."""
+    for ref in PUBLIC_ROUTERS:
+        module, _, attr = ref.partition(":")
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name is not None and module.startswith(exc.name):
+                continue  # not installed in this version
+            raise
+        bind = getattr(mod, "bind", None)
+        if callable(bind):
+            bind(app)
+        web.include_router(getattr(mod, attr))
