@@ -26,7 +26,12 @@ NAMES = {
         "sweep_scaling_10k_100k",
     ],
     "dispatch": ["dispatch_rate", "dispatch_ratio"],
-    "click": ["click_to_inbox_median_s", "click_to_inbox_p95_s"],
+    "click": [
+        "click_to_inbox_median_s",
+        "click_to_inbox_p95_s",
+        "click_burst_errors",
+        "click_burst_p95_s",
+    ],
     "cli": ["cli_show_seconds"],
     "topology": ["topology_click_to_inbox_median_s", "topology_click_to_inbox_p95_s"],
 }

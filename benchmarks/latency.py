@@ -4,12 +4,14 @@ whole local stack, and a cold `ikz coop show` process."""
 from __future__ import annotations
 
 import json
+import math
 import statistics
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from email import message_from_bytes, policy
 from functools import partial
 from pathlib import Path
@@ -153,10 +155,11 @@ def _measure(
             print(misses[-1], file=sys.stderr)
         wait_for(partial(finished, run_id), 120, "the flow run", 0.2)
         _quiet(inbox, 3, 60)  # the follow-ups (review mail) of this run, before the next
+    burst = click_burst(client, coop["id"], BURST)
     client.close()
-    median, base = statistics.median(latencies), statistics.median(posts)
     if not latencies:
         raise RuntimeError("; ".join(misses))
+    median, base = statistics.median(latencies), statistics.median(posts)
     note = (
         f"{len(latencies)} runs, pause/resume via {DEPLOYMENT} through the gateway; "
         "baseline: POST create_flow_run"
@@ -175,7 +178,62 @@ def _measure(
             "s",
             f"max {max(latencies):.2f} s",
         ),
+        *burst,
     ]
+
+
+BURST = 20
+BURST_DEPLOYMENT = "record-goal"
+
+
+def click_burst(client: httpx.Client, cooperation_id: int, n: int) -> list[Figure]:
+    """`n` form submissions at the same moment, as `n` coordinators clicking Submit
+    together: each one POST create_flow_run through the gateway, never retried here (a
+    browser does not retry), then its run awaited. An error is an answer other than 201
+    or a run that ends other than COMPLETED. Figures: the errors, and the p95 from the
+    click to the run's completion; baseline: the p95 of a single POST in the same burst."""
+    dep = client.get(f"/deployments/name/{BURST_DEPLOYMENT}/{BURST_DEPLOYMENT}").json()["id"]
+    t0 = time.monotonic()
+    stamp = f"{time.time():.0f}"
+
+    def one(i: int) -> tuple[float, float, str]:
+        params = {"eingabe": {"cooperation_id": cooperation_id, "text": f"Ziel {i + 1} ({stamp})"}}
+        t1 = time.monotonic()
+        try:
+            r = client.post(f"/deployments/{dep}/create_flow_run", json={"parameters": params})
+        except httpx.HTTPError as exc:
+            return time.monotonic() - t1, math.nan, f"{type(exc).__name__}"
+        posted = time.monotonic() - t1
+        if r.status_code != 201:
+            return posted, math.nan, f"HTTP {r.status_code}"
+        run_id = r.json()["id"]
+        state = wait_for(partial(_final_state, client, run_id), 300, f"burst run {i + 1}", 0.5)
+        return posted, time.monotonic() - t0, "" if state == "COMPLETED" else state
+
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        results = list(pool.map(one, range(n)))
+    errors = [why for _, _, why in results if why]
+    done = [took for _, took, why in results if not why]
+    posts = [posted for posted, _, _ in results]
+    note = f"{n} record-goal submissions at once through the gateway, no client retries"
+    if errors:
+        note += "; errors: " + ", ".join(sorted(set(errors)))
+    return [
+        Figure("click_burst_errors", float(len(errors)), "", note=note),
+        Figure(
+            "click_burst_p95_s",
+            percentile(done, 95) if done else math.nan,
+            "s",
+            percentile(posts, 95),
+            "s",
+            f"click to completed run, {len(done)} of {n} completed; baseline: p95 POST",
+        ),
+    ]
+
+
+def _final_state(client: httpx.Client, run_id: str) -> str | None:
+    state = str(client.get(f"/flow_runs/{run_id}").json()["state"]["type"])
+    return state if state in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None
 
 
 def _create_run(

@@ -52,12 +52,12 @@ class PrefectServer:
             self.process.wait(timeout=5)
 
 
-def prefect_env(home: Path) -> dict[str, str]:
-    db = home / "prefect.sqlite3"
+def prefect_env(home: Path, database_url: str | None = None) -> dict[str, str]:
+    db = database_url or f"sqlite+aiosqlite:///{home / 'prefect.sqlite3'}"
     return {
         **QUIET_ENV,
         "PREFECT_HOME": str(home),
-        "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{db}",
+        "PREFECT_API_DATABASE_CONNECTION_URL": db,
         "PREFECT_LOGGING_LEVEL": os.environ.get("PREFECT_LOGGING_LEVEL", "WARNING"),
     }
 
@@ -80,6 +80,7 @@ def start_prefect_server(
     *,
     auth_string: str | None = None,
     public_url: str | None = None,
+    database_url: str | None = None,
 ) -> PrefectServer:
     """Start `prefect server start` on 127.0.0.1:port and wait until it answers.
 
@@ -87,7 +88,7 @@ def start_prefect_server(
     /api/health (behind the gateway, which serves the UI at `public_url`)."""
     home.mkdir(parents=True, exist_ok=True)
     log_path = home / "server.log"
-    env = {**os.environ, **prefect_env(home)}
+    env = {**os.environ, **prefect_env(home, database_url)}
     env.pop("PREFECT_API_URL", None)
     public = public_url or f"http://127.0.0.1:{port}"
     # The UI asks the server where its API is; without this it says 4200 whatever --port.
@@ -205,7 +206,13 @@ def up(
     auth_string = prefect_auth_string(Settings(data_dir=data_dir, secret=settings.secret))
     internal = free_port()
     say(f"Starte Prefect-Server (intern auf Port {internal}) ...")
-    server = start_prefect_server(home, internal, auth_string=auth_string, public_url=public)
+    server = start_prefect_server(
+        home,
+        internal,
+        auth_string=auth_string,
+        public_url=public,
+        database_url=settings.prefect_database_url,
+    )
     url_file = api_url_file(Settings(data_dir=data_dir))
     try:
         os.environ["PREFECT_API_URL"] = server.url

@@ -35,6 +35,13 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL; default SQLite in data_dir."
     )
+    # The local Prefect server's own database (`ikz up`): SQLite in data_dir unless set.
+    # On PostgreSQL a burst of clicks never meets a busy database file.
+    prefect_database_url: str | None = Field(
+        None,
+        description="Database of the local Prefect server (postgresql+asyncpg://...); "
+        "default SQLite in data_dir/prefect.",
+    )
     language: Literal["de", "en"] = "de"
     pilot_min_days: int = Field(90, ge=0, description="Minimum pilot duration before evaluate.")
     # The founding procedure (ikz founding): a directory of further rule-pack files (a
@@ -168,6 +175,14 @@ class Settings(BaseSettings):
                     "size-ratio thresholds are IKZ_SILENCE_WARN_DAYS and IKZ_SIZE_RATIO_WARN)"
                 )
         return value
+
+    @field_validator("prefect_database_url")
+    @classmethod
+    def _async_driver(cls, value: str | None) -> str | None:
+        # Prefect's server talks to its database asynchronously: only these two drivers.
+        if value and not value.startswith(("postgresql+asyncpg://", "sqlite+aiosqlite:///")):
+            raise ValueError("must start with postgresql+asyncpg:// or sqlite+aiosqlite:///")
+        return value or None
 
     @field_validator("ui_base_url")
     @classmethod

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from prefect.client.base import PrefectHttpxAsyncClient
 from starlette.concurrency import run_in_threadpool
 
 from ikz.app import App
@@ -84,7 +85,12 @@ def create_gateway(
 
     @asynccontextmanager
     async def lifespan(web: FastAPI) -> AsyncIterator[None]:
-        async with httpx.AsyncClient(base_url=upstream, timeout=120) as client:
+        # Prefect's own client, so the gateway retries as it would: a local server on
+        # SQLite answers 503 when its database is busy (a burst of clicks), and a
+        # browser's form would show "Something went wrong" instead of trying again.
+        async with PrefectHttpxAsyncClient(
+            base_url=upstream, timeout=120, raise_on_all_errors=False
+        ) as client:
             web.state.client = client
             yield
 

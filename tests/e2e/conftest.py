@@ -79,11 +79,11 @@ class Stack:
     internal_api: str = ""  # the Prefect server itself, behind the gateway
 
     def client(self) -> httpx.Client:
-        """The API through the gateway, as the coordinator's token."""
+        """The API through the gateway, as the coordinator's token. No retries of its own,
+        as a browser: the gateway retries what the Prefect server says is retryable."""
         return httpx.Client(
             base_url=self.api,
             timeout=90,
-            transport=RetryOn503(),
             headers={"Authorization": f"Bearer {self.token}"},
         )
 
