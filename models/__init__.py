@@ -21,6 +21,7 @@ from models.cooperation import (
     StaffInvolvement,
     Success,
 )
+from models.council import CalendarImport, CouncilMeeting
 from models.erasure import Erasure
 from models.event_outbox import OutboxEvent
 from models.founding import AssessmentAnswer, FoundingEvent, FoundingPlan
@@ -34,10 +35,12 @@ __all__ = [
     "AnswerLink",
     "ApiToken",
     "AssessmentAnswer",
+    "CalendarImport",
     "Communication",
     "Conflict",
     "ConflictRecord",
     "Cooperation",
+    "CouncilMeeting",
     "Decision",
     "Erasure",
     "FactRecord",

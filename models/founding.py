@@ -19,9 +19,11 @@ from sqlalchemy import JSON, Column
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from models.clock import utcnow
-from models.cooperation import Partnership
+from models.cooperation import Cooperation, Partnership
+from models.council import calendar_settings, meetings_from
 from models.registry import Municipality
 from states.assessment import Answer
+from states.council import state_of
 from states.founding import Event, FoundingSnap
 from states.rulepack import FormRules
 
@@ -106,8 +108,11 @@ def planned_cooperations(*, session: Session) -> list[int]:
     return list(session.exec(select(FoundingPlan.cooperation_id).order_by(col(FoundingPlan.id))))
 
 
-def founding_snaps(ids: Sequence[int], *, session: Session) -> dict[int, FoundingSnap]:
-    """The founding of each cooperation in `ids` that has a plan, as states.founding reads it."""
+def founding_snaps(
+    ids: Sequence[int], *, session: Session, today: date | None = None
+) -> dict[int, FoundingSnap]:
+    """The founding of each cooperation in `ids` that has a plan, as states.founding reads
+    it; with `today`, also its partners' council meetings from then on."""
     if not ids:
         return {}
     plans = list(
@@ -143,9 +148,20 @@ def founding_snaps(ids: Sequence[int], *, session: Session) -> dict[int, Foundin
         .order_by(col(Partnership.id))
     ):
         partners[cid].append((mid, name))
+    everyone = {m for pairs in partners.values() for m, _ in pairs}
+    council = meetings_from(everyone, today, session=session) if today else {}
+    calendar = calendar_settings(everyone, session=session)
+    paused = set(
+        session.exec(
+            select(Cooperation.id)
+            .where(col(Cooperation.id).in_(cids))
+            .where(Cooperation.state == "paused")
+        )
+    )
     out: dict[int, FoundingSnap] = {}
     for p in plans:
         assert p.id is not None
+        mine = [m for m, _ in partners[p.cooperation_id]]
         out[p.cooperation_id] = FoundingSnap(
             plan_id=p.id,
             state=p.state,
@@ -157,9 +173,15 @@ def founding_snaps(ids: Sequence[int], *, session: Session) -> dict[int, Foundin
             events=tuple(events[p.cooperation_id]),
             answers=tuple(answers[p.cooperation_id]),
             partner_names=dict(partners[p.cooperation_id]),
+            council={m: tuple(council.get(m, ())) for m in mine},
+            lead_days={m: calendar[m][1] for m in mine if m in calendar},
+            partner_states={m: state_of(calendar[m][0]) for m in mine if m in calendar},
+            paused=p.cooperation_id in paused,
         )
     return out
 
 
-def founding_snap(cooperation_id: int, *, session: Session) -> FoundingSnap | None:
-    return founding_snaps([cooperation_id], session=session).get(cooperation_id)
+def founding_snap(
+    cooperation_id: int, *, session: Session, today: date | None = None
+) -> FoundingSnap | None:
+    return founding_snaps([cooperation_id], session=session, today=today).get(cooperation_id)

@@ -18,6 +18,9 @@ class Municipality(SQLModel, table=True):
     population: int
     kind: str = Field(max_length=30)
     created_at: datetime = Field(default_factory=utcnow)
+    # Vorlagefrist: days before a council meeting an item must reach the council office
+    # (states.council; set with `ikz municipality calendar --lead-days`).
+    submission_lead_days: int = Field(default=21, sa_column_kwargs={"server_default": "21"})
 
 
 class Person(SQLModel, table=True):

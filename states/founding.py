@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from states.assessment import NEEDED, Answer, Outcome, outcome
+from states.council import DEFAULT_LEAD_DAYS, Sitting, next_sitting
 from states.errors import Message
 from states.rulepack import FormRules, Step
 
@@ -81,6 +82,12 @@ class FoundingSnap:
     events: tuple[Event, ...] = ()
     answers: tuple[Answer, ...] = ()
     partner_names: dict[int, str] = field(default_factory=dict)
+    # Each partner's council meetings from today on (day, body), its submission lead
+    # time and its state (for the holidays): the resolution's deadlines (states.council).
+    council: dict[int, tuple[tuple[date, str], ...]] = field(default_factory=dict)
+    lead_days: dict[int, int] = field(default_factory=dict)
+    partner_states: dict[int, str | None] = field(default_factory=dict)
+    paused: bool = False  # a paused cooperation's own deadlines rest
 
     def of(self, kind: str) -> list[Event]:
         return [e for e in self.events if e.kind == kind]
@@ -264,16 +271,7 @@ def _step(snap: FoundingSnap, step: Step, today: date) -> StepStatus:
         todo = [m for m in snap.partner_ids if m not in res]
         if not todo and snap.partner_ids:
             return StepStatus(step, "done", done_on=max(res.values()))
-        names = ", ".join(snap.name(m) for m in todo)
-        return StepStatus(
-            step,
-            "open",
-            waits_for=_msg(
-                "resolution_missing",
-                f"Ratsbeschluss fehlt: {names}.",
-                f"Council resolution missing: {names}.",
-            ),
-        )
+        return _resolutions_open(snap, todo, today)
     if step is Step.SIGNATURE:
         sig = signed(snap)
         todo = [m for m in snap.partner_ids if m not in sig]
@@ -332,6 +330,79 @@ def _step(snap: FoundingSnap, step: Step, today: date) -> StepStatus:
             f"Takes effect on {eff.isoformat()}.",
         ),
     )
+
+
+def sittings(snap: FoundingSnap, today: date) -> dict[int, Sitting | None]:
+    """The council meeting each partner's council can still take the item in."""
+    return {
+        m: next_sitting(
+            snap.council.get(m, ()),
+            today,
+            snap.lead_days.get(m, DEFAULT_LEAD_DAYS),
+            snap.partner_states.get(m),
+        )
+        for m in snap.partner_ids
+    }
+
+
+def _resolutions_open(snap: FoundingSnap, todo: list[int], today: date) -> StepStatus:
+    names = ", ".join(snap.name(m) for m in todo)
+    if snap.paused:
+        return StepStatus(
+            Step.RESOLUTION,
+            "open",
+            waits_for=_msg(
+                "resolution_missing_paused",
+                f"Ratsbeschluss fehlt: {names}. Die Fristen ruhen, solange die Kooperation "
+                "pausiert.",
+                f"Council resolution missing: {names}. Deadlines rest while the "
+                "cooperation is paused.",
+            ),
+        )
+    next_ = sittings(snap, today)
+    de: list[str] = []
+    en: list[str] = []
+    for m in todo:
+        sit = next_[m]
+        if sit is not None:
+            de.append(
+                f"{snap.name(m)} (Sitzung {_de(sit.meets_on)}, Vorlage bis {_de(sit.submit_by)})"
+            )
+            en.append(f"{snap.name(m)} (meeting {sit.meets_on}, submit by {sit.submit_by})")
+        elif snap.council.get(m):
+            de.append(f"{snap.name(m)} (keine Sitzung im Kalender mehr erreichbar)")
+            en.append(f"{snap.name(m)} (no meeting in the calendar can still be reached)")
+        else:
+            de.append(f"{snap.name(m)} (kein Sitzungskalender)")
+            en.append(f"{snap.name(m)} (no council calendar)")
+    known = [sit.meets_on for m in todo if (sit := next_[m]) is not None]
+    return StepStatus(
+        Step.RESOLUTION,
+        "open",
+        due=max(known) if known else None,
+        waits_for=_msg(
+            "resolution_missing",
+            f"Ratsbeschluss fehlt: {'; '.join(de)}.",
+            f"Council resolution missing: {'; '.join(en)}.",
+        ),
+    )
+
+
+def next_council(snap: FoundingSnap, today: date) -> tuple[int, Sitting] | None:
+    """The earliest council meeting that matters: of a partner whose resolution is still
+    missing, the first it can still take the item in (None while paused)."""
+    if Step.RESOLUTION not in snap.rules.steps or snap.paused:
+        return None
+    res = adopted(snap)
+    found = [(sit, m) for m, sit in sittings(snap, today).items() if m not in res and sit]
+    if not found:
+        return None
+    sit, m = min(found, key=lambda f: (f[0].meets_on, f[1]))
+    return m, sit
+
+
+def _de(day: date) -> str:
+    return day.strftime("%d.%m.%Y")
 
 
 def _authority(snap: FoundingSnap, today: date) -> StepStatus:

@@ -40,6 +40,7 @@ class Action(StrEnum):
     ERASE_PERSON = "erase_person"
     PLAN_FOUNDING = "plan_founding"
     RECORD_FOUNDING = "record_founding"
+    IMPORT_COUNCIL_CALENDAR = "import_council_calendar"
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ _COORDINATOR_ONLY = {
     # coordinator records them (with the document, on the partner's behalf).
     Action.PLAN_FOUNDING,
     Action.RECORD_FOUNDING,
+    Action.IMPORT_COUNCIL_CALENDAR,
 }
 
 # Partner-side people may act for their own municipality only.

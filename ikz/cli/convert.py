@@ -71,3 +71,35 @@ def digest_done(person: Any, lang: Language) -> str:
 
 def digest_json(person: Any) -> dict[str, Any]:
     return {"id": person.id, "digest": person.digest, "last_digest_at": person.last_digest_at}
+
+
+def calendar_done(res: Any, lang: Language) -> str:
+    """What `ikz municipality calendar` says it imported, and the next meeting that
+    can still take an item (dates as people write them)."""
+    de = lang != "en"
+
+    def day(d: Any) -> str:
+        return str(d.strftime("%d.%m.%Y") if de else d.isoformat())
+
+    if de:
+        line = (
+            f"Sitzungskalender von {res.municipality}: {res.meetings} Sitzungen übernommen, "
+            f"{res.removed} künftige entfallen; Vorlagefrist {res.lead_days} Tage."
+        )
+        nxt = (
+            f" Nächste erreichbare Sitzung: {day(res.next_meeting)} "
+            f"(Vorlage bis {day(res.submit_by)})."
+            if res.next_meeting
+            else " Keine künftige Sitzung ist mit dieser Frist noch erreichbar."
+        )
+    else:
+        line = (
+            f"Council calendar of {res.municipality}: {res.meetings} meetings imported, "
+            f"{res.removed} future ones removed; lead time {res.lead_days} days."
+        )
+        nxt = (
+            f" Next reachable meeting: {day(res.next_meeting)} (submit by {day(res.submit_by)})."
+            if res.next_meeting
+            else " No future meeting can still be reached with this lead time."
+        )
+    return line + nxt

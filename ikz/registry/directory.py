@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ikz.registry.spec import ActionSpec
 from models import commands as c
+from models.commands_council import ImportCouncilCalendar
 from states.policy import Action
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -23,6 +24,27 @@ ACTIONS: tuple[ActionSpec, ...] = (
             "Municipality {id} registered: {name} ({bundesland}).",
         ),
         tags=("verzeichnis",),
+    ),
+    ActionSpec(
+        "import-council-calendar",
+        ImportCouncilCalendar,
+        "ikz.actions.council:import_council_calendar",
+        Action.IMPORT_COUNCIL_CALENDAR,
+        ("Sitzungskalender importieren", "Import a council calendar"),
+        (
+            "Ratssitzungen einer Kommune aus einer iCalendar-Datei oder einem Feed "
+            "übernehmen (erneuter Import aktualisiert, abgesagte künftige Sitzungen "
+            "entfallen), optional mit ihrer Vorlagefrist; die Fristen der Gründung "
+            "richten sich danach.",
+            "Import a municipality's council meetings from an iCalendar file or feed "
+            "(importing again updates them, cancelled future ones go), optionally with its "
+            "submission lead time; the founding's deadlines follow them.",
+        ),
+        ("municipality", "calendar"),
+        "ikz.cli.convert:calendar_done",
+        args=("municipality_id",),
+        options={"source": "--ics", "lead_days": "--lead-days"},
+        tags=("verzeichnis", "gruendung"),
     ),
     ActionSpec(
         "register-person",

@@ -25,7 +25,7 @@ def founding_view(app: App, cooperation_id: int, lang: Language = "de") -> dict[
     today = app.clock().date()
     with app.db.read() as s:
         coop = require(s, Cooperation, cooperation_id)
-        snap = founding_snap(cooperation_id, session=s)
+        snap = founding_snap(cooperation_id, session=s, today=today)
         rows = events_of(cooperation_id, session=s)
         answers = answers_of(cooperation_id, session=s)
     if snap is None:

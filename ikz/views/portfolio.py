@@ -12,19 +12,24 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+
+from sqlmodel import Session
 
 from ikz.app import App
 from ikz.mail.backlog import waiting
 from ikz.review import ReviewRules, checklist_with, state_label
 from ikz.views.health import portfolio_marks
+from models.founding import founding_snaps
 from models.portfolio import coop_batches, failed_notifications
 from models.portfolio import cooperation_count as count_cooperations
 from models.queries import load_snapshots
 from states.errors import Language
+from states.founding import adopted, next_council
 from states.health import check_health
 from states.lifecycle import TRIGGER_LABELS, State, Trigger
+from states.snapshot import CooperationSnapshot
 
 BATCH = 500
 # How bad a light is, for ordering by urgency (in either language; "nicht bewertet":
@@ -48,6 +53,30 @@ class PortfolioView:
     @property
     def truncated(self) -> bool:
         return len(self.rows) < self.total
+
+
+def _council_dates(
+    s: Session, snaps: dict[int, CooperationSnapshot], today: date, lang: Language
+) -> dict[int, str]:
+    """The council meeting that matters next, per cooperation whose founding waits for
+    council resolutions, as the words the next-step column appends."""
+    ids = [
+        cid
+        for cid, snap in snaps.items()
+        if snap.founding is not None
+        and snap.state != "ended"
+        and set(adopted(snap.founding)) < set(snap.founding.partner_ids)
+    ]
+    out: dict[int, str] = {}
+    for cid, founding in founding_snaps(ids, session=s, today=today).items():
+        found = next_council(founding, today)
+        if found is None:
+            continue
+        m, sit = found
+        day = sit.meets_on.strftime("%d.%m.%Y") if lang == "de" else sit.meets_on.isoformat()
+        word = "Rat" if lang == "de" else "council"
+        out[cid] = f" · {word} {founding.name(m)} {day}"
+    return out
 
 
 def urgency(row: dict[str, Any], now: datetime) -> tuple[int, ...]:
@@ -98,6 +127,7 @@ def portfolio_view(app: App, limit: int | None = None, lang: Language = "de") ->
         failed = failed_notifications(session=s)
         for coops in coop_batches(session=s, size=BATCH):
             snaps = load_snapshots(s, coops)
+            council = _council_dates(s, snaps, now.date(), lang)
             for coop in coops:
                 snap = snaps[coop.id]
                 check = checklist_with(rules, snap, now)
@@ -108,7 +138,7 @@ def portfolio_view(app: App, limit: int | None = None, lang: Language = "de") ->
                     "Kooperation": coop.title,
                     "Zustand": state_label(coop.state, lang),
                     **portfolio_marks(health, lang),
-                    "Nächster Schritt": step_label(check["gate"], lang),
+                    "Nächster Schritt": step_label(check["gate"], lang) + council.get(coop.id, ""),
                     "Offene Punkte": len(check["unmet"]),
                     "Hinweise": "; ".join(warns) or "-",
                     "Nächste Prüfung": coop.next_review_at.date().isoformat()

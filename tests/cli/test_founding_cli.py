@@ -151,3 +151,28 @@ def test_rules_and_criteria_are_listed(demo_cli: Cli) -> None:
         "public_interest_only",
         "market_share_below_20",
     ]
+
+
+def test_a_council_calendar_is_imported_from_a_file(
+    demo_cli: Cli, world: DemoWorld, tmp_path: Path
+) -> None:
+    cli, k = demo_cli, world.coordinator
+    mid = next(iter(world.muni.values()))
+    name = next(iter(world.muni))
+    feed = tmp_path / "rat.ics"
+    feed.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//DE\r\n"
+        b"BEGIN:VEVENT\r\nUID:rat-1\r\nDTSTART;VALUE=DATE:20300314\r\nSUMMARY:Rat\r\nEND:VEVENT\r\n"
+        b"END:VCALENDAR\r\n"
+    )
+    res = cli.ok("municipality", "calendar", mid, "--ics", feed, "--lead-days", 28, "--actor", k)
+    assert res.out == (
+        f"Sitzungskalender von {name}: 1 Sitzungen übernommen, 0 künftige entfallen; "
+        "Vorlagefrist 28 Tage. Nächste erreichbare Sitzung: 14.03.2030 (Vorlage bis "
+        "14.02.2030).\n"
+    )
+    broken = tmp_path / "kaputt.ics"
+    broken.write_text("kein Kalender", encoding="utf-8")
+    assert _refused(cli, "municipality", "calendar", mid, "--ics", broken, "--actor", k) == (
+        "Fehler: Sitzungskalender: keine gültige iCalendar-Datei (.ics)."
+    )

@@ -24,6 +24,12 @@ VALID: dict[str, dict[str, Any]] = {
         "kind": "stadt",
         "actor_id": 1,
     },
+    "import-council-calendar": {
+        "municipality_id": 1,
+        "source": "https://ratsinfo.jena.example/sitzungen.ics",
+        "lead_days": 28,
+        "actor_id": 1,
+    },
     "register-person": {
         "name": "Anke Petersen",
         "email": "a.petersen@flensburg.example.de",
@@ -191,6 +197,7 @@ VALID: dict[str, dict[str, Any]] = {
 # One structurally bad variant per deployment: what the form and the API must refuse.
 BAD: dict[str, tuple[str, Any]] = {
     "register-municipality": ("population", "viele"),
+    "import-council-calendar": ("lead_days", 365),
     "register-person": ("roles", "mayor"),
     "open-cooperation": ("partners", [{"municipality_id": "eins"}]),
     "set-partner": ("partner", None),

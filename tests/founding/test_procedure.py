@@ -142,7 +142,8 @@ def test_nrw_steps_with_status_due_and_what_they_wait_for(world: World) -> None:
         ("effective", "waiting"),
     ]
     assert view["steps"][3]["waits_for"] == (
-        "Ratsbeschluss fehlt: Stadt Bielefeld, Gemeinde Steinhagen."
+        "Ratsbeschluss fehlt: Stadt Bielefeld (kein Sitzungskalender); "
+        "Gemeinde Steinhagen (kein Sitzungskalender)."
     )
     assert view["steps"][5]["source"] == "§ 24 Abs. 2 GkG NRW"
 
