@@ -73,6 +73,24 @@ def town_name(name: str, kind: str, lang: str = "de") -> str:
     return f"{en if lang == 'en' else de} {name}"
 
 
+def town_with_article(name: str, kind: str, lang: str = "de") -> str:
+    """The town as the subject of a sentence: "die Stadt Jena", "der Landkreis Harz",
+    "the Town of Jena"; the bare name when its kind is unknown."""
+    named = town_name(name, kind, lang)
+    if named == name and kind not in {k.value for k in MunicipalityKind}:
+        return name
+    if lang == "en":
+        return f"the {named}" if named != name else name
+    first = named.split(" ", 1)[0].casefold()
+    if first in ("landkreis", "markt"):
+        return f"der {named}"
+    if first == "amt":
+        return f"das {named}"
+    if first.endswith(("stadt", "gemeinde")) or first == "große":
+        return f"die {named}"
+    return named
+
+
 class MeetingKind(StrEnum):
     INFORMAL = "informal"
     RETREAT = "retreat"

@@ -5,6 +5,7 @@ Kooperations-Check and the next review date, on entering a state or in the daily
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -197,9 +198,13 @@ def signoff_markdown(app: App, cooperation_id: int) -> list[str]:
     return lines
 
 
+_MARKUP = re.compile(r"([\\`*_\[\]<>!|])")
+
+
 def cell(text: str | None) -> str:
-    """Free text in a markdown table cell: one line, no column break."""
-    return " ".join((text or "").split()).replace("|", "\\|") or "–"
+    """Free text (a note from a mailbox, a reason) in a markdown table cell: one line, and
+    no markup of its own (no column break, link, image or HTML: a backslash before each)."""
+    return _MARKUP.sub(r"\\\1", " ".join((text or "").split())) or "–"
 
 
 def answers_markdown(app: App, cooperation_id: int) -> list[str]:
