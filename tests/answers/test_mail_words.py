@@ -7,6 +7,7 @@ Expected texts are written out here."""
 from __future__ import annotations
 
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 
@@ -19,7 +20,7 @@ from ikz.views.cooperation import show
 from models import commands as c
 from tests.answers.helpers import ask, english_mayor_coop, mail_of, ready_but_for_signoffs
 from tests.answers.test_agreement import conflict_with_proposal
-from tests.factories import World, coop_in, mayor_signs_off
+from tests.factories import World, coop_in, make_app, make_world, mayor_signs_off
 from tests.mail.conftest import Server, make_due, text_of
 
 NOTE = "Erst nach der Ratssitzung am 12. März."
@@ -258,3 +259,24 @@ def test_a_note_cannot_put_markup_on_the_page(world: World) -> None:
     assert "![x]" not in md and "<b>" not in md
     # `coop show --json` keeps the note as written.
     assert show(world.app, cid)["answers"][0]["note"] == hostile
+
+
+@pytest.mark.postgres
+def test_the_answers_read_the_same_on_postgresql(pg_url: str, tmp_path: Path) -> None:
+    app = make_app(pg_url.replace("postgresql://", "postgresql+psycopg://"), tmp_path)
+    try:
+        w = make_world(app)
+        cid = ready_but_for_signoffs(w)
+        jena = w.partners[0]
+        ask(w, cid, jena.municipality_id, "run-pg")
+        answer(app, mail_of(w, "signoff_requested", jena.mayor_id).token, False, NOTE)
+        [row] = show(app, cid)["answers"]
+        assert (row["at"], row["at_text"], row["municipality"], row["note"]) == (
+            "2026-01-05T09:00:00+00:00",
+            "05.01.2026, 10:00",
+            "Stadt Jena",
+            NOTE,
+        )
+        assert show(app, cid)["history"][0]["at_text"] == "05.01.2026, 10:00"
+    finally:
+        app.close()
