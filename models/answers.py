@@ -8,13 +8,15 @@ bound to one person, one purpose and one object, expires, and is used once.
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import update
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from models.clock import utcnow
-from models.cooperation import Partnership
+from models.cooperation import Conflict, Partnership, SignOffRequest
+from models.registry import Municipality, Person
 
 PURPOSES = ("signoff", "benefit", "conflict_agreement")
 
@@ -109,3 +111,109 @@ def proposal_links(link: AnswerLink, *, session: Session) -> list[AnswerLink]:
     )
     newest = max(r.created_at for r in rows)
     return [r for r in rows if r.created_at == newest]
+
+
+@dataclass(frozen=True)
+class Answered:
+    """One answer given to the coordination: a mayor's to a sign-off request, a
+    partner's to a benefit confirmation, a party's to a proposed conflict resolution."""
+
+    purpose: str  # PURPOSES
+    about: str  # the gate's code, the stated benefit, the conflict's subject
+    answer: str  # yes | no
+    note: str
+    at: datetime
+    person_id: int
+    person_name: str
+    municipality_id: int | None
+    municipality_name: str | None
+    municipality_kind: str | None
+
+
+def answers_of(cooperation_id: int, *, session: Session) -> list[Answered]:
+    """A cooperation's answers, oldest first: the answered sign-off requests (through a
+    mail link or not), and the used links of benefit confirmations and conflict
+    agreements, each with the answering person and their municipality."""
+    signoffs = session.exec(
+        select(SignOffRequest, Person, Municipality)
+        .join(Person, col(Person.id) == col(SignOffRequest.mayor_id))
+        .join(Municipality, col(Municipality.id) == col(SignOffRequest.municipality_id))
+        .where(
+            col(SignOffRequest.cooperation_id) == cooperation_id,
+            col(SignOffRequest.status).in_(("signed", "declined")),
+            col(SignOffRequest.answered_at).is_not(None),
+        )
+    ).all()
+    out = [
+        Answered(
+            "signoff",
+            r.gate,
+            "yes" if r.status == "signed" else "no",
+            r.note,
+            r.answered_at or r.requested_at,
+            p.id or 0,
+            p.name,
+            m.id,
+            m.name,
+            m.kind,
+        )
+        for r, p, m in signoffs
+    ]
+    benefits = session.exec(
+        select(AnswerLink, Person, Partnership, Municipality)
+        .join(Person, col(Person.id) == col(AnswerLink.person_id))
+        .join(Partnership, col(Partnership.id) == col(AnswerLink.object_id))
+        .join(Municipality, col(Municipality.id) == col(Partnership.municipality_id))
+        .where(
+            col(AnswerLink.cooperation_id) == cooperation_id,
+            col(AnswerLink.purpose) == "benefit",
+            col(AnswerLink.used_at).is_not(None),
+        )
+    ).all()
+    out += [
+        Answered(
+            "benefit",
+            part.stated_benefit or "",
+            link.answer or "",
+            link.note,
+            link.used_at or link.created_at,
+            p.id or 0,
+            p.name,
+            m.id,
+            m.name,
+            m.kind,
+        )
+        for link, p, part, m in benefits
+    ]
+    agreements = session.exec(
+        select(AnswerLink, Person, Conflict, Municipality)
+        .join(Person, col(Person.id) == col(AnswerLink.person_id))
+        .join(Conflict, col(Conflict.id) == col(AnswerLink.object_id))
+        .join(Municipality, col(Municipality.id) == col(Person.municipality_id), isouter=True)
+        .where(
+            col(AnswerLink.cooperation_id) == cooperation_id,
+            col(AnswerLink.purpose) == "conflict_agreement",
+            col(AnswerLink.used_at).is_not(None),
+        )
+    ).all()
+    out += [
+        Answered(
+            "conflict_agreement",
+            conflict.subject,
+            link.answer or "",
+            link.note,
+            link.used_at or link.created_at,
+            p.id or 0,
+            p.name,
+            m.id if m else None,
+            m.name if m else None,
+            m.kind if m else None,
+        )
+        for link, p, conflict, m in agreements
+    ]
+    return sorted(out, key=lambda a: (_utc(a.at), a.purpose))
+
+
+def _utc(at: datetime) -> datetime:
+    """Comparable whether the driver returned it naive (SQLite) or aware (PostgreSQL)."""
+    return at.replace(tzinfo=None) if at.tzinfo is None else at.astimezone(UTC).replace(tzinfo=None)

@@ -8,7 +8,7 @@ English message, so the CLI, the UI and emails say the same thing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from states.errors import Message
@@ -236,3 +236,16 @@ def unmet_criteria(
         return []
     unmet = gate(snapshot, rules or GateRules(), now)
     return [c for c in unmet if not (c.code in overrides and c.code in OVERRIDABLE)]
+
+
+def unmet_besides_signoff(
+    trigger: Trigger,
+    snapshot: CooperationSnapshot,
+    municipality_id: int,
+    now: datetime,
+    rules: GateRules | None = None,
+) -> list[Criterion]:
+    """What `trigger`'s gate still misses apart from the sign-off of `municipality_id`'s
+    mayor (the one a sign-off request asks for): the gate asked as if it were given."""
+    signed = replace(snapshot, signoffs=snapshot.signoffs | {(trigger.value, municipality_id)})
+    return unmet_criteria(trigger, signed, now, rules)

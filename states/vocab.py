@@ -32,6 +32,65 @@ class MunicipalityKind(StrEnum):
     LANDKREIS = "landkreis"
 
 
+MUNICIPALITY_KIND_LABELS: dict[MunicipalityKind, tuple[str, str]] = {
+    MunicipalityKind.GEMEINDE: ("Gemeinde", "Municipality of"),
+    MunicipalityKind.STADT: ("Stadt", "Town of"),
+    MunicipalityKind.VERBANDSGEMEINDE: ("Verbandsgemeinde", "Verbandsgemeinde"),
+    MunicipalityKind.LANDKREIS: ("Landkreis", "District of"),
+}
+
+
+# First words with which a name already says what the place is ("Hansestadt Rostock").
+_TITLES = frozenset(
+    {
+        "stadt",
+        "gemeinde",
+        "landkreis",
+        "verbandsgemeinde",
+        "hansestadt",
+        "lutherstadt",
+        "universitätsstadt",
+        "landeshauptstadt",
+        "kreisstadt",
+        "große",
+        "markt",
+        "amt",
+        "samtgemeinde",
+    }
+)
+
+
+def town_name(name: str, kind: str, lang: str = "de") -> str:
+    """A municipality as a letter names it: "Stadt Jena", "Town of Jena". A name that
+    already says what it is ("Hansestadt Rostock", "Landkreis Harz") stays as it is."""
+    try:
+        de, en = MUNICIPALITY_KIND_LABELS[MunicipalityKind(kind)]
+    except ValueError:
+        return name
+    first = name.split(" ", 1)[0].casefold()
+    if first in _TITLES:
+        return name
+    return f"{en if lang == 'en' else de} {name}"
+
+
+def town_with_article(name: str, kind: str, lang: str = "de") -> str:
+    """The town as the subject of a sentence: "die Stadt Jena", "der Landkreis Harz",
+    "the Town of Jena"; the bare name when its kind is unknown."""
+    named = town_name(name, kind, lang)
+    if named == name and kind not in {k.value for k in MunicipalityKind}:
+        return name
+    if lang == "en":
+        return f"the {named}" if named != name else name
+    first = named.split(" ", 1)[0].casefold()
+    if first in ("landkreis", "markt"):
+        return f"der {named}"
+    if first == "amt":
+        return f"das {named}"
+    if first.endswith(("stadt", "gemeinde")) or first == "große":
+        return f"die {named}"
+    return named
+
+
 class MeetingKind(StrEnum):
     INFORMAL = "informal"
     RETREAT = "retreat"

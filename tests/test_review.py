@@ -171,7 +171,7 @@ def test_portfolio_and_cooperation_dashboards(world: World) -> None:
     md = cooperation_markdown(world.app, cid)
     assert "```mermaid" not in md
     assert "![Lebenszyklus, aktueller Zustand: Vereinbarung](data:image/svg+xml;base64," in md
-    assert "Checkliste für den nächsten Schritt (start_pilot)" in md
+    assert "Checkliste für den nächsten Schritt (Pilot starten)" in md
     assert "Jena" in md and "Weimar" in md
 
 

@@ -29,6 +29,14 @@ from tests.mail.conftest import text_of
 JENA_MISSING = "Jena: Freigabe durch die Bürgermeisterin/den Bürgermeister fehlt."
 WEIMAR_MISSING = "Weimar: Freigabe durch die Bürgermeisterin/den Bürgermeister fehlt."
 NOTE = "Erst nach der Ratssitzung"
+# How the coordinator's mails name the first partner (municipality id 1 in the world).
+JENA = {
+    "municipality_id": 1,
+    "municipality_name": "Stadt Jena",
+    "municipality_name_en": "Town of Jena",
+    "municipality_subject": "die Stadt Jena",
+    "municipality_subject_en": "the Town of Jena",
+}
 
 
 def ready_but_for_signoffs(w: World) -> int:
@@ -125,12 +133,19 @@ def test_no_declines_signs_nothing_keeps_the_gate_shut_and_tells_the_coordinator
         "cooperation_id": cid,
         "title": "Gemeinsamer Bauhof",
         "gate": "start_pilot",
+        **JENA,
         "mayor_id": jena.mayor_id,
         "note": NOTE,
     }
     subject, text = as_the_coordinator_reads_it(world, told)
     assert subject == "[IKZ] Gemeinsamer Bauhof: Freigabe abgelehnt (Pilot starten)"
-    assert NOTE in text
+    # The town by name, not "Kommune #1", and the mayor's note.
+    assert (
+        "für die Kooperation „Gemeinsamer Bauhof“ hat die Stadt Jena die Freigabe des "
+        "Schritts „Pilot starten“ abgelehnt."
+    ) in text
+    assert "Kommune: Stadt Jena\n" in text and f"Anmerkung: {NOTE}\n" in text
+    assert "Kommune #" not in text
     assert outbox(world, "signoff_recorded") == []
     assert [m.recipient_id for m in outbox(world, "signoff_requested")] == [jena.mayor_id]
 
@@ -157,13 +172,19 @@ def test_yes_signs_off_opens_that_part_of_the_gate_and_tells_the_coordinator(
         "cooperation_id": cid,
         "title": "Gemeinsamer Bauhof",
         "gate": "start_pilot",
-        "municipality_id": jena.municipality_id,
+        **JENA,
         "mayor_id": jena.mayor_id,
+        "note": "Einverstanden",
         "proof": "Link aus einer E-Mail",
         "proof_en": "link from an email",
     }
-    subject, _ = as_the_coordinator_reads_it(world, told)
+    subject, text = as_the_coordinator_reads_it(world, told)
     assert subject == "[IKZ] Gemeinsamer Bauhof: Freigabe erteilt (Pilot starten)"
+    assert (
+        "für die Kooperation „Gemeinsamer Bauhof“ hat die Stadt Jena den Schritt "
+        "„Pilot starten“ freigegeben."
+    ) in text
+    assert "Kommune: Stadt Jena\n" in text and "Anmerkung: Einverstanden\n" in text
     assert outbox(world, "signoff_declined") == []
 
 

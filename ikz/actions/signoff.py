@@ -20,13 +20,16 @@ from models import commands as c
 from models.audit import proof_values
 from models.cooperation import SignOff, SignOffRequest
 from models.outbox import enqueue
-from models.queries import actor_of, require
+from models.queries import CoopLike, actor_of, load_snapshot, require
+from models.registry import Municipality
 from models.signoffs import request_of_run
 from models.store import save
 from states.errors import InvalidInputError
-from states.lifecycle import Gate
+from states.gates import unmet_besides_signoff
+from states.lifecycle import Gate, Trigger
 from states.policy import Action, Target, check
 from states.proof import Proof, ProofKind
+from states.vocab import town_name, town_with_article
 
 
 def sign_off(app: App, cmd: c.SignOffGate) -> SignOff:
@@ -97,14 +100,39 @@ def sign_off_in(
             "cooperation_id": coop.id,
             "title": coop.title,
             "gate": cmd.gate.value,
-            "municipality_id": cmd.municipality_id,
+            **town_context(s, cmd.municipality_id),
             "mayor_id": row.mayor_id,
+            "note": cmd.note,
             "proof": proof.label("de"),
             "proof_en": proof.label("en"),
         },
         dedupe_prefix=f"signoff:{row.id}",
     )
     return row
+
+
+def still_missing(
+    app: App, s: Session, coop: CoopLike, gate: str, municipality_id: int
+) -> list[dict[str, str]]:
+    """What the step's gate misses besides this mayor's sign-off (other sign-offs, open
+    conflicts, missing records), in both languages, for the mail that asks for it."""
+    unmet = unmet_besides_signoff(
+        Trigger(gate), load_snapshot(s, coop), municipality_id, app.clock(), app.gate_rules
+    )
+    return [{"code": u.code, "de": u.de, "en": u.en} for u in unmet]
+
+
+def town_context(s: Session, municipality_id: int) -> dict[str, object]:
+    """The municipality as the coordinator's mails name it ("Stadt Jena")."""
+    town = require(s, Municipality, municipality_id)
+    return {
+        "municipality_id": municipality_id,
+        "municipality_name": town_name(town.name, town.kind, "de"),
+        "municipality_name_en": town_name(town.name, town.kind, "en"),
+        # As a sentence's subject: "die Stadt Jena hat ... freigegeben".
+        "municipality_subject": town_with_article(town.name, town.kind, "de"),
+        "municipality_subject_en": town_with_article(town.name, town.kind, "en"),
+    }
 
 
 def _no_mayor(municipality_id: int) -> InvalidInputError:
@@ -163,6 +191,8 @@ def open_request(app: App, cmd: c.RequestSignOff, flow_run_id: str, run_url: str
                 "gate": cmd.gate.value,
                 "due_at": req.due_at.isoformat(),
                 "run_url": run_url,
+                # Asked when the mail is queued: the mail never claims more than that.
+                "missing": still_missing(app, s, coop, cmd.gate.value, cmd.municipality_id),
                 **mail_context(link),
             },
             dedupe_prefix=prefix,
@@ -226,6 +256,7 @@ def answer_request_in(
                 "cooperation_id": coop.id,
                 "title": coop.title,
                 "gate": row.gate,
+                **town_context(s, row.municipality_id),
                 "mayor_id": row.mayor_id,
                 "note": note,
             },

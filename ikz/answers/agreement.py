@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from ikz.actions.conflict_step import mail_context
 from ikz.actions.conflicts import close_in
+from ikz.actions.signoff import town_context
 from ikz.answers.links import refused
 from ikz.answers.shapes import Outcome, Question, t, when
 from ikz.app import App
@@ -80,12 +81,21 @@ def agreement_answer(
     conflict, batch = _open_proposal(s, link)
     if not approve:
         coop = require(s, Cooperation, conflict.cooperation_id)
+        party = require(s, Person, link.person_id)
+        town = town_context(s, party.municipality_id) if party.municipality_id else {}
         enqueue(
             s,
             now=app.clock(),
             recipient_ids=[link.asked_by, coop.coordinator_id],
             kind="conflict_agreement_declined",
-            context=mail_context(coop, conflict, resolution=link.proposal, note=note),
+            context=mail_context(
+                coop,
+                conflict,
+                resolution=link.proposal,
+                note=note,
+                answered_by=party.name,
+                **town,
+            ),
             dedupe_prefix=f"conflict-agreement-declined:{link.id}",
         )
         return Outcome(

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from ikz.actions.facts import record_benefit_in
-from ikz.actions.signoff import answer_request_in
+from ikz.actions.signoff import answer_request_in, town_context
 from ikz.answers.agreement import agreement_answer, agreement_question
 from ikz.answers.links import find, proof_of, refused, usable
 from ikz.answers.shapes import Outcome, Question, t, when
@@ -266,13 +266,11 @@ def _benefit_answer(
 ) -> Outcome:
     part = _open_benefit(s, link)
     coop = require(s, Cooperation, part.cooperation_id)
-    town = require(s, Municipality, part.municipality_id)
     stated = part.stated_benefit or ""
-    context = {
+    context: dict[str, object] = {
         "cooperation_id": coop.id,
         "title": coop.title,
-        "municipality_id": part.municipality_id,
-        "municipality_name": town.name,
+        **town_context(s, part.municipality_id),
         "benefit": note or stated,
         "note": note,
     }

@@ -86,20 +86,9 @@ def coop_check(
 @coop_app.command("history")
 def coop_history(cooperation: CoopId, as_json: Json = False) -> None:
     """Prüfpfad der Zustandswechsel einer Kooperation."""
+    from ikz.cli.render import HISTORY_COLUMNS
     from ikz.views.cooperation import history
 
     rows = history(state.open(), cooperation, state.lang)
-    listing(
-        rows,
-        [
-            ("seq", "#"),
-            ("at", "Zeitpunkt"),
-            ("trigger", "Schritt"),
-            ("from_state", "von"),
-            ("to_state", "nach"),
-            ("actor_id", "Person"),
-            ("proof", "Nachweis"),
-            ("reason", "Begründung"),
-        ],
-        as_json,
-    )
+    en = state.lang == "en"
+    listing(rows, [(key, en_h if en else de_h) for key, de_h, en_h in HISTORY_COLUMNS], as_json)

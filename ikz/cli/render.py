@@ -8,6 +8,18 @@ import typer
 
 from states.errors import Language
 
+# The history's columns: (key, German header, English header); times are Berlin time.
+HISTORY_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("seq", "#", "#"),
+    ("at_text", "Zeitpunkt", "When"),
+    ("trigger_text", "Schritt", "Step"),
+    ("from_text", "von", "from"),
+    ("to_text", "nach", "to"),
+    ("actor_text", "Person", "Person"),
+    ("proof", "Nachweis", "Proof"),
+    ("reason", "Begründung", "Reason"),
+)
+
 
 def print_show(view: dict[str, Any], lang: Language) -> None:
     en = lang == "en"
@@ -47,6 +59,9 @@ def print_show(view: dict[str, Any], lang: Language) -> None:
                 f"{'mayor' if en else 'Bürgermeister:in'} {so['mayor_id']}, "
                 f"{'proof' if en else 'Nachweis'}: {so['proof']}{counts}"
             )
+            if so.get("note"):
+                typer.echo(f"       {'Note' if en else 'Anmerkung'}: {so['note']}")
+    print_answers(view.get("answers") or [], lang)
     if view["open_conflicts"]:
         typer.echo(
             ("Open conflicts: " if en else "Offene Konflikte: ")
@@ -55,6 +70,32 @@ def print_show(view: dict[str, Any], lang: Language) -> None:
     if "check" in view:
         typer.echo("Kooperations-Check:")
         print_check(view["check"], lang, indent="  ")
+    if view.get("history"):
+        typer.echo("History (Berlin time):" if en else "Verlauf (Berliner Zeit):")
+        for h in view["history"]:
+            moved = h["from_state"] and h["from_state"] != h["to_state"]  # never "X → X"
+            step = f"{h['from_text']} → {h['to_text']}" if moved else h["to_text"]
+            reason = f" – {h['reason']}" if h.get("reason") else ""
+            typer.echo(f"  {h['at_text']}  {h['trigger_text']}: {step} ({h['actor_text']}){reason}")
+
+
+def print_answers(rows: list[dict[str, Any]], lang: Language) -> None:
+    """The answers given to the coordination, each with the town and the note."""
+    if not rows:
+        return
+    en = lang == "en"
+    typer.echo("Answers:" if en else "Antworten:")
+    for a in rows:
+        who = f"{a['person']}, {a['municipality']}" if a["municipality"] else a["person"]
+        typer.echo(
+            f"  {a['at_text']}  {a['purpose_text']} „{a['about_text']}“: {a['answer_text']} ({who})"
+            if not en
+            else f"  {a['at_text']}  {a['purpose_text']} “{a['about_text']}”: {a['answer_text']}"
+            f" ({who})"
+        )
+        typer.echo(
+            f"       {'Note' if en else 'Anmerkung'}: {a['note'] or ('none' if en else 'keine')}"
+        )
 
 
 def print_check(check: dict[str, Any], lang: Language, *, indent: str = "") -> None:

@@ -3,7 +3,17 @@ confirmed, not confirmed."""
 
 from __future__ import annotations
 
-from ikz.mail.text_common import Content, Ctx, Lang, coop_fact, date_text, municipality, t, title_of
+from ikz.mail.text_common import (
+    Content,
+    Ctx,
+    Lang,
+    coop_fact,
+    date_text,
+    municipality,
+    municipality_subject,
+    t,
+    title_of,
+)
 
 
 def benefit_confirmation_requested(ctx: Ctx, lang: Lang) -> Content:
@@ -37,14 +47,15 @@ def benefit_confirmation_requested(ctx: Ctx, lang: Lang) -> Content:
 
 def benefit_confirmed(ctx: Ctx, lang: Lang) -> Content:
     who = municipality(ctx, lang)
+    subj = municipality_subject(ctx, lang)
     return Content(
         subject=t(lang, f"Nutzen bestätigt ({who})", f"Benefit confirmed ({who})"),
         paragraphs=[
             t(
                 lang,
-                f"{who} hat bestätigt, dass der Nutzen der Kooperation „{title_of(ctx)}“ "
+                f"{subj} hat bestätigt, dass der Nutzen der Kooperation „{title_of(ctx)}“ "
                 "eingetreten ist.",
-                f"{who} has confirmed that the benefit of the cooperation “{title_of(ctx)}” "
+                f"{subj} has confirmed that the benefit of the cooperation “{title_of(ctx)}” "
                 "came true.",
             )
         ],
@@ -57,6 +68,7 @@ def benefit_confirmed(ctx: Ctx, lang: Lang) -> Content:
 
 def benefit_not_confirmed(ctx: Ctx, lang: Lang) -> Content:
     who = municipality(ctx, lang)
+    subj = municipality_subject(ctx, lang)
     facts = [(t(lang, "Genannter Nutzen", "Stated benefit"), str(ctx.get("benefit") or "–"))]
     if ctx.get("note"):
         facts.append((t(lang, "Anmerkung", "Note"), str(ctx["note"])))
@@ -65,9 +77,9 @@ def benefit_not_confirmed(ctx: Ctx, lang: Lang) -> Content:
         paragraphs=[
             t(
                 lang,
-                f"{who} hat nicht bestätigt, dass der Nutzen der Kooperation „{title_of(ctx)}“ "
+                f"{subj} hat nicht bestätigt, dass der Nutzen der Kooperation „{title_of(ctx)}“ "
                 "eingetreten ist.",
-                f"{who} has not confirmed that the benefit of the cooperation “{title_of(ctx)}” "
+                f"{subj} has not confirmed that the benefit of the cooperation “{title_of(ctx)}” "
                 "came true.",
             )
         ],
@@ -112,24 +124,44 @@ def conflict_agreement_requested(ctx: Ctx, lang: Lang) -> Content:
     )
 
 
+def _party(ctx: Ctx, lang: Lang) -> str:
+    """Who answered: "Katrin Wendt (Stadt Jena)"; empty for a row queued without."""
+    name = str(ctx.get("answered_by") or "")
+    if name and (ctx.get("municipality_name") or ctx.get("municipality_id")):
+        return f"{name} ({municipality(ctx, lang)})"
+    return name
+
+
 def conflict_agreement_declined(ctx: Ctx, lang: Lang) -> Content:
     subject = str(ctx.get("subject") or "")
     facts = [
         (t(lang, "Vorgeschlagene Lösung", "Proposed resolution"), str(ctx.get("resolution") or "–"))
     ]
+    who = _party(ctx, lang)
+    if who:
+        facts.append((t(lang, "Abgelehnt von", "Declined by"), who))
     if ctx.get("note"):
         facts.append((t(lang, "Anmerkung", "Note"), str(ctx["note"])))
+    said = (
+        t(
+            lang,
+            f"{who} hat der vorgeschlagenen Lösung des Konflikts „{subject}“ in der Kooperation "
+            f"„{title_of(ctx)}“ nicht zugestimmt; der Konflikt bleibt offen.",
+            f"{who} has not agreed to the proposed resolution of the conflict “{subject}” in "
+            f"the cooperation “{title_of(ctx)}”; the conflict stays open.",
+        )
+        if who
+        else t(
+            lang,
+            f"der vorgeschlagenen Lösung des Konflikts „{subject}“ in der Kooperation "
+            f"„{title_of(ctx)}“ wurde nicht zugestimmt; der Konflikt bleibt offen.",
+            f"the proposed resolution of the conflict “{subject}” in the cooperation "
+            f"“{title_of(ctx)}” was not agreed to; the conflict stays open.",
+        )
+    )
     return Content(
         subject=t(lang, f"Lösung abgelehnt: {subject}", f"Resolution declined: {subject}"),
-        paragraphs=[
-            t(
-                lang,
-                f"der vorgeschlagenen Lösung des Konflikts „{subject}“ in der Kooperation "
-                f"„{title_of(ctx)}“ wurde nicht zugestimmt; der Konflikt bleibt offen.",
-                f"the proposed resolution of the conflict “{subject}” in the cooperation "
-                f"“{title_of(ctx)}” was not agreed to; the conflict stays open.",
-            )
-        ],
+        paragraphs=[said],
         facts=facts + coop_fact(ctx, lang),
         action=t(
             lang,

@@ -54,6 +54,9 @@ def coop_fact(ctx: Ctx, lang: Lang) -> list[tuple[str, str]]:
 
 
 def municipality(ctx: Ctx, lang: Lang) -> str:
+    """The town as the context names it ("Stadt Jena"), its id for rows queued without."""
+    if lang == "en" and ctx.get("municipality_name_en"):
+        return str(ctx["municipality_name_en"])
     if ctx.get("municipality_name"):
         return str(ctx["municipality_name"])
     mid = ctx.get("municipality_id")
@@ -62,6 +65,14 @@ def municipality(ctx: Ctx, lang: Lang) -> str:
         if mid
         else t(lang, "eine Partnerkommune", "a partner")
     )
+
+
+def municipality_subject(ctx: Ctx, lang: Lang) -> str:
+    """The town as a sentence's subject ("die Stadt Jena"), else as `municipality` names it."""
+    key = "municipality_subject_en" if lang == "en" else "municipality_subject"
+    if ctx.get(key):
+        return str(ctx[key])
+    return municipality(ctx, lang)
 
 
 def date_text(value: object, lang: Lang) -> str:

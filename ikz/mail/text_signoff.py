@@ -9,25 +9,36 @@ from ikz.mail.text_common import (
     coop_fact,
     date_text,
     municipality,
+    municipality_subject,
     t,
     title_of,
     trigger_label,
 )
 
 
+def _answer_facts(ctx: Ctx, lang: Lang, gate: str) -> list[tuple[str, str]]:
+    """The step, who answered (the town) and the mayor's note, if there is one."""
+    facts = [(t(lang, "Schritt", "Step"), gate)]
+    if ctx.get("municipality_name") or ctx.get("municipality_id"):
+        facts.append((t(lang, "Kommune", "Municipality"), municipality(ctx, lang)))
+    if ctx.get("note"):
+        facts.append((t(lang, "Anmerkung", "Note"), str(ctx["note"])))
+    return facts
+
+
 def signoff_recorded(ctx: Ctx, lang: Lang) -> Content:
     gate = trigger_label(ctx.get("gate", ""), lang)
-    who = municipality(ctx, lang)
+    subj = municipality_subject(ctx, lang)
     return Content(
         subject=t(lang, f"Freigabe erteilt ({gate})", f"Sign-off recorded ({gate})"),
         paragraphs=[
             t(
                 lang,
-                f"für die Kooperation „{title_of(ctx)}“ hat {who} den Schritt „{gate}“ freigegeben.",
-                f"{who} has signed off the step “{gate}” for the cooperation “{title_of(ctx)}”.",
+                f"für die Kooperation „{title_of(ctx)}“ hat {subj} den Schritt „{gate}“ freigegeben.",
+                f"{subj} has signed off the step “{gate}” for the cooperation “{title_of(ctx)}”.",
             )
         ],
-        facts=[(t(lang, "Schritt", "Step"), gate), *coop_fact(ctx, lang)],
+        facts=_answer_facts(ctx, lang, gate) + coop_fact(ctx, lang),
     )
 
 
@@ -48,19 +59,50 @@ def _signoff_ask(ctx: Ctx, lang: Lang, *, reminder: bool) -> Content:
     facts = [(t(lang, "Schritt", "Step"), gate)]
     if due:
         facts.append((t(lang, "Bitte bis", "Please by"), date_text(due, lang)))
+    paragraphs = [
+        t(
+            lang,
+            f"für den Schritt „{gate}“ der Kooperation „{title_of(ctx)}“ wird Ihre Freigabe "
+            "als Bürgermeister:in erbeten.",
+            f"your sign-off as mayor is asked for the step “{gate}” of the cooperation "
+            f"“{title_of(ctx)}”.",
+        )
+    ]
+    missing = ctx.get("missing")
+    if isinstance(missing, list):  # a row queued before the gate was asked says neither
+        paragraphs.append(_what_else(missing, lang))
+        if missing:
+            facts.append(
+                (
+                    t(lang, "Außerdem noch offen", "Also still missing"),
+                    "\n".join(f"☐ {u.get(lang) or u.get('de') or u.get('code')}" for u in missing),
+                )
+            )
     return Content(
         subject=subject,
-        paragraphs=[
-            t(
-                lang,
-                f"die Kooperation „{title_of(ctx)}“ ist bereit für den Schritt „{gate}“. "
-                "Dafür braucht es Ihre Freigabe als Bürgermeister:in.",
-                f"the cooperation “{title_of(ctx)}” is ready for the step “{gate}”. "
-                "It needs your sign-off as mayor.",
-            )
-        ],
+        paragraphs=paragraphs,
         facts=facts + coop_fact(ctx, lang),
         action=_how_to_answer(ctx, lang),
+    )
+
+
+def _what_else(missing: list[Ctx], lang: Lang) -> str:
+    """Whether the step waits for more than this sign-off (the gate's other criteria)."""
+    if not missing:
+        return t(
+            lang,
+            "Außer Ihrer Freigabe fehlt für diesen Schritt nichts mehr.",
+            "Apart from your sign-off, nothing else is missing for this step.",
+        )
+    n = len(missing)
+    return t(
+        lang,
+        f"Außer Ihrer Freigabe {'fehlt' if n == 1 else 'fehlen'} vor diesem Schritt noch "
+        f"{'ein Punkt' if n == 1 else f'{n} Punkte'} (unten aufgeführt). Sie können schon "
+        "jetzt antworten; der Schritt folgt erst, wenn alles erfüllt ist.",
+        f"Apart from your sign-off, {'one item is' if n == 1 else f'{n} items are'} still "
+        "missing before this step (listed below). You may answer now; the step follows only "
+        "once everything is met.",
     )
 
 
@@ -93,21 +135,19 @@ def signoff_reminder(ctx: Ctx, lang: Lang) -> Content:
 
 def signoff_declined(ctx: Ctx, lang: Lang) -> Content:
     gate = trigger_label(ctx.get("gate", ""), lang)
-    facts = [(t(lang, "Schritt", "Step"), gate)]
-    if ctx.get("note"):
-        facts.append((t(lang, "Anmerkung", "Note"), str(ctx["note"])))
+    subj = municipality_subject(ctx, lang)
     return Content(
         subject=t(lang, f"Freigabe abgelehnt ({gate})", f"Sign-off declined ({gate})"),
         paragraphs=[
             t(
                 lang,
-                f"für die Kooperation „{title_of(ctx)}“ wurde die Freigabe des Schritts „{gate}“ "
-                "abgelehnt.",
-                f"the sign-off of the step “{gate}” for the cooperation “{title_of(ctx)}” has "
-                "been declined.",
+                f"für die Kooperation „{title_of(ctx)}“ hat {subj} die Freigabe des Schritts "
+                f"„{gate}“ abgelehnt.",
+                f"{subj} has declined to sign off the step “{gate}” for the cooperation "
+                f"“{title_of(ctx)}”.",
             )
         ],
-        facts=facts + coop_fact(ctx, lang),
+        facts=_answer_facts(ctx, lang, gate) + coop_fact(ctx, lang),
         action=t(
             lang,
             "Bitte klären Sie die Bedenken im Gespräch mit der Bürgermeisterin oder dem "

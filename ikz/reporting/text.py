@@ -7,6 +7,7 @@ from collections.abc import Callable
 from ikz.reporting.data import ReportData
 from ikz.reporting.names import CHARTS
 from ikz.views.health import check_markdown
+from ikz.views.local_time import local_date
 from states.health import MARKS, Colour, colour_label
 
 COMM_KINDS: dict[str, tuple[str, str]] = {
@@ -135,9 +136,9 @@ def markdown(d: ReportData, src: ImageSrc | None = None) -> str:
         f"# {d.t('Erfolgsbericht', 'Success report')}: {d.title}",
         "",
         d.t(
-            f"Stand: {d.now.date().isoformat()} · Zustand: {d.state_label(d.state)} · "
+            f"Stand: {local_date(d.now, 'de')} · Zustand: {d.state_label(d.state)} · "
             f"Partner: {partners}",
-            f"As of: {d.now.date().isoformat()} · State: {d.state_label(d.state)} · "
+            f"As of: {local_date(d.now, 'en')} · State: {d.state_label(d.state)} · "
             f"Partners: {partners}",
         ),
         "",
@@ -146,8 +147,9 @@ def markdown(d: ReportData, src: ImageSrc | None = None) -> str:
         *_image(d, "timeline.png", src),
     ]
     for stay in d.stays:
-        until = stay.end.date().isoformat() if stay.end else d.t("heute", "today")
-        out.append(f"- {stay.start.date().isoformat()} – {until}: {d.state_label(stay.state)}")
+        # Days in Berlin time, as people there count them.
+        until = local_date(stay.end, d.lang) if stay.end else d.t("heute", "today")
+        out.append(f"- {local_date(stay.start, d.lang)} – {until}: {d.state_label(stay.state)}")
     out.append("")
     out += goal_lines(d) + benefit_lines(d) + balance_lines(d, src) + check_lines(d, src)
     return "\n".join(out).rstrip() + "\n"

@@ -5,6 +5,7 @@ Kooperations-Check and the next review date, on entering a state or in the daily
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,6 +28,7 @@ from states.health import HealthCheck, HealthRules, as_context, check_health
 from states.lifecycle import (
     GATED_TRIGGERS,
     STATE_LABELS,
+    TRIGGER_LABELS,
     State,
     Trigger,
     available_triggers,
@@ -163,6 +165,11 @@ def review_cooperation(app: App, cooperation_id: int, reason: str = "transition"
         return review[0]
 
 
+def trigger_label(trigger: str, lang: Language) -> str:
+    de, en = TRIGGER_LABELS[Trigger(trigger)]
+    return en if lang == "en" else de
+
+
 def state_label(state: str, lang: Language) -> str:
     de, en = STATE_LABELS[State(state)]
     return en if lang == "en" else de
@@ -170,7 +177,7 @@ def state_label(state: str, lang: Language) -> str:
 
 def signoff_markdown(app: App, cooperation_id: int) -> list[str]:
     """The mayors' sign-offs with the kind of proof each one has (and whether it counts)."""
-    from ikz.views.cooperation import signoffs
+    from ikz.views.cooperation import signoffs, step_label
 
     rows = signoffs(app, cooperation_id)
     if not rows:
@@ -179,13 +186,46 @@ def signoff_markdown(app: App, cooperation_id: int) -> list[str]:
         "",
         "## Freigaben",
         "",
-        "| Schritt | Kommune | Bürgermeister:in | Zeitpunkt | Nachweis | zählt |",
-        "|---|---|---|---|---|---|",
+        "| Schritt | Kommune | Bürgermeister:in | Zeitpunkt (Berlin) | Nachweis | zählt | Anmerkung |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['gate']} | {r['municipality_id']} | {r['mayor_id']} | {r['signed_at']} | "
-            f"{r['proof']} | {'ja' if r['counts'] else 'nein'} |"
+            f"| {step_label(r['gate'], 'de')} | {r['municipality_id']} | {r['mayor_id']} | "
+            f"{r['signed_at_text']} | {r['proof']} | {'ja' if r['counts'] else 'nein'} | "
+            f"{cell(r['note'])} |"
+        )
+    return lines
+
+
+_MARKUP = re.compile(r"([\\`*_\[\]<>!|])")
+
+
+def cell(text: str | None) -> str:
+    """Free text (a note from a mailbox, a reason) in a markdown table cell: one line, and
+    no markup of its own (no column break, link, image or HTML: a backslash before each)."""
+    return _MARKUP.sub(r"\\\1", " ".join((text or "").split())) or "–"
+
+
+def answers_markdown(app: App, cooperation_id: int) -> list[str]:
+    """The answers given to the coordination, with the town and the note."""
+    from ikz.views.answers import answers
+
+    rows = answers(app, cooperation_id)
+    if not rows:
+        return []
+    lines = [
+        "",
+        "## Antworten",
+        "",
+        "| Zeitpunkt (Berlin) | Frage | worum | Antwort | Person | Kommune | Anmerkung |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for a in rows:
+        lines.append(
+            f"| {a['at_text']} | {a['purpose_text']} | {cell(a['about_text'])} | "
+            f"{a['answer_text']} | {cell(a['person'])} | {a['municipality'] or '–'} | "
+            f"{cell(a['note'])} |"
         )
     return lines
 
@@ -218,7 +258,8 @@ def cooperation_markdown(app: App, cooperation_id: int) -> str:
             f"| {p.name} | {pop} | {p.stated_benefit or '-'} | {p.confirmed_benefit or '-'} |"
         )
     lines += ["", *check_markdown(health, past)]
-    lines += ["", f"## Checkliste für den nächsten Schritt ({check['gate'] or '-'})", ""]
+    step = trigger_label(check["gate"], "de") if check["gate"] else "–"
+    lines += ["", f"## Checkliste für den nächsten Schritt ({step})", ""]
     if check["unmet"]:
         lines += [f"- [ ] {u['de']}" for u in check["unmet"]]
     elif check["gate"]:
@@ -229,14 +270,16 @@ def cooperation_markdown(app: App, cooperation_id: int) -> str:
         "",
         "## Verlauf",
         "",
-        "| # | Zeitpunkt | Schritt | von | nach | Person | Nachweis | Begründung |",
+        "| # | Zeitpunkt (Berlin) | Schritt | von | nach | Person | Nachweis | Begründung |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for h in history(app, cooperation_id):
         lines.append(
-            f"| {h['seq']} | {h['at']} | {h['trigger']} | {h['from_state'] or '-'} | {h['to_state']} | {h['actor_id'] or '-'} | {h['proof']} | {h['reason'] or ''} |"
+            f"| {h['seq']} | {h['at_text']} | {h['trigger_text']} | {h['from_text']} | "
+            f"{h['to_text']} | {cell(h['actor_text'])} | {h['proof']} | {cell(h['reason'])} |"
         )
     lines += signoff_markdown(app, cooperation_id)
+    lines += answers_markdown(app, cooperation_id)
     # A picture, not Mermaid source: the Prefect UI renders no Mermaid.
     lines += ["", "## Lebenszyklus", "", lifecycle_image(State(coop.state)), ""]
     return "\n".join(lines)

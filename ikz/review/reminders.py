@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from ikz.actions.signoff import still_missing
 from ikz.answers.links import mail_context
 from ikz.app import App
 from models.answers import open_link_for
 from models.chain import prove
+from models.cooperation import Cooperation
 from models.outbox import Queued, enqueue_many
+from models.queries import require
 from models.review import (
     expire_signoff_request,
     mark_signoff_reminded,
@@ -69,6 +72,7 @@ def signoff_requests(app: App, now: datetime) -> tuple[int, int, int]:
                 # The request's own answer link again (its proof names the request's mail).
                 link = open_link_for("signoff", r.id or 0, r.mayor_id, session=s)
                 answer = mail_context(link) if link is not None else {}
+                coop = require(s, Cooperation, r.cooperation_id)
                 reminders.append(
                     Queued(
                         recipient_ids=[r.mayor_id],
@@ -79,6 +83,8 @@ def signoff_requests(app: App, now: datetime) -> tuple[int, int, int]:
                             "gate": r.gate,
                             "due_at": r.due_at.isoformat(),
                             "flow_run_id": r.flow_run_id,
+                            # What else is missing now, not when the request was opened.
+                            "missing": still_missing(app, s, coop, r.gate, r.municipality_id),
                             **answer,
                         },
                         dedupe_prefix=f"signoff-reminder:{r.id}:{now.date().isoformat()}",

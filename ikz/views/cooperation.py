@@ -8,8 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from ikz.app import App
+from ikz.views.answers import answers
+from ikz.views.local_time import local_time
 from models.audit import proof_label, proof_of, signoff_counts
 from models.cooperation import Cooperation
+from models.people import people_by_id
 from models.portfolio import cooperation_list
 from models.queries import load_snapshot, require
 from models.signoffs import signoffs_of
@@ -17,13 +20,43 @@ from models.transitions import records_of
 from states.errors import Language
 from states.gates import unmet_criteria
 from states.health import as_view, check_health
-from states.lifecycle import GATED_TRIGGERS, STATE_LABELS, State, Trigger, available_triggers
+from states.lifecycle import (
+    GATED_TRIGGERS,
+    STATE_LABELS,
+    TRIGGER_LABELS,
+    State,
+    Trigger,
+    available_triggers,
+)
 from states.signals import advisory_signals
 
 
 def _label(state: str, lang: Language) -> str:
     de, en = STATE_LABELS[State(state)]
     return en if lang == "en" else de
+
+
+# A chain's first record is the opening (no trigger of the lifecycle leads to it).
+OPENED: tuple[str, str] = ("Eröffnet", "Opened")
+
+
+def step_label(code: str, lang: Language) -> str:
+    """A history record's step in words: a trigger's label, or the opening."""
+    try:
+        de, en = TRIGGER_LABELS[Trigger(code)]
+    except ValueError:
+        de, en = OPENED if code == "open" else (code, code)
+    return en if lang == "en" else de
+
+
+def state_text(code: str | None, lang: Language) -> str:
+    """A state's label; a dash for none (before the opening), the code if unknown."""
+    if not code:
+        return "–"
+    try:
+        return _label(code, lang)
+    except ValueError:
+        return code
 
 
 def show(app: App, cooperation_id: int, lang: Language = "de") -> dict[str, Any]:
@@ -73,6 +106,8 @@ def show(app: App, cooperation_id: int, lang: Language = "de") -> dict[str, Any]
         ],
         "open_conflicts": [{"id": c.id, "level": c.level} for c in snap.open_conflicts],
         "signoffs": signoffs(app, cooperation_id, lang),
+        "answers": answers(app, cooperation_id, lang),
+        "history": history(app, cooperation_id, lang),
         "check": as_view(check_health(snap, now, app.health_rules), lang),
     }
 
@@ -89,6 +124,7 @@ def signoffs(app: App, cooperation_id: int, lang: Language = "de") -> list[dict[
             "municipality_id": r.municipality_id,
             "mayor_id": r.mayor_id,
             "signed_at": r.signed_at.isoformat(timespec="seconds"),
+            "signed_at_text": local_time(r.signed_at, lang),
             "note": r.note,
             **proof_fields(r, lang),
             "counts": signoff_counts(r.mayor_id, proof_of(r)),
@@ -126,18 +162,26 @@ def proof_fields(row: Any, lang: Language = "de") -> dict[str, Any]:
 
 
 def history(app: App, cooperation_id: int, lang: Language = "de") -> list[dict[str, Any]]:
+    """The chain of state changes: machine values (ISO time in UTC, codes) for JSON, and
+    beside them what people read (`*_text`: labels, Berlin time, the actor's name)."""
     with app.db.read() as s:
         require(s, Cooperation, cooperation_id)
         recs = records_of(cooperation_id, session=s)
+        people = people_by_id([r.actor_id for r in recs if r.actor_id is not None], session=s)
     return [
         {
             "id": r.id,
             "seq": r.seq,
             "at": r.at.isoformat(timespec="seconds"),
+            "at_text": local_time(r.at, lang),
             "trigger": r.trigger,
+            "trigger_text": step_label(r.trigger, lang),
             "from_state": r.from_state,
+            "from_text": state_text(r.from_state, lang),
             "to_state": r.to_state,
+            "to_text": state_text(r.to_state, lang),
             "actor_id": r.actor_id,
+            "actor_text": _person_text(people, r.actor_id),
             "reason": r.reason,
             "lessons_learned": r.lessons_learned,
             **proof_fields(r, lang),
@@ -145,3 +189,11 @@ def history(app: App, cooperation_id: int, lang: Language = "de") -> list[dict[s
         }
         for r in recs
     ]
+
+
+def _person_text(people: dict[int | None, Any], person_id: int | None) -> str:
+    """A person as a reader knows them: name and id (a dash for none)."""
+    if person_id is None:
+        return "–"
+    person = people.get(person_id)
+    return f"{person.name} (#{person_id})" if person is not None else f"#{person_id}"

@@ -120,6 +120,7 @@ HOSTILE = st.builds(
 TEXT_KEYS = [
     "title", "subject", "reason", "resolution", "note", "notes", "location",
     "municipality_name", "recipient_name", "failed_subject", "reply",
+    "municipality_name_en", "municipality_subject", "municipality_subject_en", "answered_by",
 ]  # fmt: skip
 
 
@@ -152,6 +153,7 @@ def contexts(draw: st.DrawFn) -> dict[str, Any]:
         organizer=person(1, "kora@example.org"),
         attendees=[person(2, "anna@example.org"), person(3, "bernd@example.org")],
         unmet=[{"code": "x", "de": draw(HOSTILE), "en": draw(HOSTILE)}],
+        missing=[{"code": "z", "de": draw(HOSTILE), "en": draw(HOSTILE)}],
         signals=[{"code": "y", "de": draw(HOSTILE), "en": draw(HOSTILE)}],
         check={"overall": "red", "concerns": [{"colour": "red", "de": draw(HOSTILE)}]},
     )
