@@ -60,11 +60,15 @@ def match(kind: RefKind, text: str, candidates: Sequence[Candidate]) -> int:
             f"Bitte eine {_WORDS[kind][0]} angeben.",
             f"Please name a {_WORDS[kind][2]}.",
         )
+    by_key = [c for c in candidates for k in c.keys if k.casefold() == wanted]
+    number = int(wanted) if wanted.isdigit() else None
+    by_id = [c for c in candidates if c.id == number] if number is not None else []
+    names = [] if by_key or by_id else [(c, _norm(c.name)) for c in candidates]
     steps = (
-        [c for c in candidates if any(wanted == k.casefold() for k in c.keys)],
-        [c for c in candidates if wanted.isdigit() and c.id == int(wanted)],
-        [c for c in candidates if _norm(c.name) == wanted],
-        [c for c in candidates if wanted in _norm(c.name)],
+        by_key,
+        by_id,
+        [c for c, name in names if name == wanted],
+        [c for c, name in names if wanted in name],
     )
     for found in steps:
         if len(found) == 1:

@@ -134,3 +134,23 @@ def test_names_are_found_on_postgresql_too(pg_url: str, tmp_path: Path) -> None:
         assert values == {"cooperation_id": cid, "text": "Ein Portal"}
     finally:
         app.close()
+
+
+def test_partners_of_a_new_cooperation_are_named(world: World) -> None:
+    jena, erfurt = world.partners[0], world.partners[2]
+    values = fill(
+        c.OpenCooperation,
+        {
+            "title": "Winterdienst",
+            "field_of_work": "Bauhof",
+            "partners": [
+                {"municipality_id": "Jena", "mayor_id": "mayor0@example.org", "contact_id": ""},
+                {"municipality_id": "16051000", "mayor_id": "", "contact_id": "Contact Erfurt"},
+            ],
+        },
+        resolver(world.app),
+    )
+    assert values["partners"] == [
+        {"municipality_id": jena.municipality_id, "mayor_id": jena.mayor_id},
+        {"municipality_id": erfurt.municipality_id, "contact_id": erfurt.contact_id},
+    ]
