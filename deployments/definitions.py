@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ikz.forms import description
 from ikz.registry import ACTIONS
 
 ENTERED_ANY = "ikz.cooperation.entered.*"
@@ -52,7 +53,7 @@ class Spec:
 
 SPECS: tuple[Spec, ...] = (
     # Every coordinator action of the registry, with its own description.
-    *(Spec(a.name, a.entrypoint, a.help[0], tags=("aktion", *a.tags)) for a in ACTIONS),
+    *(Spec(a.name, a.entrypoint, description(a), tags=("aktion", *a.tags)) for a in ACTIONS),
     Spec(
         "review-cooperation",
         "flows.followups:review_cooperation",

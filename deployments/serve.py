@@ -35,6 +35,10 @@ def runner_deployment(s: Spec) -> Any:
         # Module paths, not file paths: the runs load the installed package from anywhere.
         "entrypoint_type": EntrypointType.MODULE_PATH,
     }
+    if "aktion" in s.tags:
+        # The form's schema is lenient (ikz.forms.schema) and takes names and labels; the
+        # CLI and the API send ids and codes. The flow checks either, in German.
+        kwargs["enforce_parameter_schema"] = False
     if s.interval_seconds:
         kwargs["interval"] = s.interval_seconds
     if s.cron:

@@ -33,7 +33,7 @@ def action_flow(spec: ActionSpec) -> Flow[..., Any]:
     run.__module__ = __name__
     run.__annotations__ = {
         "eingabe": form_model(spec.model),
-        "stamp": dict[str, Any] | None,
+        "stamp": dict[str, Any],  # no "or None": the form would show a type switch
         "return": Any,
     }
     run.__doc__ = spec.help[0]

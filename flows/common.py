@@ -7,14 +7,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, Field
 
+from ikz import forms
 from ikz.app import App, open_app
 from ikz.jsonable import jsonable
 from ikz.proof.secret import server_secret
 from ikz.proof.stamp import STAMP_PARAMETER, verify
 from ikz.settings import get_settings
-from models.commands import Command
 from models.outbox import last_id
 from models.validation import parse
 from states.errors import IkzError
@@ -38,17 +38,10 @@ STAMP_FIELD: Any = Field(
 
 
 def form_model(model: type[M]) -> type[BaseModel]:
-    """The action's input model as the Prefect form shows it: without `actor_id`, since
-    the person acting is the one logged in (the run's stamp), never a typed id."""
-    fields: dict[str, Any] = {
-        name: (info.annotation, info)
-        for name, info in model.model_fields.items()
-        if name != "actor_id"
-    }
-    form: type[BaseModel] = create_model(
-        model.__name__, __base__=Command, __module__=model.__module__, **fields
-    )
-    return form
+    """The action's input model as the Prefect form shows it (ikz.forms.schema): without
+    `actor_id`, since the person acting is the one logged in (the run's stamp), never a
+    typed id; names instead of ids, German labels, no checks answering in English."""
+    return forms.form_model(model)
 
 
 def verified(eingabe: BaseModel | dict[str, Any], stamp: Any) -> tuple[Proof, dict[str, Any]]:
@@ -83,10 +76,11 @@ def app_scope(proof: Proof | None = None) -> Iterator[App]:
 
 
 def coerce(model: type[M], params: M | dict[str, Any]) -> M:
-    """Validate flow parameters with the same messages as the CLI (not pydantic's)."""
+    """Validate flow parameters with the same messages as the CLI (not pydantic's); a
+    filled-in form's names and labels become ids and codes first (ikz.forms.fill)."""
     data = params.model_dump() if isinstance(params, BaseModel) else params
     try:
-        return parse(model, data)
+        return parse(model, forms.form_values(model, data))
     except IkzError as exc:
         raise ActionFailed(exc.text()) from None
 

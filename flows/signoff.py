@@ -71,7 +71,7 @@ def _request_signoff(eingabe: Any, stamp: Any = STAMP_FIELD) -> dict[str, Any]:
 # The form: the request without the acting person (the logged-in coordinator).
 _request_signoff.__annotations__ = {
     "eingabe": form_model(RequestSignOff),
-    "stamp": dict[str, Any] | None,
+    "stamp": dict[str, Any],  # no "or None": the form would show a type switch
     "return": dict[str, Any],
 }
 _request_signoff.__name__ = _request_signoff.__qualname__ = "request_signoff"

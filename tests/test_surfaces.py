@@ -17,6 +17,7 @@ from deployments.definitions import SPECS, Spec
 from deployments.serve import load_flow
 from ikz.cli.actions import option_name
 from ikz.cli.main import app
+from ikz.forms import description
 from ikz.registry import ACTIONS, ActionSpec, resolve
 from models import commands as c
 from states.policy import Action
@@ -147,7 +148,7 @@ def surface_gaps(
         d = deployments.get(a.name)
         if d is None:
             gaps.append(f"{a.name}: no deployment")
-        elif d.entrypoint != a.entrypoint or d.description != a.help[0]:
+        elif d.entrypoint != a.entrypoint or d.description != description(a):
             gaps.append(f"{a.name}: deployment disagrees ({d.entrypoint}, {d.description})")
         y = yaml_doc.get(a.name)
         module, fn = a.entrypoint.split(":")

@@ -23,6 +23,7 @@ from prefect.client.base import PrefectHttpxAsyncClient
 from starlette.concurrency import run_in_threadpool
 
 from ikz.app import App
+from ikz.forms.messages import german as forms_german
 from ikz.gateway import identity as ident
 from ikz.gateway.login import SESSION_COOKIE, LoginPages, SendMail, language
 from ikz.gateway.proxy import Refused, rewrite
@@ -31,6 +32,9 @@ from ikz.proof.secret import server_secret
 log = logging.getLogger("ikz.gateway")
 
 HEALTH = "/api/health"
+# Where the Prefect UI has a form checked before Submit (answered in German, see
+# ikz.forms.messages).
+FORM_CHECK = "/api/ui/schemas/validate"
 
 # --- Public routers: reachable without login. ------------------------------------------
 # "module:attribute" of a FastAPI APIRouter each; a module that is not installed is
@@ -129,6 +133,8 @@ def create_gateway(
         content = upstream_response.content
         if path.endswith("/ui-settings") and upstream_response.status_code == 200:
             content = _ui_settings(request, content)
+        if path.endswith(FORM_CHECK) and language(request) == "de":
+            content = forms_german(content)  # the form's checks, in German
         out = Response(content, status_code=upstream_response.status_code)
         for k, v in upstream_response.headers.multi_items():
             if k.lower() not in DROP_RESPONSE:

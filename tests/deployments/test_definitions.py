@@ -3,6 +3,7 @@ accepts realistic values and rejects bad ones (as the UI's form and the API do).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,217 +17,191 @@ from deployments.serve import all_deployments, load_flow
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# What a coordinator types into each form: names, titles, emails and AGS where an id is
+# asked for, German labels for choices (the CLI and the API send ids and codes instead).
 VALID: dict[str, dict[str, Any]] = {
     "register-municipality": {
         "name": "Stadt Jena",
         "ags": "16053000",
         "population": 110700,
-        "kind": "stadt",
-        "actor_id": 1,
+        "kind": "Stadt",
     },
     "import-council-calendar": {
-        "municipality_id": 1,
+        "municipality_id": "Stadt Jena",
         "source": "https://ratsinfo.jena.example/sitzungen.ics",
         "lead_days": 28,
-        "actor_id": 1,
     },
     "register-person": {
         "name": "Anke Petersen",
         "email": "a.petersen@flensburg.example.de",
-        "roles": ["mayor"],
-        "municipality_id": 1,
-        "actor_id": 1,
+        "roles": ["Bürgermeister:in"],
+        "municipality_id": "Flensburg",
     },
     "open-cooperation": {
         "title": "Gemeinsamer Bauhof Nord",
         "field_of_work": "Bauhof",
-        "partners": [{"municipality_id": 1, "mayor_id": 4, "contact_id": 5}],
-        "actor_id": 1,
+        "partners": [{"municipality_id": "Jena", "mayor_id": "Wendt", "contact_id": "5"}],
     },
-    "set-partner": {
-        "cooperation_id": 3,
-        "partner": {"municipality_id": 2, "contact_id": 7},
-        "actor_id": 1,
-    },
+    "set-partner": {"cooperation_id": "Bauhof", "partner": {"municipality_id": "16055000"}},
     "advance-cooperation": {
-        "cooperation_id": 3,
-        "trigger": "evaluate",
-        "actor_id": 1,
+        "cooperation_id": "Bauhof Nord",
+        "trigger": "Pilot evaluieren",
         "reason": "Pilot abgeschlossen",
     },
     "record-goal": {
-        "cooperation_id": 3,
+        "cooperation_id": "3",
         "text": "Maschinen gemeinsam nutzen",
         "target": "Auslastung > 70 %",
-        "actor_id": 1,
     },
     "record-benefit": {
-        "cooperation_id": 3,
-        "municipality_id": 1,
+        "cooperation_id": "Bauhof",
+        "municipality_id": "Jena",
         "text": "Kosten gespart",
         "confirmed": True,
-        "actor_id": 5,
     },
     "record-meeting": {
-        "cooperation_id": 3,
-        "kind": "steering_round",
+        "cooperation_id": "Bauhof",
+        "kind": "Steuerungsrunde",
         "held_on": "2026-10-01",
-        "attendee_ids": [4, 5],
-        "actor_id": 1,
+        "attendee_ids": ["wendt@jena.example.de", "Kessler"],
     },
     "record-agreement": {
-        "cooperation_id": 3,
-        "kind": "letter_of_intent",
-        "signed_by": [1, 2],
-        "actor_id": 1,
+        "cooperation_id": "Bauhof",
+        "kind": "Absichtserklärung",
+        "signed_by": ["Jena", "Weimar"],
     },
     "record-staff-involvement": {
-        "cooperation_id": 3,
+        "cooperation_id": "Bauhof",
         "description": "Personalversammlung",
         "involved_on": "2026-09-01",
-        "actor_id": 1,
     },
     "record-communication": {
-        "cooperation_id": 3,
-        "kind": "press_release",
-        "status": "done",
-        "actor_id": 1,
+        "cooperation_id": "Bauhof",
+        "kind": "Pressemitteilung",
+        "status": "erledigt",
     },
     "record-success": {
-        "cooperation_id": 3,
+        "cooperation_id": "Bauhof",
         "what": "Winterdienst ohne Ausfall",
         "made_visible": "Amtsblatt",
-        "actor_id": 1,
     },
     "record-decision": {
-        "cooperation_id": 3,
+        "cooperation_id": "Bauhof",
         "subject": "Standort Gerätehof",
-        "benefiting_municipality_id": 2,
-        "conceding_municipality_ids": [1],
+        "benefiting_municipality_id": "Weimar",
+        "conceding_municipality_ids": ["Jena"],
         "decided_on": "2026-05-04",
-        "actor_id": 1,
     },
-    "choose-legal-form": {"cooperation_id": 3, "legal_form": "zweckvereinbarung", "actor_id": 1},
+    "choose-legal-form": {"cooperation_id": "Bauhof", "legal_form": "Zweckvereinbarung"},
     "record-signoff": {
-        "cooperation_id": 3,
-        "municipality_id": 1,
-        "gate": "start_pilot",
-        "actor_id": 4,
+        "cooperation_id": "Bauhof",
+        "municipality_id": "Jena",
+        "gate": "Pilot starten",
     },
-    "raise-conflict": {"cooperation_id": 4, "subject": "Trautermine am Wochenende", "actor_id": 1},
-    "escalate-conflict-now": {"conflict_id": 1, "actor_id": 1},
+    "raise-conflict": {"cooperation_id": "Standesamt", "subject": "Trautermine am Wochenende"},
+    "escalate-conflict-now": {"conflict_id": 1},
     "resolve-conflict": {
         "conflict_id": 1,
         "resolution": "Wechselnde Wochenenden",
-        "agreed_by": [4, 5],
-        "actor_id": 1,
+        "agreed_by": ["Wendt", "Kessler"],
     },
-    "propose-resolution": {"conflict_id": 2, "resolution": "Halle in Weimar", "actor_id": 1},
+    "propose-resolution": {"conflict_id": 2, "resolution": "Halle in Weimar"},
     "schedule-conflict-session": {
         "conflict_id": 1,
         "starts_at": "2026-11-12T10:00:00+01:00",
         "duration_minutes": 120,
         "location": "Rathaus Potsdam, Raum 2",
-        "moderator_id": 3,
-        "actor_id": 1,
+        "moderator_id": "Max Moderator",
     },
-    "close-conflict": {"conflict_id": 1, "reason": "Keine Einigung möglich", "actor_id": 1},
-    "request-signoff": {"cooperation_id": 4, "municipality_id": 5, "actor_id": 1},
-    "request-benefit-confirmation": {"cooperation_id": 4, "municipality_id": 5, "actor_id": 1},
-    "record-report": {"cooperation_id": 3, "summary": "Ein Jahr Bauhof Nord", "actor_id": 1},
-    "set-digest": {"person_id": 4, "mode": "weekly", "actor_id": 4},
-    "erase-person": {"person_id": 9, "reason": "Antrag nach Art. 17 DSGVO", "actor_id": 1},
+    "close-conflict": {"conflict_id": 1, "reason": "Keine Einigung möglich"},
+    "request-signoff": {"cooperation_id": "Standesamt", "municipality_id": "Weimar"},
+    "request-benefit-confirmation": {"cooperation_id": "Standesamt", "municipality_id": "Gotha"},
+    "record-report": {"cooperation_id": "Bauhof", "summary": "Ein Jahr Bauhof Nord"},
+    "set-digest": {"person_id": "wendt@jena.example.de", "mode": "weekly"},
+    "erase-person": {"person_id": "Anke Petersen", "reason": "Antrag nach Art. 17 DSGVO"},
     "schedule-meeting": {
-        "cooperation_id": 3,
-        "kind": "steering_round",
+        "cooperation_id": "Bauhof",
+        "kind": "Steuerungsrunde",
         "starts_at": "2026-11-12T10:00",
         "duration_minutes": 90,
-        "attendee_ids": [4, 5],
+        "attendee_ids": ["Wendt", "Kessler"],
         "notes": "Rathaus Jena, Raum 2",
-        "actor_id": 1,
     },
-    "reschedule-meeting": {"meeting_id": 1, "starts_at": "2026-11-19T10:00", "actor_id": 1},
-    "cancel-meeting": {"meeting_id": 1, "reason": "Krankheit", "actor_id": 1},
-    "plan-founding": {
-        "cooperation_id": 3,
-        "state": "NW",
-        "form": "agreement_delegating",
-        "actor_id": 1,
-    },
-    "record-letter-of-intent": {"cooperation_id": 3, "on": "2026-03-02", "actor_id": 1},
-    "record-founding-draft": {"cooperation_id": 3, "on": "2026-04-02", "actor_id": 1},
+    "reschedule-meeting": {"meeting_id": 1, "starts_at": "2026-11-19T10:00"},
+    "cancel-meeting": {"meeting_id": 1, "reason": "Krankheit"},
+    "plan-founding": {"cooperation_id": "Bauhof", "state": "NW", "form": "agreement_delegating"},
+    "record-letter-of-intent": {"cooperation_id": "Bauhof", "on": "2026-03-02"},
+    "record-founding-draft": {"cooperation_id": "Bauhof", "on": "2026-04-02"},
     "record-assessment": {
-        "cooperation_id": 3,
-        "kind": "vat",
+        "cooperation_id": "Bauhof",
+        "kind": "Umsatzsteuer (§ 2b UStG)",
         "criterion": "long_term_agreement",
         "answer": "ja",
         "reason": "unbefristet",
         "answered_on": "2026-04-10",
-        "actor_id": 1,
     },
     "record-council-resolution": {
-        "cooperation_id": 3,
-        "municipality_id": 1,
+        "cooperation_id": "Bauhof",
+        "municipality_id": "Jena",
         "resolved_on": "2026-05-12",
         "body": "Stadtrat",
         "agenda_item": "TOP 7",
-        "result": "adopted",
-        "actor_id": 1,
+        "result": "beschlossen",
     },
     "record-founding-signature": {
-        "cooperation_id": 3,
-        "municipality_id": 1,
+        "cooperation_id": "Bauhof",
+        "municipality_id": "Jena",
         "signed_on": "2026-05-20",
-        "actor_id": 1,
     },
-    "record-authority-submission": {"cooperation_id": 3, "on": "2026-06-01", "actor_id": 1},
+    "record-authority-submission": {"cooperation_id": "Bauhof", "on": "2026-06-01"},
     "record-authority-decision": {
-        "cooperation_id": 3,
+        "cooperation_id": "Bauhof",
         "decided_on": "2026-06-20",
-        "result": "approved",
-        "actor_id": 1,
+        "result": "genehmigt",
     },
     "record-publication": {
-        "cooperation_id": 3,
+        "cooperation_id": "Bauhof",
         "on": "2026-07-01",
         "reference": "Amtsblatt 2026 Nr. 12, S. 34",
-        "actor_id": 1,
     },
 }
 
-# One structurally bad variant per deployment: what the form and the API must refuse.
+# One variant of the wrong JSON type per deployment: what the form refuses before the
+# run. A value of the right type that the use case refuses (an empty reason, a bad AGS,
+# a line break in a name) passes the lenient form and is the run's to refuse, in German
+# (tests/flows/test_form_runs.py).
 BAD: dict[str, tuple[str, Any]] = {
     "register-municipality": ("population", "viele"),
-    "import-council-calendar": ("lead_days", 365),
+    "import-council-calendar": ("lead_days", "vier Wochen"),
     "register-person": ("roles", "mayor"),
-    "open-cooperation": ("partners", [{"municipality_id": "eins"}]),
+    "open-cooperation": ("partners", [{"municipality": "Jena"}]),
     "set-partner": ("partner", None),
     "advance-cooperation": ("trigger", "jump"),
     "record-goal": ("cooperation_id", 0),
     "record-benefit": ("confirmed", "vielleicht"),
     "record-meeting": ("kind", "party"),
     "record-agreement": ("kind", "handshake"),
-    "record-staff-involvement": ("description", ""),
+    "record-staff-involvement": ("description", None),
     "record-communication": ("status", "someday"),
     "record-success": ("what", None),
     "record-decision": ("conceding_municipality_ids", "1"),
     "choose-legal-form": ("legal_form", "verein"),
     "record-signoff": ("gate", "ended"),
-    "raise-conflict": ("subject", ""),
-    "escalate-conflict-now": ("conflict_id", -1),
-    "resolve-conflict": ("resolution", ""),
+    "raise-conflict": ("subject", ["Streit"]),
+    "escalate-conflict-now": ("conflict_id", "eins"),
+    "resolve-conflict": ("resolution", None),
     "propose-resolution": ("party_ids", "alle"),
-    "schedule-conflict-session": ("duration_minutes", 5),
-    "close-conflict": ("reason", ""),
-    "request-signoff": ("timeout_days", 0),
-    "request-benefit-confirmation": ("municipality_id", "Jena"),
+    "schedule-conflict-session": ("duration_minutes", "lang"),
+    "close-conflict": ("reason", False),
+    "request-signoff": ("timeout_days", "zehn"),
+    "request-benefit-confirmation": ("municipality_id", ["Jena"]),
     "record-report": ("summary", None),
     "set-digest": ("person_id", 0),
-    "erase-person": ("reason", ""),
-    "schedule-meeting": ("attendee_ids", []),
-    "reschedule-meeting": ("duration_minutes", 5),
+    "erase-person": ("reason", 17),
+    "schedule-meeting": ("attendee_ids", "Wendt"),
+    "reschedule-meeting": ("duration_minutes", 1.5),
     "cancel-meeting": ("meeting_id", "eins"),
-    "plan-founding": ("state", "Nordrhein-Westfalen"),
+    "plan-founding": ("state", 5),
     "record-letter-of-intent": ("on", 20260302),
     "record-founding-draft": ("on", ["2026-04-02"]),
     "record-assessment": ("answer", "vielleicht"),
@@ -252,9 +227,8 @@ def _schema(entrypoint: str) -> dict[str, Any]:
 
 
 def _form(values: dict[str, Any]) -> dict[str, Any]:
-    """The values as the form sends them: the acting person is not asked (the gateway's
-    stamp names them)."""
-    return {k: v for k, v in values.items() if k != "actor_id"}
+    """The values as the form sends them."""
+    return dict(values)
 
 
 @pytest.mark.parametrize("spec", ACTION_SPECS, ids=lambda s: s.name)
@@ -274,7 +248,7 @@ def test_schema_rejects_bad_values(spec: Any) -> None:
 def test_the_form_asks_for_no_acting_person(spec: Any) -> None:
     schema = _schema(spec.entrypoint)
     with pytest.raises(jsonschema.ValidationError, match="'actor_id' was unexpected"):
-        jsonschema.validate({"eingabe": VALID[spec.name]}, schema)
+        jsonschema.validate({"eingabe": {**VALID[spec.name], "actor_id": 1}}, schema)
     assert schema["properties"]["stamp"]["title"] == "Nachweis (setzt die Anmeldung)"
     assert schema["required"] == ["eingabe"]
 
@@ -315,6 +289,7 @@ def test_serve_runner_and_prefect_yaml_agree() -> None:
         strategy = d.concurrency_options.collision_strategy if d.concurrency_options else None
         assert strategy == limit.get("collision_strategy")
         assert y["entrypoint"].replace("/", ".").replace(".py:", ".") == d.entrypoint
+        assert d.enforce_parameter_schema == y.get("enforce_parameter_schema", True)
 
 
 def test_only_the_dispatcher_is_debounced() -> None:
@@ -335,3 +310,44 @@ def test_follow_ups_are_wired_to_the_events_the_core_emits() -> None:
         "ikz.cooperation.entered.evaluation",
         "ikz.cooperation.entered.permanent",
     }
+
+
+def test_every_action_deployment_says_in_german_what_it_does_and_needs() -> None:
+    described = {s.name: s.description for s in ACTION_SPECS}
+    assert len(described) == 39
+    assert len(set(described.values())) == 39
+    assert described["advance-cooperation"] == (
+        "Lebenszyklus-Schritt anwenden (Sondierung beginnen, Vereinbarung verhandeln, "
+        "Pilot starten, Pilot evaluieren, Verstetigen, Pausieren, Fortsetzen, Beenden, "
+        "Vereinbarung überarbeiten, Pilot verlängern, Folgekooperation anstoßen), "
+        "mit Gate-Prüfung, Prüfpfad und Benachrichtigungen.\n\n"
+        "Benötigt: Kooperation, Schritt.\n\n"
+        "Wahlweise: Begründung, Lehren (beim Beenden), Erwartete Version, "
+        "Idempotenzschlüssel, Übersteuerte Kriterien, Titel der Folgekooperation."
+    )
+    assert described["request-signoff"] == (
+        "Freigabe bei der Bürgermeisterin oder dem Bürgermeister einer Partnerkommune per "
+        "E-Mail anfordern und auf die Antwort warten.\n\n"
+        "Benötigt: Kooperation, Kommune.\n\n"
+        "Wahlweise: Schritt, Frist (Tage)."
+    )
+    assert described["choose-legal-form"].startswith(
+        "Dauerhafte Rechtsform wählen (Zweckvereinbarung, Zweckverband, Gemeinsame Anstalt "
+        "des öffentlichen Rechts (AöR), Gemeinsame Dienststelle, "
+    )
+    german = re.compile(r"\b(und|oder|mit|eine[rns]?|der|die|das|für|wählen|erfassen)\b")
+    english = re.compile(r"\b(the|and|with|of|to|for)\b")
+    codes = re.compile(r"\b(start_pilot|make_permanent|shared_department|steering_round)\b")
+    for name, text in described.items():
+        assert german.search(text), name
+        assert not english.search(text), name
+        assert not codes.search(text), name
+        assert "Benötigt: " in text, name
+        assert "Aktion der Koordination" not in text, name
+
+
+def test_action_deployments_leave_checking_their_input_to_the_flow() -> None:
+    served = {d.name: d for d in all_deployments()}
+    assert served["advance-cooperation"].enforce_parameter_schema is False
+    assert served["request-signoff"].enforce_parameter_schema is False
+    assert served["review-cooperation"].enforce_parameter_schema is True

@@ -205,13 +205,21 @@ def test_bad_parameters_fail_the_run_with_the_clear_message(stack: Stack) -> Non
     assert "Zeilenumbruch" in (fr["state"]["message"] or "")
     names = [m["name"] for m in stack.ikz_json("municipality", "list")]
     assert not any(n.startswith("Bad") for n in names)
-    # Structurally wrong input is refused by the server before a run exists.
-    with stack.client() as c, pytest.raises(httpx.HTTPStatusError):
-        r = c.post(
-            f"/deployments/{stack.deployment_id('advance-cooperation')}/create_flow_run",
-            json={"parameters": {"eingabe": {"cooperation_id": "abc"}}},
-        )
-        r.raise_for_status()
+    # The form takes names: one that matches no cooperation fails the run in one line.
+    run = stack.run_deployment(
+        "advance-cooperation",
+        {"eingabe": {"cooperation_id": "abc", "trigger": "Pausieren"}},
+    )
+    fr = stack.wait_state(run, {"COMPLETED", "FAILED", "CRASHED"})
+    assert fr["state"]["type"] == "FAILED"
+    assert "Keine Kooperation passt zu „abc“." in (fr["state"]["message"] or "")
+    # Structurally wrong input (a list for a name) too: the flow checks, not the server.
+    run = stack.run_deployment(
+        "advance-cooperation", {"eingabe": {"cooperation_id": ["abc"], "trigger": "pause"}}
+    )
+    fr = stack.wait_state(run, {"COMPLETED", "FAILED", "CRASHED"})
+    assert fr["state"]["type"] == "FAILED"
+    assert "Ungültige Eingabe: cooperation_id: keine ganze Zahl" in (fr["state"]["message"] or "")
 
 
 def test_the_cli_requests_a_signoff_as_a_run_of_its_deployment(stack: Stack) -> None:

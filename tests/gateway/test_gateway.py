@@ -62,7 +62,9 @@ def deployment(gate: Gate, name: str) -> str:
                 "name": name,
                 "flow_id": flow.json()["id"],
                 "parameter_openapi_schema": schema,
-                "enforce_parameter_schema": True,
+                # As served (deployments.serve): the flow checks its input, so the
+                # API's ids and codes pass beside the form's names and labels.
+                "enforce_parameter_schema": False,
             },
         )
         dep.raise_for_status()
@@ -325,3 +327,38 @@ def test_guessing_links_is_rate_limited(gate: Gate) -> None:
         # Even a valid link waits now.
         valid = ident.console_link(gate.app, gate.world.coordinator_id)
         assert c.get(valid.removeprefix(gate.url)).status_code == 429
+
+
+def test_the_forms_checks_answer_in_german_and_in_english_on_request(gate: Gate) -> None:
+    """What the UI asks before Submit (Prefect's schema check), through the gateway."""
+    schema = ACTION_FLOWS["register-person"].parameters.model_dump()
+    values = {"eingabe": {"name": "Anna", "email": "kein-at-zeichen", "roles": 5}}
+    # A token, not a console link: the test before this one exhausts the link attempts.
+    secret, _ = token_for(gate, gate.world.coordinator_id)
+    c = gate.client(headers=bearer(secret))
+    try:
+        answer = c.post("/api/ui/schemas/validate", json={"schema": schema, "values": values})
+        english = c.post(
+            "/api/ui/schemas/validate",
+            json={"schema": schema, "values": values},
+            headers={"Accept-Language": "en-GB"},
+        )
+        fine = c.post(
+            "/api/ui/schemas/validate",
+            json={"schema": schema, "values": {"eingabe": {**values["eingabe"], "roles": []}}},
+        )
+    finally:
+        c.close()
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {
+        "errors": [
+            {
+                "property": "eingabe",
+                "errors": [{"property": "roles", "errors": ["muss Liste sein"]}],
+            }
+        ],
+        "valid": False,
+    }
+    assert english.json()["errors"][0]["errors"][0]["errors"] == ["5 is not of type 'array'"]
+    # A bad email passes the form: the run refuses it, in German (tests/flows).
+    assert fine.json() == {"errors": [], "valid": True}
