@@ -24,6 +24,7 @@ from models.cooperation import (
 from models.erasure import Erasure
 from models.event_outbox import OutboxEvent
 from models.founding import AssessmentAnswer, FoundingEvent, FoundingPlan
+from models.funding import FundingActual, FundingBaseline
 from models.gateway import ApiToken, GatewaySession, LoginLink
 from models.health import HealthCheckRecord
 from models.outbox import Notification, OutboxContext
@@ -43,6 +44,8 @@ __all__ = [
     "FactRecord",
     "FoundingEvent",
     "FoundingPlan",
+    "FundingActual",
+    "FundingBaseline",
     "GatewaySession",
     "Goal",
     "HealthCheckRecord",
