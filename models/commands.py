@@ -7,6 +7,7 @@ Convention: German titles and descriptions, English field names.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -493,4 +494,29 @@ class ErasePerson(Command):
 
     person_id: Id = Field(title="Person (ID)", description="Wessen Daten gelöscht werden", gt=0)
     reason: Text = Field(title="Grund", description="z. B. Antrag nach Art. 17 DSGVO vom 2.12.2026")
+    actor_id: Id = ActorId
+
+
+# --- funding (issue 17) ------------------------------------------------------------------
+
+# Money in euros and cents: never negative, at most 12 digits before the point and two
+# after (NUMERIC(14, 2)); typed as text ("1234.50"), never through float.
+Euros = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2, allow_inf_nan=False)]
+# The years costs are compared in: a baseline before the cooperation, actuals after it.
+CostYear = Annotated[int, Field(ge=1990, le=2100)]
+
+
+class RecordCosts(Command):
+    # One partner's yearly costs of the task: before the cooperation (the baseline) or
+    # in a year after it (actual). A second entry for the same partner (and year)
+    # corrects the first, on the chain.
+    cooperation_id: Id = CoopId
+    municipality_id: Id = Field(title="Kommune (ID)", gt=0)
+    year: CostYear = Field(title="Jahr", description="Kalenderjahr der Kosten")
+    personnel: Euros = Field(title="Personalkosten (€)", description="z. B. 84000.00")
+    material: Euros = Field(title="Sachkosten (€)", description="z. B. 12500.50")
+    one_off: Euros = Field(
+        Decimal("0"), title="Einmalige Kosten (€)", description="z. B. Umzug, Software, Beratung"
+    )
+    note: OptionalText = Field("", title="Anmerkung", description="Grundlage der Zahlen")
     actor_id: Id = ActorId

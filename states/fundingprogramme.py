@@ -152,7 +152,8 @@ class Programme(Strict):
     source: Source
     amounts: Amounts
     window: Window | None = None
-    conditions: tuple[Condition, ...] = Field(min_length=1)
+    # Not Field(min_length=1): pydantic would add a second error to a bad item's.
+    conditions: tuple[Condition, ...]
     documents: tuple[Document, ...] = ()
     obligations: Obligations
 
@@ -160,6 +161,8 @@ class Programme(Strict):
     def _consistent(self) -> Programme:
         if self.valid_until is not None and self.valid_until < self.valid_from:
             raise ValueError("valid_until vor valid_from")
+        if not self.conditions:
+            raise ValueError("conditions leer")
         kinds = [c.check for c in self.conditions]
         if ConditionKind.APPLICATION_WINDOW in kinds and self.window is None:
             raise ValueError("Bedingung application_window ohne window")
@@ -206,10 +209,12 @@ class ProgrammeFile(Strict):
     state: str = Field(pattern=r"^[A-Z]{2}$")  # e.g. NW, BY, HE
     ags_prefix: str = Field(pattern=r"^[0-1][0-9]$")  # the AGS's first two digits
     name: str = Field(min_length=2, max_length=60)
-    programmes: tuple[Programme, ...] = Field(min_length=1)
+    programmes: tuple[Programme, ...]
 
     @model_validator(mode="after")
     def _unique(self) -> ProgrammeFile:
+        if not self.programmes:
+            raise ValueError("programmes leer")
         codes = [p.code for p in self.programmes]
         if len(set(codes)) != len(codes):
             raise ValueError("Programmkennung doppelt")

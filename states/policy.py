@@ -40,6 +40,7 @@ class Action(StrEnum):
     ERASE_PERSON = "erase_person"
     PLAN_FOUNDING = "plan_founding"
     RECORD_FOUNDING = "record_founding"
+    RECORD_COSTS = "record_costs"
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,8 @@ _OWN_PARTNER: dict[Action, frozenset[Role]] = {
     Action.RECORD_COMMUNICATION: frozenset({Role.CONTACT}),
     Action.RECORD_SUCCESS: frozenset({Role.CONTACT}),
     Action.RAISE_CONFLICT: frozenset({Role.CONTACT, Role.MAYOR}),
+    # A partner's costs come from its own budget: its contact or mayor may enter them.
+    Action.RECORD_COSTS: frozenset({Role.CONTACT, Role.MAYOR}),
 }
 
 _CONFLICT_MODERATION = {

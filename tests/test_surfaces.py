@@ -63,6 +63,8 @@ EXPECTED_ACTIONS = {
     "record-authority-submission": ("founding", "submit"),
     "record-authority-decision": ("founding", "decision"),
     "record-publication": ("founding", "publication"),
+    "record-cost-baseline": ("funding", "baseline"),
+    "record-actual-costs": ("funding", "actual"),
 }
 
 # The commands that read or operate and change no cooperation's facts: not actions.
@@ -83,6 +85,9 @@ NOT_ACTIONS = {
     ("founding", "criteria"),
     ("founding", "rules"),
     ("founding", "show"),
+    ("funding", "check"),
+    ("funding", "programmes"),
+    ("funding", "savings"),
     ("events", "status"),
     ("gateway", "serve"),
     ("municipality", "list"),
@@ -224,4 +229,4 @@ def test_every_reference_resolves(action: ActionSpec) -> None:
 
 def test_the_deployment_descriptions_are_each_their_own() -> None:
     descriptions = [s.description for s in SPECS if "aktion" in s.tags]
-    assert len(descriptions) == len(set(descriptions)) == 38
+    assert len(descriptions) == len(set(descriptions)) == 40

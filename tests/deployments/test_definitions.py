@@ -186,6 +186,24 @@ VALID: dict[str, dict[str, Any]] = {
         "reference": "Amtsblatt 2026 Nr. 12, S. 34",
         "actor_id": 1,
     },
+    "record-cost-baseline": {
+        "cooperation_id": 3,
+        "municipality_id": 2,
+        "year": 2025,
+        "personnel": "84000.00",
+        "material": "12500.50",
+        "one_off": "0",
+        "actor_id": 1,
+    },
+    "record-actual-costs": {
+        "cooperation_id": 3,
+        "municipality_id": 2,
+        "year": 2026,
+        "personnel": "61000.00",
+        "material": "9800.10",
+        "one_off": "4500.00",
+        "actor_id": 1,
+    },
 }
 
 # One structurally bad variant per deployment: what the form and the API must refuse.
@@ -228,6 +246,8 @@ BAD: dict[str, tuple[str, Any]] = {
     "record-authority-submission": ("on", None),
     "record-authority-decision": ("result", "perhaps"),
     "record-publication": ("reference", 34),
+    "record-cost-baseline": ("personnel", -5),
+    "record-actual-costs": ("year", "letztes"),
 }
 
 ACTION_SPECS = [s for s in SPECS if s.name in VALID]
