@@ -157,9 +157,7 @@ def test_a_programme_whose_conditions_are_all_met_is_eligible() -> None:
             "valid_from": "2026-01-01",
             "source": src,
             "amounts": {"max_amount": "1000.50", "source": src},
-            "conditions": [
-                {"check": "min_partners", "value": 2, "label": "zwei", "source": src}
-            ],
+            "conditions": [{"check": "min_partners", "value": 2, "label": "zwei", "source": src}],
             "obligations": {"source": src},
         }
     )
