@@ -2,7 +2,7 @@
 same basis for every partner (personnel, material and one-off costs of the task in a
 year). Pure; money is Decimal throughout and sums are exact.
 
-A year's total counts only when every partner with a baseline has that year's actual
+A year's total counts only when every partner has its baseline and that year's actual
 costs: otherwise the comparison would not be on the same basis, and the year says which
 partners are missing.
 """
@@ -60,7 +60,9 @@ class Saving:
 class YearSavings:
     year: int
     partners: dict[int, Saving]  # municipality id -> its saving that year
-    missing: tuple[int, ...]  # partners with a baseline but no actual costs that year
+    # Partners without that year's actual costs (or without any baseline): the year's
+    # total would not be on the same basis.
+    missing: tuple[int, ...]
 
     @property
     def complete(self) -> bool:
@@ -104,7 +106,7 @@ def savings(
                 partners={
                     m: Saving(baselines[m].costs.total, got[m].total) for m in pids if m in got
                 },
-                missing=tuple(m for m in pids if m in baselines and m not in got),
+                missing=tuple(m for m in pids if m not in got),
             )
         )
     return SavingsReport(

@@ -206,3 +206,18 @@ def test_bad_input_is_one_line_and_writes_nothing(world: World) -> None:
             actor_id=w.coordinator_id,
         )
     assert _rows(w) == before
+
+
+def test_a_partner_without_baseline_keeps_the_total_open(world: World) -> None:
+    w = world
+    cid, (a, b) = coop_in(w, "BY", 2)
+    w.clock.advance(days=365)
+    baseline(w, cid, a, 2025, "1000", "0")
+    actual(w, cid, a, 2026, "800", "0")
+    view = savings_view(w.app, cid)
+    assert view["without_baseline"] == ["Markt Heroldsberg"]
+    (y,) = view["years"]
+    assert (y["complete"], y["missing"], y["total"]) == (False, ["Markt Heroldsberg"], None)
+    assert [(p["municipality"], p["percent"]) for p in y["partners"]] == [
+        ("Stadt Erlangen", "20.0")
+    ]
