@@ -210,7 +210,7 @@ def test_bad_input_is_one_line_and_writes_nothing(world: World) -> None:
 
 def test_a_partner_without_baseline_keeps_the_total_open(world: World) -> None:
     w = world
-    cid, (a, b) = coop_in(w, "BY", 2)
+    cid, (a, _) = coop_in(w, "BY", 2)
     w.clock.advance(days=365)
     baseline(w, cid, a, 2025, "1000", "0")
     actual(w, cid, a, 2026, "800", "0")
