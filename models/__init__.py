@@ -24,7 +24,7 @@ from models.cooperation import (
 from models.erasure import Erasure
 from models.event_outbox import OutboxEvent
 from models.founding import AssessmentAnswer, FoundingEvent, FoundingPlan
-from models.funding import FundingActual, FundingBaseline
+from models.funding import FundingActual, FundingApplication, FundingBaseline, FundingStep
 from models.gateway import ApiToken, GatewaySession, LoginLink
 from models.health import HealthCheckRecord
 from models.outbox import Notification, OutboxContext
@@ -45,7 +45,9 @@ __all__ = [
     "FoundingEvent",
     "FoundingPlan",
     "FundingActual",
+    "FundingApplication",
     "FundingBaseline",
+    "FundingStep",
     "GatewaySession",
     "Goal",
     "HealthCheckRecord",

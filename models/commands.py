@@ -11,12 +11,13 @@ from decimal import Decimal
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from models.validation import Ags, Email, HeaderSafe, OptionalText, Text
 from states.assessment import AssessmentKind, YesNo
 from states.founding import DecisionResult, ResolutionResult
+from states.funding import GrantResult
 from states.lifecycle import Gate, Trigger
 from states.vocab import (
     AgreementKind,
@@ -519,4 +520,56 @@ class RecordCosts(Command):
         Decimal("0"), title="Einmalige Kosten (€)", description="z. B. Umzug, Software, Beratung"
     )
     note: OptionalText = Field("", title="Anmerkung", description="Grundlage der Zahlen")
+    actor_id: Id = ActorId
+
+
+ProgrammeCode = Field(
+    title="Förderprogramm",
+    description="Kennung aus ikz funding programmes, z. B. by_ikz",
+    pattern=r"^[a-z0-9_]{2,40}$",
+)
+Reference = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+Quota = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2, allow_inf_nan=False)]
+
+
+class PrepareFundingApplication(Command):
+    cooperation_id: Id = CoopId
+    programme: str = ProgrammeCode
+    prepared_on: Day = Field(title="Vorbereitet am")
+    note: OptionalText = Field("", title="Anmerkung")
+    actor_id: Id = ActorId
+
+
+class RecordFundingStep(Command):
+    # Submission, proof of use submitted or accepted, permission to start early.
+    cooperation_id: Id = CoopId
+    programme: str = ProgrammeCode
+    on: Day = Field(title="Datum", description="Eingereicht, anerkannt, erlaubt")
+    reference: Reference = Field(
+        "", title="Aktenzeichen / Eingangsnummer", description="z. B. Portal-Vorgang 2026-0815"
+    )
+    note: OptionalText = Field("", title="Anmerkung")
+    document: OptionalText = DocumentPath
+    actor_id: Id = ActorId
+
+
+class RecordFundingDecision(Command):
+    cooperation_id: Id = CoopId
+    programme: str = ProgrammeCode
+    decided_on: Day = Field(title="Datum des Bescheids")
+    result: GrantResult = Field(title="Entscheidung", description="approved (bewilligt), refused")
+    amount: Euros | None = Field(None, title="Bewilligter Betrag (€)", description="z. B. 45000.00")
+    quota: Quota | None = Field(None, title="Förderquote (%)", description="z. B. 85")
+    conditions: OptionalText = Field("", title="Auflagen / Nebenbestimmungen")
+    reference: Reference = Field("", title="Aktenzeichen")
+    document: OptionalText = DocumentPath
+    actor_id: Id = ActorId
+
+
+class RecordFundingPayment(Command):
+    cooperation_id: Id = CoopId
+    programme: str = ProgrammeCode
+    paid_on: Day = Field(title="Ausgezahlt am")
+    amount: Euros = Field(title="Betrag (€)", description="z. B. 20000.00")
+    reference: Reference = Field("", title="Buchungszeichen")
     actor_id: Id = ActorId

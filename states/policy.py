@@ -41,6 +41,7 @@ class Action(StrEnum):
     PLAN_FOUNDING = "plan_founding"
     RECORD_FOUNDING = "record_founding"
     RECORD_COSTS = "record_costs"
+    RECORD_FUNDING = "record_funding"
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ _COORDINATOR_ONLY = {
     # coordinator records them (with the document, on the partner's behalf).
     Action.PLAN_FOUNDING,
     Action.RECORD_FOUNDING,
+    # The funding application: notices and payments come from the authority.
+    Action.RECORD_FUNDING,
 }
 
 # Partner-side people may act for their own municipality only.

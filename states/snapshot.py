@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from states.founding import FoundingSnap
+from states.funding import ApplicationSnap
 from states.lifecycle import State
 
 
@@ -81,6 +82,8 @@ class CooperationSnapshot:
     children: int = 0  # follow-up cooperations spawned from this one
     # The founding procedure, once planned (ikz founding plan); None: no plan.
     founding: FoundingSnap | None = None
+    # Funding applications (ikz funding prepare), one per programme.
+    funding: tuple[ApplicationSnap, ...] = ()
 
     @property
     def open_conflicts(self) -> tuple[ConflictSnap, ...]:

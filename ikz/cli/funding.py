@@ -58,6 +58,8 @@ def funding_check(cooperation: CoopId, as_json: Json = False) -> None:
             line += f", {'up to' if en else 'bis'} {euro(Decimal(p['max_grant']), state.lang)}"
         if not p["verified"]:
             line += " [unverified]" if en else " [ungeprüft]"
+        if p["application"]:
+            line += f"; {'application' if en else 'Antrag'}: {p['application']['status_label']}"
         typer.echo(line)
         for c in p["conditions"]:
             typer.echo(f"  [{marks[c['status']]}] {c['label']}: {c['reason']}")

@@ -9,6 +9,7 @@ people), never as a float.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -18,10 +19,11 @@ from ikz.app import App
 from ikz.funding import states
 from models.cooperation import Cooperation
 from models.founding import founding_snap
-from models.funding import actuals_of, baselines_of, partners_of
+from models.funding import actuals_of, application_snaps, baselines_of, partners_of
 from models.queries import require
 from states.errors import Language
 from states.founding import adopted
+from states.funding import STEP_LABELS, ApplicationSnap
 from states.funding_checks import (
     STATUS_LABELS,
     VERDICT_LABELS,
@@ -134,7 +136,36 @@ def _programmes_for(app: App, ags: list[str]) -> list[tuple[str, Programme]]:
     ]
 
 
-def _check_json(state: str, chk: ProgrammeCheck, lang: Language) -> dict[str, Any]:
+def _application_json(a: ApplicationSnap | None, lang: Language) -> dict[str, Any] | None:
+    if a is None:
+        return None
+    d = a.decision
+    return {
+        "status": a.status,
+        "status_label": _t(STEP_LABELS[a.status], lang),
+        "prepared_on": a.prepared_on.isoformat(),
+        "submitted_on": a.submitted_on.isoformat() if a.submitted_on else None,
+        "decision": d.result if d else None,
+        "approved_amount": money(d.amount) if d else None,
+        "quota": money(d.quota) if d else None,
+        "paid": money(a.paid_total),
+        "early_start_on": a.of("early_start")[0].on.isoformat() if a.of("early_start") else None,
+        "steps": [
+            {
+                "kind": st.kind,
+                "label": _t(STEP_LABELS[st.kind], lang),
+                "on": st.on.isoformat(),
+                "result": st.result or None,
+                "amount": money(st.amount),
+            }
+            for st in a.steps
+        ],
+    }
+
+
+def _check_json(
+    state: str, chk: ProgrammeCheck, application: ApplicationSnap | None, lang: Language
+) -> dict[str, Any]:
     p = chk.programme
     o = p.obligations
     return {
@@ -167,6 +198,7 @@ def _check_json(state: str, chk: ProgrammeCheck, lang: Language) -> dict[str, An
             "savings_target_percent": money(o.savings_target_percent),
         },
         "source": _source(p.source),
+        "application": _application_json(application, lang),
     }
 
 
@@ -175,14 +207,21 @@ def check_view(app: App, cooperation_id: int, lang: Language = "de") -> dict[str
     with app.db.read() as s:
         coop = require(s, Cooperation, cooperation_id)
         facts, ags = _facts(s, coop)
+        apps = {
+            a.programme: a
+            for a in application_snaps([cooperation_id], session=s).get(cooperation_id, ())
+        }
+    out = []
+    for state, p in _programmes_for(app, ags):
+        a = apps.get(p.code)
+        # The application's submission is the one the conditions look at.
+        mine = replace(facts, applied_on=a.submitted_on if a else None)
+        out.append(_check_json(state, check_programme(p, mine, today), a, lang))
     return {
         "cooperation_id": cooperation_id,
         "title": coop.title,
         "on": today.isoformat(),
-        "programmes": [
-            _check_json(state, check_programme(p, facts, today), lang)
-            for state, p in _programmes_for(app, ags)
-        ],
+        "programmes": out,
     }
 
 
@@ -250,6 +289,11 @@ def funding_markdown(app: App, cooperation_id: int) -> list[str]:
             head += f", höchstens {percent(Decimal(p['max_quota_percent']))}"
         if not p["verified"]:
             head += " · _Angaben ungeprüft_"
+        if p["application"]:
+            a = p["application"]
+            head += f" · Antrag: {a['status_label']}"
+            if a["approved_amount"]:
+                head += f", bewilligt {euro(Decimal(a['approved_amount']))}"
         lines += [head, ""]
         lines += [f"- {marks[c['status']]} {c['label']}: {c['reason']}" for c in p["conditions"]]
         lines.append("")

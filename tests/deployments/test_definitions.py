@@ -204,6 +204,55 @@ VALID: dict[str, dict[str, Any]] = {
         "one_off": "4500.00",
         "actor_id": 1,
     },
+    "prepare-funding-application": {
+        "cooperation_id": 3,
+        "programme": "by_ikz",
+        "prepared_on": "2026-03-02",
+        "actor_id": 1,
+    },
+    "submit-funding-application": {
+        "cooperation_id": 3,
+        "programme": "by_ikz",
+        "on": "2026-03-16",
+        "reference": "Eingang 2026-0815",
+        "actor_id": 1,
+    },
+    "record-funding-decision": {
+        "cooperation_id": 3,
+        "programme": "by_ikz",
+        "decided_on": "2026-06-01",
+        "result": "approved",
+        "amount": "42500.00",
+        "quota": "85",
+        "conditions": "Bericht nach zwölf Monaten",
+        "actor_id": 1,
+    },
+    "record-funding-payment": {
+        "cooperation_id": 3,
+        "programme": "by_ikz",
+        "paid_on": "2026-07-01",
+        "amount": "20000.00",
+        "actor_id": 1,
+    },
+    "record-proof-of-use": {
+        "cooperation_id": 3,
+        "programme": "by_ikz",
+        "on": "2027-06-30",
+        "actor_id": 1,
+    },
+    "accept-proof-of-use": {
+        "cooperation_id": 3,
+        "programme": "by_ikz",
+        "on": "2027-09-01",
+        "actor_id": 1,
+    },
+    "permit-early-start": {
+        "cooperation_id": 3,
+        "programme": "by_ikz",
+        "on": "2026-04-01",
+        "reference": "Schreiben der Regierung vom 2026-04-01",
+        "actor_id": 1,
+    },
 }
 
 # One structurally bad variant per deployment: what the form and the API must refuse.
@@ -248,6 +297,13 @@ BAD: dict[str, tuple[str, Any]] = {
     "record-publication": ("reference", 34),
     "record-cost-baseline": ("personnel", -5),
     "record-actual-costs": ("year", "letztes"),
+    "prepare-funding-application": ("programme", "BY IKZ"),
+    "submit-funding-application": ("on", 20260316),
+    "record-funding-decision": ("result", "vielleicht"),
+    "record-funding-payment": ("amount", -1),
+    "record-proof-of-use": ("programme", None),
+    "accept-proof-of-use": ("on", None),
+    "permit-early-start": ("reference", 7),
 }
 
 ACTION_SPECS = [s for s in SPECS if s.name in VALID]

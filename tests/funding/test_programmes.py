@@ -72,7 +72,7 @@ def test_bayern_as_the_issue_gives_it() -> None:
         Decimal("90000"),
     )
     assert by.amounts.max_quota_percent == Decimal("85")
-    assert by.start_forbidden_before == "application"
+    assert by.start_forbidden_before == "decision"
     assert ConditionKind.NO_START_BEFORE_APPLICATION in [c.check for c in by.conditions]
 
 

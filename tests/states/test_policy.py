@@ -105,6 +105,7 @@ COORDINATOR_ONLY = [
     A.ERASE_PERSON,  # GDPR Art. 17 on request: the coordination's act
     A.PLAN_FOUNDING,  # the founding procedure: recorded from paper by the coordinator
     A.RECORD_FOUNDING,
+    A.RECORD_FUNDING,  # the funding application: notices come from the authority
 ]
 
 # Partner-side actions and the partner roles allowed to do them for their own municipality.

@@ -1,9 +1,12 @@
-"""funding: cost baseline and actual costs
+"""funding: cost baseline, actual costs, applications
 
-The cost comparison of issue 17: `funding_baseline` (each partner's yearly costs of the
-task before the cooperation: personnel, material, one-off) and `funding_actual` (each
-year's actual costs after it), money as NUMERIC(14, 2). Both are fact tables on the
-cooperation's hash chain (models.chain); they start empty, so nothing is back-filled.
+Issue 17: `funding_baseline` (each partner's yearly costs of the task before the
+cooperation: personnel, material, one-off) and `funding_actual` (each year's actual
+costs after it), money as NUMERIC(14, 2); `funding_application` (a cooperation's
+application to a programme, with the programme copied when prepared) and `funding_step`
+(submitted, decided, paid, proof of use, early-start permission). All four are fact
+tables on the cooperation's hash chain (models.chain); they start empty, so nothing is
+back-filled.
 
 Revision ID: 0014
 Revises: 0013
@@ -53,9 +56,48 @@ def _costs_table(name: str, *unique: str) -> None:
 def upgrade() -> None:
     _costs_table("funding_baseline", "cooperation_id", "municipality_id")
     _costs_table("funding_actual", "cooperation_id", "municipality_id", "year")
+    op.create_table(
+        "funding_application",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("cooperation_id", sa.Integer(), nullable=False),
+        sa.Column("programme", _str(length=40), nullable=False),
+        sa.Column("state", _str(length=2), nullable=False),
+        sa.Column("rules", sa.JSON(), nullable=False),
+        sa.Column("rules_sha256", _str(length=64), nullable=False),
+        sa.Column("prepared_on", sa.Date(), nullable=False),
+        sa.Column("note", _str(), nullable=False),
+        sa.Column("recorded_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["cooperation_id"], ["cooperation.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("cooperation_id", "programme"),
+    )
+    op.create_index(
+        "ix_funding_application_cooperation_id", "funding_application", ["cooperation_id"]
+    )
+    op.create_table(
+        "funding_step",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("cooperation_id", sa.Integer(), nullable=False),
+        sa.Column("application_id", sa.Integer(), nullable=False),
+        sa.Column("kind", _str(length=30), nullable=False),
+        sa.Column("occurred_on", sa.Date(), nullable=False),
+        sa.Column("result", _str(length=20), nullable=False),
+        sa.Column("amount", sa.Numeric(14, 2), nullable=True),
+        sa.Column("quota", sa.Numeric(5, 2), nullable=True),
+        sa.Column("conditions", _str(), nullable=False),
+        sa.Column("reference", _str(length=300), nullable=False),
+        sa.Column("note", _str(), nullable=False),
+        sa.Column("document_sha256", _str(length=64), nullable=True),
+        sa.Column("document_name", _str(length=255), nullable=True),
+        sa.Column("recorded_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["cooperation_id"], ["cooperation.id"]),
+        sa.ForeignKeyConstraint(["application_id"], ["funding_application.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_funding_step_cooperation_id", "funding_step", ["cooperation_id"])
 
 
 def downgrade() -> None:
-    for name in ("funding_actual", "funding_baseline"):
+    for name in ("funding_step", "funding_application", "funding_actual", "funding_baseline"):
         op.drop_index(f"ix_{name}_cooperation_id", name)
         op.drop_table(name)
