@@ -11,10 +11,10 @@ from decimal import Decimal
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from models.validation import Ags, Email, HeaderSafe, OptionalText, Text
+from models.validation import Ags, Email, HeaderSafe, OptionalLine, OptionalText, Text
 from states.assessment import AssessmentKind, YesNo
 from states.founding import DecisionResult, ResolutionResult
 from states.funding import GrantResult
@@ -528,7 +528,7 @@ ProgrammeCode = Field(
     description="Kennung aus ikz funding programmes, z. B. by_ikz",
     pattern=r"^[a-z0-9_]{2,40}$",
 )
-Reference = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+Reference = OptionalLine
 Quota = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2, allow_inf_nan=False)]
 
 

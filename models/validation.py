@@ -92,6 +92,12 @@ HeaderSafe = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
     AfterValidator(_header_safe),
 ]
+# One optional line (a file number, a portal receipt): as safe as HeaderSafe, may be empty.
+OptionalLine = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=300),
+    AfterValidator(_header_safe),
+]
 # Bodies and notes (mail text, .ics DESCRIPTION): several lines, no other control character.
 OptionalText = Annotated[
     str,

@@ -155,3 +155,43 @@ def test_bad_cost_input_is_one_line_and_writes_nothing(demo_cli: Cli, world: Dem
     )
     en = cli("--lang", "en", "funding", "savings", 99999)
     assert en.code == 3 and en.err.strip() == "Error: No cooperation with id 99999."
+
+
+def test_an_application_through_the_cli(demo_cli: Cli, world: DemoWorld) -> None:
+    cli, k = demo_cli, world.coordinator
+    mids = [world.muni["Fürth"], world.muni["Schwabach"]]
+    args: list[object] = ["coop", "open", "--title", "Vergabestelle", "--field", "Vergabe"]
+    for m in mids:
+        args += ["--partner", m]
+    cid = int(cli.json(*args, "--actor", k)["id"])
+    p = ["--programme", "by_ikz", "--actor", k]
+    res = cli.ok("funding", "prepare", cid, "--date", "2026-03-02", *p)
+    assert res.out.startswith("Förderantrag vorbereitet (ID ")
+    assert _refused(
+        cli, "funding", "decision", cid, "--date", "2026-03-03", "--result", "approved",
+        "--amount", "40000", *p,
+    ) == "Fehler: Entscheidung vor der Einreichung des Antrags."  # fmt: skip
+    cli.ok("funding", "submit", cid, "--date", "2026-03-16", "--reference", "Eingang 17", *p)
+    assert _refused(
+        cli, "funding", "decision", cid, "--date", "2026-06-01", "--result", "approved",
+        "--amount", "50000.01", *p,
+    ) == (
+        "Fehler: Bewilligter Betrag 50000.01 € über dem Höchstbetrag des Programms (50000 €)."
+    )  # fmt: skip
+    assert _refused(
+        cli, "funding", "prepare", cid, "--date", "2026-03-02", "--programme", "nw_ikz",
+        "--actor", k,
+    ) == (
+        "Fehler: Förderung interkommunaler Zusammenarbeit in Nordrhein-Westfalen fördert in "
+        "Nordrhein-Westfalen; keine Partnerkommune liegt dort."
+    )  # fmt: skip
+    cli.ok(
+        "funding", "decision", cid, "--date", "2026-06-01", "--result", "approved",
+        "--amount", "42500", "--quota", "85", "--conditions", "Bericht nach zwölf Monaten", *p,
+    )  # fmt: skip
+    cli.ok("funding", "paid", cid, "--date", "2026-07-01", "--amount", "20000", *p)
+    (by,) = cli.json("funding", "check", cid)["programmes"]
+    assert (by["application"]["status"], by["application"]["paid"]) == ("paid", "20000.00")
+    assert "by_ikz (BY): " in cli.ok("funding", "check", cid).out
+    assert "; Antrag: ausgezahlt\n" in cli.ok("funding", "check", cid).out
+    assert cli.ok("audit", "verify").code == 0
