@@ -30,7 +30,7 @@ from models.cooperation import Partnership
 from models.registry import Municipality
 from states.funding import ApplicationSnap, StepSnap
 from states.fundingprogramme import Programme
-from states.savings import Costs, YearCosts
+from states.savings import Costs, YearCosts, savings
 
 MONEY_DIGITS = 14
 MONEY_PLACES = 2
@@ -234,6 +234,42 @@ def application_snaps(
                 max_quota=p.amounts.max_quota_percent,
                 window=(p.window.opens_on, p.window.closes_on) if p.window else None,
                 steps=tuple(steps[a.id]),
+                savings_target=p.obligations.savings_target_percent,
             )
         )
     return {cid: tuple(v) for cid, v in out.items()}
+
+
+def savings_latest(ids: Sequence[int], *, session: Session) -> dict[int, tuple[int, Decimal]]:
+    """For each cooperation of `ids`: its latest year with every partner's baseline and
+    actual costs, and that year's total savings in per cent (those without none)."""
+    if not ids:
+        return {}
+    base: dict[int, dict[int, YearCosts]] = defaultdict(dict)
+    for r in session.exec(
+        select(FundingBaseline).where(col(FundingBaseline.cooperation_id).in_(ids))
+    ):
+        base[r.cooperation_id][r.municipality_id] = _costs(r)
+    if not base:
+        return {}
+    acts: dict[int, list[YearCosts]] = defaultdict(list)
+    for r2 in session.exec(
+        select(FundingActual)
+        .where(col(FundingActual.cooperation_id).in_(list(base)))
+        .order_by(col(FundingActual.year), col(FundingActual.id))
+    ):
+        acts[r2.cooperation_id].append(_costs(r2))
+    members: dict[int, list[int]] = defaultdict(list)
+    for cid, mid in session.exec(
+        select(Partnership.cooperation_id, Partnership.municipality_id)
+        .where(col(Partnership.cooperation_id).in_(list(base)))
+        .order_by(col(Partnership.id))
+    ):
+        members[cid].append(mid)
+    out: dict[int, tuple[int, Decimal]] = {}
+    for cid, baselines in base.items():
+        year = savings(members[cid], baselines, acts[cid]).latest_complete()
+        pct = year.total.percent if year is not None else None
+        if year is not None and pct is not None:
+            out[cid] = (year.year, pct)
+    return out

@@ -59,6 +59,7 @@ class ApplicationSnap:
     max_quota: Decimal | None
     window: tuple[date, date] | None
     steps: tuple[StepSnap, ...] = ()
+    savings_target: Decimal | None = None  # the obligation's yearly savings in %
 
     def of(self, kind: str) -> list[StepSnap]:
         return [s for s in self.steps if s.kind == kind]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 from states.founding import FoundingSnap
 from states.funding import ApplicationSnap
@@ -84,6 +85,9 @@ class CooperationSnapshot:
     founding: FoundingSnap | None = None
     # Funding applications (ikz funding prepare), one per programme.
     funding: tuple[ApplicationSnap, ...] = ()
+    # The latest year with every partner's baseline and actual costs, and its total
+    # savings in % (loaded only for cooperations with an application); None: none yet.
+    savings_latest: tuple[int, Decimal] | None = None
 
     @property
     def open_conflicts(self) -> tuple[ConflictSnap, ...]:

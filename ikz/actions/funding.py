@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from ikz.actions.guard import authorize, coop_for_write, prove, require_partners
 from ikz.app import App
-from models import commands as c
+from models import funding_commands as c
 from models.funding import (
     FundingActual,
     FundingBaseline,

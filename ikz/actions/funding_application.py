@@ -22,7 +22,7 @@ from ikz.actions.guard import authorize, coop_for_write, duplicate, prove
 from ikz.app import App
 from ikz.funding import programme
 from ikz.proof.document import store_document
-from models import commands as c
+from models import funding_commands as c
 from models.funding import (
     FundingApplication,
     FundingStep,

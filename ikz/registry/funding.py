@@ -5,7 +5,7 @@ as a tracked process."""
 from __future__ import annotations
 
 from ikz.registry.spec import ActionSpec, recorded
-from models import commands as c
+from models import funding_commands as c
 from states.policy import Action
 
 _MOD = "ikz.actions.funding"

@@ -207,10 +207,8 @@ def check_view(app: App, cooperation_id: int, lang: Language = "de") -> dict[str
     with app.db.read() as s:
         coop = require(s, Cooperation, cooperation_id)
         facts, ags = _facts(s, coop)
-        apps = {
-            a.programme: a
-            for a in application_snaps([cooperation_id], session=s).get(cooperation_id, ())
-        }
+        snaps = application_snaps([cooperation_id], session=s)
+    apps = {a.programme: a for a in snaps.get(cooperation_id, ())}
     out = []
     for state, p in _programmes_for(app, ags):
         a = apps.get(p.code)

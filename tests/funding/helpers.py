@@ -9,6 +9,7 @@ from ikz.actions import funding as fu
 from ikz.actions.cooperations import open_cooperation
 from ikz.actions.directory import register_municipality
 from models import commands as c
+from models import funding_commands as fc
 from tests.factories import World
 
 AGS = {
@@ -61,7 +62,7 @@ def baseline(
 ) -> Any:
     return fu.record_baseline(
         w.app,
-        c.RecordCosts(
+        fc.RecordCosts(
             cooperation_id=cid,
             municipality_id=mid,
             year=year,
@@ -77,7 +78,7 @@ def baseline(
 def actual(w: World, cid: int, mid: int, year: int, p: str, m: str, o: str = "0", **kw: Any) -> Any:
     return fu.record_actual(
         w.app,
-        c.RecordCosts(
+        fc.RecordCosts(
             cooperation_id=cid,
             municipality_id=mid,
             year=year,

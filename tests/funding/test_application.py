@@ -16,7 +16,7 @@ from ikz.actions import funding_application as fa
 from ikz.funding import PROGRAMMES_DIR
 from ikz.views.audit import verify_trail
 from ikz.views.funding import check_view
-from models import commands as c
+from models import funding_commands as c
 from models.chain import FactRecord
 from models.cooperation import Cooperation
 from models.funding import FundingApplication, FundingStep

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from ikz.views.audit import verify_trail
 from ikz.views.funding import euro, savings_view
-from models import commands as c
+from models import funding_commands as c
 from models.chain import FactRecord
 from models.funding import FundingActual, FundingBaseline
 from states.errors import InvalidInputError, NotFoundError, PolicyRefusedError
