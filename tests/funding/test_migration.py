@@ -1,4 +1,4 @@
-"""Migration 0014 (funding) on SQLite and PostgreSQL: it adds the four funding tables and
+"""Migration 0014_funding on SQLite and PostgreSQL: it adds the four funding tables and
 nothing else, goes back to 0013 without touching the rest, and up again to the models."""
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from models.db import Database, connect
 from models.schema import alembic_config, current_revision, upgrade
 
 FUNDING = {"funding_baseline", "funding_actual", "funding_application", "funding_step"}
+# The funding migration and the one before it (renumber both together on a merge).
+REVISION, BEFORE = "0014", "0013"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -40,7 +42,7 @@ def _tables(db: Database) -> set[str]:
 
 
 def test_0014_adds_the_funding_tables_and_goes_back(db: Database) -> None:
-    _to(db, "upgrade", "0013")
+    _to(db, "upgrade", BEFORE)
     before = _tables(db)
     assert before & FUNDING == set()
     with db.write() as s:
@@ -51,14 +53,14 @@ def test_0014_adds_the_funding_tables_and_goes_back(db: Database) -> None:
                 "CURRENT_TIMESTAMP)"
             )
         )
-    assert upgrade(db) == "0014"
+    assert upgrade(db) == REVISION
     assert _tables(db) == before | FUNDING
     with db.read_engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
         assert list(compare_metadata(ctx, SQLModel.metadata)) == []
-    _to(db, "downgrade", "0013")
-    assert (_tables(db), current_revision(db)) == (before, "0013")
+    _to(db, "downgrade", BEFORE)
+    assert (_tables(db), current_revision(db)) == (before, BEFORE)
     with db.read() as s:
         assert s.execute(text("SELECT name FROM municipality")).scalars().all() == ["Marburg"]
-    assert upgrade(db) == "0014"
+    assert upgrade(db) == REVISION
     assert _tables(db) == before | FUNDING
