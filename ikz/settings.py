@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     founding_rules_dir: Path | None = Field(
         None, description="Extra rule packs (YAML, one per state) beside the shipped ones."
     )
+    # Funding (ikz funding): a directory of further programme files (a state added or a
+    # shipped one replaced).
+    funding_programmes_dir: Path | None = Field(
+        None, description="Extra funding programmes (YAML, one per state) beside the shipped ones."
+    )
     vat_cutoff: date = Field(
         date(2027, 1, 1), description="From this day § 2b UStG applies (IKZ_VAT_CUTOFF)."
     )

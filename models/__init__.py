@@ -25,6 +25,7 @@ from models.council import CalendarImport, CouncilMeeting
 from models.erasure import Erasure
 from models.event_outbox import OutboxEvent
 from models.founding import AssessmentAnswer, FoundingEvent, FoundingPlan
+from models.funding import FundingActual, FundingApplication, FundingBaseline, FundingStep
 from models.gateway import ApiToken, GatewaySession, LoginLink
 from models.health import HealthCheckRecord
 from models.outbox import Notification, OutboxContext
@@ -46,6 +47,10 @@ __all__ = [
     "FactRecord",
     "FoundingEvent",
     "FoundingPlan",
+    "FundingActual",
+    "FundingApplication",
+    "FundingBaseline",
+    "FundingStep",
     "GatewaySession",
     "Goal",
     "HealthCheckRecord",

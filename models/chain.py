@@ -3,7 +3,8 @@
 `FactRecord`: one record per insert or update of a fact row (sign-offs, decisions,
 benefits, meetings, agreements, successes, goals, staff, communications, partnerships,
 conflicts, reports, sign-off requests, the founding procedure's plan, acts and
-assessments, and the cooperation's own facts). It holds the
+assessments, the cost baseline and actual costs, the funding applications and their
+steps, and the cooperation's own facts). It holds the
 hash of the row's content after the write (`row_hash`), who acted and the proof of it,
 and is linked to its predecessor by hash. `ikz audit verify` then finds a fact row
 deleted, edited or swapped (its content no longer hashes to its last record), a row
@@ -23,6 +24,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
@@ -50,6 +52,7 @@ from models.cooperation import (
 )
 from models.driver_sql import run
 from models.founding import AssessmentAnswer, FoundingEvent, FoundingPlan
+from models.funding import FundingActual, FundingApplication, FundingBaseline, FundingStep
 from states.errors import IkzError
 from states.proof import Proof
 
@@ -109,6 +112,10 @@ CHAINED: dict[type[SQLModel], frozenset[str]] = {
     FoundingPlan: frozenset(),
     FoundingEvent: frozenset(),
     AssessmentAnswer: frozenset(),
+    FundingBaseline: frozenset(),
+    FundingActual: frozenset(),
+    FundingApplication: frozenset(),
+    FundingStep: frozenset(),
 }
 BY_TABLE: dict[str, type[SQLModel]] = {
     m.__tablename__: m  # type: ignore[misc]
@@ -124,6 +131,9 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, Decimal):
+        # Money: its exact digits (NUMERIC(14, 2) reads back with its two places).
+        return str(value)
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value

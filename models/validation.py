@@ -92,6 +92,12 @@ HeaderSafe = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
     AfterValidator(_header_safe),
 ]
+# One optional line (a file number, a portal receipt): as safe as HeaderSafe, may be empty.
+OptionalLine = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=300),
+    AfterValidator(_header_safe),
+]
 # Bodies and notes (mail text, .ics DESCRIPTION): several lines, no other control character.
 OptionalText = Annotated[
     str,
@@ -115,6 +121,7 @@ _EN = {
     "email_local_ascii": "only characters without umlauts or ß before the @ (e.g. joerg.mueller@…)",
     "ags_format": "AGS must be exactly 8 digits",
     "ags_land": "AGS does not start with a Land key 01-16",
+    "decimal_parsing": "not an amount (digits with a point, e.g. 1234.50)",
 }
 
 
@@ -151,6 +158,13 @@ _DE = {
     "too_short": "zu wenige Einträge (mindestens {min_length})",
     "extra_forbidden": "unbekanntes Feld",
     "model_type": "ungültige Angabe",
+    # Money (ikz funding): digits with a point, no thousands separator.
+    "decimal_parsing": "kein Betrag (Ziffern mit Punkt, z. B. 1234.50)",
+    "decimal_type": "kein Betrag (Ziffern mit Punkt, z. B. 1234.50)",
+    "decimal_max_digits": "zu groß (höchstens {max_digits} Ziffern)",
+    "decimal_whole_digits": "zu groß (höchstens {whole_digits} Ziffern vor dem Punkt)",
+    "decimal_max_places": "höchstens {decimal_places} Nachkommastellen (Cent)",
+    "finite_number": "keine endliche Zahl",
 }
 
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from states.errors import Message
 from states.founding import LETTER_OF_INTENT
 from states.founding_checks import permanent_criteria
+from states.funding import start_criteria
 from states.lifecycle import Trigger
 from states.snapshot import CooperationSnapshot
 from states.vocab import ConflictLevel, MeetingKind, level_at_least
@@ -131,6 +132,9 @@ def _start_pilot(s: CooperationSnapshot, rules: GateRules, now: datetime) -> lis
                     f"Conflict #{c.id} is open at level '{c.level}'.",
                 )
             )
+    # A funding programme that forbids starting before its application or decision
+    # holds the pilot's start (the start of the project) until then.
+    unmet.extend(start_criteria(s.funding))
     return unmet
 
 

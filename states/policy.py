@@ -41,6 +41,8 @@ class Action(StrEnum):
     PLAN_FOUNDING = "plan_founding"
     RECORD_FOUNDING = "record_founding"
     IMPORT_COUNCIL_CALENDAR = "import_council_calendar"
+    RECORD_COSTS = "record_costs"
+    RECORD_FUNDING = "record_funding"
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,8 @@ _COORDINATOR_ONLY = {
     Action.PLAN_FOUNDING,
     Action.RECORD_FOUNDING,
     Action.IMPORT_COUNCIL_CALENDAR,
+    # The funding application: notices and payments come from the authority.
+    Action.RECORD_FUNDING,
 }
 
 # Partner-side people may act for their own municipality only.
@@ -95,6 +99,8 @@ _OWN_PARTNER: dict[Action, frozenset[Role]] = {
     Action.RECORD_COMMUNICATION: frozenset({Role.CONTACT}),
     Action.RECORD_SUCCESS: frozenset({Role.CONTACT}),
     Action.RAISE_CONFLICT: frozenset({Role.CONTACT, Role.MAYOR}),
+    # A partner's costs come from its own budget: its contact or mayor may enter them.
+    Action.RECORD_COSTS: frozenset({Role.CONTACT, Role.MAYOR}),
 }
 
 _CONFLICT_MODERATION = {

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 from states.founding import FoundingSnap
+from states.funding import ApplicationSnap
 from states.lifecycle import State
 
 
@@ -81,6 +83,11 @@ class CooperationSnapshot:
     children: int = 0  # follow-up cooperations spawned from this one
     # The founding procedure, once planned (ikz founding plan); None: no plan.
     founding: FoundingSnap | None = None
+    # Funding applications (ikz funding prepare), one per programme.
+    funding: tuple[ApplicationSnap, ...] = ()
+    # The latest year with every partner's baseline and actual costs, and its total
+    # savings in % (loaded only for cooperations with an application); None: none yet.
+    savings_latest: tuple[int, Decimal] | None = None
 
     @property
     def open_conflicts(self) -> tuple[ConflictSnap, ...]:

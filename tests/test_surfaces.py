@@ -65,6 +65,15 @@ EXPECTED_ACTIONS = {
     "record-authority-submission": ("founding", "submit"),
     "record-authority-decision": ("founding", "decision"),
     "record-publication": ("founding", "publication"),
+    "record-cost-baseline": ("funding", "baseline"),
+    "record-actual-costs": ("funding", "actual"),
+    "prepare-funding-application": ("funding", "prepare"),
+    "submit-funding-application": ("funding", "submit"),
+    "record-funding-decision": ("funding", "decision"),
+    "record-funding-payment": ("funding", "paid"),
+    "record-proof-of-use": ("funding", "proof-submitted"),
+    "accept-proof-of-use": ("funding", "proof-accepted"),
+    "permit-early-start": ("funding", "early-start"),
 }
 
 # The commands that read or operate and change no cooperation's facts: not actions.
@@ -85,6 +94,9 @@ NOT_ACTIONS = {
     ("founding", "criteria"),
     ("founding", "rules"),
     ("founding", "show"),
+    ("funding", "check"),
+    ("funding", "programmes"),
+    ("funding", "savings"),
     ("events", "status"),
     ("gateway", "serve"),
     ("municipality", "list"),
@@ -226,4 +238,4 @@ def test_every_reference_resolves(action: ActionSpec) -> None:
 
 def test_the_deployment_descriptions_are_each_their_own() -> None:
     descriptions = [s.description for s in SPECS if "aktion" in s.tags]
-    assert len(descriptions) == len(set(descriptions)) == 39
+    assert len(descriptions) == len(set(descriptions)) == 48

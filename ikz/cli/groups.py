@@ -61,4 +61,7 @@ token_app = group("token", "Persönliche API-Tokens für das Gateway von `ikz up
 founding_app = group(
     "founding", "Gründungsverfahren: Ratsbeschlüsse, Aufsicht, Bekanntmachung, Prüfungen."
 )
+funding_app = group(
+    "funding", "Förderung: Programme, Förderfähigkeit, Kostenvergleich und Einsparungen."
+)
 gateway_app = group("gateway", "Das Gateway (Anmeldung vor Prefect-UI und -API) im Betrieb.")

@@ -28,6 +28,7 @@ from ikz.cli import (  # noqa: F401
     directory,
     events,
     founding,
+    funding,
     gateway,
     notify,
 )

@@ -17,7 +17,7 @@ CLI reads this list to find a command without paying for every use case's import
 
 from __future__ import annotations
 
-from ikz.registry import conflicts, directory, facts, founding, lifecycle, meetings
+from ikz.registry import conflicts, directory, facts, founding, funding, lifecycle, meetings
 from ikz.registry.spec import ActionSpec, resolve
 
 __all__ = ["ACTIONS", "BY_COMMAND", "BY_NAME", "ActionSpec", "commands_of", "resolve"]
@@ -29,6 +29,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     *conflicts.ACTIONS,
     *meetings.ACTIONS,
     *founding.ACTIONS,
+    *funding.ACTIONS,
 )
 
 BY_NAME: dict[str, ActionSpec] = {a.name: a for a in ACTIONS}

@@ -25,6 +25,7 @@ from states.health.factors_common import (
     steering,
 )
 from states.health.factors_founding import assessment_findings
+from states.health.factors_funding import funding_findings
 from states.health.rules import Findings, HealthRules
 from states.snapshot import CooperationSnapshot
 from states.vocab import ConflictLevel, ConflictStatus, level_at_least
@@ -165,6 +166,7 @@ def long_term(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Findings
             "The permanent legal form is chosen by the evaluation.",
         )
         assessment_findings(s, now, r, f)
+        funding_findings(s, f)
         return f
     if s.legal_form:
         f.add(
@@ -221,6 +223,7 @@ def long_term(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Findings
                 "No follow-up yet: one project often leads to more.",
             )
     assessment_findings(s, now, r, f)
+    funding_findings(s, f)
     return f
 
 

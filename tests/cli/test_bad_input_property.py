@@ -14,6 +14,7 @@ import sqlite3
 import types
 import typing
 from datetime import date, datetime
+from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -82,9 +83,15 @@ def _valid_one(name: str, base: Any, meta: list[Any]) -> Any:
         return "2030-03-12T10:00"
     if base is date:
         return "2026-01-05"
-    return {"email": "neu@example.org", "ags": "16052000", "language": "de", "mode": "daily"}.get(
-        name, "Gemeinsamer Bauhof"
-    )
+    if base is Decimal:  # money (ikz funding): euros with a point
+        return "1.00"
+    return {
+        "email": "neu@example.org",
+        "ags": "16052000",
+        "language": "de",
+        "mode": "daily",
+        "programme": "by_ikz",
+    }.get(name, "Gemeinsamer Bauhof")
 
 
 def valid_value(name: str, info: FieldInfo) -> Any:

@@ -26,7 +26,7 @@ from tests.cli.helpers import Cli, DemoWorld
 # The validated text types, told apart by their pydantic metadata objects.
 VALIDATED: dict[int, str] = {
     id(meta): name
-    for name in ("HeaderSafe", "Text", "OptionalText", "Email", "Ags")
+    for name in ("HeaderSafe", "Text", "OptionalText", "OptionalLine", "Email", "Ags")
     for meta in typing.get_args(getattr(validation, name))[1:]
 }
 # Plain str with a pattern anchored at both ends: no control character can match.
@@ -35,6 +35,11 @@ PATTERNED = {
     ("RecordDecision", "kind"),
     ("PlanFounding", "state"),
     ("PlanFounding", "form"),
+    # A funding programme's code, e.g. by_ikz.
+    ("PrepareFundingApplication", "programme"),
+    ("RecordFundingStep", "programme"),
+    ("RecordFundingDecision", "programme"),
+    ("RecordFundingPayment", "programme"),
 }
 
 

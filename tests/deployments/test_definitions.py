@@ -164,6 +164,64 @@ VALID: dict[str, dict[str, Any]] = {
         "on": "2026-07-01",
         "reference": "Amtsblatt 2026 Nr. 12, S. 34",
     },
+    "record-cost-baseline": {
+        "cooperation_id": "Bauhof",
+        "municipality_id": "Jena",
+        "year": 2025,
+        "personnel": "84000.00",
+        "material": "12500.50",
+        "one_off": "0",
+    },
+    "record-actual-costs": {
+        "cooperation_id": "Bauhof",
+        "municipality_id": "Jena",
+        "year": 2026,
+        "personnel": "61000.00",
+        "material": "9800.10",
+        "one_off": "4500.00",
+    },
+    "prepare-funding-application": {
+        "cooperation_id": "Bauhof",
+        "programme": "by_ikz",
+        "prepared_on": "2026-03-02",
+    },
+    "submit-funding-application": {
+        "cooperation_id": "Bauhof",
+        "programme": "by_ikz",
+        "on": "2026-03-16",
+        "reference": "Eingang 2026-0815",
+    },
+    "record-funding-decision": {
+        "cooperation_id": "Bauhof",
+        "programme": "by_ikz",
+        "decided_on": "2026-06-01",
+        "result": "approved",
+        "amount": "42500.00",
+        "quota": "85",
+        "conditions": "Bericht nach zwölf Monaten",
+    },
+    "record-funding-payment": {
+        "cooperation_id": "Bauhof",
+        "programme": "by_ikz",
+        "paid_on": "2026-07-01",
+        "amount": "20000.00",
+    },
+    "record-proof-of-use": {
+        "cooperation_id": "Bauhof",
+        "programme": "by_ikz",
+        "on": "2027-06-30",
+    },
+    "accept-proof-of-use": {
+        "cooperation_id": "Bauhof",
+        "programme": "by_ikz",
+        "on": "2027-09-01",
+    },
+    "permit-early-start": {
+        "cooperation_id": "Bauhof",
+        "programme": "by_ikz",
+        "on": "2026-04-01",
+        "reference": "Schreiben der Regierung vom 2026-04-01",
+    },
 }
 
 # One variant of the wrong JSON type per deployment: what the form refuses before the
@@ -210,6 +268,15 @@ BAD: dict[str, tuple[str, Any]] = {
     "record-authority-submission": ("on", None),
     "record-authority-decision": ("result", "perhaps"),
     "record-publication": ("reference", 34),
+    "record-cost-baseline": ("personnel", -5),
+    "record-actual-costs": ("year", "letztes"),
+    "prepare-funding-application": ("programme", ["by_ikz"]),
+    "submit-funding-application": ("on", 20260316),
+    "record-funding-decision": ("result", 5),
+    "record-funding-payment": ("amount", -1),
+    "record-proof-of-use": ("programme", None),
+    "accept-proof-of-use": ("on", None),
+    "permit-early-start": ("reference", 7),
 }
 
 ACTION_SPECS = [s for s in SPECS if s.name in VALID]
@@ -314,8 +381,8 @@ def test_follow_ups_are_wired_to_the_events_the_core_emits() -> None:
 
 def test_every_action_deployment_says_in_german_what_it_does_and_needs() -> None:
     described = {s.name: s.description for s in ACTION_SPECS}
-    assert len(described) == 39
-    assert len(set(described.values())) == 39
+    assert len(described) == 48
+    assert len(set(described.values())) == 48
     assert described["advance-cooperation"] == (
         "Lebenszyklus-Schritt anwenden (Sondierung beginnen, Vereinbarung verhandeln, "
         "Pilot starten, Pilot evaluieren, Verstetigen, Pausieren, Fortsetzen, Beenden, "

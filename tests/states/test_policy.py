@@ -106,6 +106,7 @@ COORDINATOR_ONLY = [
     A.PLAN_FOUNDING,  # the founding procedure: recorded from paper by the coordinator
     A.RECORD_FOUNDING,
     A.IMPORT_COUNCIL_CALENDAR,  # the council office's calendar, for the founding's deadlines
+    A.RECORD_FUNDING,  # the funding application: notices come from the authority
 ]
 
 # Partner-side actions and the partner roles allowed to do them for their own municipality.
@@ -116,6 +117,7 @@ PARTNER_SIDE: dict[Action, set[Role]] = {
     A.RECORD_COMMUNICATION: {R.CONTACT},
     A.RECORD_SUCCESS: {R.CONTACT},
     A.RAISE_CONFLICT: {R.CONTACT, R.MAYOR},
+    A.RECORD_COSTS: {R.CONTACT, R.MAYOR},  # a partner's own budget figures
 }
 
 CONFLICT_HANDLING = [A.ESCALATE_CONFLICT, A.RESOLVE_CONFLICT, A.SCHEDULE_CONFLICT_SESSION]
