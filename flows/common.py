@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from prefect.states import Failed
 from pydantic import BaseModel, Field, create_model
 
 from ikz.app import App, open_app
@@ -20,11 +21,35 @@ from models.validation import parse
 from states.errors import IkzError
 from states.proof import Proof
 
+if TYPE_CHECKING:
+    from prefect.client.schemas.objects import State
+
+    from ikz.registry import ActionSpec
+
 M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R")
 
 
 class ActionFailed(Exception):
     """A use case refused the action: the run fails with the same one-line message."""
+
+
+def ending(call: Callable[[], R]) -> R | State:
+    """What a flow returns: `call`'s result, or, when the action was refused, Prefect's
+    own Failed state with the reason as its message, on one line (a gate's unmet
+    criteria joined by semicolons). The run then ends Failed
+    without a traceback in its log; a caller of the flow object still gets the
+    ActionFailed raised (the state's data), and a caller of its `.fn` gets the state."""
+    try:
+        return call()
+    except IkzError as exc:  # a follow-up's use case refusing (e.g. an unknown id)
+        failed = ActionFailed(exc.text())
+    except ActionFailed as exc:
+        failed = exc
+    from flows.outcome import one_line, tell_refused
+
+    tell_refused(str(failed))
+    return Failed(message=one_line(str(failed)), data=failed)
 
 
 # The flows' second parameter: the gateway's stamp (who started the run, and how proven).
@@ -99,16 +124,33 @@ SEND_NOW_TIMEOUT_SECONDS = 5.0
 
 
 def run_action(
-    fn: Callable[[App, M], Any], model: type[M], params: M | dict[str, Any], stamp: Any = None
+    fn: Callable[[App, M], Any],
+    model: type[M],
+    params: M | dict[str, Any],
+    stamp: Any = None,
+    *,
+    spec: ActionSpec | None = None,
 ) -> Any:
-    """Run an action's use case for the person the run's stamp proves (its actor)."""
+    """Run an action's use case for the person the run's stamp proves (its actor).
+
+    With the action's registry entry (`spec`), the cooperation's page and the portfolio
+    are written anew after the commit, and the run's last log line says what changed
+    (flows.outcome)."""
     proof, data = verified(params, stamp)
     cmd = coerce(model, data)
-    with app_scope(proof) as app, sending_what_is_queued(app):
+    with app_scope(proof) as app:
+        with app.db.read() as s:
+            before = last_id(s)
         try:
-            return jsonable(fn(app, cmd))
+            result = fn(app, cmd)
         except IkzError as exc:
             raise ActionFailed(exc.text()) from None
+        sent = send_now(app, after_id=before)
+        if spec is not None:
+            from flows.outcome import after_action
+
+            after_action(app, spec, result, sent)
+        return jsonable(result)
 
 
 @contextmanager
@@ -121,11 +163,12 @@ def sending_what_is_queued(app: App) -> Iterator[None]:
     send_now(app, after_id=before)
 
 
-def send_now(app: App, *, after_id: int) -> None:
+def send_now(app: App, *, after_id: int) -> int:
     """Send the mail queued since outbox row `after_id`: the action's own (and any
     queued at the same moment), not older mail waiting for the dispatcher. Never fails
     the action, which has committed: whatever is not sent here stays queued for the
-    dispatcher, which the action's event and its minute schedule start anyway."""
+    dispatcher, which the action's event and its minute schedule start anyway.
+    Returns how many were sent."""
     from prefect.exceptions import MissingContextError
     from prefect.logging import get_run_logger
 
@@ -145,7 +188,7 @@ def send_now(app: App, *, after_id: int) -> None:
         result = send_due_now(app, limit=SEND_NOW_LIMIT, smtp=smtp, after_id=after_id)
     except Exception as exc:  # the relay's trouble is the dispatcher's to retry
         log.warning("E-Mails bleiben für den Versand-Flow: %s: %s", type(exc).__name__, exc)
-        return
+        return 0
     if result.sent or result.failed or result.retried:
         log.info(
             "E-Mails sofort versandt: %d, zurückgestellt: %d, fehlgeschlagen: %d",
@@ -153,6 +196,7 @@ def send_now(app: App, *, after_id: int) -> None:
             result.retried,
             result.failed,
         )
+    return int(result.sent)
 
 
 def announce_queued(count: int, resource: str) -> None:

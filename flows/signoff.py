@@ -18,7 +18,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from prefect import flow, get_run_logger
+from prefect import flow
 from prefect.flow_runs import suspend_flow_run
 from prefect.runtime import flow_run
 
@@ -27,17 +27,27 @@ from flows.common import (
     ActionFailed,
     app_scope,
     coerce,
+    ending,
     form_model,
     sending_what_is_queued,
     verified,
 )
+from flows.outcome import publish_pages, tell
 from ikz.actions.signoff import open_request
+from ikz.registry import ACTIONS
 from models.commands import RequestSignOff
 from states.errors import IkzError
 
+SPEC = next(a for a in ACTIONS if a.name == "request-signoff")
+ANSWERS = {"signed": "zugestimmt", "declined": "abgelehnt"}
 
-def _request_signoff(eingabe: Any, stamp: Any = STAMP_FIELD) -> dict[str, Any]:
-    log = get_run_logger()
+
+def _request_signoff(eingabe: Any, stamp: Any = STAMP_FIELD) -> Any:
+    # A refusal ends the run Failed with its one line, without a traceback.
+    return ending(lambda: _ask_and_wait(eingabe, stamp))
+
+
+def _ask_and_wait(eingabe: Any, stamp: Any) -> dict[str, Any]:
     # The coordinator asking is the person the run's stamp proves (flows.common.verified).
     proof, data = verified(eingabe, None if stamp is STAMP_FIELD else stamp)
     cmd = coerce(RequestSignOff, data)
@@ -53,15 +63,20 @@ def _request_signoff(eingabe: Any, stamp: Any = STAMP_FIELD) -> dict[str, Any]:
             except IkzError as exc:
                 raise ActionFailed(exc.text()) from None
         now = app.clock()
+        if req.status != "pending":
+            # Answered (the run was resumed): the pages show the answer.
+            publish_pages(app, SPEC, [req.cooperation_id])
     if req.status != "pending":
-        log.info("Freigabeanfrage %s beantwortet: %s", req.id, req.status)
+        tell(f"Freigabeanfrage {req.id} beantwortet: {ANSWERS.get(req.status, req.status)}")
         return {"request_id": req.id, "status": req.status}
     left = int((req.due_at - now).total_seconds())
     if left <= 0:
         raise ActionFailed(
             f"Die Freigabeanfrage {req.id} ist abgelaufen, ohne dass geantwortet wurde."
         )
-    log.info("Warte auf die Antwort von Person %s, Frist %s", req.mayor_id, req.due_at.date())
+    tell(
+        f"Freigabeanfrage {req.id}: warte auf die Antwort von Person {req.mayor_id}, Frist {req.due_at.date():%d.%m.%Y}"
+    )
     # A fresh key each time: a key used before would let the run through at once.
     suspend_flow_run(timeout=left, key=f"signoff-{req.id}-{uuid.uuid4().hex}")
     # Reached only if the server refused to suspend (it never does for a new key).
@@ -72,7 +87,7 @@ def _request_signoff(eingabe: Any, stamp: Any = STAMP_FIELD) -> dict[str, Any]:
 _request_signoff.__annotations__ = {
     "eingabe": form_model(RequestSignOff),
     "stamp": dict[str, Any] | None,
-    "return": dict[str, Any],
+    "return": Any,
 }
 _request_signoff.__name__ = _request_signoff.__qualname__ = "request_signoff"
 request_signoff = flow(
