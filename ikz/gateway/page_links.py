@@ -4,8 +4,8 @@ Prefect's `/artifacts/key/<key>` shows only a key's timeline; the page itself is
 `/artifacts/artifact/<artifact id>`, and that id changes with every new version. So a
 mail links to `/seite/kooperation/<id>` (and `/seite/portfolio`, `/seite/verzeichnis`,
 `/seite/bericht/<id>`), and the gateway answers it, behind the login like the UI, with a
-redirect to the newest version of the key (`GET /api/artifacts/{key}/latest` on the
-Prefect server), or with a German page saying there is none yet.
+redirect to the newest version of the key (the `latest_id` of the key's collection,
+`POST /api/artifacts/latest/filter` on the Prefect server), or with a German page saying there is none yet.
 """
 
 from __future__ import annotations

@@ -186,12 +186,18 @@ def add_page_links(
         artifact_id = None
         if found is not None:
             client: httpx.AsyncClient = request.app.state.client
-            latest = await client.get(
-                f"/api/artifacts/{found[1]}/latest", headers={"authorization": basic}
+            # Not GET /api/artifacts/{key}/latest: Prefect 3.9 answers it with the id of
+            # the key's collection, which is no artifact's id. The collection's
+            # latest_id is the newest version's.
+            latest = await client.post(
+                "/api/artifacts/latest/filter",
+                json={"artifacts": {"key": {"any_": [found[1]]}}, "limit": 1},
+                headers={"authorization": basic},
             )
             if latest.status_code == 200:
-                artifact_id = latest.json().get("id")
-            elif latest.status_code != 404:
+                rows = latest.json()
+                artifact_id = rows[0].get("latest_id") if rows else None
+            else:
                 return html(
                     message(
                         lang,
