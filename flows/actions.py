@@ -9,7 +9,7 @@ this module's name for it, so that deployments find it as `flows.actions:<name>`
 
 validate_parameters=False: Prefect would otherwise reject bad input with pydantic's
 English report before our clearer message could be given. A refused action returns
-Prefect's Failed state with the one-line reason (flows.common.ending): the run ends
+Prefect's Failed state with the one-line reason (flows.outcome.ending): the run ends
 Failed without a traceback.
 """
 
@@ -19,7 +19,8 @@ from typing import Any
 
 from prefect import Flow, flow
 
-from flows.common import STAMP_FIELD, ending, form_model, run_action
+from flows.common import STAMP_FIELD, form_model, run_action
+from flows.outcome import after_action, ending
 from ikz.registry import ACTIONS, ActionSpec
 
 
@@ -27,7 +28,11 @@ def action_flow(spec: ActionSpec) -> Flow[..., Any]:
     def run(eingabe: Any, stamp: Any = STAMP_FIELD) -> Any:
         # A FieldInfo default means "not given" (called as a plain function).
         given = None if stamp is STAMP_FIELD else stamp
-        return ending(lambda: run_action(spec.call(), spec.model, eingabe, given, spec=spec))
+
+        def after(app: Any, result: Any, sent: int) -> None:
+            after_action(app, spec, result, sent)
+
+        return ending(lambda: run_action(spec.call(), spec.model, eingabe, given, after=after))
 
     # What Prefect reads: the name it pickles the flow by, and the form's schema (the
     # input without the acting person: that is whoever is logged in, see flows.common).

@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
-from prefect.states import Failed
 from pydantic import BaseModel, Field, create_model
 
 from ikz.app import App, open_app
@@ -21,35 +20,11 @@ from models.validation import parse
 from states.errors import IkzError
 from states.proof import Proof
 
-if TYPE_CHECKING:
-    from prefect.client.schemas.objects import State
-
-    from ikz.registry import ActionSpec
-
 M = TypeVar("M", bound=BaseModel)
-R = TypeVar("R")
 
 
 class ActionFailed(Exception):
     """A use case refused the action: the run fails with the same one-line message."""
-
-
-def ending(call: Callable[[], R]) -> R | State:
-    """What a flow returns: `call`'s result, or, when the action was refused, Prefect's
-    own Failed state with the reason as its message, on one line (a gate's unmet
-    criteria joined by semicolons). The run then ends Failed
-    without a traceback in its log; a caller of the flow object still gets the
-    ActionFailed raised (the state's data), and a caller of its `.fn` gets the state."""
-    try:
-        return call()
-    except IkzError as exc:  # a follow-up's use case refusing (e.g. an unknown id)
-        failed = ActionFailed(exc.text())
-    except ActionFailed as exc:
-        failed = exc
-    from flows.outcome import one_line, tell_refused
-
-    tell_refused(str(failed))
-    return Failed(message=one_line(str(failed)), data=failed)
 
 
 # The flows' second parameter: the gateway's stamp (who started the run, and how proven).
@@ -129,13 +104,12 @@ def run_action(
     params: M | dict[str, Any],
     stamp: Any = None,
     *,
-    spec: ActionSpec | None = None,
+    after: Callable[[App, Any, int], None] | None = None,
 ) -> Any:
     """Run an action's use case for the person the run's stamp proves (its actor).
 
-    With the action's registry entry (`spec`), the cooperation's page and the portfolio
-    are written anew after the commit, and the run's last log line says what changed
-    (flows.outcome)."""
+    `after(app, result, mails sent)` runs after the commit and the mail (an action
+    flow's pages and summary line: flows.outcome.after_action)."""
     proof, data = verified(params, stamp)
     cmd = coerce(model, data)
     with app_scope(proof) as app:
@@ -146,10 +120,8 @@ def run_action(
         except IkzError as exc:
             raise ActionFailed(exc.text()) from None
         sent = send_now(app, after_id=before)
-        if spec is not None:
-            from flows.outcome import after_action
-
-            after_action(app, spec, result, sent)
+        if after is not None:
+            after(app, result, sent)
         return jsonable(result)
 
 

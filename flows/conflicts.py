@@ -7,8 +7,9 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 
-from flows.common import announce_queued, app_scope, ending
+from flows.common import announce_queued, app_scope
 from flows.dashboards import publish_cooperation, publish_portfolio
+from flows.outcome import ending
 from ikz.actions.conflicts import escalate_overdue
 from ikz.views.directory import conflicts
 

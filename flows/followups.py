@@ -1,6 +1,6 @@
 """Follow-up flows started by deployment triggers on committed changes. A use case's
 refusal (e.g. a cooperation that is gone) ends the run Failed with its one line
-(flows.common.ending), not with a traceback."""
+(flows.outcome.ending), not with a traceback."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from typing import Any, Literal
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
-from flows.common import announce_queued, app_scope, ending
+from flows.common import announce_queued, app_scope
 from flows.dashboards import publish_cooperation, publish_portfolio
+from flows.outcome import ending
 from ikz.actions.conflicts import escalate_raised
 from ikz.gateway.page_links import report_key
 from ikz.jsonable import jsonable

@@ -12,8 +12,12 @@ file only).
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from prefect.states import Failed
+
+from flows.common import ActionFailed
 from ikz.app import App
 from ikz.gateway.page_links import cooperation_page
 from ikz.jsonable import jsonable
@@ -22,13 +26,35 @@ from models.cooperation import Cooperation
 from models.people import person
 from models.queries import require
 from states.errors import IkzError
-from states.lifecycle import STATE_LABELS, State
+from states.lifecycle import STATE_LABELS
+from states.lifecycle import State as CoopState
+
+if TYPE_CHECKING:
+    from prefect.client.schemas.objects import State as RunState
+
+R = TypeVar("R")
 
 # The log record attribute deployments/logs.py lets through to the terminal.
 TERMINAL = "ikz_terminal"
 
 # Actions whose change shows on the directory page.
 DIRECTORY_USE_CASES = ("ikz.actions.directory:", "ikz.actions.erasure:")
+
+
+def ending(call: Callable[[], R]) -> R | RunState:
+    """What a flow returns: `call`'s result, or, when the action was refused, Prefect's
+    own Failed state with the reason as its message, on one line (a gate's unmet
+    criteria joined by semicolons). The run then ends Failed
+    without a traceback in its log; a caller of the flow object still gets the
+    ActionFailed raised (the state's data), and a caller of its `.fn` gets the state."""
+    try:
+        return call()
+    except IkzError as exc:  # a follow-up's use case refusing (e.g. an unknown id)
+        failed = ActionFailed(exc.text())
+    except ActionFailed as exc:
+        failed = exc
+    tell_refused(str(failed))
+    return Failed(message=one_line(str(failed)), data=failed)
 
 
 def _logger() -> Any:
@@ -97,7 +123,7 @@ def what_changed(spec: ActionSpec, result: Any, fields: dict[str, Any]) -> str:
 
 def _state(code: object) -> str:
     try:
-        return STATE_LABELS[State(str(code))][0]
+        return STATE_LABELS[CoopState(str(code))][0]
     except ValueError:
         return str(code)
 

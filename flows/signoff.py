@@ -27,12 +27,11 @@ from flows.common import (
     ActionFailed,
     app_scope,
     coerce,
-    ending,
     form_model,
     sending_what_is_queued,
     verified,
 )
-from flows.outcome import publish_pages, tell
+from flows.outcome import ending, publish_pages, tell
 from ikz.actions.signoff import open_request
 from ikz.registry import ACTIONS
 from models.commands import RequestSignOff
