@@ -125,16 +125,6 @@ def run_action(
         return jsonable(result)
 
 
-@contextmanager
-def sending_what_is_queued(app: App) -> Iterator[None]:
-    """Send the mail queued inside the block right after it (see send_now); nothing
-    when the block fails."""
-    with app.db.read() as s:
-        before = last_id(s)
-    yield
-    send_now(app, after_id=before)
-
-
 def send_now(app: App, *, after_id: int) -> int:
     """Send the mail queued since outbox row `after_id`: the action's own (and any
     queued at the same moment), not older mail waiting for the dispatcher. Never fails

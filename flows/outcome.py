@@ -129,19 +129,61 @@ def _state(code: object) -> str:
 
 
 def summary_line(
-    *, who: str, label: str, title: str | None, changed: str, sent: int, link: str | None
+    *, who: str, label: str, title: str | None, changed: str, sent: int | None, link: str | None
 ) -> str:
     """E.g. 'Dr. Miriam Kessler, Lebenszyklus-Schritt anwenden: Digitalstrategie
     Jena-Weimar: Informeller Kontakt → Pausiert (Version 3), 5 E-Mails versandt –
     http://127.0.0.1:4200/seite/kooperation/3'."""
-    mails = "1 E-Mail versandt" if sent == 1 else f"{sent} E-Mails versandt"
     head = f"{title}: {changed}" if title else changed
-    line = f"{who}, {label}: {head}, {mails}"
+    line = f"{who}, {label}: {head}"
+    if sent is not None:
+        line += ", 1 E-Mail versandt" if sent == 1 else f", {sent} E-Mails versandt"
     return f"{line} – {link}" if link else line
 
 
+# A sign-off request's status, as the line after the mayor's answer says it.
+ANSWERS = {"signed": "zugestimmt", "declined": "abgelehnt"}
+
+
+def signoff_line(app: App, req: Any, sent: int | None) -> str:
+    """The line of a sign-off request's run: asked (who asked, of whom, until when), or,
+    after the run was resumed, answered (by the mayor, and how)."""
+    with app.db.read() as s:
+        title = require(s, Cooperation, req.cooperation_id).title
+        mayor = person(req.mayor_id, session=s)
+        actor = app.proof.person_id if app.proof else None
+        asker = person(actor, session=s) if actor else None
+    mayor_name = mayor.name if mayor else f"Person {req.mayor_id}"
+    link = cooperation_page(app.settings.ui_base_url, req.cooperation_id)
+    if req.status == "pending":
+        return summary_line(
+            who=asker.name if asker else "Lokale Verwaltung",
+            label="Freigabe anfordern",
+            title=title,
+            changed=f"Freigabe bei {mayor_name} angefragt, Frist {req.due_at:%d.%m.%Y}",
+            sent=sent,
+            link=link,
+        )
+    return summary_line(
+        who=mayor_name,
+        label="Freigabe",
+        title=title,
+        changed=ANSWERS.get(req.status, req.status),
+        sent=None,
+        link=link,
+    )
+
+
 def after_action(app: App, spec: ActionSpec, result: Any, sent: int) -> None:
-    """Pages written anew, then the summary line (see the module's doc)."""
+    """Pages written anew, then the summary line (see the module's doc). Never fails
+    the action, which has committed and sent its mail."""
+    try:
+        _after_action(app, spec, result, sent)
+    except Exception as exc:  # a page or a line is not worth a failed run
+        _logger().warning("Abschluss der Aktion unvollständig: %s: %s", type(exc).__name__, exc)
+
+
+def _after_action(app: App, spec: ActionSpec, result: Any, sent: int) -> None:
     fields = jsonable(result)
     fields = fields if isinstance(fields, dict) else {}
     coops = cooperation_ids(spec, fields)

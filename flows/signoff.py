@@ -28,17 +28,17 @@ from flows.common import (
     app_scope,
     coerce,
     form_model,
-    sending_what_is_queued,
+    send_now,
     verified,
 )
-from flows.outcome import ending, publish_pages, tell
+from flows.outcome import ending, publish_pages, signoff_line, tell
 from ikz.actions.signoff import open_request
 from ikz.registry import ACTIONS
 from models.commands import RequestSignOff
+from models.outbox import last_id
 from states.errors import IkzError
 
 SPEC = next(a for a in ACTIONS if a.name == "request-signoff")
-ANSWERS = {"signed": "zugestimmt", "declined": "abgelehnt"}
 
 
 def _request_signoff(eingabe: Any, stamp: Any = STAMP_FIELD) -> Any:
@@ -56,26 +56,27 @@ def _ask_and_wait(eingabe: Any, stamp: Any) -> dict[str, Any]:
         run_url = f"{base}/runs/flow-run/{run_id}"
         # The mayor's mail goes out now, not with the dispatcher's next run (after a
         # resume the request exists already and nothing new is queued or sent).
-        with sending_what_is_queued(app):
-            try:
-                req = open_request(app, cmd, run_id, run_url)
-            except IkzError as exc:
-                raise ActionFailed(exc.text()) from None
+        with app.db.read() as s:
+            before = last_id(s)
+        try:
+            req = open_request(app, cmd, run_id, run_url)
+        except IkzError as exc:
+            raise ActionFailed(exc.text()) from None
+        sent = send_now(app, after_id=before)
         now = app.clock()
         if req.status != "pending":
             # Answered (the run was resumed): the pages show the answer.
             publish_pages(app, SPEC, [req.cooperation_id])
+        line = signoff_line(app, req, sent)
     if req.status != "pending":
-        tell(f"Freigabeanfrage {req.id} beantwortet: {ANSWERS.get(req.status, req.status)}")
+        tell(line)
         return {"request_id": req.id, "status": req.status}
     left = int((req.due_at - now).total_seconds())
     if left <= 0:
         raise ActionFailed(
             f"Die Freigabeanfrage {req.id} ist abgelaufen, ohne dass geantwortet wurde."
         )
-    tell(
-        f"Freigabeanfrage {req.id}: warte auf die Antwort von Person {req.mayor_id}, Frist {req.due_at.date():%d.%m.%Y}"
-    )
+    tell(line)
     # A fresh key each time: a key used before would let the run through at once.
     suspend_flow_run(timeout=left, key=f"signoff-{req.id}-{uuid.uuid4().hex}")
     # Reached only if the server refused to suspend (it never does for a new key).
