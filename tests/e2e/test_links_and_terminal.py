@@ -188,6 +188,22 @@ def check_link(stack: Stack, browser: httpx.Client, kind: str, link: str) -> Non
         assert final == "/", (kind, link)  # the UI's start page
 
 
+def test_every_cooperation_has_its_page_and_the_portfolio_its_own(
+    stack: Stack, browser: httpx.Client
+) -> None:
+    coops = stack.ikz_json("coop", "list")
+    assert len(coops) >= 10  # the demo portfolio
+    for coop in coops:
+        check_link(
+            stack,
+            browser,
+            "page",
+            f"{stack.api.removesuffix('/api')}/seite/kooperation/{coop['id']}",
+        )
+    for page in ("portfolio", "portfolio-summe", "verzeichnis"):
+        check_link(stack, browser, page, f"{stack.api.removesuffix('/api')}/seite/{page}")
+
+
 def test_every_link_in_every_kind_of_mail_answers_with_content(
     stack: Stack, browser: httpx.Client
 ) -> None:
