@@ -192,7 +192,7 @@ def test_every_cooperation_has_its_page_and_the_portfolio_its_own(
     stack: Stack, browser: httpx.Client
 ) -> None:
     coops = stack.ikz_json("coop", "list")
-    assert len(coops) >= 10  # the demo portfolio
+    assert len(coops) >= 8  # the demo portfolio
     for coop in coops:
         check_link(
             stack,
