@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from deployments.logs import log_file, write_logging_config
 from ikz.events.prefect import api_url_file
 from ikz.settings import Settings
 
@@ -198,6 +199,7 @@ def up(
     data_dir = settings.data_dir.resolve()
     public = stack_environment(data_dir, port, poll_seconds)
     home = data_dir / "prefect"
+    say(f"Protokoll: {log_file(data_dir)} (Prefect-Server: {home / 'server.log'})")
     # The Prefect server listens on an internal port with a password of ikz-flow's own
     # processes; people reach it only through the gateway on `port`.
     from ikz.gateway.server import free_port
@@ -270,6 +272,10 @@ def stack_environment(data_dir: Path, port: int, poll_seconds: float) -> str:
     # Children (served runs) must see the same data dir, whatever their cwd.
     os.environ["IKZ_DATA_DIR"] = str(data_dir)
     os.environ.update(QUIET_ENV)
+    # A quiet terminal (deployments.logs): set before anything here imports Prefect,
+    # and inherited by the runner's processes.
+    config_path, _ = write_logging_config(data_dir)
+    os.environ["PREFECT_LOGGING_SETTINGS_PATH"] = str(config_path)
     # Flow runs show the dispatcher's per-attempt log lines (logger "ikz.mail").
     os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "ikz")
     os.environ["PREFECT_RUNNER_POLL_FREQUENCY"] = str(max(1, round(poll_seconds)))

@@ -8,7 +8,9 @@ has no hand-written flow (those that wait for people, e.g. flows.signoff), and b
 this module's name for it, so that deployments find it as `flows.actions:<name>`.
 
 validate_parameters=False: Prefect would otherwise reject bad input with pydantic's
-English report before our clearer message could be given.
+English report before our clearer message could be given. A refused action returns
+Prefect's Failed state with the one-line reason (flows.outcome.ending): the run ends
+Failed without a traceback.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from prefect import Flow, flow
 
 from flows.common import STAMP_FIELD, form_model, run_action
+from flows.outcome import after_action, ending
 from ikz.registry import ACTIONS, ActionSpec
 
 
@@ -25,7 +28,11 @@ def action_flow(spec: ActionSpec) -> Flow[..., Any]:
     def run(eingabe: Any, stamp: Any = STAMP_FIELD) -> Any:
         # A FieldInfo default means "not given" (called as a plain function).
         given = None if stamp is STAMP_FIELD else stamp
-        return run_action(spec.call(), spec.model, eingabe, given)
+
+        def after(app: Any, result: Any, sent: int) -> None:
+            after_action(app, spec, result, sent)
+
+        return ending(lambda: run_action(spec.call(), spec.model, eingabe, given, after=after))
 
     # What Prefect reads: the name it pickles the flow by, and the form's schema (the
     # input without the acting person: that is whoever is logged in, see flows.common).

@@ -93,33 +93,38 @@ SEND_NOW_TIMEOUT_SECONDS = 5.0
 
 
 def run_action(
-    fn: Callable[[App, M], Any], model: type[M], params: M | dict[str, Any], stamp: Any = None
+    fn: Callable[[App, M], Any],
+    model: type[M],
+    params: M | dict[str, Any],
+    stamp: Any = None,
+    *,
+    after: Callable[[App, Any, int], None] | None = None,
 ) -> Any:
-    """Run an action's use case for the person the run's stamp proves (its actor)."""
+    """Run an action's use case for the person the run's stamp proves (its actor).
+
+    `after(app, result, mails sent)` runs after the commit and the mail (an action
+    flow's pages and summary line: flows.outcome.after_action)."""
     proof, data = verified(params, stamp)
     cmd = coerce(model, data)
-    with app_scope(proof) as app, sending_what_is_queued(app):
+    with app_scope(proof) as app:
+        with app.db.read() as s:
+            before = last_id(s)
         try:
-            return jsonable(fn(app, cmd))
+            result = fn(app, cmd)
         except IkzError as exc:
             raise ActionFailed(exc.text()) from None
+        sent = send_now(app, after_id=before)
+        if after is not None:
+            after(app, result, sent)
+        return jsonable(result)
 
 
-@contextmanager
-def sending_what_is_queued(app: App) -> Iterator[None]:
-    """Send the mail queued inside the block right after it (see send_now); nothing
-    when the block fails."""
-    with app.db.read() as s:
-        before = last_id(s)
-    yield
-    send_now(app, after_id=before)
-
-
-def send_now(app: App, *, after_id: int) -> None:
+def send_now(app: App, *, after_id: int) -> int:
     """Send the mail queued since outbox row `after_id`: the action's own (and any
     queued at the same moment), not older mail waiting for the dispatcher. Never fails
     the action, which has committed: whatever is not sent here stays queued for the
-    dispatcher, which the action's event and its minute schedule start anyway."""
+    dispatcher, which the action's event and its minute schedule start anyway.
+    Returns how many were sent."""
     from prefect.exceptions import MissingContextError
     from prefect.logging import get_run_logger
 
@@ -139,7 +144,7 @@ def send_now(app: App, *, after_id: int) -> None:
         result = send_due_now(app, limit=SEND_NOW_LIMIT, smtp=smtp, after_id=after_id)
     except Exception as exc:  # the relay's trouble is the dispatcher's to retry
         log.warning("E-Mails bleiben für den Versand-Flow: %s: %s", type(exc).__name__, exc)
-        return
+        return 0
     if result.sent or result.failed or result.retried:
         log.info(
             "E-Mails sofort versandt: %d, zurückgestellt: %d, fehlgeschlagen: %d",
@@ -147,6 +152,7 @@ def send_now(app: App, *, after_id: int) -> None:
             result.retried,
             result.failed,
         )
+    return int(result.sent)
 
 
 def announce_queued(count: int, resource: str) -> None:

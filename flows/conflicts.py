@@ -9,6 +9,7 @@ from prefect import flow, get_run_logger
 
 from flows.common import announce_queued, app_scope
 from flows.dashboards import publish_cooperation, publish_portfolio
+from flows.outcome import ending
 from ikz.actions.conflicts import escalate_overdue
 from ikz.views.directory import conflicts
 
@@ -18,7 +19,12 @@ from ikz.views.directory import conflicts
     description="Überfällige Konflikte eine Stufe höher geben und die Beteiligten informieren",
     retries=2,
 )
-def escalate_conflicts() -> dict[str, Any]:
+def escalate_conflicts() -> Any:
+    """See _escalate_conflicts; a refusal ends the run Failed with its one line."""
+    return ending(_escalate_conflicts)
+
+
+def _escalate_conflicts() -> dict[str, Any]:
     """One pass over every open conflict (scheduled, and after a conflict is raised).
 
     Each overdue conflict moves up one level as its cooperation's coordinator, in its own

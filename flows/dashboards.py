@@ -6,6 +6,7 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from ikz.app import App
+from ikz.gateway.page_links import DIRECTORY_KEY, PORTFOLIO_KEY, SUMMARY_KEY, coop_key
 from ikz.review import cooperation_markdown
 from ikz.views.directory_page import directory_markdown
 from ikz.views.portfolio import (
@@ -15,13 +16,7 @@ from ikz.views.portfolio import (
     summary_markdown,
 )
 
-PORTFOLIO_KEY = "ikz-portfolio"
-DIRECTORY_KEY = "ikz-verzeichnis"
-SUMMARY_KEY = "ikz-portfolio-summary"
-
-
-def coop_key(cooperation_id: int) -> str:
-    return f"ikz-coop-{cooperation_id}"
+__all__ = ["DIRECTORY_KEY", "PORTFOLIO_KEY", "SUMMARY_KEY", "coop_key", "publish_portfolio"]
 
 
 def publish_portfolio(app: App, *, after_change: bool = False) -> int:

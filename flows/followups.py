@@ -1,4 +1,6 @@
-"""Follow-up flows started by deployment triggers on committed changes."""
+"""Follow-up flows started by deployment triggers on committed changes. A use case's
+refusal (e.g. a cooperation that is gone) ends the run Failed with its one line
+(flows.outcome.ending), not with a traceback."""
 
 from __future__ import annotations
 
@@ -9,15 +11,21 @@ from prefect.artifacts import create_markdown_artifact
 
 from flows.common import announce_queued, app_scope
 from flows.dashboards import publish_cooperation, publish_portfolio
+from flows.outcome import ending
 from ikz.actions.conflicts import escalate_raised
+from ikz.gateway.page_links import report_key
 from ikz.jsonable import jsonable
 from ikz.reporting.report import generate_success_report
 from ikz.review import review_cooperation as review
 
 
 @flow(name="review-cooperation", description="Prüfung beim Eintritt in einen Zustand", retries=2)
-def review_cooperation(cooperation_id: int) -> dict[str, Any]:
+def review_cooperation(cooperation_id: int) -> Any:
     """Checklist for the next gate, advisory signals, next review date and mails."""
+    return ending(lambda: _review_cooperation(cooperation_id))
+
+
+def _review_cooperation(cooperation_id: int) -> dict[str, Any]:
     log = get_run_logger()
     with app_scope() as app:
         result = review(app, cooperation_id, reason="transition")
@@ -39,12 +47,16 @@ def review_cooperation(cooperation_id: int) -> dict[str, Any]:
     description="Gemeldeten Konflikt an die nächste Stufe geben",
     retries=2,
 )
-def escalate_conflict(conflict_id: int) -> dict[str, Any]:
+def escalate_conflict(conflict_id: int) -> Any:
     """A raised conflict goes to talks between the fixed contact persons, who are told.
 
     Runs as the cooperation's coordinator; a conflict already past 'raised' (someone
     escalated by hand, or the event came twice) is left alone.
     """
+    return ending(lambda: _escalate_conflict(conflict_id))
+
+
+def _escalate_conflict(conflict_id: int) -> dict[str, Any]:
     with app_scope() as app:
         conflict, moved = escalate_raised(app, conflict_id)
         if not moved:
@@ -56,12 +68,16 @@ def escalate_conflict(conflict_id: int) -> dict[str, Any]:
 
 
 @flow(name="success-report", description="Erfolgsbericht erzeugen und versenden", retries=2)
-def success_report(cooperation_id: int, lang: Literal["de", "en"] | None = None) -> dict[str, Any]:
+def success_report(cooperation_id: int, lang: Literal["de", "en"] | None = None) -> Any:
     """Report, charts and draft press release as files, artifact (charts embedded) and mail."""
+    return ending(lambda: _success_report(cooperation_id, lang))
+
+
+def _success_report(cooperation_id: int, lang: Literal["de", "en"] | None) -> dict[str, Any]:
     with app_scope() as app:
         report = generate_success_report(app, cooperation_id, lang)
         create_markdown_artifact(
-            key=f"ikz-report-{cooperation_id}",
+            key=report_key(cooperation_id),
             markdown=report.artifact,
             description=f"Erfolgsbericht Kooperation {cooperation_id}",
         )

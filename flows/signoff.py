@@ -18,7 +18,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from prefect import flow, get_run_logger
+from prefect import flow
 from prefect.flow_runs import suspend_flow_run
 from prefect.runtime import flow_run
 
@@ -28,16 +28,25 @@ from flows.common import (
     app_scope,
     coerce,
     form_model,
-    sending_what_is_queued,
+    send_now,
     verified,
 )
+from flows.outcome import ending, publish_pages, signoff_line, tell
 from ikz.actions.signoff import open_request
+from ikz.registry import ACTIONS
 from models.commands import RequestSignOff
+from models.outbox import last_id
 from states.errors import IkzError
 
+SPEC = next(a for a in ACTIONS if a.name == "request-signoff")
 
-def _request_signoff(eingabe: Any, stamp: Any = STAMP_FIELD) -> dict[str, Any]:
-    log = get_run_logger()
+
+def _request_signoff(eingabe: Any, stamp: Any = STAMP_FIELD) -> Any:
+    # A refusal ends the run Failed with its one line, without a traceback.
+    return ending(lambda: _ask_and_wait(eingabe, stamp))
+
+
+def _ask_and_wait(eingabe: Any, stamp: Any) -> dict[str, Any]:
     # The coordinator asking is the person the run's stamp proves (flows.common.verified).
     proof, data = verified(eingabe, None if stamp is STAMP_FIELD else stamp)
     cmd = coerce(RequestSignOff, data)
@@ -47,21 +56,27 @@ def _request_signoff(eingabe: Any, stamp: Any = STAMP_FIELD) -> dict[str, Any]:
         run_url = f"{base}/runs/flow-run/{run_id}"
         # The mayor's mail goes out now, not with the dispatcher's next run (after a
         # resume the request exists already and nothing new is queued or sent).
-        with sending_what_is_queued(app):
-            try:
-                req = open_request(app, cmd, run_id, run_url)
-            except IkzError as exc:
-                raise ActionFailed(exc.text()) from None
+        with app.db.read() as s:
+            before = last_id(s)
+        try:
+            req = open_request(app, cmd, run_id, run_url)
+        except IkzError as exc:
+            raise ActionFailed(exc.text()) from None
+        sent = send_now(app, after_id=before)
         now = app.clock()
+        if req.status != "pending":
+            # Answered (the run was resumed): the pages show the answer.
+            publish_pages(app, SPEC, [req.cooperation_id])
+        line = signoff_line(app, req, sent)
     if req.status != "pending":
-        log.info("Freigabeanfrage %s beantwortet: %s", req.id, req.status)
+        tell(line)
         return {"request_id": req.id, "status": req.status}
     left = int((req.due_at - now).total_seconds())
     if left <= 0:
         raise ActionFailed(
             f"Die Freigabeanfrage {req.id} ist abgelaufen, ohne dass geantwortet wurde."
         )
-    log.info("Warte auf die Antwort von Person %s, Frist %s", req.mayor_id, req.due_at.date())
+    tell(line)
     # A fresh key each time: a key used before would let the run through at once.
     suspend_flow_run(timeout=left, key=f"signoff-{req.id}-{uuid.uuid4().hex}")
     # Reached only if the server refused to suspend (it never does for a new key).
@@ -72,7 +87,7 @@ def _request_signoff(eingabe: Any, stamp: Any = STAMP_FIELD) -> dict[str, Any]:
 _request_signoff.__annotations__ = {
     "eingabe": form_model(RequestSignOff),
     "stamp": dict[str, Any],  # no "or None": the form would show a type switch
-    "return": dict[str, Any],
+    "return": Any,
 }
 _request_signoff.__name__ = _request_signoff.__qualname__ = "request_signoff"
 request_signoff = flow(

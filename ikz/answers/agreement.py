@@ -109,6 +109,7 @@ def agreement_answer(
                 "informiert.",
                 "Your refusal is recorded; the conflict stays open. The coordination is told.",
             ),
+            cooperation_id=conflict.cooperation_id,
         )
     if all(r.answer == "yes" for r in batch) and link.asked_by is not None:
         # Everyone agreed: ikz-flow records the resolution in the proposer's name, each
@@ -137,6 +138,7 @@ def agreement_answer(
                 "Ihre Zustimmung ist erfasst. Alle haben zugestimmt: Der Konflikt ist gelöst.",
                 "Your agreement is recorded. Everyone has agreed: the conflict is resolved.",
             ),
+            cooperation_id=conflict.cooperation_id,
         )
     return Outcome(
         "conflict_agreement",
@@ -149,4 +151,5 @@ def agreement_answer(
             "Beteiligten zugestimmt haben.",
             "Your agreement is recorded. The conflict is resolved once every party has agreed.",
         ),
+        cooperation_id=conflict.cooperation_id,
     )

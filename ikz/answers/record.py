@@ -311,4 +311,5 @@ def _benefit_answer(
             "coordination is told.",
         )
     )
-    return Outcome("benefit", lang, approve, "confirmed" if approve else "not_confirmed", message)
+    status = "confirmed" if approve else "not_confirmed"
+    return Outcome("benefit", lang, approve, status, message, cooperation_id=coop.id)

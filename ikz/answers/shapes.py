@@ -36,6 +36,9 @@ class Outcome:
     message: str
     # The Prefect run waiting for this answer, to resume (sign-offs).
     flow_run_id: str | None = None
+    # The cooperation whose page shows the answer (written anew after it; a sign-off's
+    # by its resumed run).
+    cooperation_id: int | None = None
 
 
 def t(lang: str, de: str, en: str) -> str:

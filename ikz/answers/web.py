@@ -187,3 +187,24 @@ def _errors(q: Question, chosen: str | None, note: str) -> dict[str, str]:
 def _resume(app: App, outcome: Outcome) -> None:
     if outcome.flow_run_id:
         resume_run(app.settings, outcome.flow_run_id)
+    elif outcome.cooperation_id:
+        refresh_page(app, outcome.cooperation_id)
+
+
+def refresh_page(app: App, cooperation_id: int) -> None:
+    """The cooperation's page written anew with the answer (a sign-off's is written by
+    its resumed run). Never fails the answer, which is recorded: a page not written now
+    is with the next change or the hourly refresh."""
+    from ikz.events.artifacts import publish_markdown
+    from ikz.gateway.page_links import coop_key
+    from ikz.review import cooperation_markdown
+
+    markdown = cooperation_markdown(app, cooperation_id)
+    done = publish_markdown(
+        app.settings,
+        coop_key(cooperation_id),
+        markdown,
+        f"Kooperation {cooperation_id}: Zustand, Checkliste, Verlauf",
+    )
+    if done not in ("ok", "no_server"):
+        log.warning("Seite der Kooperation %s nicht aktualisiert: %s", cooperation_id, done)

@@ -32,7 +32,7 @@ log = logging.getLogger("ikz.gateway")
 
 SESSION_COOKIE = "ikz_session"
 # Sends the mail queued after outbox row `after_id` now (the stack: flows.common.send_now).
-SendMail = Callable[[App, int], None]
+SendMail = Callable[[App, int], object]
 
 
 @dataclass

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import importlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -25,7 +25,10 @@ from starlette.concurrency import run_in_threadpool
 from ikz.app import App
 from ikz.forms.messages import german as forms_german
 from ikz.gateway import identity as ident
-from ikz.gateway.login import SESSION_COOKIE, LoginPages, SendMail, language
+from ikz.gateway.login import SESSION_COOKIE, LoginPages, SendMail, html, language
+from ikz.gateway.page_links import PREFIX as PAGE_PREFIX
+from ikz.gateway.page_links import TITLES, page_of
+from ikz.gateway.pages import message, t
 from ikz.gateway.proxy import Refused, rewrite
 from ikz.proof.secret import server_secret
 
@@ -113,6 +116,9 @@ def create_gateway(
     # --- public routers (e.g. the mail-link answer pages) -------------------------------
     include_public_routers(web, app)
 
+    # --- stable page links (mails, log lines): the newest version of a keyed artifact --
+    add_page_links(web, who, basic)
+
     # --- everything else: the Prefect UI and API, for a person --------------------------
 
     async def forward(request: Request, body: bytes) -> Response:
@@ -174,6 +180,78 @@ def create_gateway(
         return await forward(request, body)
 
     return web
+
+
+def add_page_links(
+    web: FastAPI, who: Callable[[Request], ident.Identity | None], basic: str
+) -> None:
+    """`/seite/...` (ikz.gateway.page_links): for a person logged in, a redirect to the
+    newest version of the page's artifact, or a German page saying there is none."""
+
+    @web.get(PAGE_PREFIX + "{path:path}", include_in_schema=False)
+    async def stable_page(request: Request, path: str) -> Response:
+        person_ = await run_in_threadpool(who, request)
+        lang = language(request)
+        if person_ is None:
+            return RedirectResponse(f"/login?lang={lang}", status_code=303)
+        found = page_of(path)
+        artifact_id = None
+        if found is not None:
+            client: httpx.AsyncClient = request.app.state.client
+            # Not GET /api/artifacts/{key}/latest: Prefect 3.9 answers it with the id of
+            # the key's collection, which is no artifact's id. The collection's
+            # latest_id is the newest version's.
+            latest = await client.post(
+                "/api/artifacts/latest/filter",
+                json={"artifacts": {"key": {"any_": [found[1]]}}, "limit": 1},
+                headers={"authorization": basic},
+            )
+            if latest.status_code == 200:
+                rows = latest.json()
+                artifact_id = rows[0].get("latest_id") if rows else None
+            else:
+                return html(
+                    message(
+                        lang,
+                        t(lang, "Seite nicht erreichbar", "Page not reachable"),
+                        t(
+                            lang,
+                            f"Der Prefect-Server antwortet mit {latest.status_code}; "
+                            "bitte gleich noch einmal versuchen.",
+                            f"The Prefect server answers {latest.status_code}; please try "
+                            "again in a moment.",
+                        ),
+                        link_to_login=False,
+                    ),
+                    503,
+                )
+        if not artifact_id:
+            return html(missing_page(lang, path, found), 404)
+        return RedirectResponse(f"/artifacts/artifact/{artifact_id}", status_code=303)
+
+
+def missing_page(lang: str, path: str, found: tuple[str, str] | None) -> str:
+    """The German (or English) page for a stable link with no page behind it."""
+    if found is None:
+        what = t(lang, f"Die Seite „{path}“", f"The page “{path}”")
+        why = t(lang, "gibt es nicht.", "does not exist.")
+    else:
+        number = path.strip("/").rpartition("/")[2]
+        de, en = TITLES[found[0]]
+        what = t(lang, de, en).format(id=number)
+        why = t(
+            lang,
+            "ist noch nicht geschrieben (sie entsteht mit der nächsten Änderung oder "
+            "Aktualisierung), oder es gibt sie nicht.",
+            "has not been written yet (it is with the next change or refresh), or it "
+            "does not exist.",
+        )
+    return message(
+        lang,
+        t(lang, "Seite nicht gefunden", "Page not found"),
+        f"{what} {why}",
+        link_to_login=False,
+    )
 
 
 def _ui_settings(request: Request, content: bytes) -> bytes:

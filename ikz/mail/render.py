@@ -20,6 +20,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 
 from ikz.answers.tokens import unseal
+from ikz.gateway.page_links import cooperation_page, report_page
 from ikz.mail import safe
 from ikz.mail.calendar import CALENDAR_KINDS
 from ikz.mail.content import content_for
@@ -144,9 +145,10 @@ def answer_link(settings: Settings, context: dict[str, Any]) -> str | None:
     return f"{(settings.ui_base_url or '').rstrip('/')}/answer/{token}"
 
 
-def ui_link(settings: Settings, context: dict[str, Any]) -> str | None:
+def ui_link(settings: Settings, context: dict[str, Any], kind: str = "") -> str | None:
     """Where the reader acts: the answer page of a question to them, else the
-    cooperation's page (its keyed artifact), else the UI's start page."""
+    cooperation's page (its success report for a report's mail), by its stable link
+    (ikz.gateway.page_links), else the UI's start page."""
     base = (settings.ui_base_url or "").rstrip("/")
     if context.get("login_nonce"):
         # The gateway's login link: derived here, never stored (ikz.proof.links).
@@ -159,8 +161,10 @@ def ui_link(settings: Settings, context: dict[str, Any]) -> str | None:
         return str(context["run_url"])
     if context.get("flow_run_id") and base:
         return f"{base}/runs/flow-run/{context['flow_run_id']}"
-    if context.get("cooperation_id") and base:
-        return f"{base}/artifacts/key/ikz-coop-{context['cooperation_id']}"
+    if str(context.get("cooperation_id") or "").isdigit() and base:
+        if kind == "success_report_ready":
+            return report_page(base, int(context["cooperation_id"]))
+        return cooperation_page(base, int(context["cooperation_id"]))
     return base or None
 
 
@@ -187,7 +191,7 @@ def render(
     images = report_images(notification, language)
     subject = subject_line(content, notification.context)
     name = one_line(recipient.name)
-    link = ui_link(settings, notification.context)
+    link = ui_link(settings, notification.context, notification.kind)
     answering = bool(link and "/answer/" in link)
     values = {
         "lang": language,

@@ -79,7 +79,7 @@ def test_pilot_started_mail_in_german_and_english(mail_world: World, smtp_server
     plain, html = text_of(de, "plain"), text_of(de, "html")
     assert "von „Vereinbarung“ in „Pilotphase“ gewechselt" in plain
     assert "Schritt: Pilot starten" in plain
-    assert 'href="http://127.0.0.1:4200/artifacts/key/ikz-coop-' in html
+    assert 'href="http://127.0.0.1:4200/seite/kooperation/' in html
     assert "Pilotphase" in html
 
     ids = {r.dedupe_key: r for r in rows}
