@@ -207,6 +207,8 @@ def up(
 
     auth_string = prefect_auth_string(Settings(data_dir=data_dir, secret=settings.secret))
     internal = free_port()
+    while internal == port:  # the kernel may hand out the public port just probed free
+        internal = free_port()
     say(f"Starte Prefect-Server (intern auf Port {internal}) ...")
     server = start_prefect_server(
         home,

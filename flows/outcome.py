@@ -54,7 +54,29 @@ def ending(call: Callable[[], R]) -> R | RunState:
     except ActionFailed as exc:
         failed = exc
     tell_refused(str(failed))
+    quiet_engine_about_refusals()
     return Failed(message=one_line(str(failed)), data=failed)
+
+
+class _OwnRefusal(logging.Filter):
+    """Drops the engine's traceback of a refused action. A served run's engine asks the
+    final state for its result, which raises the Failed state's ActionFailed, and logs
+    that with its traceback ("Engine execution exited with unexpected exception"),
+    beside the one line the run already logged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not isinstance(exc, ActionFailed)
+
+
+_QUIET = _OwnRefusal()
+
+
+def quiet_engine_about_refusals() -> None:
+    """Install the filter on the flow-run logger (once per process)."""
+    engine = logging.getLogger("prefect.flow_runs")
+    if _QUIET not in engine.filters:
+        engine.addFilter(_QUIET)
 
 
 def _logger() -> Any:

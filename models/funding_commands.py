@@ -70,7 +70,7 @@ class RecordFundingDecision(Command):
     cooperation_id: Id = CoopId
     programme: str = ProgrammeCode
     decided_on: Day = Field(title="Datum des Bescheids")
-    result: GrantResult = Field(title="Entscheidung", description="approved (bewilligt), refused")
+    result: GrantResult = Field(title="Entscheidung", description="bewilligt oder abgelehnt")
     amount: Euros | None = Field(None, title="Bewilligter Betrag (€)", description="z. B. 45000.00")
     quota: Quota | None = Field(None, title="Förderquote (%)", description="z. B. 85")
     conditions: OptionalText = Field("", title="Auflagen / Nebenbestimmungen")

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from states.assessment import AssessmentKind, YesNo
 from states.founding import DecisionResult, ResolutionResult
+from states.funding import GrantResult
 from states.lifecycle import TRIGGER_LABELS, Gate, Trigger
 from states.vocab import (
     ROLE_LABELS,
@@ -89,6 +90,7 @@ CHOICES: dict[type[StrEnum], Labels] = {
         "state_aid": ("Beihilferecht (Art. 107 AEUV)", "State aid (Art. 107 TFEU)"),
     },
     YesNo: {"ja": ("ja", "yes"), "nein": ("nein", "no")},
+    GrantResult: {"approved": ("bewilligt", "approved"), "refused": ("abgelehnt", "refused")},
 }
 
 

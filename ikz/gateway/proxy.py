@@ -98,18 +98,31 @@ def resolve_form_values(value: Any) -> Any:
     return value
 
 
-def _stamp_one(secret: bytes, proof: Proof, item: Any) -> dict[str, Any]:
+def _stamp_one(secret: bytes, proof: Proof, item: Any, stamps: bool) -> dict[str, Any]:
     if not isinstance(item, dict):
         raise Refused(BAD_BODY)
     params = item.get("parameters") or {}
     if not isinstance(params, dict):
         raise Refused(BAD_BODY)
     params = resolve_form_values({k: v for k, v in params.items() if k != STAMP_PARAMETER})
-    return {**item, "parameters": stamped(secret, proof, params)}
+    return {**item, "parameters": stamped(secret, proof, params) if stamps else params}
 
 
-def rewrite(method: str, path: str, body: bytes, secret: bytes, proof: Proof) -> bytes:
-    """The body to forward for a person's request (unchanged for most), or Refused."""
+def deployment_of(method: str, path: str) -> str | None:
+    """The deployment a request creates runs of, if it does."""
+    if method.upper() == "POST" and (CREATE_RUN.match(path) or CREATE_RUNS_BULK.match(path)):
+        return path.split("/")[3]
+    return None
+
+
+def rewrite(
+    method: str, path: str, body: bytes, secret: bytes, proof: Proof, *, stamps: bool = True
+) -> bytes:
+    """The body to forward for a person's request (unchanged for most), or Refused.
+
+    `stamps`: the deployment's flow takes the stamp (every action does). The system's own
+    flows (the mail dispatcher, the pages' refresh, the daily review) take none and act
+    as nobody: a person may start them, and any stamp given is dropped."""
     method = method.upper()
     if method == "POST" and path.rstrip("/") == "/api/flow_runs":
         raise Refused(NO_BARE_RUNS)
@@ -128,7 +141,7 @@ def rewrite(method: str, path: str, body: bytes, secret: bytes, proof: Proof) ->
             data = json.loads(body or b"{}")
         except ValueError:
             raise Refused(BAD_BODY) from None
-        return json.dumps(_stamp_one(secret, proof, data)).encode()
+        return json.dumps(_stamp_one(secret, proof, data, stamps)).encode()
     if method == "POST" and CREATE_RUNS_BULK.match(path):
         try:
             data = json.loads(body or b"[]")
@@ -136,5 +149,5 @@ def rewrite(method: str, path: str, body: bytes, secret: bytes, proof: Proof) ->
             raise Refused(BAD_BODY) from None
         if not isinstance(data, list):
             raise Refused(BAD_BODY)
-        return json.dumps([_stamp_one(secret, proof, item) for item in data]).encode()
+        return json.dumps([_stamp_one(secret, proof, item, stamps) for item in data]).encode()
     return body

@@ -29,8 +29,9 @@ from ikz.gateway.login import SESSION_COOKIE, LoginPages, SendMail, html, langua
 from ikz.gateway.page_links import PREFIX as PAGE_PREFIX
 from ikz.gateway.page_links import TITLES, page_of
 from ikz.gateway.pages import message, t
-from ikz.gateway.proxy import Refused, rewrite
+from ikz.gateway.proxy import Refused, deployment_of, rewrite
 from ikz.proof.secret import server_secret
+from ikz.proof.stamp import STAMP_PARAMETER
 
 log = logging.getLogger("ikz.gateway")
 
@@ -173,13 +174,26 @@ def create_gateway(
                 )
             return RedirectResponse(f"/login?lang={language(request)}", status_code=303)
         body = await request.body()
+        dep = deployment_of(request.method, full)
+        client = request.app.state.client
+        stamps = dep is None or await takes_stamp(client, basic, dep)
         try:
-            body = rewrite(request.method, full, body, secret, person_.proof)
+            body = rewrite(request.method, full, body, secret, person_.proof, stamps=stamps)
         except Refused as exc:
             return JSONResponse(exc.refusal.body(), status_code=exc.refusal.status)
         return await forward(request, body)
 
     return web
+
+
+async def takes_stamp(client: httpx.AsyncClient, basic: str, deployment_id: str) -> bool:
+    """Whether the deployment's flow takes the stamp (its parameter schema says so);
+    stamped when in doubt, so an action's run is never left without one."""
+    r = await client.get(f"/api/deployments/{deployment_id}", headers={"authorization": basic})
+    if r.status_code != 200:
+        return True
+    schema = r.json().get("parameter_openapi_schema") or {}
+    return STAMP_PARAMETER in (schema.get("properties") or {})
 
 
 def add_page_links(

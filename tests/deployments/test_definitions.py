@@ -195,7 +195,7 @@ VALID: dict[str, dict[str, Any]] = {
         "cooperation_id": "Bauhof",
         "programme": "by_ikz",
         "decided_on": "2026-06-01",
-        "result": "approved",
+        "result": "bewilligt",
         "amount": "42500.00",
         "quota": "85",
         "conditions": "Bericht nach zwölf Monaten",

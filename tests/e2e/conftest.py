@@ -109,6 +109,13 @@ class Stack:
         assert found, self.log.read_text(errors="replace")
         return found.group(1)
 
+    def fresh_login_link(self) -> str:
+        """A new one-time login link of the first coordinator (`ikz login-link`)."""
+        coordinator = min(
+            p["id"] for p in self.ikz_json("person", "list") if "coordinator" in p["roles"]
+        )
+        return str(self.ikz_json("login-link", "--person", str(coordinator))["url"])
+
     def ikz(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [str(BIN / "ikz"), *args],
@@ -269,3 +276,21 @@ def _served(s: Stack) -> bool:
     except httpx.HTTPError:
         return False
     return True
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, driven by Playwright (which cannot download its own here)."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing (/usr/bin/chromium): apt-get install chromium")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
+        try:
+            yield b
+        finally:
+            b.close()

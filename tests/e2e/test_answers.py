@@ -10,31 +10,19 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from email.message import Message
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from tests.e2e.conftest import Stack, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
 COORDINATOR = "kessler@ikz-beratung.example.org"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LINK = re.compile(r"(http://127\.0\.0\.1:\d+)/answer/([A-Za-z0-9_-]{43})")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ Without the login the browser gets the login page, and the used link is refused.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,22 +13,6 @@ import pytest
 from tests.e2e.conftest import Stack, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
-
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing (/usr/bin/chromium): apt-get install chromium")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def test_a_coordinator_logs_in_with_the_first_link_and_acts_in_the_form(
@@ -62,10 +44,10 @@ def test_a_coordinator_logs_in_with_the_first_link_and_acts_in_the_form(
         dep = stack.deployment_id("advance-cooperation")
         page.goto(f"{root}/v2/deployments/deployment/{dep}/run")
         # The form asks what to do, not who does it.
-        page.get_by_label("Kooperation (ID)").fill(str(coop["id"]))
-        assert page.get_by_text("Handelnde Person (ID)").count() == 0
+        page.get_by_label("Kooperation", exact=True).fill(coop["title"])
+        assert page.get_by_text("Handelnde Person").count() == 0
         page.get_by_label("Select Schritt").click()
-        page.get_by_role("option", name="pause", exact=True).click()
+        page.get_by_role("option", name="Pausieren", exact=True).click()
         page.get_by_label("Begründung").fill("Sommerpause, im Browser beschlossen")
         page.get_by_role("button", name="Submit").click()
         page.wait_for_url(re.compile(r".*/deployments/deployment/.*tab=Runs.*"), timeout=60_000)

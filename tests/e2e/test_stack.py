@@ -220,6 +220,13 @@ def test_bad_parameters_fail_the_run_with_the_clear_message(stack: Stack) -> Non
     fr = stack.wait_state(run, {"COMPLETED", "FAILED", "CRASHED"})
     assert fr["state"]["type"] == "FAILED"
     assert "Ungültige Eingabe: cooperation_id: keine ganze Zahl" in (fr["state"]["message"] or "")
+    # A served run's log holds the refusal's line and no traceback (the engine's own
+    # "unexpected exception" about the Failed state it was handed is dropped).
+    wait_for(lambda: any("Finished in state" in line for line in stack.logs(run)), 60, "the logs")
+    time.sleep(5)  # the engine's last lines come with the run's process ending
+    logs = stack.logs(run)
+    assert any("abgelehnt: " in line for line in logs), logs
+    assert not [line for line in logs if "Traceback" in line], logs
 
 
 def test_the_cli_requests_a_signoff_as_a_run_of_its_deployment(stack: Stack) -> None:

@@ -236,6 +236,38 @@ def test_every_run_the_gateway_creates_carries_the_persons_stamp(gate: Gate) -> 
         assert verify(gate.secret, stored["parameters"]) == expected
 
 
+def test_a_system_flow_is_started_without_a_stamp_it_could_not_take(gate: Gate) -> None:
+    """The mail dispatcher, the pages' refresh and the daily review take no stamp: a
+    person may start them from the UI, and the run gets no parameter its flow lacks."""
+    from flows.dashboards import refresh_dashboards
+
+    auth = basic(gate.auth)
+    with httpx.Client(base_url=f"{gate.internal}/api", headers=auth, timeout=60) as c:
+        flow = c.post("/flows/", json={"name": "refresh-dashboards"})
+        schema = refresh_dashboards.parameters.model_dump()
+        assert "stamp" not in schema["properties"]
+        dep = c.post(
+            "/deployments/",
+            json={
+                "name": "refresh-dashboards",
+                "flow_id": flow.json()["id"],
+                "parameter_openapi_schema": schema,
+                "enforce_parameter_schema": True,
+            },
+        ).json()["id"]
+    secret, _ = token_for(gate, gate.world.coordinator_id)
+    forged = {"proof": {"kind": "session", "person_id": 99}, "mac": "0" * 64}
+    with gate.client(headers=bearer(secret)) as c:
+        r = c.post(f"/api/deployments/{dep}/create_flow_run", json={"parameters": {}})
+        assert r.status_code == 201, r.text
+        assert r.json()["parameters"] == {}
+        r = c.post(
+            f"/api/deployments/{dep}/create_flow_run", json={"parameters": {"stamp": forged}}
+        )
+        assert r.status_code == 201, r.text
+        assert r.json()["parameters"] == {}
+
+
 def run_in_process(gate: Gate, name: str, parameters: dict[str, Any]) -> Any:
     from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL, temporary_settings
 

@@ -58,3 +58,28 @@ def test_a_label_or_code_maps_back_to_the_code(choice: type, text: str, code: st
 def test_something_else_names_no_code() -> None:
     assert code_of(Trigger, "Pilot") is None
     assert code_of(Gate, "Beenden") is None  # a trigger, but no gate
+
+
+def test_every_closed_choice_of_every_action_has_german_labels() -> None:
+    """A choice without labels would show its codes in the form (English words)."""
+    import typing
+    from enum import StrEnum
+
+    from ikz.registry import ACTIONS
+    from states.choices import CHOICES
+
+    def enums(annotation: object) -> set[type]:
+        found = set()
+        if isinstance(annotation, type) and issubclass(annotation, StrEnum):
+            found.add(annotation)
+        for arg in typing.get_args(annotation):
+            found |= enums(arg)
+        return found
+
+    used = {
+        e
+        for spec in ACTIONS
+        for info in spec.model.model_fields.values()
+        for e in enums(info.annotation)
+    }
+    assert sorted(e.__name__ for e in used - set(CHOICES)) == []
