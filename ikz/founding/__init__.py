@@ -8,59 +8,25 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
-from pydantic import ValidationError
-
-from states.errors import IkzError, InvalidInputError
+from ikz.datafiles import data_files, load_data_file
+from states.errors import InvalidInputError
 from states.rulepack import FormRules, PackForm, RulePack
 
 RULES_DIR = Path(__file__).parent / "rules"
 
 
-def _bad_file(path: Path, de: str, en: str) -> IkzError:
-    return IkzError(
-        "rule_pack_invalid", f"Regelpaket {path.name}: {de}", f"Rule pack {path.name}: {en}"
-    )
-
-
 def load_pack(path: Path) -> RulePack:
     """One rule-pack file, validated; a bad one raises the one line."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _bad_file(path, f"nicht lesbar ({exc})", f"not readable ({exc})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"Zeile {mark.line + 1}" if mark is not None else "?"
-        where_en = f"line {mark.line + 1}" if mark is not None else "?"
-        raise _bad_file(
-            path, f"kein gültiges YAML ({where}).", f"not valid YAML ({where_en})."
-        ) from None
-    try:
-        return RulePack.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "(Datei)"
-        msg = first["msg"].replace("\n", " ")
-        n = exc.error_count()
-        more_de = f" (und {n - 1} weitere)" if n > 1 else ""
-        more_en = f" (and {n - 1} more)" if n > 1 else ""
-        raise _bad_file(
-            path, f"Feld {field}: {msg}{more_de}.", f"field {field}: {msg}{more_en}."
-        ) from None
+    return load_data_file(path, RulePack, "rule_pack_invalid", ("Regelpaket", "Rule pack"))
 
 
 def pack_files(extra_dir: Path | None = None) -> list[Path]:
-    files = sorted(RULES_DIR.glob("*.yaml"))
-    if extra_dir is not None:
-        if not extra_dir.is_dir():
-            raise InvalidInputError(
-                "rules_dir_missing",
-                f"Verzeichnis der Regelpakete {str(extra_dir)!r} gibt es nicht.",
-                f"Rule pack directory {str(extra_dir)!r} does not exist.",
-            )
-        files += sorted(extra_dir.glob("*.yaml"))
-    return files
+    return data_files(
+        RULES_DIR,
+        extra_dir,
+        "rules_dir_missing",
+        ("Verzeichnis der Regelpakete", "Rule pack directory"),
+    )
 
 
 @cache
