@@ -41,7 +41,7 @@ from states.errors import (
     StaleVersionError,
 )
 from states.gates import OVERRIDABLE, has_gate, unmet_criteria
-from states.lifecycle import State, Trigger, next_state
+from states.lifecycle import TRIGGER_LABELS, State, Trigger, next_state
 from states.policy import Action, Target, check, check_proven
 
 
@@ -163,8 +163,10 @@ def _apply(app: App, conn: Connection, cmd: Advance) -> AdvanceResult:
         if unmet:
             raise GateRefusedError(
                 "gate_refused",
-                f"'{cmd.trigger.value}' ist noch nicht möglich, es fehlt:",
-                f"'{cmd.trigger.value}' is not possible yet, missing:",
+                f"„{TRIGGER_LABELS[cmd.trigger][0]}“ ({cmd.trigger.value}) ist noch nicht "
+                "möglich, es fehlt:",
+                f"'{TRIGGER_LABELS[cmd.trigger][1]}' ({cmd.trigger.value}) is not possible "
+                "yet, missing:",
                 tuple(unmet),
             )
     values: dict[str, object] = {

@@ -677,7 +677,7 @@ def test_unmet_gates_of_the_demo_name_each_criterion(
                 "--actor", world.coordinator,
             )  # fmt: skip
             head = "ist noch nicht möglich, es fehlt:" if lang == "de" else "is not possible yet"
-            assert_refused(res, 5, (f"'{gate['trigger']}'", head))
+            assert_refused(res, 5, (f"({gate['trigger']})", head))
             lines = res.err.strip().splitlines()[1:]
             assert lines == [f"  - [{u['code']}] {u['message']}" for u in unmet], str(res)
             assert demo_cli.dump() == before

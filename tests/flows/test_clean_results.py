@@ -85,7 +85,7 @@ def test_an_unmet_gate_fails_with_every_missing_criterion_and_no_traceback(
     kind, message, logs = run_record(state)
     assert kind == "FAILED"
     assert message == (
-        "'explore' ist noch nicht möglich, es fehlt: [informal_exchange_missing] Noch kein "
+        "„Sondierung beginnen“ (explore) ist noch nicht möglich, es fehlt: [informal_exchange_missing] Noch kein "
         "informeller Austausch erfasst."
     )
     assert not any("Traceback" in line for line in logs), logs

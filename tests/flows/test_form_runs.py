@@ -23,7 +23,7 @@ def test_a_step_is_applied_by_title_and_german_label(prefect_server: None, world
     with pytest.raises(ActionFailed) as refused:
         run("advance_cooperation", {**step, "actor_id": world.coordinator_id})
     assert str(refused.value) == (
-        "'explore' ist noch nicht möglich, es fehlt:\n"
+        "„Sondierung beginnen“ (explore) ist noch nicht möglich, es fehlt:\n"
         "  - [informal_exchange_missing] Noch kein informeller Austausch erfasst."
     )
     satisfy_explore(world, cid)
