@@ -30,7 +30,7 @@ from models.cooperation import Partnership
 from models.registry import Municipality
 from states.funding import ApplicationSnap, StepSnap
 from states.fundingprogramme import Programme
-from states.savings import Costs, YearCosts, savings
+from states.savings import Costs, Saving, YearCosts, savings
 
 MONEY_DIGITS = 14
 MONEY_PLACES = 2
@@ -243,6 +243,20 @@ def application_snaps(
 def savings_latest(ids: Sequence[int], *, session: Session) -> dict[int, tuple[int, Decimal]]:
     """For each cooperation of `ids`: its latest year with every partner's baseline and
     actual costs, and that year's total savings in per cent (those without none)."""
+    out: dict[int, tuple[int, Decimal]] = {}
+    for cid, (_, latest) in savings_totals(ids, session=session).items():
+        pct = latest[1].percent if latest is not None else None
+        if latest is not None and pct is not None:
+            out[cid] = (latest[0], pct)
+    return out
+
+
+def savings_totals(
+    ids: Sequence[int], *, session: Session
+) -> dict[int, tuple[Decimal, tuple[int, Saving] | None]]:
+    """For each cooperation of `ids` with a baseline: the sum of its partners' baseline
+    costs, and its latest year with every partner's baseline and actual costs with that
+    year's total (None: no such year yet)."""
     if not ids:
         return {}
     base: dict[int, dict[int, YearCosts]] = defaultdict(dict)
@@ -266,10 +280,9 @@ def savings_latest(ids: Sequence[int], *, session: Session) -> dict[int, tuple[i
         .order_by(col(Partnership.id))
     ):
         members[cid].append(mid)
-    out: dict[int, tuple[int, Decimal]] = {}
+    out: dict[int, tuple[Decimal, tuple[int, Saving] | None]] = {}
     for cid, baselines in base.items():
+        total = sum((b.costs.total for b in baselines.values()), Decimal("0.00"))
         year = savings(members[cid], baselines, acts[cid]).latest_complete()
-        pct = year.total.percent if year is not None else None
-        if year is not None and pct is not None:
-            out[cid] = (year.year, pct)
+        out[cid] = (total, (year.year, year.total) if year is not None else None)
     return out
