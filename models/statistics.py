@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from sqlalchemy import bindparam
 from sqlalchemy import select as core_select
@@ -33,42 +34,57 @@ def _partner_ags(ids: Sequence[int], *, session: Session) -> dict[int, list[str]
     return out
 
 
+def _columns() -> Any:
+    table = Cooperation.__table__  # type: ignore[attr-defined]
+    return table, core_select(
+        table.c.id, table.c.field_of_work, table.c.legal_form, table.c.state
+    ).order_by(table.c.id)
+
+
+def _figures(rows: Sequence[Any], *, session: Session) -> list[tuple[int, CoopFigures]]:
+    ids = [r.id for r in rows]
+    ags = _partner_ags(ids, session=session)
+    apps = application_snaps(ids, session=session)
+    totals = savings_totals(ids, session=session)
+    out = []
+    for r in rows:
+        base, latest = totals.get(r.id, (None, None))
+        out.append(
+            (
+                r.id,
+                CoopFigures(
+                    field_of_work=r.field_of_work,
+                    legal_form=r.legal_form,
+                    stage=r.state,
+                    region=region_of(ags.get(r.id, [])),
+                    applications=apps.get(r.id, ()),
+                    baseline_total=base,
+                    achieved=latest,
+                ),
+            )
+        )
+    return out
+
+
 def figures_batches(
     *, session: Session, size: int = BATCH
 ) -> Iterator[list[tuple[int, CoopFigures]]]:
     """(id, figures) of every cooperation, `size` at a time in id order."""
-    table = Cooperation.__table__  # type: ignore[attr-defined]
-    stmt = (
-        core_select(table.c.id, table.c.field_of_work, table.c.legal_form, table.c.state)
-        .where(table.c.id > bindparam("last"))
-        .order_by(table.c.id)
-        .limit(size)
-    )
+    table, stmt = _columns()
+    stmt = stmt.where(table.c.id > bindparam("last")).limit(size)
     last = 0
     while True:
         rows = session.connection().execute(stmt, {"last": last}).all()
         if not rows:
             return
-        ids = [r.id for r in rows]
-        ags = _partner_ags(ids, session=session)
-        apps = application_snaps(ids, session=session)
-        totals = savings_totals(ids, session=session)
-        batch = []
-        for r in rows:
-            base, latest = totals.get(r.id, (None, None))
-            batch.append(
-                (
-                    r.id,
-                    CoopFigures(
-                        field_of_work=r.field_of_work,
-                        legal_form=r.legal_form,
-                        stage=r.state,
-                        region=region_of(ags.get(r.id, [])),
-                        applications=apps.get(r.id, ()),
-                        baseline_total=base,
-                        achieved=latest,
-                    ),
-                )
-            )
-        yield batch
-        last = ids[-1]
+        yield _figures(rows, session=session)
+        last = rows[-1].id
+
+
+def figures_of(ids: Sequence[int], *, session: Session) -> dict[int, CoopFigures]:
+    """The figures of the cooperations `ids` (a batch: at most a few thousand)."""
+    if not ids:
+        return {}
+    table, stmt = _columns()
+    rows = session.connection().execute(stmt.where(table.c.id.in_(list(ids)))).all()
+    return dict(_figures(rows, session=session))
