@@ -108,6 +108,82 @@ class FundingStep(SQLModel, table=True):
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
+class CostShare(SQLModel, table=True):
+    """One partner's share of the cooperation's costs in the cost-sharing key, in per
+    cent (states.costkey). A new key updates each partner's row, on the chain."""
+
+    __tablename__ = "cost_share"
+    __table_args__ = (UniqueConstraint("cooperation_id", "municipality_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
+    municipality_id: int = Field(foreign_key="municipality.id")
+    percent: Decimal = Field(sa_column=Column(Numeric(5, 2, asdecimal=True), nullable=False))
+    note: str = ""
+    recorded_at: datetime = Field(default_factory=utcnow)
+
+
+def cost_keys(ids: Sequence[int], *, session: Session) -> dict[int, dict[int, Decimal]]:
+    """Each cooperation's cost key (municipality id -> per cent) among `ids`, only the
+    shares of its current partners, in the order they joined."""
+    if not ids:
+        return {}
+    stmt = (
+        select(CostShare)
+        .join(
+            Partnership,
+            (col(Partnership.cooperation_id) == col(CostShare.cooperation_id))
+            & (col(Partnership.municipality_id) == col(CostShare.municipality_id)),
+        )
+        .where(col(CostShare.cooperation_id).in_(ids))
+        .order_by(col(CostShare.cooperation_id), col(Partnership.id))
+    )
+    out: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for row in session.exec(stmt):
+        out[row.cooperation_id][row.municipality_id] = row.percent
+    return dict(out)
+
+
+def set_cost_key(
+    cooperation_id: int,
+    shares: Sequence[tuple[int, Decimal]],
+    note: str,
+    *,
+    session: Session,
+    now: datetime,
+) -> list[CostShare]:
+    """Record the key: each partner's row inserted or updated (the chain records both)."""
+    existing = {
+        r.municipality_id: r
+        for r in session.exec(select(CostShare).where(CostShare.cooperation_id == cooperation_id))
+    }
+    rows = []
+    for mid, pct in shares:
+        row = existing.get(mid) or CostShare(
+            cooperation_id=cooperation_id, municipality_id=mid, percent=pct
+        )
+        row.percent, row.note, row.recorded_at = pct, note, now
+        session.add(row)
+        rows.append(row)
+    session.flush()
+    return rows
+
+
+def funding_extras(ids: Sequence[int], *, session: Session) -> dict[int, dict[str, Any]]:
+    """What the snapshots of `ids` hold about funding: the applications (`funding`), the
+    latest savings where a grant may promise them (`savings_latest`, the check compares)
+    and the cost-sharing key (`cost_key`); only for cooperations that have any."""
+    out: dict[int, dict[str, Any]] = defaultdict(dict)
+    funded = application_snaps(ids, session=session)
+    for cid, apps in funded.items():
+        out[cid]["funding"] = apps
+    for cid, latest in savings_latest(list(funded), session=session).items():
+        out[cid]["savings_latest"] = latest
+    for cid, key in cost_keys(ids, session=session).items():
+        out[cid]["cost_key"] = tuple(key.items())
+    return dict(out)
+
+
 def _costs(row: FundingBaseline | FundingActual) -> YearCosts:
     return YearCosts(row.municipality_id, row.year, Costs(row.personnel, row.material, row.one_off))
 

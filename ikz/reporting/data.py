@@ -31,6 +31,7 @@ class PartnerLine:
     confirmed_benefit: str | None
     wins: int = 0  # decisions in its favour (give-and-take ledger)
     concessions: int = 0  # decisions where it conceded
+    share: Decimal | None = None  # its share in the cost-sharing key, in per cent
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,7 @@ def gather(app: App, cooperation_id: int, lang: Language = "de") -> ReportData:
             confirmed_benefit=p.confirmed_benefit,
             wins=wins[p.municipality_id],
             concessions=gives[p.municipality_id],
+            share=dict(snap.cost_key).get(p.municipality_id),
         )
         for p in snap.partners
     ]

@@ -9,6 +9,7 @@ from ikz.reporting.names import CHARTS
 from ikz.views.funding import euro, percent
 from ikz.views.health import check_markdown
 from ikz.views.local_time import local_date
+from states.costkey import percent_text
 from states.health import MARKS, Colour, colour_label
 from states.savings import Saving
 
@@ -135,12 +136,18 @@ def savings_lines(d: ReportData, src: ImageSrc | None) -> list[str]:
 def balance_lines(d: ReportData, src: ImageSrc | None) -> list[str]:
     out = [f"## {d.t('Geben und Nehmen', 'Give and take')}", ""]
     out += _image(d, "balance.png", src)
+    keyed = any(p.share is not None for p in d.partners)
+    share_head = f" {d.t('Kostenanteil', 'Cost share')} |" if keyed else ""
     out += [
         f"| {d.t('Kommune', 'Municipality')} | {d.t('zu ihren Gunsten', 'in its favour')} | "
-        f"{d.t('zugestanden', 'conceded')} |",
-        "|---|---|---|",
+        f"{d.t('zugestanden', 'conceded')} |{share_head}",
+        "|---|---|---|" + ("---:|" if keyed else ""),
     ]
-    out += [f"| {_cell(p.name)} | {p.wins} | {p.concessions} |" for p in d.partners_by_name]
+    for p in d.partners_by_name:
+        share = ""
+        if keyed:
+            share = f" {percent_text(p.share, d.lang) if p.share is not None else '–'} |"
+        out.append(f"| {_cell(p.name)} | {p.wins} | {p.concessions} |{share}")
     out.append("")
     for x in d.decisions:
         givers = ", ".join(x.conceders) or "–"
