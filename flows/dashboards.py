@@ -1,4 +1,5 @@
-"""Keyed artifacts the coordinator sees in the UI: the portfolio and one page per cooperation."""
+"""Keyed artifacts the coordinator sees in the UI: the portfolio, the directory, the
+statistics and one page per cooperation."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from ikz.app import App
-from ikz.gateway.page_links import DIRECTORY_KEY, PORTFOLIO_KEY, SUMMARY_KEY, coop_key
+from ikz.gateway.page_links import (
+    DIRECTORY_KEY,
+    PORTFOLIO_KEY,
+    STATISTICS_KEY,
+    SUMMARY_KEY,
+    coop_key,
+)
 from ikz.review import cooperation_markdown
 from ikz.views.directory_page import directory_markdown
 from ikz.views.portfolio import (
@@ -15,8 +22,16 @@ from ikz.views.portfolio import (
     portfolio_view,
     summary_markdown,
 )
+from ikz.views.statistics import statistics_markdown, statistics_view
 
-__all__ = ["DIRECTORY_KEY", "PORTFOLIO_KEY", "SUMMARY_KEY", "coop_key", "publish_portfolio"]
+__all__ = [
+    "DIRECTORY_KEY",
+    "PORTFOLIO_KEY",
+    "STATISTICS_KEY",
+    "SUMMARY_KEY",
+    "coop_key",
+    "publish_portfolio",
+]
 
 
 def publish_portfolio(app: App, *, after_change: bool = False) -> int:
@@ -72,9 +87,18 @@ def publish_directory(app: App) -> None:
     )
 
 
+def publish_statistics(app: App) -> None:
+    create_markdown_artifact(
+        key=STATISTICS_KEY,
+        markdown=statistics_markdown(statistics_view(app)),
+        description="IKZ-Statistik: Kooperationen nach Aufgabenfeld, Rechtsform, Land und "
+        "Phase; Förderung und Einsparungen je Land",
+    )
+
+
 @flow(
     name="refresh-dashboards",
-    description="Portfolio, Verzeichnis und die Seiten der Kooperationen aktualisieren",
+    description="Portfolio, Verzeichnis, Statistik und die Seiten der Kooperationen aktualisieren",
 )
 def refresh_dashboards() -> int:
     """Run by `ikz up` at start, so that every page a mail or a table links to exists from
@@ -86,6 +110,7 @@ def refresh_dashboards() -> int:
         view = portfolio_view(app, app.settings.portfolio_artifact_rows)
         publish_view(view)
         publish_directory(app)
+        publish_statistics(app)
         for row in view.rows:
             publish_cooperation(app, int(row["ID"]))
         return view.total

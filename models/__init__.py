@@ -25,7 +25,13 @@ from models.council import CalendarImport, CouncilMeeting
 from models.erasure import Erasure
 from models.event_outbox import OutboxEvent
 from models.founding import AssessmentAnswer, FoundingEvent, FoundingPlan
-from models.funding import FundingActual, FundingApplication, FundingBaseline, FundingStep
+from models.funding import (
+    CostShare,
+    FundingActual,
+    FundingApplication,
+    FundingBaseline,
+    FundingStep,
+)
 from models.gateway import ApiToken, GatewaySession, LoginLink
 from models.health import HealthCheckRecord
 from models.outbox import Notification, OutboxContext
@@ -41,6 +47,7 @@ __all__ = [
     "Conflict",
     "ConflictRecord",
     "Cooperation",
+    "CostShare",
     "CouncilMeeting",
     "Decision",
     "Erasure",

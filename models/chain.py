@@ -4,7 +4,7 @@
 benefits, meetings, agreements, successes, goals, staff, communications, partnerships,
 conflicts, reports, sign-off requests, the founding procedure's plan, acts and
 assessments, the cost baseline and actual costs, the funding applications and their
-steps, and the cooperation's own facts). It holds the
+steps, the cost-sharing key, and the cooperation's own facts). It holds the
 hash of the row's content after the write (`row_hash`), who acted and the proof of it,
 and is linked to its predecessor by hash. `ikz audit verify` then finds a fact row
 deleted, edited or swapped (its content no longer hashes to its last record), a row
@@ -52,7 +52,13 @@ from models.cooperation import (
 )
 from models.driver_sql import run
 from models.founding import AssessmentAnswer, FoundingEvent, FoundingPlan
-from models.funding import FundingActual, FundingApplication, FundingBaseline, FundingStep
+from models.funding import (
+    CostShare,
+    FundingActual,
+    FundingApplication,
+    FundingBaseline,
+    FundingStep,
+)
 from states.errors import IkzError
 from states.proof import Proof
 
@@ -116,6 +122,7 @@ CHAINED: dict[type[SQLModel], frozenset[str]] = {
     FundingActual: frozenset(),
     FundingApplication: frozenset(),
     FundingStep: frozenset(),
+    CostShare: frozenset(),
 }
 BY_TABLE: dict[str, type[SQLModel]] = {
     m.__tablename__: m  # type: ignore[misc]

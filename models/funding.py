@@ -30,7 +30,7 @@ from models.cooperation import Partnership
 from models.registry import Municipality
 from states.funding import ApplicationSnap, StepSnap
 from states.fundingprogramme import Programme
-from states.savings import Costs, YearCosts, savings
+from states.savings import Costs, Saving, YearCosts, savings
 
 MONEY_DIGITS = 14
 MONEY_PLACES = 2
@@ -106,6 +106,82 @@ class FundingStep(SQLModel, table=True):
     document_sha256: str | None = Field(default=None, max_length=64)
     document_name: str | None = Field(default=None, max_length=255)
     recorded_at: datetime = Field(default_factory=utcnow)
+
+
+class CostShare(SQLModel, table=True):
+    """One partner's share of the cooperation's costs in the cost-sharing key, in per
+    cent (states.costkey). A new key updates each partner's row, on the chain."""
+
+    __tablename__ = "cost_share"
+    __table_args__ = (UniqueConstraint("cooperation_id", "municipality_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
+    municipality_id: int = Field(foreign_key="municipality.id")
+    percent: Decimal = Field(sa_column=Column(Numeric(5, 2, asdecimal=True), nullable=False))
+    note: str = ""
+    recorded_at: datetime = Field(default_factory=utcnow)
+
+
+def cost_keys(ids: Sequence[int], *, session: Session) -> dict[int, dict[int, Decimal]]:
+    """Each cooperation's cost key (municipality id -> per cent) among `ids`, only the
+    shares of its current partners, in the order they joined."""
+    if not ids:
+        return {}
+    stmt = (
+        select(CostShare)
+        .join(
+            Partnership,
+            (col(Partnership.cooperation_id) == col(CostShare.cooperation_id))
+            & (col(Partnership.municipality_id) == col(CostShare.municipality_id)),
+        )
+        .where(col(CostShare.cooperation_id).in_(ids))
+        .order_by(col(CostShare.cooperation_id), col(Partnership.id))
+    )
+    out: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for row in session.exec(stmt):
+        out[row.cooperation_id][row.municipality_id] = row.percent
+    return dict(out)
+
+
+def set_cost_key(
+    cooperation_id: int,
+    shares: Sequence[tuple[int, Decimal]],
+    note: str,
+    *,
+    session: Session,
+    now: datetime,
+) -> list[CostShare]:
+    """Record the key: each partner's row inserted or updated (the chain records both)."""
+    existing = {
+        r.municipality_id: r
+        for r in session.exec(select(CostShare).where(CostShare.cooperation_id == cooperation_id))
+    }
+    rows = []
+    for mid, pct in shares:
+        row = existing.get(mid) or CostShare(
+            cooperation_id=cooperation_id, municipality_id=mid, percent=pct
+        )
+        row.percent, row.note, row.recorded_at = pct, note, now
+        session.add(row)
+        rows.append(row)
+    session.flush()
+    return rows
+
+
+def funding_extras(ids: Sequence[int], *, session: Session) -> dict[int, dict[str, Any]]:
+    """What the snapshots of `ids` hold about funding: the applications (`funding`), the
+    latest savings where a grant may promise them (`savings_latest`, the check compares)
+    and the cost-sharing key (`cost_key`); only for cooperations that have any."""
+    out: dict[int, dict[str, Any]] = defaultdict(dict)
+    funded = application_snaps(ids, session=session)
+    for cid, apps in funded.items():
+        out[cid]["funding"] = apps
+    for cid, latest in savings_latest(list(funded), session=session).items():
+        out[cid]["savings_latest"] = latest
+    for cid, key in cost_keys(ids, session=session).items():
+        out[cid]["cost_key"] = tuple(key.items())
+    return dict(out)
 
 
 def _costs(row: FundingBaseline | FundingActual) -> YearCosts:
@@ -243,6 +319,20 @@ def application_snaps(
 def savings_latest(ids: Sequence[int], *, session: Session) -> dict[int, tuple[int, Decimal]]:
     """For each cooperation of `ids`: its latest year with every partner's baseline and
     actual costs, and that year's total savings in per cent (those without none)."""
+    out: dict[int, tuple[int, Decimal]] = {}
+    for cid, (_, latest) in savings_totals(ids, session=session).items():
+        pct = latest[1].percent if latest is not None else None
+        if latest is not None and pct is not None:
+            out[cid] = (latest[0], pct)
+    return out
+
+
+def savings_totals(
+    ids: Sequence[int], *, session: Session
+) -> dict[int, tuple[Decimal, tuple[int, Saving] | None]]:
+    """For each cooperation of `ids` with a baseline: the sum of its partners' baseline
+    costs, and its latest year with every partner's baseline and actual costs with that
+    year's total (None: no such year yet)."""
     if not ids:
         return {}
     base: dict[int, dict[int, YearCosts]] = defaultdict(dict)
@@ -266,10 +356,9 @@ def savings_latest(ids: Sequence[int], *, session: Session) -> dict[int, tuple[i
         .order_by(col(Partnership.id))
     ):
         members[cid].append(mid)
-    out: dict[int, tuple[int, Decimal]] = {}
+    out: dict[int, tuple[Decimal, tuple[int, Saving] | None]] = {}
     for cid, baselines in base.items():
+        total = sum((b.costs.total for b in baselines.values()), Decimal("0.00"))
         year = savings(members[cid], baselines, acts[cid]).latest_complete()
-        pct = year.total.percent if year is not None else None
-        if year is not None and pct is not None:
-            out[cid] = (year.year, pct)
+        out[cid] = (total, (year.year, year.total) if year is not None else None)
     return out

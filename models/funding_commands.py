@@ -86,3 +86,28 @@ class RecordFundingPayment(Command):
     amount: Euros = Field(title="Betrag (€)", description="z. B. 20000.00")
     reference: Reference = Field("", title="Buchungszeichen")
     actor_id: Id = ActorId
+
+
+# A partner's share of the costs in per cent: 0 to 100, at most two decimals ("33.34").
+SharePercent = Annotated[
+    Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2, allow_inf_nan=False)
+]
+
+
+class CostShareInput(Command):
+    municipality_id: Id = Field(title="Kommune (ID)", gt=0)
+    percent: SharePercent = Field(title="Anteil (%)", description="z. B. 33.34")
+
+
+class RecordCostKey(Command):
+    # The cost-sharing key: every partner's share, summing to exactly 100 %. A new key
+    # replaces the old one (each partner's row updated, on the chain).
+    cooperation_id: Id = CoopId
+    shares: list[CostShareInput] = Field(
+        title="Anteile",
+        description="Je Partnerkommune ihr Anteil an den Kosten in Prozent; zusammen 100",
+        min_length=1,
+        max_length=200,
+    )
+    note: OptionalText = Field("", title="Anmerkung", description="z. B. nach Einwohnerzahl")
+    actor_id: Id = ActorId

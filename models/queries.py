@@ -29,7 +29,7 @@ from models.cooperation import (
 )
 from models.driver_sql import run
 from models.founding import founding_snaps
-from models.funding import application_snaps, savings_latest
+from models.funding import funding_extras
 from models.registry import Municipality, Person
 from states.errors import NotFoundError
 from states.lifecycle import State
@@ -209,12 +209,8 @@ def health_extras(session: Session, ids: Sequence[int]) -> dict[int, dict[str, A
             out[parent]["children"] = int(n)
     for cid, founding in founding_snaps(list(out), session=session).items():
         out[cid]["founding"] = founding
-    funded = application_snaps(list(out), session=session)
-    for cid, apps in funded.items():
-        out[cid]["funding"] = apps
-    # Savings only where a grant may promise them (the Kooperations-Check compares).
-    for cid, latest in savings_latest(list(funded), session=session).items():
-        out[cid]["savings_latest"] = latest
+    for cid, values in funding_extras(list(out), session=session).items():
+        out[cid].update(values)
     return out
 
 

@@ -88,6 +88,9 @@ class CooperationSnapshot:
     # The latest year with every partner's baseline and actual costs, and its total
     # savings in % (loaded only for cooperations with an application); None: none yet.
     savings_latest: tuple[int, Decimal] | None = None
+    # The cost-sharing key (ikz funding cost-key): (municipality id, per cent) of each
+    # current partner, in the order they joined; () while none is recorded.
+    cost_key: tuple[tuple[int, Decimal], ...] = ()
 
     @property
     def open_conflicts(self) -> tuple[ConflictSnap, ...]:

@@ -1,5 +1,6 @@
 """The cost comparison's use cases: a partner's yearly costs of the task before the
-cooperation (the baseline) and each year's actual costs after it.
+cooperation (the baseline) and each year's actual costs after it; and the
+cost-sharing key (each partner's share of the costs, states.costkey).
 
 Each entry is refused in one line, with nothing written, when the cooperation has
 ended, the municipality is not a partner, the year lies in the future, an actual year
@@ -10,6 +11,7 @@ updated and the update is on the cooperation's fact chain with who made it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -24,8 +26,11 @@ from models.funding import (
     actual_row,
     actuals_of,
     baseline_row,
+    partners_of,
+    set_cost_key,
 )
 from models.store import save
+from states.costkey import cost_key_refusal, key_text
 from states.errors import InvalidInputError
 from states.policy import Action
 from states.savings import CENT
@@ -133,3 +138,36 @@ def record_actual(app: App, cmd: c.RecordCosts) -> FundingActual:
         old = actual_row(cmd.cooperation_id, cmd.municipality_id, cmd.year, session=s)
         row = FundingActual(**values) if old is None else _correct(old, values)
         return save(row, session=s)
+
+
+@dataclass(frozen=True)
+class CostKeyRecorded:
+    cooperation_id: int
+    shares: list[dict[str, Any]]  # municipality_id, municipality, percent (exact text)
+    text: str  # "Stadt Marburg 50 %, Gemeinde Lahntal 50 %"
+    text_en: str
+
+
+def record_cost_key(app: App, cmd: c.RecordCostKey) -> CostKeyRecorded:
+    """The cost-sharing key: every partner's share in per cent, summing to 100. A joint
+    decision of the partners, recorded by the coordinator like the ledger's decisions."""
+    shares = [(sh.municipality_id, _cents(sh.percent)) for sh in cmd.shares]
+    with app.db.write() as s:
+        _, parts = coop_for_write(s, cmd.cooperation_id)
+        authorize(s, cmd.actor_id, Action.RECORD_DECISION, parts)
+        names = {m: n for m, n, _ in partners_of(cmd.cooperation_id, session=s)}
+        why = cost_key_refusal(names, shares)
+        if why is not None:
+            raise _refused(why.code, why.de, why.en)
+        prove(app, s, cmd.actor_id)
+        set_cost_key(cmd.cooperation_id, shares, cmd.note, session=s, now=app.clock())
+    key = {m: p for m, p in sorted(shares, key=lambda sh: list(names).index(sh[0]))}
+    return CostKeyRecorded(
+        cooperation_id=cmd.cooperation_id,
+        shares=[
+            {"municipality_id": m, "municipality": names[m], "percent": str(p)}
+            for m, p in key.items()
+        ],
+        text=key_text(names, key),
+        text_en=key_text(names, key, "en"),
+    )

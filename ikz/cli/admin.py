@@ -175,23 +175,26 @@ def portfolio(
         ),
     ] = None,
     as_csv: Annotated[
-        bool, typer.Option("--csv", help="Ausgabe als CSV (Tabellenkalkulation).")
+        bool,
+        typer.Option(
+            "--csv",
+            help="Ausgabe als CSV für die Tabellenkalkulation (UTF-8 mit BOM), mit den "
+            "Förderzahlen je Kooperation.",
+        ),
     ] = False,
     as_json: Json = False,
 ) -> None:
     """Portfolio: Ampel je Erfolgsfaktor, nächster Schritt, Hinweise, Prüfung, Konflikte."""
     from ikz.views.portfolio import COLUMNS_EN, portfolio_view
 
-    view = portfolio_view(state.open(), limit, state.lang)
+    app_ = state.open()
+    view = portfolio_view(app_, limit, state.lang)
     if as_json:
         emit_json({"total": view.total, "rows": view.rows})
     elif as_csv:
-        import csv
+        from ikz.views.portfolio_csv import with_funding, write_csv
 
-        if view.rows:
-            out = csv.DictWriter(sys.stdout, fieldnames=list(view.rows[0]), lineterminator="\n")
-            out.writeheader()
-            out.writerows(view.rows)
+        write_csv(with_funding(app_, view.rows, state.lang), sys.stdout)
     else:
         shown = (
             "ID",

@@ -29,6 +29,18 @@ def partner(spec: str) -> dict[str, Any]:
     return {"municipality_id": nums[0], "mayor_id": nums[1], "contact_id": nums[2]}
 
 
+def cost_share(spec: str) -> dict[str, Any]:
+    """MUNICIPALITY=PERCENT ('3=33.34', also '3=33,34') -> CostShareInput data."""
+    mid, sep, pct = spec.partition("=")
+    if not sep or not mid.strip().isdigit() or not pct.strip():
+        raise InvalidInputError(
+            "bad_share",
+            f"Anteil '{spec}' hat nicht die Form KOMMUNE=PROZENT (z. B. 3=33.34).",
+            f"Share '{spec}' is not of the form MUNICIPALITY=PERCENT (e.g. 3=33.34).",
+        )
+    return {"municipality_id": int(mid), "percent": pct.strip().replace(",", ".")}
+
+
 def cooperation_json(coop: Any) -> dict[str, Any]:
     return {"id": coop.id, "state": coop.state, "version": coop.version, "title": coop.title}
 

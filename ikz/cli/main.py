@@ -31,6 +31,7 @@ from ikz.cli import (  # noqa: F401
     funding,
     gateway,
     notify,
+    statistics,
 )
 from ikz.cli.context import state
 from ikz.cli.groups import app

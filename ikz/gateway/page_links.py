@@ -3,6 +3,7 @@
 Prefect's `/artifacts/key/<key>` shows only a key's timeline; the page itself is at
 `/artifacts/artifact/<artifact id>`, and that id changes with every new version. So a
 mail links to `/seite/kooperation/<id>` (and `/seite/portfolio`, `/seite/verzeichnis`,
+`/seite/statistik`,
 `/seite/bericht/<id>`), and the gateway answers it, behind the login like the UI, with a
 redirect to the newest version of the key (the `latest_id` of the key's collection,
 `POST /api/artifacts/latest/filter` on the Prefect server), or with a German page saying there is none yet.
@@ -15,6 +16,7 @@ import re
 PORTFOLIO_KEY = "ikz-portfolio"
 SUMMARY_KEY = "ikz-portfolio-summary"
 DIRECTORY_KEY = "ikz-verzeichnis"
+STATISTICS_KEY = "ikz-statistik"
 
 PREFIX = "/seite/"
 
@@ -25,6 +27,7 @@ PAGES: dict[str, str] = {
     "portfolio": PORTFOLIO_KEY,
     "portfolio-summe": SUMMARY_KEY,
     "verzeichnis": DIRECTORY_KEY,
+    "statistik": STATISTICS_KEY,
 }
 
 # What a page is called in the German "not there yet" page.
@@ -34,6 +37,7 @@ TITLES: dict[str, tuple[str, str]] = {
     "portfolio": ("Das Portfolio", "The portfolio"),
     "portfolio-summe": ("Die Portfolio-Übersicht", "The portfolio summary"),
     "verzeichnis": ("Das Verzeichnis", "The directory"),
+    "statistik": ("Die Statistik", "The statistics"),
 }
 
 _ID = re.compile(r"[1-9][0-9]{0,17}")

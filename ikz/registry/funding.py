@@ -1,6 +1,6 @@
 """Registry entries: funding (issue 17): the cost baseline and each year's actual costs
 of every partner, from which the savings are computed; the application to a programme
-as a tracked process."""
+as a tracked process; the cost-sharing key."""
 
 from __future__ import annotations
 
@@ -154,5 +154,27 @@ ACTIONS: tuple[ActionSpec, ...] = (
         ("funding", "early-start"),
         recorded("Vorzeitiger Beginn erlaubt", "Early start permitted"),
         options={"on": "--date"},
+    ),
+    ActionSpec(
+        "record-cost-key",
+        c.RecordCostKey,
+        f"{_MOD}:record_cost_key",
+        Action.RECORD_DECISION,
+        ("Kostenschlüssel erfassen", "Record the cost-sharing key"),
+        (
+            "Kostenschlüssel erfassen: Anteil jeder Partnerkommune an den Kosten in Prozent "
+            "(zusammen genau 100, z. B. --share 3=60 --share 4=40). Ein neuer Schlüssel "
+            "ersetzt den alten.",
+            "Record the cost-sharing key: each partner's share of the costs in per cent "
+            "(exactly 100 in total, e.g. --share 3=60 --share 4=40). A new key replaces the "
+            "old one.",
+        ),
+        ("funding", "cost-key"),
+        (
+            "Kostenschlüssel der Kooperation {cooperation_id} erfasst: {text}.",
+            "Cost key of cooperation {cooperation_id} recorded: {text_en}.",
+        ),
+        options={"shares": "--share"},
+        converters={"shares": "ikz.cli.convert:cost_share"},
     ),
 )

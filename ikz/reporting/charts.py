@@ -20,7 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import Formatter, Locator, MaxNLocator
+from matplotlib.ticker import Formatter, FuncFormatter, Locator, MaxNLocator
 
 from ikz.reporting.data import ReportData
 from ikz.reporting.names import CHARTS
@@ -186,10 +186,53 @@ def balance(data: ReportData) -> bytes:
     return _png(fig)
 
 
+def savings_chart(data: ReportData) -> bytes:
+    """Per partner: the yearly costs of the task before the cooperation and in the latest
+    year with actual costs; the total savings in per cent in the title."""
+    sv = data.savings
+    assert sv is not None
+    title = data.t(*CHARTS["savings.png"])
+    if sv.total is not None and sv.total.percent is not None:
+        pct = f"{sv.total.percent}".replace(".", "," if data.lang == "de" else ".")
+        title += data.t(
+            f": {sv.total_year} gesamt {pct} % eingespart",
+            f": {pct} % saved in total in {sv.total_year}",
+        )
+    fig, ax = _figure(title)
+    ys = range(len(sv.partners))
+    ax.barh(
+        [y - 0.2 for y in ys],
+        [float(p.before) for p in sv.partners],  # drawing only: the figures stay Decimal
+        height=0.4,
+        color="#9e9e9e",
+        label=data.t("vorher (Ausgangsjahr)", "before (baseline year)"),
+    )
+    if sv.year is not None:
+        ax.barh(
+            [y + 0.2 for y in ys],
+            [float(p.after) if p.after is not None else 0.0 for p in sv.partners],
+            height=0.4,
+            color="#2e9e44",
+            label=data.t(f"nachher ({sv.year})", f"after ({sv.year})"),
+        )
+    ax.set_yticks(list(ys), [p.name for p in sv.partners])
+    ax.invert_yaxis()
+    ax.set_xlabel(data.t("Kosten je Jahr (€)", "Costs a year (€)"))
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda v, _: f"{v:,.0f}".replace(",", "." if data.lang == "de" else ","))
+    )
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return _png(fig)
+
+
 def draw_all(data: ReportData) -> dict[str, bytes]:
-    """File name -> PNG, in the order of `CHARTS`."""
-    return {
+    """File name -> PNG, in the order of `CHARTS`; the savings only with a baseline."""
+    out = {
         "timeline.png": timeline(data),
         "check-trend.png": check_trend(data),
         "balance.png": balance(data),
     }
+    if data.savings is not None:
+        out["savings.png"] = savings_chart(data)
+    return out

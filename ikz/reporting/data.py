@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from ikz.app import App
 from ikz.views.cooperation import history
 from models.cooperation import Communication, Cooperation, Success
 from models.facts import communications_of, decisions_of, goals_of, successes_of
+from models.funding import actuals_of, baselines_of
 from models.health import HealthCheckRecord, check_history
 from models.people import people_by_id
 from models.queries import load_snapshot, require
 from states.errors import Language
 from states.health import HealthCheck, check_health
 from states.lifecycle import STATE_LABELS, State
+from states.savings import Saving, YearCosts, savings
 
 TREND_CHECKS = 12  # stored checks shown in the trend (the current one comes on top)
 
@@ -28,6 +31,7 @@ class PartnerLine:
     confirmed_benefit: str | None
     wins: int = 0  # decisions in its favour (give-and-take ledger)
     concessions: int = 0  # decisions where it conceded
+    share: Decimal | None = None  # its share in the cost-sharing key, in per cent
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,26 @@ class DecisionLine:
 
 
 @dataclass(frozen=True)
+class SavingsLine:
+    """One partner's costs of the task before the cooperation and in the year compared
+    (None: no actual costs of that year yet)."""
+
+    name: str
+    before: Decimal
+    after: Decimal | None
+
+
+@dataclass(frozen=True)
+class SavingsData:
+    """The cost comparison of the report: there only when a cost baseline exists."""
+
+    year: int | None  # the latest year with actual costs (None: none yet)
+    partners: list[SavingsLine]
+    total_year: int | None  # the latest year with every partner's actual costs
+    total: Saving | None
+
+
+@dataclass(frozen=True)
 class ReportData:
     cooperation_id: int
     title: str
@@ -64,6 +88,7 @@ class ReportData:
     decisions: list[DecisionLine]
     check: HealthCheck
     history: list[HealthCheckRecord] = field(default_factory=list)
+    savings: SavingsData | None = None
 
     def t(self, de: str, en: str) -> str:
         return en if self.lang == "en" else de
@@ -88,6 +113,30 @@ def _stays(app: App, cooperation_id: int, now: datetime) -> list[Stay]:
     return out
 
 
+def _savings(
+    names: dict[int, str], baselines: dict[int, YearCosts], actuals: list[YearCosts]
+) -> SavingsData | None:
+    if not baselines:
+        return None
+    report = savings(list(names), baselines, actuals)
+    latest = report.years[-1] if report.years else None
+    complete = report.latest_complete()
+    lines = [
+        SavingsLine(
+            name=names[m],
+            before=b.costs.total,
+            after=latest.partners[m].after if latest and m in latest.partners else None,
+        )
+        for m, b in report.baseline.items()
+    ]
+    return SavingsData(
+        year=latest.year if latest else None,
+        partners=sorted(lines, key=lambda p: p.name.casefold()),
+        total_year=complete.year if complete else None,
+        total=complete.total if complete else None,
+    )
+
+
 def gather(app: App, cooperation_id: int, lang: Language = "de") -> ReportData:
     now = app.clock()
     with app.db.read() as s:
@@ -100,6 +149,8 @@ def gather(app: App, cooperation_id: int, lang: Language = "de") -> ReportData:
         mayor_ids = [p.mayor_id for p in snap.partners if p.mayor_id is not None]
         mayors = {pid: p.name for pid, p in people_by_id(mayor_ids, session=s).items()}
         past = check_history(s, cooperation_id, limit=TREND_CHECKS)
+        baselines = baselines_of(cooperation_id, session=s)
+        actuals = actuals_of(cooperation_id, session=s)
     names = {p.municipality_id: p.name for p in snap.partners}
     wins = {m: 0 for m in names}
     gives = {m: 0 for m in names}
@@ -128,6 +179,7 @@ def gather(app: App, cooperation_id: int, lang: Language = "de") -> ReportData:
             confirmed_benefit=p.confirmed_benefit,
             wins=wins[p.municipality_id],
             concessions=gives[p.municipality_id],
+            share=dict(snap.cost_key).get(p.municipality_id),
         )
         for p in snap.partners
     ]
@@ -146,4 +198,5 @@ def gather(app: App, cooperation_id: int, lang: Language = "de") -> ReportData:
         decisions=lines,
         check=check_health(snap, now, app.health_rules),
         history=past,
+        savings=_savings(names, baselines, actuals),
     )

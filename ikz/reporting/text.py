@@ -6,9 +6,12 @@ from collections.abc import Callable
 
 from ikz.reporting.data import ReportData
 from ikz.reporting.names import CHARTS
+from ikz.views.funding import euro, percent
 from ikz.views.health import check_markdown
 from ikz.views.local_time import local_date
+from states.costkey import percent_text
 from states.health import MARKS, Colour, colour_label
+from states.savings import Saving
 
 COMM_KINDS: dict[str, tuple[str, str]] = {
     "press_release": ("Pressemitteilung", "Press release"),
@@ -85,15 +88,66 @@ def benefit_lines(d: ReportData) -> list[str]:
     return [*out, ""]
 
 
+def savings_lines(d: ReportData, src: ImageSrc | None) -> list[str]:
+    """Costs before and after per partner, and the total savings (only with a baseline)."""
+    sv = d.savings
+    if sv is None:
+        return []
+    lang = d.lang
+    out = [f"## {d.t('Einsparungen', 'Savings')}", "", *_image(d, "savings.png", src)]
+    after = (
+        d.t(f"nachher ({sv.year})", f"after ({sv.year})") if sv.year else d.t("nachher", "after")
+    )
+    out += [
+        f"| {d.t('Kommune', 'Municipality')} | {d.t('vorher', 'before')} | {after} | "
+        f"{d.t('eingespart', 'saved')} | % |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for p in sv.partners:
+        if p.after is None:
+            out.append(f"| {_cell(p.name)} | {euro(p.before, lang)} | – | – | – |")
+            continue
+        s = Saving(p.before, p.after)
+        out.append(
+            f"| {_cell(p.name)} | {euro(p.before, lang)} | {euro(p.after, lang)} | "
+            f"{euro(s.saved, lang)} | {percent(s.percent, lang)} |"
+        )
+    out.append("")
+    if sv.total is not None:
+        t = sv.total
+        out.append(
+            d.t(
+                f"Gesamt {sv.total_year}: {euro(t.before, lang)} vorher, {euro(t.after, lang)} "
+                f"nachher, {euro(t.saved, lang)} eingespart ({percent(t.percent, lang)}).",
+                f"Total {sv.total_year}: {euro(t.before, lang)} before, {euro(t.after, lang)} "
+                f"after, {euro(t.saved, lang)} saved ({percent(t.percent, lang)}).",
+            )
+        )
+    else:
+        out.append(
+            d.t(
+                "Noch kein Jahr mit Ist-Kosten aller Partner (ikz funding actual).",
+                "No year with every partner's actual costs yet (ikz funding actual).",
+            )
+        )
+    return [*out, ""]
+
+
 def balance_lines(d: ReportData, src: ImageSrc | None) -> list[str]:
     out = [f"## {d.t('Geben und Nehmen', 'Give and take')}", ""]
     out += _image(d, "balance.png", src)
+    keyed = any(p.share is not None for p in d.partners)
+    share_head = f" {d.t('Kostenanteil', 'Cost share')} |" if keyed else ""
     out += [
         f"| {d.t('Kommune', 'Municipality')} | {d.t('zu ihren Gunsten', 'in its favour')} | "
-        f"{d.t('zugestanden', 'conceded')} |",
-        "|---|---|---|",
+        f"{d.t('zugestanden', 'conceded')} |{share_head}",
+        "|---|---|---|" + ("---:|" if keyed else ""),
     ]
-    out += [f"| {_cell(p.name)} | {p.wins} | {p.concessions} |" for p in d.partners_by_name]
+    for p in d.partners_by_name:
+        share = ""
+        if keyed:
+            share = f" {percent_text(p.share, d.lang) if p.share is not None else '–'} |"
+        out.append(f"| {_cell(p.name)} | {p.wins} | {p.concessions} |{share}")
     out.append("")
     for x in d.decisions:
         givers = ", ".join(x.conceders) or "–"
@@ -151,5 +205,6 @@ def markdown(d: ReportData, src: ImageSrc | None = None) -> str:
         until = local_date(stay.end, d.lang) if stay.end else d.t("heute", "today")
         out.append(f"- {local_date(stay.start, d.lang)} – {until}: {d.state_label(stay.state)}")
     out.append("")
-    out += goal_lines(d) + benefit_lines(d) + balance_lines(d, src) + check_lines(d, src)
+    out += goal_lines(d) + benefit_lines(d) + savings_lines(d, src)
+    out += balance_lines(d, src) + check_lines(d, src)
     return "\n".join(out).rstrip() + "\n"

@@ -22,6 +22,7 @@ from models.health import check_history, record_checks
 from models.outbox import Queued, enqueue_many
 from models.queries import CoopLike, load_snapshot, require
 from models.review import set_next_reviews
+from states.costkey import percent_text
 from states.errors import Language
 from states.gates import GateRules, unmet_criteria
 from states.health import HealthCheck, HealthRules, as_context, check_health
@@ -250,13 +251,16 @@ def cooperation_markdown(app: App, cooperation_id: int) -> str:
         "",
         "## Partner",
         "",
-        "| Kommune | Einwohner | Nutzen (benannt) | Nutzen (bestätigt) |",
-        "|---|---:|---|---|",
+        "| Kommune | Einwohner | Nutzen (benannt) | Nutzen (bestätigt) | Kostenanteil |",
+        "|---|---:|---|---|---:|",
     ]
+    key = dict(snap.cost_key)
     for p in snap.partners:
         pop = f"{p.population:,}".replace(",", ".")
+        share = percent_text(key[p.municipality_id]) if p.municipality_id in key else "-"
         lines.append(
-            f"| {p.name} | {pop} | {p.stated_benefit or '-'} | {p.confirmed_benefit or '-'} |"
+            f"| {p.name} | {pop} | {p.stated_benefit or '-'} | {p.confirmed_benefit or '-'} "
+            f"| {share} |"
         )
     lines += ["", *check_markdown(health, past)]
     step = trigger_label(check["gate"], "de") if check["gate"] else "–"

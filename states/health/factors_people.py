@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime
 
+from states.costkey import key_text
 from states.health.factors_common import (
     AGREEMENT,
     EXPLORATION,
@@ -171,6 +172,21 @@ def common_ground(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Find
 # --- 3 giving ----------------------------------------------------------------------------
 
 
+def _cost_key(s: CooperationSnapshot, f: Findings) -> None:
+    """The cost-sharing key beside the ledger: what each partner carries (no colour of
+    its own: a key agreed by all is information, not a risk)."""
+    if not s.cost_key:
+        return
+    names = {p.municipality_id: p.name for p in s.partners}
+    key = dict(s.cost_key)
+    f.add(
+        GREEN,
+        "cost_key",
+        f"Kostenschlüssel: {key_text(names, key)}.",
+        f"Cost-sharing key: {key_text(names, key, 'en')}.",
+    )
+
+
 def giving(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Findings:
     f = Findings(3)
     n = len(s.decisions)
@@ -181,6 +197,7 @@ def giving(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Findings:
             "Noch keine Entscheidungen im Geben-und-Nehmen-Register (z. B. Standort).",
             "No decisions in the give-and-take ledger yet (e.g. location).",
         )
+        _cost_key(s, f)
         return f
     gained = Counter(d.benefiting_id for d in s.decisions if d.benefiting_id is not None)
     conceded = Counter(m for d in s.decisions for m in d.conceding_ids)
@@ -193,6 +210,7 @@ def giving(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Findings:
         f"{n} Entscheidung(en), Vorteile/Zugeständnisse: {balance}.",
         f"{n} decision(s), advantages/concessions: {balance}.",
     )
+    _cost_key(s, f)
     if n < r.ledger_min_decisions:
         return f  # one decision always has a winner; a pattern needs more
     colour = RED if n >= r.ledger_red_decisions else YELLOW

@@ -185,6 +185,12 @@ def test_the_model_refuses_a_bad_value_naming_the_field(
 # --- the CLI --------------------------------------------------------------------------------
 
 
+# How a value of a field with a converter of its own is typed on the command line.
+TYPED_AS: dict[str, Any] = {
+    "ikz.cli.convert:cost_share": lambda v: f"{v['municipality_id']}={v['percent']}",
+}
+
+
 def argv_for(spec: ActionSpec, data: dict[str, Any]) -> list[str]:
     positional: list[str] = []
     options: list[str] = []
@@ -198,8 +204,9 @@ def argv_for(spec: ActionSpec, data: dict[str, Any]) -> list[str]:
             for sub, v in value.items():
                 options += [option_name(spec, sub), str(v)]
         else:
+            typed = TYPED_AS.get(spec.converters.get(name, ""), str)
             for v in value if isinstance(value, list) else [value]:
-                options += [option_name(spec, name), str(v)]
+                options += [option_name(spec, name), typed(v)]
     return [*spec.cli, *positional, *options]
 
 

@@ -14,9 +14,11 @@ def test_portfolio_csv_json_and_most_urgent_first(demo_cli: Cli) -> None:
     ids = [r["ID"] for r in everything["rows"]]
     assert ids == sorted(ids)
 
-    rows = list(csv.DictReader(io.StringIO(demo_cli.ok("portfolio", "--csv").out)))
+    text = demo_cli.ok("portfolio", "--csv").out
+    assert text.startswith("\ufeffID,")  # the BOM: Excel reads the umlauts as UTF-8
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     assert [int(r["ID"]) for r in rows] == ids
-    assert {"Ampel", "Nächster Schritt", "Zustellfehler"} <= set(rows[0])
+    assert {"Ampel", "Nächster Schritt", "Zustellfehler", "Förderprogramm"} <= set(rows[0])
 
     top = demo_cli.json("portfolio", "--limit", "2")
     assert top["total"] == everything["total"] and len(top["rows"]) == 2
@@ -49,7 +51,16 @@ def test_portfolio_in_english(demo_cli: Cli) -> None:
     warned = [r for r in english if r["Warnings"] != "-"]
     assert warned and all(r["Warnings"] != by_id[r["ID"]]["Hinweise"] for r in warned)
 
-    rows = list(csv.DictReader(io.StringIO(demo_cli.ok("--lang", "en", "portfolio", "--csv").out)))
-    assert list(rows[0]) == list(english[0])
+    out = demo_cli.ok("--lang", "en", "portfolio", "--csv").out.removeprefix("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert list(rows[0]) == [
+        *english[0],
+        "Funding programme",
+        "Funding status",
+        "Approved (€)",
+        "Paid (€)",
+        "Savings (€)",
+        "Savings (%)",
+    ]
     table = demo_cli.ok("--lang", "en", "portfolio").out.splitlines()[0]
     assert table.split()[:3] == ["ID", "Cooperation", "State"]

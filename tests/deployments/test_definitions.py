@@ -222,6 +222,14 @@ VALID: dict[str, dict[str, Any]] = {
         "on": "2026-04-01",
         "reference": "Schreiben der Regierung vom 2026-04-01",
     },
+    "record-cost-key": {
+        "cooperation_id": "Bauhof",
+        "shares": [
+            {"municipality_id": "Jena", "percent": "60"},
+            {"municipality_id": "Weimar", "percent": "40"},
+        ],
+        "note": "nach Einwohnerzahl",
+    },
 }
 
 # One variant of the wrong JSON type per deployment: what the form refuses before the
@@ -277,6 +285,7 @@ BAD: dict[str, tuple[str, Any]] = {
     "record-proof-of-use": ("programme", None),
     "accept-proof-of-use": ("on", None),
     "permit-early-start": ("reference", 7),
+    "record-cost-key": ("shares", {"Jena": "60"}),
 }
 
 ACTION_SPECS = [s for s in SPECS if s.name in VALID]
@@ -381,8 +390,8 @@ def test_follow_ups_are_wired_to_the_events_the_core_emits() -> None:
 
 def test_every_action_deployment_says_in_german_what_it_does_and_needs() -> None:
     described = {s.name: s.description for s in ACTION_SPECS}
-    assert len(described) == 48
-    assert len(set(described.values())) == 48
+    assert len(described) == 49
+    assert len(set(described.values())) == 49
     assert described["advance-cooperation"] == (
         "Lebenszyklus-Schritt anwenden (Sondierung beginnen, Vereinbarung verhandeln, "
         "Pilot starten, Pilot evaluieren, Verstetigen, Pausieren, Fortsetzen, Beenden, "

@@ -200,7 +200,7 @@ def test_every_cooperation_has_its_page_and_the_portfolio_its_own(
             "page",
             f"{stack.api.removesuffix('/api')}/seite/kooperation/{coop['id']}",
         )
-    for page in ("portfolio", "portfolio-summe", "verzeichnis"):
+    for page in ("portfolio", "portfolio-summe", "verzeichnis", "statistik"):
         check_link(stack, browser, page, f"{stack.api.removesuffix('/api')}/seite/{page}")
 
 

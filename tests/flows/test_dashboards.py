@@ -29,3 +29,7 @@ def test_every_cooperation_gets_its_page_and_the_directory_is_written(
     assert _latest(f"ikz-coop-{second}").startswith("# Standesamt Süd")
     assert "| Kora Koordinatorin | Koordination |" in _latest("ikz-verzeichnis")
     assert "Lebenszyklus, aktueller Zustand: Informeller Kontakt" in _latest(f"ikz-coop-{first}")
+    statistik = _latest("ikz-statistik")
+    assert statistik.startswith("# IKZ-Statistik\n\n**2 Kooperationen**, Stand ")
+    assert "| Thüringen | 2 |" in statistik
+    assert "| gesamt | 0 | 0 | 0,00 € | 0 | 0 | 0,00 € |" in statistik

@@ -58,3 +58,35 @@ def test_costs_and_an_application_through_flows(prefect_server: None, world: Wor
                 "actor_id": k,
             },
         )
+
+
+def test_a_cost_key_through_its_flow_with_partners_by_name(
+    prefect_server: None, world: World
+) -> None:
+    cid, _ = coop_in(world, "BY", 2)
+    k = world.coordinator_id
+    done = run(
+        "record_cost_key",
+        {
+            "cooperation_id": cid,
+            "shares": [
+                {"municipality_id": "Stadt Erlangen", "percent": "62.5"},
+                {"municipality_id": "Markt Heroldsberg", "percent": "37.5"},
+            ],
+            "actor_id": k,
+        },
+    )
+    assert done["text"] == "Stadt Erlangen 62,50 %, Markt Heroldsberg 37,50 %"
+    assert [s["percent"] for s in done["shares"]] == ["62.50", "37.50"]
+    with pytest.raises(ActionFailed, match=r"Die Anteile ergeben 100,01 %, nicht 100 %\."):
+        run(
+            "record_cost_key",
+            {
+                "cooperation_id": cid,
+                "shares": [
+                    {"municipality_id": "Stadt Erlangen", "percent": "62.51"},
+                    {"municipality_id": "Markt Heroldsberg", "percent": "37.5"},
+                ],
+                "actor_id": k,
+            },
+        )

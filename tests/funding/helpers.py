@@ -5,11 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from sqlmodel import select
+
 from ikz.actions import funding as fu
 from ikz.actions.cooperations import open_cooperation
 from ikz.actions.directory import register_municipality
 from models import commands as c
 from models import funding_commands as fc
+from models.registry import Municipality
 from tests.factories import World
 
 AGS = {
@@ -32,10 +35,18 @@ AGS = {
 }
 
 
-def coop_in(w: World, state: str, n: int = 2, title: str = "") -> tuple[int, list[int]]:
-    """A cooperation of the first `n` partners of `state` (registered if new)."""
+def coop_in(
+    w: World, state: str, n: int = 2, title: str = "", field: str = "Bauhof", also: str = ""
+) -> tuple[int, list[int]]:
+    """A cooperation of the first `n` partners of `state` (registered if new), and the
+    first partner of `also` if given (a cooperation across states)."""
     mids = []
-    for name, ags in AGS[state][:n]:
+    for name, ags in [*AGS[state][:n], *(AGS[also][:1] if also else [])]:
+        with w.app.db.read() as s:
+            known = s.exec(select(Municipality.id).where(Municipality.ags == ags)).first()
+        if known is not None:
+            mids.append(known)
+            continue
         m = register_municipality(
             w.app,
             c.RegisterMunicipality(
@@ -48,7 +59,7 @@ def coop_in(w: World, state: str, n: int = 2, title: str = "") -> tuple[int, lis
         w.app,
         c.OpenCooperation(
             title=title or f"Bauhof {state}",
-            field_of_work="Bauhof",
+            field_of_work=field,
             partners=[c.PartnerInput(municipality_id=m) for m in mids],
             actor_id=w.coordinator_id,
         ),

@@ -1,5 +1,6 @@
-"""Migration 0014_funding on SQLite and PostgreSQL: it adds the four funding tables and
-nothing else, goes back to 0013 without touching the rest, and up again to the models."""
+"""Migrations 0015_funding and 0016_cost_share on SQLite and PostgreSQL: they add the four
+funding tables and the cost key's and nothing else, go back without touching the rest,
+and up again to the models."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from models.db import Database, connect
 from models.schema import alembic_config, current_revision, upgrade
 
 FUNDING = {"funding_baseline", "funding_actual", "funding_application", "funding_step"}
-# The funding migration and the one before it (renumber both together on a merge).
-REVISION, BEFORE = "0015", "0014"
+COST_KEY = {"cost_share"}
+# The funding migration, the one before it and the cost key's after it (renumber them
+# together on a merge).
+REVISION, BEFORE, COST_KEY_REVISION = "0015", "0014", "0016"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -53,14 +56,16 @@ def test_0014_adds_the_funding_tables_and_goes_back(db: Database) -> None:
                 "CURRENT_TIMESTAMP)"
             )
         )
-    assert upgrade(db) == REVISION
-    assert _tables(db) == before | FUNDING
+    assert upgrade(db) == COST_KEY_REVISION
+    assert _tables(db) == before | FUNDING | COST_KEY
     with db.read_engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
         assert list(compare_metadata(ctx, SQLModel.metadata)) == []
+    _to(db, "downgrade", REVISION)
+    assert (_tables(db), current_revision(db)) == (before | FUNDING, REVISION)
     _to(db, "downgrade", BEFORE)
     assert (_tables(db), current_revision(db)) == (before, BEFORE)
     with db.read() as s:
         assert s.execute(text("SELECT name FROM municipality")).scalars().all() == ["Marburg"]
-    assert upgrade(db) == REVISION
-    assert _tables(db) == before | FUNDING
+    assert upgrade(db) == COST_KEY_REVISION
+    assert _tables(db) == before | FUNDING | COST_KEY

@@ -48,6 +48,7 @@ def test_the_links_are_built_and_read_back() -> None:
     assert page_of("bericht/12/") == ("bericht/{id}", "ikz-report-12")
     assert page_of("portfolio") == ("portfolio", "ikz-portfolio")
     assert page_of("verzeichnis") == ("verzeichnis", "ikz-verzeichnis")
+    assert page_of("statistik") == ("statistik", "ikz-statistik")
     for bad in ("kooperation/0", "kooperation/-1", "kooperation/4x", "kooperation", "x/4", ""):
         assert page_of(bad) is None, bad
 
