@@ -59,6 +59,7 @@ EXPECTED_ACTIONS = {
     "plan-founding": ("founding", "plan"),
     "record-letter-of-intent": ("founding", "letter-of-intent"),
     "record-founding-draft": ("founding", "draft"),
+    "record-founding-clause": ("founding", "clause"),
     "record-assessment": ("founding", "assess"),
     "record-council-resolution": ("founding", "resolution"),
     "record-founding-signature": ("founding", "signature"),

@@ -59,6 +59,30 @@ ACTIONS: tuple[ActionSpec, ...] = (
         options={"on": "--date"},
     ),
     ActionSpec(
+        "record-founding-clause",
+        c.RecordClause,
+        "ikz.actions.clauses:record_clause",
+        Action.RECORD_FOUNDING,
+        ("Klausel erfassen", "Record a clause"),
+        (
+            "Eine Klausel der Vereinbarung oder Satzung erfassen, wie sie vereinbart ist "
+            "(Kostenschlüssel, Laufzeit, Kündigung, Eskalation, Austritt, Evaluation, ...); "
+            "die Unterschriften warten, bis jede vorgeschriebene Klausel da ist.",
+            "Record a clause of the agreement or statute as agreed (cost key, term, "
+            "termination, escalation, exit, evaluation, ...); the signatures wait until "
+            "every required clause is there.",
+        ),
+        ("founding", "clause"),
+        recorded("Klausel erfasst", "Clause recorded"),
+        options={
+            "agreed_on": "--date",
+            "term_years": "--years",
+            "notice_months": "--notice-months",
+            "evaluation_on": "--evaluation-on",
+            "open_ended": "--open-ended",
+        },
+    ),
+    ActionSpec(
         "record-assessment",
         c.RecordAssessment,
         f"{_MOD}:record_assessment",

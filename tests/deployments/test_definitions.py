@@ -132,6 +132,13 @@ VALID: dict[str, dict[str, Any]] = {
     "plan-founding": {"cooperation_id": "Bauhof", "state": "NW", "form": "agreement_delegating"},
     "record-letter-of-intent": {"cooperation_id": "Bauhof", "on": "2026-03-02"},
     "record-founding-draft": {"cooperation_id": "Bauhof", "on": "2026-04-02"},
+    "record-founding-clause": {
+        "cooperation_id": "Bauhof",
+        "clause": "term",
+        "text": "Die Vereinbarung läuft zehn Jahre.",
+        "term_years": 10,
+        "agreed_on": "2026-04-02",
+    },
     "record-assessment": {
         "cooperation_id": "Bauhof",
         "kind": "Umsatzsteuer (§ 2b UStG)",
@@ -262,6 +269,7 @@ BAD: dict[str, tuple[str, Any]] = {
     "plan-founding": ("state", 5),
     "record-letter-of-intent": ("on", 20260302),
     "record-founding-draft": ("on", ["2026-04-02"]),
+    "record-founding-clause": ("term_years", 0),
     "record-assessment": ("answer", "vielleicht"),
     "record-council-resolution": ("result", "maybe"),
     "record-founding-signature": ("municipality_id", 0),
