@@ -19,8 +19,8 @@ from states.errors import GateRefusedError, InvalidInputError
 from tests.factories import World, coop_in, go, satisfy_make_permanent
 from tests.founding.helpers import (
     act,
-    answer,
     agree_clauses,
+    answer,
     assess_all,
     coop_with,
     decide,
