@@ -135,6 +135,17 @@ def partner_ags(cooperation_id: int, *, session: Session) -> list[str]:
     return list(session.exec(stmt))
 
 
+def partners_named(cooperation_id: int, *, session: Session) -> list[tuple[str, str]]:
+    """Each partner's name and AGS, in the order they joined."""
+    stmt = (
+        select(Municipality.name, Municipality.ags)
+        .where(col(Municipality.id) == col(Partnership.municipality_id))
+        .where(Partnership.cooperation_id == cooperation_id)
+        .order_by(col(Partnership.id))
+    )
+    return [(name, ags) for name, ags in session.exec(stmt)]
+
+
 def planned_cooperations(*, session: Session) -> list[int]:
     """The cooperations with a founding plan (the daily sweep looks at them)."""
     return list(session.exec(select(FoundingPlan.cooperation_id).order_by(col(FoundingPlan.id))))

@@ -57,6 +57,22 @@ def test_a_founding_from_plan_to_effect_through_the_cli(
         "founding", "assess", cid, "--kind", "state_aid", "--criterion", "acts_on_market",
         "--answer", "nein", "--reason", "nur Eigenbedarf", "--date", "2026-10-02", "--actor", k,
     )  # fmt: skip
+    err = _refused(
+        cli, "founding", "signature", cid, "--municipality", mids[0], "--date", "2026-10-05",
+        "--actor", k,
+    )  # fmt: skip
+    assert err == (
+        "Fehler: Vor den Unterschriften fehlen Klauseln: Übertragene oder durchgeführte Aufgaben, "
+        "Kostenerstattung / Kostenschlüssel, Laufzeit und Kündigung."
+    )
+    for args in (
+        ("tasks", "--text", "Der Bauhof der Stadt übernimmt den Winterdienst."),
+        ("cost_key", "--text", "Kosten nach Einwohnerzahl."),
+        ("term", "--text", "Zehn Jahre ab Inkrafttreten.", "--years", "10"),
+        ("termination", "--text", "Zum Jahresende.", "--notice-months", "12"),
+    ):
+        cli.ok("founding", "clause", cid, "--clause", *args, "--date", "2026-10-02", "--actor", k)
+    assert cli.json("founding", "show", cid)["clauses"]["missing"] == []
     for m in mids:
         cli.ok(
             "founding", "signature", cid, "--municipality", m, "--date", "2026-10-05", "--actor", k
