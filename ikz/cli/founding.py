@@ -42,7 +42,9 @@ def founding_show(cooperation: CoopId, as_json: Json = False) -> None:
         head = "Clauses missing" if en else "Klauseln fehlen"
         typer.echo(f"  {head}: {', '.join(clauses['missing'])}")
     elif clauses["required"]:
-        typer.echo("  Every required clause agreed." if en else "  Alle Pflichtklauseln vereinbart.")
+        typer.echo(
+            "  Every required clause agreed." if en else "  Alle Pflichtklauseln vereinbart."
+        )
     for a in view["assessments"]:
         de, en_text = outcomes[a["outcome"]]
         typer.echo(f"  {a['label']}: {en_text if en else de}")

@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+)
 
 from states.clauses import (
     COMPOSED,
@@ -182,11 +189,24 @@ def render_markdown(d: DraftData, extra_dir: Path | None = None) -> str:
             f"Keine Vorlage für {d.form} ({d.state}): {' oder '.join(names)} fehlt.",
             f"No template for {d.form} ({d.state}): {' or '.join(names)} is missing.",
         ) from None
-    return template.render(
-        d=d,
-        sections=sections(d),
-        effect=effect_text(d),
-        written_on=_de(d.written_on),
+    except TemplateError as exc:
+        raise _broken(names[0], exc) from None
+    try:
+        return template.render(
+            d=d, sections=sections(d), effect=effect_text(d), written_on=_de(d.written_on)
+        )
+    except TemplateError as exc:
+        raise _broken(template.name or names[-1], exc) from None
+
+
+def _broken(name: str, exc: TemplateError) -> IkzError:
+    """A template a coordinator wrote that does not render: one line naming it."""
+    where = f", Zeile {exc.lineno}" if isinstance(exc, TemplateSyntaxError) else ""
+    msg = " ".join(str(exc.message or type(exc).__name__).split())
+    return IkzError(
+        "draft_template_broken",
+        f"Vorlage {name}{where}: {msg}.",
+        f"Template {name}{where.replace('Zeile', 'line')}: {msg}.",
     )
 
 

@@ -26,8 +26,7 @@ FORMATS = ("md", "docx")
 def _not_planned(cooperation_id: int) -> InvalidInputError:
     return InvalidInputError(
         "founding_not_planned",
-        f"Für Kooperation {cooperation_id} gibt es noch keinen Gründungsplan "
-        "(ikz founding plan).",
+        f"Für Kooperation {cooperation_id} gibt es noch keinen Gründungsplan (ikz founding plan).",
         f"Cooperation {cooperation_id} has no founding plan yet (ikz founding plan).",
     )
 
