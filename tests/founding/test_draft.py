@@ -367,3 +367,30 @@ def test_clauses_are_on_the_chain_with_their_measure(world: World) -> None:
             "evaluation_on": None,
         }
     ]
+
+
+def test_the_page_shows_the_founding_and_its_clause_check(world: World) -> None:
+    from ikz.review import cooperation_markdown
+
+    _at(world, date(2026, 2, 4))
+    cid, _ = coop_with(world, "NW")
+    assert "## Gründung" not in cooperation_markdown(world.app, cid)
+    plan(world, cid)
+    clause(world, cid, "cost_key", date(2026, 2, 3), "nach Einwohnern")
+    md = cooperation_markdown(world.app, cid)
+    start = md.index("## Gründung")
+    section = md[start : md.index("\n## ", start)]
+    assert "| Absichtserklärung | offen | – | – | Absichtserklärung erfassen. |" in section
+    assert section.endswith(
+        "**Klauseln der Vereinbarung:**\n\n"
+        "- ✓ Beteiligte (§ 23 Abs. 1 GkG NRW)\n"
+        "- ✗ Übertragene oder durchgeführte Aufgaben (§ 23 Abs. 1 GkG NRW)\n"
+        "- ✓ Kostenerstattung / Kostenschlüssel (§ 23 Abs. 4 GkG NRW)\n"
+        "- ✗ Laufzeit und Kündigung (§ 23 Abs. 5 GkG NRW)\n\n"
+        "Vor den Unterschriften fehlen: Übertragene oder durchgeführte Aufgaben, Laufzeit und "
+        f"Kündigung (ikz founding clause {cid}).\n"
+    )
+    agree_clauses(world, cid, date(2026, 2, 3))
+    md = cooperation_markdown(world.app, cid)
+    assert "Vor den Unterschriften fehlen" not in md
+    assert "- ✓ Laufzeit und Kündigung (§ 23 Abs. 5 GkG NRW)" in md
