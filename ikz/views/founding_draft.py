@@ -93,7 +93,7 @@ def write_draft(app: App, cooperation_id: int, out: str, fmt: str = "md") -> dic
     data = draft_data(app, cooperation_id)
     text = render_markdown(data, app.settings.founding_rules_dir)
     if fmt == "docx":
-        from ikz.founding.docx import markdown_to_docx
+        from ikz.founding.word import markdown_to_docx
 
         payload = markdown_to_docx(text)
     else:

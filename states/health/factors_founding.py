@@ -202,8 +202,7 @@ def term_findings(s: CooperationSnapshot, r: HealthRules, f: Findings) -> None:
             "evaluation_date_missing",
             "Kein Evaluationstermin vereinbart: wann prüfen die Partner, was die Zusammenarbeit "
             "bringt?",
-            "No evaluation date agreed: when do the partners check what the cooperation "
-            "achieves?",
+            "No evaluation date agreed: when do the partners check what the cooperation achieves?",
         )
     else:
         day = evaluation.evaluation_on

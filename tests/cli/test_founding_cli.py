@@ -192,3 +192,41 @@ def test_a_council_calendar_is_imported_from_a_file(
     assert _refused(cli, "municipality", "calendar", mid, "--ics", broken, "--actor", k) == (
         "Fehler: Sitzungskalender: keine gültige iCalendar-Datei (.ics)."
     )
+
+
+def test_write_draft_through_the_cli(demo_cli: Cli, world: DemoWorld, tmp_path: Path) -> None:
+    cli, k = demo_cli, world.coordinator
+    cid, _ = _planned(cli, world)
+    cli.ok(
+        "founding", "clause", cid, "--clause", "cost_key", "--text", "nach Einwohnerzahl",
+        "--date", "2026-09-01", "--actor", k,
+    )  # fmt: skip
+    shown = cli.ok("founding", "write-draft", cid).out
+    assert shown.startswith("# Öffentlich-rechtliche Vereinbarung: ")
+    assert "## § 3 Kostenerstattung / Kostenschlüssel\n\nnach Einwohnerzahl\n" in shown
+    out = tmp_path / "entwurf.md"
+    res = cli.ok("founding", "write-draft", cid, "--out", out)
+    assert res.out == (
+        f"Entwurf geschrieben: {out} ({len(shown.encode())} Bytes); fehlt noch: tasks, term, "
+        "termination, escalation, exit, evaluation.\n"
+    )
+    assert out.read_text(encoding="utf-8") == shown
+    docx = tmp_path / "entwurf.docx"
+    assert (
+        cli.json("founding", "write-draft", cid, "--out", docx, "--format", "docx")["format"]
+        == "docx"
+    )
+    assert docx.read_bytes()[:2] == b"PK"  # a zip, as every .docx
+    for args, expected in (
+        (("--format", "docx"), "Fehler: Für das Format docx bitte eine Datei mit --out angeben."),
+        (
+            ("--out", tmp_path / "fehlt" / "e.md"),
+            f"Fehler: Das Verzeichnis '{tmp_path / 'fehlt'}' gibt es nicht.",
+        ),
+        (
+            ("--out", tmp_path / "e.odt", "--format", "odt"),
+            "Fehler: Format 'odt' gibt es nicht (möglich: md, docx).",
+        ),
+    ):
+        assert _refused(cli, "founding", "write-draft", cid, *args) == expected
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "entwurf.docx", "entwurf.md"]

@@ -394,3 +394,51 @@ def test_the_page_shows_the_founding_and_its_clause_check(world: World) -> None:
     md = cooperation_markdown(world.app, cid)
     assert "Vor den Unterschriften fehlen" not in md
     assert "- ✓ Laufzeit und Kündigung (§ 23 Abs. 5 GkG NRW)" in md
+
+
+def test_the_draft_as_a_word_document(world: World, tmp_path: Path) -> None:
+    from docx import Document
+
+    cid = _agreed_nrw(world)
+    out = tmp_path / "out" / "entwurf.docx"
+    out.parent.mkdir()
+    done = write_draft(world.app, cid, str(out), "docx")
+    assert (done["format"], done["placeholders"]) == ("docx", [])
+    doc = Document(str(out))
+    pars = [(p.style.name if p.style else "", p.text) for p in doc.paragraphs]
+    assert pars[0] == ("Title", "Öffentlich-rechtliche Vereinbarung: Bauhof NW")
+    assert ("Heading 1", "§ 1 Beteiligte") in pars
+    assert ("List Bullet", "Stadt Bielefeld (AGS 05711000)") in pars
+    assert ("Normal", "Kündigungsfrist: 12 Monate.") in pars
+    assert pars[-1] == (
+        "Normal",
+        "Gemeinde Steinhagen: Ort, Datum ____________________, Unterschrift ____________________",
+    )
+    # Every Markdown paragraph is one Word paragraph, no markup left over.
+    assert len(pars) == NRW_FULL.count("\n\n") + NRW_FULL.count("\n- ") - 2 + 1
+    assert not any("**" in text or "##" in text for _, text in pars)
+
+
+def test_a_placeholder_is_bold_in_word(world: World, tmp_path: Path) -> None:
+    from docx import Document
+
+    _at(world, date(2026, 3, 2))
+    cid, _ = coop_with(world, "NW")
+    plan(world, cid)
+    out = tmp_path / "entwurf.docx"
+    done = write_draft(world.app, cid, str(out), "docx")
+    assert done["placeholders"] == [
+        "tasks",
+        "cost_key",
+        "term",
+        "termination",
+        "escalation",
+        "exit",
+        "evaluation",
+    ]
+    doc = Document(str(out))
+    cost = next(p for p in doc.paragraphs if p.text.startswith("[FEHLT: Kostenerstattung"))
+    assert [(r.text, r.bold) for r in cost.runs] == [
+        ("[FEHLT: Kostenerstattung / Kostenschlüssel – erfassen mit `ikz founding clause "
+         f"{cid} --clause cost_key --text ...`]", True)
+    ]  # fmt: skip
