@@ -442,3 +442,18 @@ def test_a_placeholder_is_bold_in_word(world: World, tmp_path: Path) -> None:
         ("[FEHLT: Kostenerstattung / Kostenschlüssel – erfassen mit `ikz founding clause "
          f"{cid} --clause cost_key --text ...`]", True)
     ]  # fmt: skip
+
+
+def test_the_written_draft_recorded_as_agreed_keeps_its_sha256(
+    world: World, tmp_path: Path
+) -> None:
+    import hashlib
+
+    from tests.founding.helpers import act
+
+    cid = _agreed_nrw(world)
+    out = tmp_path / "entwurf.md"
+    write_draft(world.app, cid, str(out), "md")
+    row = act(world, "draft", cid, date(2026, 3, 2), document=str(out))
+    assert row.document_sha256 == hashlib.sha256(NRW_FULL.encode("utf-8")).hexdigest()
+    assert row.document_name == "entwurf.md"
