@@ -24,6 +24,7 @@ from jinja2 import (
     TemplateNotFound,
     TemplateSyntaxError,
 )
+from jinja2.sandbox import SandboxedEnvironment
 
 from states.clauses import (
     COMPOSED,
@@ -167,8 +168,10 @@ def effect_text(d: DraftData) -> str:
 
 
 def _env(extra_dir: Path | None) -> Environment:
+    # Sandboxed: a template from the coordinator's directory reads the draft's data and
+    # calls no method that is not safe (jinja2.sandbox).
     dirs = [str(extra_dir / "templates")] if extra_dir is not None else []
-    return Environment(
+    return SandboxedEnvironment(
         loader=FileSystemLoader([*dirs, str(TEMPLATES_DIR)]),
         undefined=StrictUndefined,
         autoescape=False,  # Markdown, written to a file the coordinator opens

@@ -253,6 +253,12 @@ def test_a_state_s_own_template_comes_first(tmp_path: Path) -> None:
             "has no attribute 'no_such_field'."
         )
         (rules / "templates" / "nw" / "agreement_delegating.md.j2").write_text(
+            "{{ d.__class__.__init__.__globals__ }}", encoding="utf-8"
+        )
+        with pytest.raises(IkzError) as exc:
+            draft_markdown(app, cid)
+        assert exc.value.code == "draft_template_broken"
+        (rules / "templates" / "nw" / "agreement_delegating.md.j2").write_text(
             "{% if %}", encoding="utf-8"
         )
         with pytest.raises(IkzError) as exc:
