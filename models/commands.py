@@ -313,31 +313,6 @@ class RecordAuthorityDecision(Command):
     actor_id: Id = ActorId
 
 
-class RecordClause(Command):
-    cooperation_id: Id = CoopId
-    clause: str = Field(
-        title="Klausel",
-        description="Kürzel, z. B. cost_key, term, termination, escalation, exit, evaluation, "
-        "name_and_seat (siehe ikz founding show)",
-        pattern="^[a-z_]{2,40}$",
-    )
-    text: Text = Field(title="Wortlaut", description="Die Klausel, wie sie vereinbart ist")
-    term_years: int | None = Field(
-        None, title="Laufzeit (Jahre)", description="Nur bei term", ge=1, le=99
-    )
-    open_ended: bool = Field(
-        False, title="Unbefristet", description="Nur bei term: auf unbestimmte Zeit"
-    )
-    notice_months: int | None = Field(
-        None, title="Kündigungsfrist (Monate)", description="Nur bei termination", ge=1, le=120
-    )
-    evaluation_on: Day | None = Field(
-        None, title="Evaluation am", description="Nur bei evaluation: der vereinbarte Termin"
-    )
-    agreed_on: Day = Field(title="Vereinbart am")
-    actor_id: Id = ActorId
-
-
 class RecordAssessment(Command):
     cooperation_id: Id = CoopId
     kind: AssessmentKind = Field(

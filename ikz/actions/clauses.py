@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ikz.actions.guard import authorize, coop_for_write, prove
 from ikz.app import App
-from models import commands as c
+from models import founding_commands as c
 from models.founding import FoundingClause, founding_snap
 from models.store import save
 from states.clauses import ClauseFact, refusal

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ikz.registry.spec import ActionSpec, recorded
 from models import commands as c
+from models import founding_commands as fc
 from states.policy import Action
 
 _MOD = "ikz.actions.founding"
@@ -60,7 +61,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "record-founding-clause",
-        c.RecordClause,
+        fc.RecordClause,
         "ikz.actions.clauses:record_clause",
         Action.RECORD_FOUNDING,
         ("Klausel erfassen", "Record a clause"),

@@ -117,10 +117,11 @@ def assess_all(w: World, cid: int, on: date) -> None:
 
 def clause(w: World, cid: int, code: str, on: date, text: str = "", **kw: Any) -> Any:
     from ikz.actions.clauses import record_clause
+    from models.founding_commands import RecordClause
 
     return record_clause(
         w.app,
-        c.RecordClause(
+        RecordClause(
             cooperation_id=cid,
             clause=code,
             text=text or f"Wortlaut {code}",
