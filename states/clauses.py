@@ -159,8 +159,8 @@ def refusal(
     if fact.code == TERM and (fact.term_years is None) == (not fact.open_ended):
         return Message(
             "term_measure",
-            "Laufzeit: entweder --years N oder --open-ended angeben.",
-            "Term: give either --years N or --open-ended.",
+            "Laufzeit: entweder die Jahre (--years N) oder unbefristet (--open-ended) angeben.",
+            "Term: give either the years (--years N) or open-ended (--open-ended).",
         )
     if fact.code == EVALUATION and fact.evaluation_on is None:
         return Message(
