@@ -69,7 +69,9 @@ def test_a_clause_is_recorded_and_refused_through_its_flow(
         },
     )
     assert (row["code"], row["term_years"], row["open_ended"]) == ("term", 10, False)
-    with pytest.raises(ActionFailed, match=r"Laufzeit: entweder die Jahre \(--years N\) oder unbefristet"):
+    with pytest.raises(
+        ActionFailed, match=r"Laufzeit: entweder die Jahre \(--years N\) oder unbefristet"
+    ):
         run(
             "record_founding_clause",
             {
