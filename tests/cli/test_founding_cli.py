@@ -201,6 +201,10 @@ def test_write_draft_through_the_cli(demo_cli: Cli, world: DemoWorld, tmp_path: 
         "founding", "clause", cid, "--clause", "cost_key", "--text", "nach Einwohnerzahl",
         "--date", "2026-09-01", "--actor", k,
     )  # fmt: skip
+    assert (
+        "  Klauseln fehlen: Übertragene oder durchgeführte Aufgaben, Laufzeit und Kündigung\n"
+        in cli.ok("founding", "show", cid).out
+    )
     shown = cli.ok("founding", "write-draft", cid).out
     assert shown.startswith("# Öffentlich-rechtliche Vereinbarung: ")
     assert "## § 3 Kostenerstattung / Kostenschlüssel\n\nnach Einwohnerzahl\n" in shown
