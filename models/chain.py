@@ -2,8 +2,8 @@
 
 `FactRecord`: one record per insert or update of a fact row (sign-offs, decisions,
 benefits, meetings, agreements, successes, goals, staff, communications, partnerships,
-conflicts, reports, sign-off requests, the founding procedure's plan, acts and
-assessments, the cost baseline and actual costs, the funding applications and their
+conflicts, reports, sign-off requests, the founding procedure's plan, acts, clauses
+and assessments, the cost baseline and actual costs, the funding applications and their
 steps, the cost-sharing key, and the cooperation's own facts). It holds the
 hash of the row's content after the write (`row_hash`), who acted and the proof of it,
 and is linked to its predecessor by hash. `ikz audit verify` then finds a fact row
@@ -51,7 +51,7 @@ from models.cooperation import (
     Success,
 )
 from models.driver_sql import run
-from models.founding import AssessmentAnswer, FoundingEvent, FoundingPlan
+from models.founding import AssessmentAnswer, FoundingClause, FoundingEvent, FoundingPlan
 from models.funding import (
     CostShare,
     FundingActual,
@@ -118,6 +118,7 @@ CHAINED: dict[type[SQLModel], frozenset[str]] = {
     FoundingPlan: frozenset(),
     FoundingEvent: frozenset(),
     AssessmentAnswer: frozenset(),
+    FoundingClause: frozenset(),
     FundingBaseline: frozenset(),
     FundingActual: frozenset(),
     FundingApplication: frozenset(),

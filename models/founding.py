@@ -1,9 +1,10 @@
 """The founding procedure's facts: the plan (state, form and the rules it follows, copied
 from the rule pack when it was made), every recorded act (letter of intent, draft,
 council resolutions, signatures, the authority's receipt and decision, the deemed
-approval, publication) and the answers of the tax, procurement and aid assessments.
+approval, publication), the agreement's clauses and the answers of the tax, procurement
+and aid assessments.
 
-All three tables are on the cooperation's fact chain (models.chain). A document (council
+All four tables are on the cooperation's fact chain (models.chain). A document (council
 minutes, the authority's letter, an expert opinion) is stored by content
 (ikz.proof.document) and named here by its SHA-256, so the chain covers it.
 """
@@ -15,14 +16,15 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, func
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from models.clock import utcnow
-from models.cooperation import Cooperation, Partnership
+from models.cooperation import Cooperation, Goal, Partnership
 from models.council import calendar_settings, meetings_from
 from models.registry import Municipality
 from states.assessment import Answer
+from states.clauses import ClauseFact
 from states.council import state_of
 from states.founding import Event, FoundingSnap
 from states.rulepack import FormRules
@@ -63,6 +65,26 @@ class FoundingEvent(SQLModel, table=True):
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
+class FoundingClause(SQLModel, table=True):
+    """One clause of the agreement or statute as agreed (states.clauses): its text and,
+    for the term, the termination and the evaluation, its measure. Append-only: the
+    latest record of a code counts."""
+
+    __tablename__ = "founding_clause"
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
+    plan_id: int = Field(foreign_key="founding_plan.id")
+    code: str = Field(max_length=40)
+    text: str
+    term_years: int | None = None
+    open_ended: bool = False
+    notice_months: int | None = None
+    evaluation_on: date | None = None
+    agreed_on: date
+    recorded_at: datetime = Field(default_factory=utcnow)
+
+
 class AssessmentAnswer(SQLModel, table=True):
     __tablename__ = "assessment_answer"
 
@@ -76,6 +98,16 @@ class AssessmentAnswer(SQLModel, table=True):
     document_sha256: str | None = Field(default=None, max_length=64)
     document_name: str | None = Field(default=None, max_length=255)
     recorded_at: datetime = Field(default_factory=utcnow)
+
+
+def clauses_of(cooperation_id: int, *, session: Session) -> list[FoundingClause]:
+    stmt = select(FoundingClause).where(FoundingClause.cooperation_id == cooperation_id)
+    return list(session.exec(stmt.order_by(col(FoundingClause.id))))
+
+
+def goals_of(cooperation_id: int, *, session: Session) -> list[str]:
+    stmt = select(Goal.text).where(Goal.cooperation_id == cooperation_id)
+    return list(session.exec(stmt.order_by(col(Goal.id))))
 
 
 def plan_of(cooperation_id: int, *, session: Session) -> FoundingPlan | None:
@@ -101,6 +133,17 @@ def partner_ags(cooperation_id: int, *, session: Session) -> list[str]:
         .where(Partnership.cooperation_id == cooperation_id)
     )
     return list(session.exec(stmt))
+
+
+def partners_named(cooperation_id: int, *, session: Session) -> list[tuple[str, str]]:
+    """Each partner's name and AGS, in the order they joined."""
+    stmt = (
+        select(Municipality.name, Municipality.ags)
+        .where(col(Municipality.id) == col(Partnership.municipality_id))
+        .where(Partnership.cooperation_id == cooperation_id)
+        .order_by(col(Partnership.id))
+    )
+    return [(name, ags) for name, ags in session.exec(stmt)]
 
 
 def planned_cooperations(*, session: Session) -> list[int]:
@@ -140,6 +183,31 @@ def founding_snaps(
         answers[a.cooperation_id].append(
             Answer(a.kind, a.criterion, a.answer, a.reason, a.answered_on)
         )
+    clauses: dict[int, list[ClauseFact]] = defaultdict(list)
+    for k in session.exec(
+        select(FoundingClause)
+        .where(col(FoundingClause.cooperation_id).in_(cids))
+        .order_by(col(FoundingClause.id))
+    ):
+        clauses[k.cooperation_id].append(
+            ClauseFact(
+                k.code,
+                k.text,
+                k.agreed_on,
+                k.term_years,
+                k.open_ended,
+                k.notice_months,
+                k.evaluation_on,
+            )
+        )
+    goal_count: dict[int, int] = {
+        cid: int(n)
+        for cid, n in session.exec(
+            select(Goal.cooperation_id, func.count())
+            .where(col(Goal.cooperation_id).in_(cids))
+            .group_by(col(Goal.cooperation_id))
+        )
+    }
     partners: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for cid, mid, name in session.exec(
         select(Partnership.cooperation_id, Partnership.municipality_id, Municipality.name)
@@ -177,6 +245,8 @@ def founding_snaps(
             lead_days={m: calendar[m][1] for m in mine if m in calendar},
             partner_states={m: state_of(calendar[m][0]) for m in mine if m in calendar},
             paused=p.cooperation_id in paused,
+            clauses=tuple(clauses[p.cooperation_id]),
+            goal_count=goal_count.get(p.cooperation_id, 0),
         )
     return out
 

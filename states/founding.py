@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from states.assessment import NEEDED, Answer, Outcome, outcome
+from states.clauses import ClauseFact
 from states.council import DEFAULT_LEAD_DAYS, Sitting, next_sitting
 from states.errors import Message
 from states.rulepack import FormRules, Step
@@ -88,6 +89,10 @@ class FoundingSnap:
     lead_days: dict[int, int] = field(default_factory=dict)
     partner_states: dict[int, str | None] = field(default_factory=dict)
     paused: bool = False  # a paused cooperation's own deadlines rest
+    # The agreement's recorded clauses (states.clauses) and how many goals the
+    # cooperation has (the derived `tasks` clause).
+    clauses: tuple[ClauseFact, ...] = ()
+    goal_count: int = 0
 
     def of(self, kind: str) -> list[Event]:
         return [e for e in self.events if e.kind == kind]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from states.clauses import missing as missing_clauses
 from states.errors import Message
 from states.founding import (
     DECISION,
@@ -22,11 +23,16 @@ from states.founding import (
     steps,
     submission,
 )
-from states.rulepack import FormRules, Step
+from states.rulepack import Clause, FormRules, Step
 
 
 def _msg(code: str, de: str, en: str) -> Message:
     return Message(code, de, en)
+
+
+def clauses_missing(snap: FoundingSnap) -> list[Clause]:
+    """The required clauses the agreement still lacks (states.clauses)."""
+    return missing_clauses(snap.rules, snap.clauses, len(snap.partner_ids), snap.goal_count)
 
 
 # --- refusals before an act is recorded ------------------------------------------------
@@ -62,6 +68,13 @@ def refusal(
                 "assessments_first",
                 f"Vor den Unterschriften fehlen die Prüfungen: {', '.join(missing)}.",
                 f"Assessments missing before the signatures: {', '.join(missing)}.",
+            )
+        clauses = clauses_missing(snap)
+        if clauses:
+            return _msg(
+                "clauses_first",
+                f"Vor den Unterschriften fehlen Klauseln: {', '.join(c.label for c in clauses)}.",
+                f"Clauses missing before the signatures: {', '.join(c.code for c in clauses)}.",
             )
         if _before(Step.SIGNATURE, Step.AUTHORITY, r):
             earliest = signature_earliest(snap)

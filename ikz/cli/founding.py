@@ -2,6 +2,8 @@
 
 # No `from __future__ import annotations`: see ikz.cli.main.
 
+from typing import Annotated
+
 import typer
 
 from ikz.cli.context import state
@@ -35,6 +37,14 @@ def founding_show(cooperation: CoopId, as_json: Json = False) -> None:
         "positive": ("Ausnahme greift", "exemption applies"),
         "negative": ("Ausnahme greift nicht", "exemption does not apply"),
     }
+    clauses = view["clauses"]
+    if clauses["missing"]:
+        head = "Clauses missing" if en else "Klauseln fehlen"
+        typer.echo(f"  {head}: {', '.join(clauses['missing'])}")
+    elif clauses["required"]:
+        typer.echo(
+            "  Every required clause agreed." if en else "  Alle Pflichtklauseln vereinbart."
+        )
     for a in view["assessments"]:
         de, en_text = outcomes[a["outcome"]]
         typer.echo(f"  {a['label']}: {en_text if en else de}")
@@ -72,3 +82,39 @@ def founding_criteria(as_json: Json = False) -> None:
         [("kind", "Prüfung"), ("criterion", "Kriterium"), ("text", "Text"), ("source", "Quelle")],
         as_json,
     )
+
+
+@founding_app.command("write-draft")
+def founding_write_draft(
+    cooperation: CoopId,
+    out: Annotated[
+        str, typer.Option("--out", help="Datei; ohne: Markdown auf die Standardausgabe.")
+    ] = "",
+    fmt: Annotated[str, typer.Option("--format", help="md oder docx.")] = "md",
+    as_json: Json = False,
+) -> None:
+    """Entwurf der Vereinbarung oder Satzung schreiben: aus der Vorlage der Form, gefüllt
+    mit Partnern, Aufgaben und den erfassten Klauseln; Fehlendes als [FEHLT: ...]."""
+    from ikz.views.founding_draft import draft_markdown, write_draft
+
+    app = state.open()
+    if not out:
+        if fmt != "md":
+            from states.errors import InvalidInputError
+
+            raise InvalidInputError(
+                "draft_out_missing",
+                f"Für das Format {fmt} bitte eine Datei mit --out angeben.",
+                f"Give a file with --out for the format {fmt}.",
+            )
+        typer.echo(draft_markdown(app, cooperation), nl=False)
+        return
+    done = write_draft(app, cooperation, out, fmt)
+    if as_json:
+        emit_json(done)
+        return
+    en = state.lang == "en"
+    line = f"{'Draft written' if en else 'Entwurf geschrieben'}: {done['file']} ({done['bytes']} Bytes)"
+    if done["placeholders"]:
+        line += f"; {'missing' if en else 'fehlt noch'}: {', '.join(done['placeholders'])}"
+    typer.echo(line + ".")

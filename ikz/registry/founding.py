@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ikz.registry.spec import ActionSpec, recorded
 from models import commands as c
+from models import founding_commands as fc
 from states.policy import Action
 
 _MOD = "ikz.actions.founding"
@@ -57,6 +58,30 @@ ACTIONS: tuple[ActionSpec, ...] = (
         ("founding", "draft"),
         recorded("Entwurf erfasst", "Draft recorded"),
         options={"on": "--date"},
+    ),
+    ActionSpec(
+        "record-founding-clause",
+        fc.RecordClause,
+        "ikz.actions.clauses:record_clause",
+        Action.RECORD_FOUNDING,
+        ("Klausel erfassen", "Record a clause"),
+        (
+            "Eine Klausel der Vereinbarung oder Satzung erfassen, wie sie vereinbart ist "
+            "(Kostenschlüssel, Laufzeit, Kündigung, Eskalation, Austritt, Evaluation, ...); "
+            "die Unterschriften warten, bis jede vorgeschriebene Klausel da ist.",
+            "Record a clause of the agreement or statute as agreed (cost key, term, "
+            "termination, escalation, exit, evaluation, ...); the signatures wait until "
+            "every required clause is there.",
+        ),
+        ("founding", "clause"),
+        recorded("Klausel erfasst", "Clause recorded"),
+        options={
+            "agreed_on": "--date",
+            "term_years": "--years",
+            "notice_months": "--notice-months",
+            "evaluation_on": "--evaluation-on",
+            "open_ended": "--open-ended",
+        },
     ),
     ActionSpec(
         "record-assessment",

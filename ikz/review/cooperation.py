@@ -234,6 +234,7 @@ def answers_markdown(app: App, cooperation_id: int) -> list[str]:
 def cooperation_markdown(app: App, cooperation_id: int) -> str:
     """The per-cooperation dashboard: state, checklist, timeline and the lifecycle diagram."""
     from ikz.views.cooperation import history
+    from ikz.views.founding_page import founding_markdown
     from ikz.views.funding import funding_markdown
 
     now = app.clock()
@@ -271,6 +272,7 @@ def cooperation_markdown(app: App, cooperation_id: int) -> str:
         lines.append("- [x] Alle Kriterien erfüllt")
     lines += ["", "## Hinweise", ""]
     lines += [f"- {'⚠️' if sig['level'] == 'warn' else '✓'} {sig['de']}" for sig in check["signals"]]
+    lines += founding_markdown(app, cooperation_id)
     lines += funding_markdown(app, cooperation_id)
     lines += [
         "",

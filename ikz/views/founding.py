@@ -8,6 +8,7 @@ from typing import Any
 
 from ikz.app import App
 from ikz.founding import packs
+from ikz.views.founding_draft import clause_check
 from models.cooperation import Cooperation
 from models.founding import answers_of, events_of, founding_snap
 from models.queries import require
@@ -98,6 +99,7 @@ def founding_view(app: App, cooperation_id: int, lang: Language = "de") -> dict[
             }
             for kind in AssessmentKind
         ],
+        "clauses": clause_check(snap, lang),
         "vat_cutoff": app.settings.vat_cutoff.isoformat(),
         "vat_applies": vat_applies(app.settings.vat_cutoff, today),
     }

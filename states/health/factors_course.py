@@ -24,7 +24,12 @@ from states.health.factors_common import (
     stage_of,
     steering,
 )
-from states.health.factors_founding import assessment_findings
+from states.health.factors_founding import (
+    assessment_findings,
+    escalation_findings,
+    formalism_findings,
+    term_findings,
+)
 from states.health.factors_funding import funding_findings
 from states.health.rules import Findings, HealthRules
 from states.snapshot import CooperationSnapshot
@@ -108,6 +113,7 @@ def pragmatism(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Finding
             "Vereinbarungsphase noch nicht erreicht.",
             "Agreement phase not reached yet.",
         )
+        formalism_findings(s, now, r, f, piloting=False)
         return f
     days = agreement_days(s, now)
     # Only a stay still going on can be shortened; a long one in the past is a note.
@@ -142,6 +148,7 @@ def pragmatism(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Finding
                 f"Heavy rules before the evaluation ({en}): a letter of intent is enough "
                 "for a trial.",
             )
+    formalism_findings(s, now, r, f, piloting=stage == PILOT)
     return f
 
 
@@ -165,6 +172,7 @@ def long_term(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Findings
             "Die dauerhafte Rechtsform wird bis zur Evaluation gewählt.",
             "The permanent legal form is chosen by the evaluation.",
         )
+        term_findings(s, r, f)
         assessment_findings(s, now, r, f)
         funding_findings(s, f)
         return f
@@ -222,6 +230,7 @@ def long_term(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Findings
                 "Noch keine Folgekooperation: aus einem Projekt wird oft mehr.",
                 "No follow-up yet: one project often leads to more.",
             )
+    term_findings(s, r, f)
     assessment_findings(s, now, r, f)
     funding_findings(s, f)
     return f
@@ -290,4 +299,5 @@ def conflicts(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Findings
     # Regular steering rounds are the channel for conflicts while the pilot runs.
     if stage in (PILOT, EVALUATION):
         f.items.extend(steering(s, now, r).items)
+    escalation_findings(s, f)
     return f

@@ -82,8 +82,14 @@ class HealthRules:
     heavy_agreements: frozenset[str] = frozenset(
         {"zweckverband_statutes", "zweckvereinbarung", "public_law_contract"}
     )
+    # 6 pragmatism, founding: days from the letter of intent while resolutions are open
+    founding_warn_days: int = 180
+    founding_red_days: int = 365
     # 7 long-term view
     legal_form_pilot_days: int = 365
+    # 7 long-term view, founding: the agreement's term counts as long-term from this many
+    # years (or open-ended; the finance ministry's reading of § 2b Abs. 3 Nr. 2 UStG)
+    min_term_years: int = 5
     legal_form_red_days: int = 90
     follow_up_warn_days: int = 730
     # 8 conflict handling
@@ -130,6 +136,9 @@ RANGES: dict[str, tuple[float, float]] = {
     "communication_done_days": _DAYS,
     "agreement_warn_days": _DAYS,
     "agreement_red_days": _DAYS,
+    "founding_warn_days": _DAYS,
+    "founding_red_days": _DAYS,
+    "min_term_years": (1, 99),
     "legal_form_pilot_days": _DAYS,
     "legal_form_red_days": _DAYS,
     "follow_up_warn_days": _DAYS,
@@ -143,6 +152,7 @@ RANGES: dict[str, tuple[float, float]] = {
 # signals, and factor 1 tolerates it above the red limit.
 ORDERED_PAIRS: tuple[tuple[str, str], ...] = (
     ("agreement_warn_days", "agreement_red_days"),
+    ("founding_warn_days", "founding_red_days"),
     ("ledger_min_decisions", "ledger_red_decisions"),
 )
 

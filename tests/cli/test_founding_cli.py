@@ -57,6 +57,22 @@ def test_a_founding_from_plan_to_effect_through_the_cli(
         "founding", "assess", cid, "--kind", "state_aid", "--criterion", "acts_on_market",
         "--answer", "nein", "--reason", "nur Eigenbedarf", "--date", "2026-10-02", "--actor", k,
     )  # fmt: skip
+    err = _refused(
+        cli, "founding", "signature", cid, "--municipality", mids[0], "--date", "2026-10-05",
+        "--actor", k,
+    )  # fmt: skip
+    assert err == (
+        "Fehler: Vor den Unterschriften fehlen Klauseln: Übertragene oder durchgeführte Aufgaben, "
+        "Kostenerstattung / Kostenschlüssel, Laufzeit und Kündigung."
+    )
+    for args in (
+        ("tasks", "--text", "Der Bauhof der Stadt übernimmt den Winterdienst."),
+        ("cost_key", "--text", "Kosten nach Einwohnerzahl."),
+        ("term", "--text", "Zehn Jahre ab Inkrafttreten.", "--years", "10"),
+        ("termination", "--text", "Zum Jahresende.", "--notice-months", "12"),
+    ):
+        cli.ok("founding", "clause", cid, "--clause", *args, "--date", "2026-10-02", "--actor", k)
+    assert cli.json("founding", "show", cid)["clauses"]["missing"] == []
     for m in mids:
         cli.ok(
             "founding", "signature", cid, "--municipality", m, "--date", "2026-10-05", "--actor", k
@@ -176,3 +192,45 @@ def test_a_council_calendar_is_imported_from_a_file(
     assert _refused(cli, "municipality", "calendar", mid, "--ics", broken, "--actor", k) == (
         "Fehler: Sitzungskalender: keine gültige iCalendar-Datei (.ics)."
     )
+
+
+def test_write_draft_through_the_cli(demo_cli: Cli, world: DemoWorld, tmp_path: Path) -> None:
+    cli, k = demo_cli, world.coordinator
+    cid, _ = _planned(cli, world)
+    cli.ok(
+        "founding", "clause", cid, "--clause", "cost_key", "--text", "nach Einwohnerzahl",
+        "--date", "2026-09-01", "--actor", k,
+    )  # fmt: skip
+    assert (
+        "  Klauseln fehlen: Übertragene oder durchgeführte Aufgaben, Laufzeit und Kündigung\n"
+        in cli.ok("founding", "show", cid).out
+    )
+    shown = cli.ok("founding", "write-draft", cid).out
+    assert shown.startswith("# Öffentlich-rechtliche Vereinbarung: ")
+    assert "## § 3 Kostenerstattung / Kostenschlüssel\n\nnach Einwohnerzahl\n" in shown
+    out = tmp_path / "entwurf.md"
+    res = cli.ok("founding", "write-draft", cid, "--out", out)
+    assert res.out == (
+        f"Entwurf geschrieben: {out} ({len(shown.encode())} Bytes); fehlt noch: tasks, term, "
+        "termination, escalation, exit, evaluation.\n"
+    )
+    assert out.read_text(encoding="utf-8") == shown
+    docx = tmp_path / "entwurf.docx"
+    assert (
+        cli.json("founding", "write-draft", cid, "--out", docx, "--format", "docx")["format"]
+        == "docx"
+    )
+    assert docx.read_bytes()[:2] == b"PK"  # a zip, as every .docx
+    for args, expected in (
+        (("--format", "docx"), "Fehler: Für das Format docx bitte eine Datei mit --out angeben."),
+        (
+            ("--out", tmp_path / "fehlt" / "e.md"),
+            f"Fehler: Das Verzeichnis '{tmp_path / 'fehlt'}' gibt es nicht.",
+        ),
+        (
+            ("--out", tmp_path / "e.odt", "--format", "odt"),
+            "Fehler: Format 'odt' gibt es nicht (möglich: md, docx).",
+        ),
+    ):
+        assert _refused(cli, "founding", "write-draft", cid, *args) == expected
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "entwurf.docx", "entwurf.md"]

@@ -132,6 +132,13 @@ VALID: dict[str, dict[str, Any]] = {
     "plan-founding": {"cooperation_id": "Bauhof", "state": "NW", "form": "agreement_delegating"},
     "record-letter-of-intent": {"cooperation_id": "Bauhof", "on": "2026-03-02"},
     "record-founding-draft": {"cooperation_id": "Bauhof", "on": "2026-04-02"},
+    "record-founding-clause": {
+        "cooperation_id": "Bauhof",
+        "clause": "term",
+        "text": "Die Vereinbarung läuft zehn Jahre.",
+        "term_years": 10,
+        "agreed_on": "2026-04-02",
+    },
     "record-assessment": {
         "cooperation_id": "Bauhof",
         "kind": "Umsatzsteuer (§ 2b UStG)",
@@ -270,6 +277,7 @@ BAD: dict[str, tuple[str, Any]] = {
     "plan-founding": ("state", 5),
     "record-letter-of-intent": ("on", 20260302),
     "record-founding-draft": ("on", ["2026-04-02"]),
+    "record-founding-clause": ("term_years", "zehn"),
     "record-assessment": ("answer", "vielleicht"),
     "record-council-resolution": ("result", "maybe"),
     "record-founding-signature": ("municipality_id", 0),
@@ -390,8 +398,8 @@ def test_follow_ups_are_wired_to_the_events_the_core_emits() -> None:
 
 def test_every_action_deployment_says_in_german_what_it_does_and_needs() -> None:
     described = {s.name: s.description for s in ACTION_SPECS}
-    assert len(described) == 49
-    assert len(set(described.values())) == 49
+    assert len(described) == 50
+    assert len(set(described.values())) == 50
     assert described["advance-cooperation"] == (
         "Lebenszyklus-Schritt anwenden (Sondierung beginnen, Vereinbarung verhandeln, "
         "Pilot starten, Pilot evaluieren, Verstetigen, Pausieren, Fortsetzen, Beenden, "

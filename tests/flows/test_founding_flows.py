@@ -48,3 +48,37 @@ def test_a_founding_is_planned_and_a_resolution_recorded_through_flows(
         )
     with pytest.raises(ActionFailed, match="'plan_founding' ist Koordinator:innen vorbehalten"):
         run("plan_founding", {"cooperation_id": cid, "actor_id": world.partners[0].contact_id})
+
+
+def test_a_clause_is_recorded_and_refused_through_its_flow(
+    prefect_server: None, world: World
+) -> None:
+    cid, _ = coop_with(world, "NW")
+    k = world.coordinator_id
+    run("plan_founding", {"cooperation_id": cid, "actor_id": k})
+    today = world.clock().date().isoformat()
+    row = run(
+        "record_founding_clause",
+        {
+            "cooperation_id": cid,
+            "clause": "term",
+            "text": "Die Vereinbarung läuft zehn Jahre.",
+            "term_years": 10,
+            "agreed_on": today,
+            "actor_id": k,
+        },
+    )
+    assert (row["code"], row["term_years"], row["open_ended"]) == ("term", 10, False)
+    with pytest.raises(
+        ActionFailed, match=r"Laufzeit: entweder die Jahre \(--years N\) oder unbefristet"
+    ):
+        run(
+            "record_founding_clause",
+            {
+                "cooperation_id": cid,
+                "clause": "term",
+                "text": "zehn Jahre",
+                "agreed_on": today,
+                "actor_id": k,
+            },
+        )

@@ -115,6 +115,42 @@ def assess_all(w: World, cid: int, on: date) -> None:
             answer(w, cid, kind.value, crit.code, True, on)
 
 
+def clause(w: World, cid: int, code: str, on: date, text: str = "", **kw: Any) -> Any:
+    from ikz.actions.clauses import record_clause
+    from models.founding_commands import RecordClause
+
+    return record_clause(
+        w.app,
+        RecordClause(
+            cooperation_id=cid,
+            clause=code,
+            text=text or f"Wortlaut {code}",
+            agreed_on=on,
+            actor_id=w.coordinator_id,
+            **kw,
+        ),
+    )
+
+
+def agree_clauses(w: World, cid: int, on: date) -> None:
+    """Every clause the plan's rule pack requires, agreed (the term ten years, notice
+    twelve months)."""
+    from models.founding import founding_snap
+    from states.clauses import COMPOSED, PARTNERS
+
+    with w.app.db.read() as s:
+        snap = founding_snap(cid, session=s)
+    assert snap is not None
+    for req in snap.rules.clauses:
+        for code in COMPOSED.get(req.code, (req.code,)):
+            if code == "term":
+                clause(w, cid, code, on, "zehn Jahre", term_years=10)
+            elif code == "termination":
+                clause(w, cid, code, on, "zum Jahresende", notice_months=12)
+            elif code not in PARTNERS:
+                clause(w, cid, code, on)
+
+
 def decide(w: World, cid: int, on: date, result: str) -> Any:
     return f.record_authority_decision(
         w.app,

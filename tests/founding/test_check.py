@@ -9,7 +9,19 @@ from pathlib import Path
 from ikz.views.health import check_view
 from states.assessment import CRITERIA, AssessmentKind
 from tests.factories import World, make_app, make_world
-from tests.founding.helpers import answer, assess_all, coop_with, plan
+from tests.founding.helpers import answer, assess_all, clause, coop_with, plan
+
+
+def _plan(w: World, cid: int) -> None:
+    """A plan with the long-term clauses agreed (factor 7 looks at them too)."""
+    on = date(2026, 1, 5)
+    plan(w, cid)
+    clause(w, cid, "term", on, "zehn Jahre", term_years=10)
+    clause(w, cid, "termination", on, "zum Jahresende", notice_months=12)
+    clause(w, cid, "evaluation", on, "Bericht an die Räte", evaluation_on=date(2029, 6, 30))
+
+
+LONG_TERM = ["term_long", "termination_clause", "evaluation_date"]
 
 
 def _factor7(w: World, cid: int) -> tuple[str, list[str], list[str]]:
@@ -25,7 +37,7 @@ def test_without_a_plan_no_assessment_is_asked_for(world: World) -> None:
 
 def test_missing_assessments_are_named(world: World) -> None:
     cid, _ = coop_with(world, "NW")
-    plan(world, cid)
+    _plan(world, cid)
     assert _factor7(world, cid) == (
         "yellow",
         [
@@ -33,13 +45,14 @@ def test_missing_assessments_are_named(world: World) -> None:
             "procurement_assessment_missing",
             "state_aid_assessment_missing",
         ],
-        ["legal_form_not_due"],
+        ["legal_form_not_due", *LONG_TERM],
     )
     assess_all(world, cid, date(2026, 1, 5))
     assert _factor7(world, cid) == (
         "green",
         [
             "legal_form_not_due",
+            *LONG_TERM,
             "vat_assessment_positive",
             "procurement_assessment_positive",
             "state_aid_assessment_positive",
@@ -50,7 +63,7 @@ def test_missing_assessments_are_named(world: World) -> None:
 
 def test_a_negative_procurement_assessment_is_a_reason(world: World) -> None:
     cid, _ = coop_with(world, "NW")
-    plan(world, cid)
+    _plan(world, cid)
     assess_all(world, cid, date(2026, 1, 5))
     answer(world, cid, "procurement", "market_share_below_20", False, date(2026, 1, 5))
     colour, reasons, _ = _factor7(world, cid)
@@ -59,7 +72,7 @@ def test_a_negative_procurement_assessment_is_a_reason(world: World) -> None:
 
 def _vat_negative(w: World) -> int:
     cid, _ = coop_with(w, "NW")
-    plan(w, cid)
+    _plan(w, cid)
     assess_all(w, cid, date(2026, 1, 5))
     answer(w, cid, AssessmentKind.VAT.value, "cost_reimbursement_only", False, date(2026, 1, 5))
     assert CRITERIA[AssessmentKind.VAT][5].code == "below_small_amount"
@@ -73,6 +86,7 @@ def test_negative_vat_is_a_note_before_the_cutoff(world: World) -> None:
         "green",
         [
             "legal_form_not_due",
+            *LONG_TERM,
             "vat_assessment_negative_from_cutoff",
             "procurement_assessment_positive",
             "state_aid_assessment_positive",

@@ -19,6 +19,7 @@ from states.errors import GateRefusedError, InvalidInputError
 from tests.factories import World, coop_in, go, satisfy_make_permanent
 from tests.founding.helpers import (
     act,
+    agree_clauses,
     answer,
     assess_all,
     coop_with,
@@ -121,6 +122,7 @@ def _nrw_until_submission(w: World, **plan_kw: object) -> tuple[int, list[int]]:
     for m in mids:
         resolve(w, cid, m, date(2026, 2, 2), body="Rat")
     assess_all(w, cid, date(2026, 2, 3))
+    agree_clauses(w, cid, date(2026, 2, 3))
     for m in mids:
         sign(w, cid, m, date(2026, 2, 4))
     act(w, "submission", cid, date(2026, 2, 4), reference="Az. 31.2")
@@ -237,6 +239,7 @@ def test_signature_needs_the_partners_resolution_and_the_assessments(world: Worl
         "Vor den Unterschriften fehlen die Prüfungen: vat, procurement, state_aid."
     )
     assess_all(world, cid, date(2026, 2, 3))
+    agree_clauses(world, cid, date(2026, 2, 3))
     with pytest.raises(InvalidInputError) as exc:
         sign(world, cid, mids[1], date(2026, 2, 3))
     assert exc.value.code == "resolution_first"
@@ -320,6 +323,7 @@ def test_hessen_mandating_takes_effect_once_all_resolved_signed_and_notified(wor
     act(world, "letter_of_intent", cid, date(2026, 1, 2))
     act(world, "draft", cid, date(2026, 1, 5))
     assess_all(world, cid, date(2026, 1, 20))
+    agree_clauses(world, cid, date(2026, 1, 20))
     for m in mids:
         resolve(world, cid, m, date(2026, 2, 2))
         sign(world, cid, m, date(2026, 2, 5))
@@ -338,6 +342,7 @@ def test_nrw_gmbh_signs_six_weeks_after_the_notice_at_the_earliest(world: World)
     plan(world, cid)
     _at(world, date(2026, 4, 1))
     assess_all(world, cid, date(2026, 2, 1))
+    agree_clauses(world, cid, date(2026, 2, 1))
     for m in mids:
         resolve(world, cid, m, date(2026, 2, 2))
     with pytest.raises(InvalidInputError) as exc:
@@ -390,6 +395,7 @@ def test_make_permanent_waits_for_a_planned_founding_and_its_effective_date(worl
     act(world, "letter_of_intent", cid, today)
     act(world, "draft", cid, today)
     assess_all(world, cid, today)
+    agree_clauses(world, cid, today)
     for m in mids:
         resolve(world, cid, m, today)
         sign(world, cid, m, today)

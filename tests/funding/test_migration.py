@@ -15,7 +15,7 @@ from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table on the metadata)
 from models.db import Database, connect
-from models.schema import alembic_config, current_revision, upgrade
+from models.schema import HEAD_REVISION, alembic_config, current_revision, upgrade
 
 FUNDING = {"funding_baseline", "funding_actual", "funding_application", "funding_step"}
 COST_KEY = {"cost_share"}
@@ -56,8 +56,10 @@ def test_0014_adds_the_funding_tables_and_goes_back(db: Database) -> None:
                 "CURRENT_TIMESTAMP)"
             )
         )
-    assert upgrade(db) == COST_KEY_REVISION
-    assert _tables(db) == before | FUNDING | COST_KEY
+    _to(db, "upgrade", REVISION)
+    assert _tables(db) == before | FUNDING
+    assert upgrade(db) == HEAD_REVISION
+    assert _tables(db) >= before | FUNDING | COST_KEY
     with db.read_engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
         assert list(compare_metadata(ctx, SQLModel.metadata)) == []
@@ -67,5 +69,5 @@ def test_0014_adds_the_funding_tables_and_goes_back(db: Database) -> None:
     assert (_tables(db), current_revision(db)) == (before, BEFORE)
     with db.read() as s:
         assert s.execute(text("SELECT name FROM municipality")).scalars().all() == ["Marburg"]
-    assert upgrade(db) == COST_KEY_REVISION
-    assert _tables(db) == before | FUNDING | COST_KEY
+    _to(db, "upgrade", REVISION)
+    assert _tables(db) == before | FUNDING

@@ -1,0 +1,35 @@
+"""Input models of the founding's clause action (`ikz founding clause`); beside
+models.commands, which holds the rest of the founding's (it is at its size limit)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from models.commands import ActorId, Command, CoopId, Day, Id
+from models.validation import HeaderSafe, Text
+
+
+class RecordClause(Command):
+    cooperation_id: Id = CoopId
+    # Checked against the form's clauses by the use case, which names the possible ones.
+    clause: HeaderSafe = Field(
+        title="Klausel",
+        description="Kürzel, z. B. cost_key, term, termination, escalation, exit, evaluation, "
+        "name_and_seat (siehe ikz founding show)",
+        max_length=40,
+    )
+    text: Text = Field(title="Wortlaut", description="Die Klausel, wie sie vereinbart ist")
+    term_years: int | None = Field(
+        None, title="Laufzeit (Jahre)", description="Nur bei term", ge=1, le=99
+    )
+    open_ended: bool = Field(
+        False, title="Unbefristet", description="Nur bei term: auf unbestimmte Zeit"
+    )
+    notice_months: int | None = Field(
+        None, title="Kündigungsfrist (Monate)", description="Nur bei termination", ge=1, le=120
+    )
+    evaluation_on: Day | None = Field(
+        None, title="Evaluation am", description="Nur bei evaluation: der vereinbarte Termin"
+    )
+    agreed_on: Day = Field(title="Vereinbart am")
+    actor_id: Id = ActorId
