@@ -1,5 +1,6 @@
-"""The demo's story: seven cooperations in every stage of their lifecycle, told through
-the real use-case functions while a simulated clock replays about two years."""
+"""The demo's story: thirteen cooperations in every stage of their lifecycle, founding and
+funding, told through the real use-case functions while a simulated clock replays about
+two years (the founding and funding cases: ikz.demo.scenes)."""
 
 from __future__ import annotations
 
