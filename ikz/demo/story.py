@@ -18,12 +18,12 @@ from ikz.actions.facts import (
     record_success,
 )
 from ikz.app import App
-from ikz.demo import scenes
 from ikz.demo.agenda import Agenda
 from ikz.demo.cast import Cast
 from ikz.demo.cities import MUNICIPALITIES, NAMES
 from ikz.demo.cities import slug as slug_of
 from ikz.demo.clock import SimClock
+from ikz.demo.scenes import schedule
 from models import commands as c
 from models.cooperation import Cooperation
 from models.registry import Municipality, Person
@@ -344,7 +344,7 @@ def play(app: App, clock: SimClock) -> dict[str, int]:  # noqa: PLR0915 - a line
             ),
         ),
     )
-    scenes.schedule(cast, agenda)
+    schedule(cast, agenda)
     agenda.run(clock)
 
     with app.db.read() as s:
