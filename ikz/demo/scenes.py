@@ -7,13 +7,16 @@ year through the real use cases, each act on its day of the agenda (ikz.demo.age
   gate until the grant's decision; then the pilot started. In its founding Fürth's council
   resolution is missing, and Fürth's council calendar (an .ics written into the data dir)
   gives the deadline.
-- Vollstreckungsstelle Paderborn-Gütersloh (NRW): submitted to the authority a week before
-  today, the deemed approval's four weeks running.
-- Personalabrechnung Mittelhessen (Hessen, three partners): funded, saving 18 % (target 15).
-- Ordnungsamt Mittelhessen (Hessen, three partners): funded, saving 9 %: factor 7 yellow.
+- Vollstreckungsstelle Paderborn-Gütersloh (NRW): submitted to the authority nine days
+  before the load, the deemed approval's four weeks running.
+- Personalabrechnung Mittelhessen (Hessen, three partners): funded, saving 18.4 % (target 15).
+- Ordnungsamt Mittelhessen (Hessen, three partners): funded, saving 7.0 %: factor 7 yellow.
 
 Day 0 of the agenda is about 179 days before the demo is loaded; the last act is on day
-170, so that the authority's clock still runs when a coordinator first looks.
+170, so that the authority's clock still runs when a coordinator first looks. The funding
+programmes are applied for on the day their acts fall on: a programme past its
+`valid_until` then (the shipped ones: 2027-12-31) is refused and the demo stops loudly,
+so its file has to be renewed before that.
 """
 
 from __future__ import annotations
