@@ -182,6 +182,23 @@ class Database:
             begin = "BEGIN IMMEDIATE" if self.is_sqlite else None
             yield Writer(conn, light_pg=not durable and not self.is_sqlite, begin=begin)
 
+    @contextmanager
+    def redoable(self) -> Iterator[None]:
+        """Every write inside commits as `write(durable=False)` does (SQLite: no fsync per
+        commit), for a bulk load that is redone from scratch if lost (the demo). Commits
+        keep their order, and the next durable commit makes all of them durable. Only for
+        a single writer, before anything else writes (the demo loads before the stack
+        serves). PostgreSQL: unchanged."""
+        if self.light_engine is None:
+            yield
+            return
+        durable = self.write_engine
+        self.write_engine = self.light_engine
+        try:
+            yield
+        finally:
+            self.write_engine = durable
+
     def _engine(self, durable: bool) -> Engine:
         if not durable and self.light_engine is not None:
             return self.light_engine

@@ -22,6 +22,13 @@ MUNICIPALITIES: list[tuple[str, str, int, str]] = [
     ("Cottbus", "12052000", 98_700, "stadt"),
     ("Frankfurt (Oder)", "12053000", 57_000, "stadt"),
     ("Nürnberg", "09564000", 523_000, "stadt"),
+    # Added for the founding and funding cases (ikz.demo.scenes): NRW and Hessen.
+    ("Bielefeld", "05711000", 334_000, "stadt"),
+    ("Gütersloh", "05754008", 102_000, "stadt"),
+    ("Paderborn", "05774032", 157_000, "stadt"),
+    ("Marburg", "06534014", 77_500, "stadt"),
+    ("Gießen", "06531005", 92_000, "stadt"),
+    ("Wetzlar", "06532023", 53_500, "stadt"),
 ]
 
 # Fictional people: (first name, last name) for the mayor and the contact of each city.
@@ -41,6 +48,12 @@ NAMES = [
     ("Ines", "Schulze", "Robert", "Klein"),
     ("Rene", "Wilke", "Carla", "Nowak"),
     ("Markus", "Albers", "Silke", "Franke"),
+    ("Claudia", "Hartmann", "Jan", "Niehaus"),
+    ("Bernd", "Wittkamp", "Lea", "Kemper"),
+    ("Ulrich", "Drewes", "Anna", "Schettler"),
+    ("Kerstin", "Ahrens", "David", "Roth"),
+    ("Matthias", "Lenz", "Svenja", "Euler"),
+    ("Birgit", "Seibel", "Timo", "Nagel"),
 ]
 
 

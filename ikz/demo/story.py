@@ -1,32 +1,29 @@
-"""The demo's story: seven cooperations in every stage of their lifecycle, told through
-the real use-case functions while a simulated clock replays about two years."""
+"""The demo's story: thirteen cooperations in every stage of their lifecycle, founding and
+funding, told through the real use-case functions while a simulated clock replays about
+two years (the founding and funding cases: ikz.demo.scenes)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from ikz.actions.conflicts import escalate_conflict, raise_conflict
-from ikz.actions.cooperations import choose_legal_form, open_cooperation
+from ikz.actions.cooperations import choose_legal_form
 from ikz.actions.directory import register_municipality, register_person
 from ikz.actions.facts import (
-    record_agreement,
     record_benefit,
     record_communication,
     record_decision,
     record_goal,
-    record_meeting,
     record_report,
-    record_staff,
     record_success,
 )
-from ikz.actions.lifecycle import advance
-from ikz.actions.signoff import sign_off
 from ikz.app import App
+from ikz.demo.agenda import Agenda
+from ikz.demo.cast import Cast
 from ikz.demo.cities import MUNICIPALITIES, NAMES
 from ikz.demo.cities import slug as slug_of
 from ikz.demo.clock import SimClock
+from ikz.demo.scenes import schedule
 from models import commands as c
 from models.cooperation import Cooperation
 from models.registry import Municipality, Person
@@ -99,121 +96,9 @@ def play(app: App, clock: SimClock) -> dict[str, int]:  # noqa: PLR0915 - a line
             "contact": contact.id,
         }
 
-    def coop(title: str, field: str, names: list[str], description: str) -> int:
-        row = open_cooperation(
-            app,
-            c.OpenCooperation(
-                title=title,
-                field_of_work=field,
-                description=description,
-                partners=[
-                    c.PartnerInput(
-                        municipality_id=city[n]["id"],
-                        mayor_id=city[n]["mayor"],
-                        contact_id=city[n]["contact"],
-                    )
-                    for n in names
-                ],
-                actor_id=k,
-            ),
-        )
-        assert row.id is not None
-        return row.id
-
-    def go(cid: int, trigger: str, reason: str = "", **kw: Any) -> int | None:
-        res = advance(
-            app,
-            c.Advance(cooperation_id=cid, trigger=trigger, actor_id=k, reason=reason, **kw),
-        )
-        return res.follow_up_id
-
-    def meet(cid: int, kind: str, names: list[str], notes: str = "") -> None:
-        record_meeting(
-            app,
-            c.RecordMeeting(
-                cooperation_id=cid,
-                kind=kind,
-                held_on=clock().date(),
-                attendee_ids=[city[n]["mayor"] for n in names]
-                + [city[n]["contact"] for n in names],
-                notes=notes,
-                actor_id=k,
-            ),
-        )
-
-    def explore_ready(
-        cid: int, names: list[str], goal: str, target: str, benefits: list[str]
-    ) -> None:
-        meet(cid, "informal", names, "Erstes Gespräch am Rande des Städtetags")
-        clock.days(21)
-        go(cid, "explore")
-        record_goal(app, c.RecordGoal(cooperation_id=cid, text=goal, target=target, actor_id=k))
-        for n, b in zip(names, benefits, strict=True):
-            record_benefit(
-                app,
-                c.RecordBenefit(
-                    cooperation_id=cid,
-                    municipality_id=city[n]["id"],
-                    text=b,
-                    actor_id=city[n]["contact"],
-                ),
-            )
-        meet(cid, "retreat", names, "Klausur: Ziele und Nutzen je Partner")
-        clock.days(30)
-        go(cid, "agree")
-
-    def pilot_ready(cid: int, names: list[str], staff: str) -> None:
-        record_agreement(
-            app,
-            c.RecordAgreement(
-                cooperation_id=cid,
-                kind="letter_of_intent",
-                title="Absichtserklärung",
-                signed_by=[city[n]["id"] for n in names],
-                effective_on=clock().date(),
-                actor_id=k,
-            ),
-        )
-        record_staff(
-            app,
-            c.RecordStaff(
-                cooperation_id=cid,
-                description=staff,
-                involved_on=clock().date(),
-                actor_id=k,
-            ),
-        )
-        record_communication(
-            app,
-            c.RecordCommunication(
-                cooperation_id=cid,
-                kind="press_release",
-                title="Gemeinsame Pressemitteilung zum Pilotstart",
-                planned_on=(clock() + timedelta(days=7)).date(),
-                actor_id=k,
-            ),
-        )
-        for n in names:
-            # The mayors signed on paper; the coordinator records each sign-off from
-            # its scan, on the mayor's behalf (proof: the document).
-            paper = Path(app.settings.data_dir) / "demo-papers" / f"freigabe-{cid}-{n}.txt"
-            paper.parent.mkdir(parents=True, exist_ok=True)
-            paper.write_text(
-                f"Freigabe des Pilotbetriebs (Kooperation {cid}) für {n}, "
-                f"gez. {city[n]['mayor_name']}\n",
-                encoding="utf-8",
-            )
-            sign_off(
-                app,
-                c.SignOffGate(
-                    cooperation_id=cid,
-                    municipality_id=city[n]["id"],
-                    document=str(paper),
-                    actor_id=k,
-                ),
-            )
-        clock.days(14)
-        go(cid, "start_pilot")
+    cast = Cast(app, clock, k, city)
+    coop, go, meet = cast.coop, cast.go, cast.meet
+    explore_ready, pilot_ready = cast.explore_ready, cast.pilot_ready
 
     # 1. Shared IT department, Jena + Weimar: permanent, and grown into a digital strategy.
     names = ["Jena", "Weimar"]
@@ -419,14 +304,20 @@ def play(app: App, clock: SimClock) -> dict[str, int]:  # noqa: PLR0915 - a line
         "Gemeinsame Vergabestelle", "Vergabe", names, "Zentrale Vergabestelle für beide Städte"
     )
     meet(vergabe, "informal", names)
-    clock.days(40)
-    go(vergabe, "pause", "Haushaltssperre in Schwabach")
-    clock.days(90)
-    go(
-        vergabe,
-        "end",
-        "Partner zu unterschiedlich in Größe und Vergabevolumen",
-        lessons_learned="Früher klären, welchen Nutzen die kleinere Kommune konkret hat.",
+
+    # From here on the story runs as a dated agenda, so that the cooperations founded and
+    # funded in the last half year (ikz.demo.scenes) interleave with the rest in time.
+    agenda = Agenda()
+    at = agenda.at
+    at(40, lambda: go(vergabe, "pause", "Haushaltssperre in Schwabach"))
+    at(
+        130,
+        lambda: go(
+            vergabe,
+            "end",
+            "Partner zu unterschiedlich in Größe und Vergabevolumen",
+            lessons_learned="Früher klären, welchen Nutzen die kleinere Kommune konkret hat.",
+        ),
     )
 
     # The last weeks. The IT department keeps its partners talking (a strategy retreat,
@@ -435,23 +326,26 @@ def play(app: App, clock: SimClock) -> dict[str, int]:  # noqa: PLR0915 - a line
     # round, but after well over a year it still has no plan for a permanent form and its
     # press release never went out: yellow. (Standesamt, with an escalated conflict and a
     # year in agreement, and the silent water cooperation stay red.)
-    clock.days(9)
-    names = ["Jena", "Weimar"]
-    meet(it, "retreat", names, "Klausur: von der IT-Abteilung zur Digitalstrategie")
-    meet(bauhof, "steering_round", ["Flensburg", "Neumünster"], "Steuerungsrunde: Winterdienst")
-    clock.days(25)
-    meet(it, "informal", names, "Gespräch am Rande des Verbandsausschusses")
-    meet(bauhof, "informal", ["Flensburg", "Neumünster"], "Treffen der Bauhofleitungen")
-    record_communication(
-        app,
-        c.RecordCommunication(
-            cooperation_id=it,
-            kind="press_release",
-            status="done",
-            title="Gemeinsame Pressemitteilung: Zweckverband IT Jena-Weimar gegründet",
-            actor_id=k,
+    jw, nord = ["Jena", "Weimar"], ["Flensburg", "Neumünster"]
+    at(139, lambda: meet(it, "retreat", jw, "Klausur: von der IT-Abteilung zur Digitalstrategie"))
+    at(139, lambda: meet(bauhof, "steering_round", nord, "Steuerungsrunde: Winterdienst"))
+    at(164, lambda: meet(it, "informal", jw, "Gespräch am Rande des Verbandsausschusses"))
+    at(164, lambda: meet(bauhof, "informal", nord, "Treffen der Bauhofleitungen"))
+    at(
+        164,
+        lambda: record_communication(
+            app,
+            c.RecordCommunication(
+                cooperation_id=it,
+                kind="press_release",
+                status="done",
+                title="Gemeinsame Pressemitteilung: Zweckverband IT Jena-Weimar gegründet",
+                actor_id=k,
+            ),
         ),
     )
+    schedule(cast, agenda)
+    agenda.run(clock)
 
     with app.db.read() as s:
         return {

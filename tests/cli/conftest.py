@@ -1,7 +1,7 @@
 """CLI fixtures: `ikz` run in-process against a fresh SQLite database per test.
 
-`cli` is an upgraded, empty database; `demo_cli` holds the realistic demo portfolio (15
-municipalities, 33 people, 8 cooperations). The demo is loaded once per session through
+`cli` is an upgraded, empty database; `demo_cli` holds the realistic demo portfolio (21
+municipalities, 45 people, 13 cooperations). The demo is loaded once per session through
 the real CLI and its file copied per test, so every test starts from the same data in
 milliseconds. `world` holds the demo's ids as read from `--json` listings.
 """

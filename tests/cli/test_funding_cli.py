@@ -10,7 +10,7 @@ from ikz.review import cooperation_markdown
 from tests.cli.helpers import Cli, DemoWorld
 
 HESSEN = [
-    ("Stadt Marburg", "06534014"),
+    ("Stadt Fulda", "06631009"),  # Marburg is in the demo
     ("Gemeinde Lahntal", "06534012"),
     ("Gemeinde Cölbe", "06534004"),
 ]

@@ -55,9 +55,9 @@ def test_demo_loads_on_a_fresh_data_dir_and_if_empty_keeps_it(bare_cli: Cli) -> 
     )
     assert m, str(res)
     munis, people, coops = (int(x) for x in m.groups())
-    assert len(bare_cli.json("municipality", "list")) == munis == 15
-    assert len(bare_cli.json("person", "list")) == people == 33
-    assert len(bare_cli.json("coop", "list")) == coops == 8
+    assert len(bare_cli.json("municipality", "list")) == munis == 21
+    assert len(bare_cli.json("person", "list")) == people == 45
+    assert len(bare_cli.json("coop", "list")) == coops == 13
     dump = bare_cli.dump()
     again = bare_cli.ok("demo", "--if-empty")
     assert "nicht erneut geladen" in again.out
@@ -67,7 +67,7 @@ def test_demo_loads_on_a_fresh_data_dir_and_if_empty_keeps_it(bare_cli: Cli) -> 
 
 def test_demo_if_empty_loads_into_an_empty_database(cli: Cli) -> None:
     res = cli.ok("--lang", "en", "demo", "--if-empty")
-    assert res.out.startswith("Demo loaded: 15 municipalities")
+    assert res.out.startswith("Demo loaded: 21 municipalities")
 
 
 def test_lifecycle_table_and_mermaid(cli: Cli) -> None:
@@ -602,7 +602,7 @@ def test_end_to_end_in_real_processes(tmp_path: Path) -> None:
     demo = _run(data, "demo", "--if-empty")
     assert demo.returncode == 0, demo.stderr
     coops = json.loads(_run(data, "coop", "list", "--json").stdout)
-    assert len(coops) == 8
+    assert len(coops) == 13
     pilot = next(c for c in coops if c["state"] == "pilot")
     show = _run(data, "--lang", "en", "coop", "show", pilot["id"])
     assert show.returncode == 0, show.stderr

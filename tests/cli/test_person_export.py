@@ -13,7 +13,7 @@ def test_the_demo_coordinator_s_export(demo_cli: Cli, world: DemoWorld) -> None:
         "Dr. Miriam Kessler",
         "kessler@ikz-beratung.example.org",
     )
-    assert len(data["coordinated_cooperations"]) == 8
+    assert len(data["coordinated_cooperations"]) == 13
     assert {m["recipient_id"] for m in data["mails"]} == {world.coordinator}
 
 

@@ -95,3 +95,32 @@ def test_postgres_writer_execute_turns_off_synchronous_commit_for_its_transactio
             assert _ask(s, "SELECT string_agg(x || note, ',' ORDER BY x) FROM t") == "1off,2b"
     finally:
         db.dispose()
+
+
+def test_sqlite_a_redoable_load_commits_without_fsync_and_restores_durability(
+    sqlite_url: str,
+) -> None:
+    db = connect(sqlite_url)
+    try:
+        with db.redoable():
+            with db.write() as s:
+                assert _ask(s, "PRAGMA synchronous") == NORMAL
+            with db.transaction() as conn:
+                assert conn.exec_driver_sql("PRAGMA synchronous").scalar_one() == NORMAL
+        with db.write() as s:
+            assert _ask(s, "PRAGMA synchronous") == FULL
+        with pytest.raises(RuntimeError), db.redoable():
+            raise RuntimeError("a failed load")
+        with db.write() as s:  # durable again after a failure inside
+            assert _ask(s, "PRAGMA synchronous") == FULL
+    finally:
+        db.dispose()
+
+
+def test_postgres_a_redoable_load_changes_nothing(pg_url: str) -> None:
+    db = connect(pg_url)
+    try:
+        with db.redoable(), db.write() as s:
+            assert _ask(s, "SHOW synchronous_commit") == "on"
+    finally:
+        db.dispose()
