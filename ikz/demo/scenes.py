@@ -345,6 +345,7 @@ class Scenes(Steps):
         self.at(agreed + 14, lambda: self.cast.go(self.ids[key], "start_pilot"))
         self.talk(key, names, agreed + 14, (agreed + 60, 160))
         self.assess(agreed + 20, key, delegated=False)
+        self.clauses(agreed + 21, key)
         for n, (name, top) in enumerate(zip(names, ["TOP 3", "TOP 8", "TOP 6"], strict=True)):
             self.resolve(agreed + 23 + 2 * n, key, name, top)
         self.apply(agreed + 29, key, "he_ikz", 2, "Regierungspräsidium Gießen")

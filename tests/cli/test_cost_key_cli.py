@@ -13,12 +13,12 @@ def test_a_cost_key_through_the_cli(demo_cli: Cli, world: DemoWorld) -> None:
     shares = ["--share", f"{a}=50", "--share", f"{b}=30,5", "--share", f"{c}=19.5"]
     res = cli.ok("funding", "cost-key", cid, *shares, "--actor", k)
     assert res.out == (
-        f"Kostenschlüssel der Kooperation {cid} erfasst: Stadt Marburg 50 %, "
+        f"Kostenschlüssel der Kooperation {cid} erfasst: Stadt Fulda 50 %, "
         "Gemeinde Lahntal 30,50 %, Gemeinde Cölbe 19,50 %.\n"
     )
     check = cli.ok("coop", "check", cid).out
     assert (
-        "Kostenschlüssel: Stadt Marburg 50 %, Gemeinde Lahntal 30,50 %, Gemeinde Cölbe 19,50 %."
+        "Kostenschlüssel: Stadt Fulda 50 %, Gemeinde Lahntal 30,50 %, Gemeinde Cölbe 19,50 %."
         in check
     )
     assert cli.ok("audit", "verify").code == 0
