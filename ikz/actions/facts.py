@@ -33,7 +33,6 @@ from models.cooperation import (
 from models.store import save
 from states.errors import InvalidInputError
 from states.policy import Action
-from states.proof import Proof, ProofKind
 
 
 def record_goal(app: App, cmd: c.RecordGoal) -> Goal:
@@ -62,15 +61,8 @@ def record_benefit_in(
     require_partners(parts, [cmd.municipality_id])
     authorize(s, cmd.actor_id, Action.RECORD_BENEFIT, parts, cmd.municipality_id)
     part = next(p for p in parts if p.municipality_id == cmd.municipality_id)
-    proof = None
-    if document is not None:
-        proof = Proof(
-            ProofKind.DOCUMENT,
-            cmd.actor_id,
-            document.name,
-            on_behalf_of=part.mayor_id or part.contact_id,
-            document_sha256=document.sha256,
-        )
+    behalf = part.mayor_id or part.contact_id
+    proof = document.proof(cmd.actor_id, behalf) if document is not None else None
     prove(app, s, cmd.actor_id, proof)
     if cmd.confirmed:
         part.confirmed_benefit = cmd.text

@@ -20,7 +20,7 @@ from sqlmodel import Session
 from ikz.actions.guard import authorize, coop_for_write, duplicate, prove, require_partners
 from ikz.app import App
 from ikz.founding import packs, rules_for
-from ikz.proof.document import StoredDocument, store_document
+from ikz.proof.document import store_document
 from models import commands as c
 from models.cooperation import Cooperation, Partnership
 from models.founding import (
@@ -139,20 +139,6 @@ def _snap(s: Session, cooperation_id: int) -> FoundingSnap:
     return snap
 
 
-def _proof(
-    cmd_actor: int, document: StoredDocument | None, on_behalf_of: int | None
-) -> Proof | None:
-    if document is None:
-        return None
-    return Proof(
-        ProofKind.DOCUMENT,
-        cmd_actor,
-        document.name,
-        on_behalf_of=on_behalf_of,
-        document_sha256=document.sha256,
-    )
-
-
 def _record(
     app: App,
     *,
@@ -180,7 +166,7 @@ def _record(
         stored = store_document(app.settings, document) if document else None
         part = next((p for p in parts if p.municipality_id == municipality_id), None)
         behalf = (part.mayor_id or part.contact_id) if part is not None else None
-        prove(app, s, actor_id, _proof(actor_id, stored, behalf))
+        prove(app, s, actor_id, stored.proof(actor_id, behalf) if stored else None)
         row = FoundingEvent(
             cooperation_id=cooperation_id,
             plan_id=snap.plan_id,
@@ -291,7 +277,7 @@ def record_assessment(app: App, cmd: c.RecordAssessment) -> AssessmentAnswer:
         authorize(s, cmd.actor_id, Action.RECORD_FOUNDING, parts)
         _snap(s, cmd.cooperation_id)
         stored = store_document(app.settings, cmd.document) if cmd.document else None
-        prove(app, s, cmd.actor_id, _proof(cmd.actor_id, stored, None))
+        prove(app, s, cmd.actor_id, stored.proof(cmd.actor_id) if stored else None)
         return save(
             AssessmentAnswer(
                 cooperation_id=cmd.cooperation_id,

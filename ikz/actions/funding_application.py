@@ -43,7 +43,6 @@ from states.funding import (
     refusal,
 )
 from states.policy import Action
-from states.proof import Proof, ProofKind
 from states.savings import CENT
 
 
@@ -149,12 +148,7 @@ def _step(
         if why is not None:
             raise _refused(why.code, why.de, why.en)
         stored = store_document(app.settings, document) if document else None
-        proof = (
-            Proof(ProofKind.DOCUMENT, actor_id, stored.name, document_sha256=stored.sha256)
-            if stored is not None
-            else None
-        )
-        prove(app, s, actor_id, proof)
+        prove(app, s, actor_id, stored.proof(actor_id) if stored else None)
         return save(
             FundingStep(
                 cooperation_id=cooperation_id,

@@ -62,13 +62,7 @@ def sign_off_in(
     if document is not None:
         if sponsor is None:
             raise _no_mayor(cmd.municipality_id)
-        proof = Proof(
-            ProofKind.DOCUMENT,
-            actor.id,
-            document.name,
-            on_behalf_of=sponsor,
-            document_sha256=document.sha256,
-        )
+        proof = document.proof(actor.id, on_behalf_of=sponsor)
     proof = proof or app.proof_for(actor.id)
     check(
         actor,

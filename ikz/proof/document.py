@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ikz.settings import Settings
 from states.errors import InvalidInputError
+from states.proof import Proof, ProofKind
 
 DOCUMENT_DIR = "documents"
 MAX_BYTES = 100 * 1024 * 1024
@@ -21,6 +22,17 @@ class StoredDocument:
     sha256: str
     name: str  # the original file name, as the proof's detail
     path: Path  # where ikz-flow keeps its copy
+
+    def proof(self, actor_id: int, on_behalf_of: int | None = None) -> Proof:
+        """The proof of an act recorded from this document by `actor_id`, on behalf of
+        the person whose act it is (a mayor's paper sign-off, a council's minutes)."""
+        return Proof(
+            ProofKind.DOCUMENT,
+            actor_id,
+            self.name,
+            on_behalf_of=on_behalf_of,
+            document_sha256=self.sha256,
+        )
 
 
 def _unusable(path: str, de: str, en: str) -> InvalidInputError:
