@@ -28,6 +28,7 @@ from ikz.mail.text_conflicts import (
     conflict_raised,
     conflict_resolved,
 )
+from ikz.mail.text_founding import founding_deadline
 from ikz.mail.text_gateway import login_link
 from ikz.mail.text_lifecycle import (
     cooperation_opened,
@@ -130,6 +131,7 @@ BUILDERS: dict[str, Callable[[Ctx, Lang], Content]] = {
     "benefit_not_confirmed": benefit_not_confirmed,
     "conflict_agreement_requested": conflict_agreement_requested,
     "conflict_agreement_declined": conflict_agreement_declined,
+    "founding_deadline": founding_deadline,
     **MEETING_BUILDERS,
 }
 

@@ -42,6 +42,7 @@ KINDS = (
     "conflict_session",
     "cooperation_opened",
     "delivery_failed",
+    "founding_deadline",
     "login_link",
     "meeting_cancelled",
     "meeting_invitation",
