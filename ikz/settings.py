@@ -132,6 +132,13 @@ class Settings(BaseSettings):
         description="Remind the coordinator this many working days before a partner's "
         "submission deadline for the next council meeting (and before a deemed approval).",
     )
+    funding_proof_reminder_days: int = Field(
+        30,
+        ge=0,
+        le=365,
+        description="Remind the coordinator this many days before a funding's proof of use "
+        "is due (and once when it is overdue).",
+    )
     portfolio_artifact_rows: int = Field(
         500,
         ge=1,

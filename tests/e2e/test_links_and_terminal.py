@@ -43,6 +43,7 @@ KINDS = (
     "cooperation_opened",
     "delivery_failed",
     "founding_deadline",
+    "funding_deadline",
     "login_link",
     "meeting_cancelled",
     "meeting_invitation",

@@ -194,6 +194,10 @@ SUBJECTS: dict[str, tuple[str, str]] = {
         "Vorlage bis 01.03.2026: Ratssitzung Kommune #3 am 12.03.2026",
         "Submit by 2026-03-01: council meeting municipality #3 on 2026-03-12",
     ),
+    "funding_deadline": (
+        "Verwendungsnachweis fällig am 01.03.2026",
+        "Proof of use due on 2026-03-01",
+    ),
     "signoff_declined": ("Freigabe abgelehnt (Pilot starten)", "Sign-off declined (Start pilot)"),
     "delivery_failed": (
         "Zustellung fehlgeschlagen: Bernd Beispiel",
