@@ -16,7 +16,7 @@ from ikz.actions.cooperations import choose_legal_form
 from ikz.actions.lifecycle import advance
 from ikz.mail.render import render
 from ikz.review import sweep_portfolio
-from ikz.views.funding import check_view, deadline_lines
+from ikz.views.funding import check_view, deadline_lines, funding_markdown
 from ikz.views.health import check_view as health_view
 from models import commands as c
 from models.outbox import Notification
@@ -87,6 +87,9 @@ def test_the_decision_sets_the_proof_deadline_and_the_check_shows_it(world: Worl
         "Verwendungsnachweis fällig am 30.06.2026.",
         f"{HE}: Zweckbindung bis 04.01.2031.",
     ]
+    page = funding_markdown(world.app, cid)
+    assert "- Verwendungsnachweis fällig am 30.06.2026." in page
+    assert f"- {HE}: Zweckbindung bis 04.01.2031." in page
     app = _application(world, cid, "en")["application"]
     assert deadline_lines(app, "en") == [  # type: ignore[arg-type]
         "Proof of use due 2026-06-30.",
