@@ -125,6 +125,20 @@ class Settings(BaseSettings):
     )
     signoff_timeout_days: int = Field(14, ge=1, description="Days a sign-off request waits.")
     signoff_reminder_days: int = Field(3, ge=1, description="Remind after this many days.")
+    founding_reminder_working_days: int = Field(
+        5,
+        ge=0,
+        le=60,
+        description="Remind the coordinator this many working days before a partner's "
+        "submission deadline for the next council meeting (and before a deemed approval).",
+    )
+    funding_proof_reminder_days: int = Field(
+        30,
+        ge=0,
+        le=365,
+        description="Remind the coordinator this many days before a funding's proof of use "
+        "is due (and once when it is overdue).",
+    )
     portfolio_artifact_rows: int = Field(
         500,
         ge=1,

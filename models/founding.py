@@ -151,6 +151,18 @@ def planned_cooperations(*, session: Session) -> list[int]:
     return list(session.exec(select(FoundingPlan.cooperation_id).order_by(col(FoundingPlan.id))))
 
 
+def founding_reminder_rows(*, session: Session) -> list[tuple[int, str, int | None]]:
+    """(id, title, coordinator) of each cooperation with a founding plan that has not
+    ended: whose deadlines the daily sweep reminds of."""
+    stmt = (
+        select(Cooperation.id, Cooperation.title, Cooperation.coordinator_id)
+        .where(col(Cooperation.id) == col(FoundingPlan.cooperation_id))
+        .where(Cooperation.state != "ended")
+        .order_by(col(Cooperation.id))
+    )
+    return [(int(cid or 0), title, coordinator) for cid, title, coordinator in session.exec(stmt)]
+
+
 def founding_snaps(
     ids: Sequence[int], *, session: Session, today: date | None = None
 ) -> dict[int, FoundingSnap]:

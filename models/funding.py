@@ -26,12 +26,13 @@ from sqlalchemy import JSON, Column, Numeric, UniqueConstraint
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from models.clock import utcnow
-from models.cooperation import Partnership
+from models.cooperation import Cooperation, Partnership
 from models.registry import Municipality
 from states.funding import ApplicationSnap, StepSnap
-from states.fundingprogramme import Programme
+from states.fundingprogramme import ConditionKind, Programme
 from states.savings import Costs, Saving, YearCosts, savings
 
+MIN_PARTNERS = ConditionKind.MIN_PARTNERS
 MONEY_DIGITS = 14
 MONEY_PLACES = 2
 
@@ -101,6 +102,8 @@ class FundingStep(SQLModel, table=True):
         default=None, sa_column=Column(Numeric(5, 2, asdecimal=True), nullable=True)
     )
     conditions: str = ""  # the decision's conditions (Auflagen)
+    # A decision's deadline for the proof of use (Verwendungsnachweis), where it sets one.
+    proof_due: date | None = None
     reference: str = Field(default="", max_length=300)  # file number, portal receipt
     note: str = ""
     document_sha256: str | None = Field(default=None, max_length=64)
@@ -287,7 +290,7 @@ def application_snaps(
         .order_by(col(FundingStep.id))
     ):
         steps[st.application_id].append(
-            StepSnap(st.kind, st.occurred_on, st.result, st.amount, st.quota)
+            StepSnap(st.kind, st.occurred_on, st.result, st.amount, st.quota, st.proof_due)
         )
     partners = dict(
         session.exec(
@@ -311,6 +314,13 @@ def application_snaps(
                 window=(p.window.opens_on, p.window.closes_on) if p.window else None,
                 steps=tuple(steps[a.id]),
                 savings_target=p.obligations.savings_target_percent,
+                commitment_years=p.obligations.commitment_years,
+                proof_of_use_months=p.obligations.proof_of_use_months,
+                decision_weeks=p.decision_weeks,
+                min_partners=next(
+                    (int(c.value) for c in p.conditions if c.check == MIN_PARTNERS and c.value),
+                    None,
+                ),
             )
         )
     return {cid: tuple(v) for cid, v in out.items()}
@@ -362,3 +372,15 @@ def savings_totals(
         year = savings(members[cid], baselines, acts[cid]).latest_complete()
         out[cid] = (total, (year.year, year.total) if year is not None else None)
     return out
+
+
+def funding_reminder_rows(*, session: Session) -> list[tuple[int, str, int | None]]:
+    """(id, title, coordinator) of each cooperation with a funding application that has
+    not ended: whose deadlines the daily sweep reminds of."""
+    stmt = (
+        select(Cooperation.id, Cooperation.title, Cooperation.coordinator_id)
+        .where(col(Cooperation.id).in_(select(FundingApplication.cooperation_id).distinct()))
+        .where(Cooperation.state != "ended")
+        .order_by(col(Cooperation.id))
+    )
+    return [(int(cid or 0), title, coordinator) for cid, title, coordinator in session.exec(stmt)]

@@ -75,6 +75,11 @@ class RecordFundingDecision(Command):
     quota: Quota | None = Field(None, title="Förderquote (%)", description="z. B. 85")
     conditions: OptionalText = Field("", title="Auflagen / Nebenbestimmungen")
     reference: Reference = Field("", title="Aktenzeichen")
+    proof_due: Day | None = Field(
+        None,
+        title="Verwendungsnachweis fällig am",
+        description="Frist aus dem Bescheid; ohne sie gilt die Frist des Programms, falls es eine nennt",
+    )
     document: OptionalText = DocumentPath
     actor_id: Id = ActorId
 

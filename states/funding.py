@@ -44,6 +44,7 @@ class StepSnap:
     result: str = ""
     amount: Decimal | None = None
     quota: Decimal | None = None
+    proof_due: date | None = None  # a decision's deadline for the proof of use
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,12 @@ class ApplicationSnap:
     window: tuple[date, date] | None
     steps: tuple[StepSnap, ...] = ()
     savings_target: Decimal | None = None  # the obligation's yearly savings in %
+    # The programme's obligations and figures the deadlines and the commitment watch
+    # read (states.funding_deadlines); None where the programme gives none.
+    commitment_years: int | None = None
+    proof_of_use_months: int | None = None
+    decision_weeks: tuple[int, int] | None = None
+    min_partners: int | None = None
 
     def of(self, kind: str) -> list[StepSnap]:
         return [s for s in self.steps if s.kind == kind]
@@ -118,6 +125,7 @@ def refusal(
     result: str = "",
     amount: Decimal | None = None,
     quota: Decimal | None = None,
+    proof_due: date | None = None,
 ) -> Message | None:
     """Why the step `kind` dated `on` cannot be recorded now (None: it can)."""
     if on > today:
@@ -169,7 +177,21 @@ def refusal(
                     "Eine Ablehnung hat keinen Betrag und keine Quote.",
                     "A refusal has no amount and no quota.",
                 )
+            if proof_due is not None:
+                return _m(
+                    "refused_with_proof_due",
+                    "Eine Ablehnung hat keine Frist für den Verwendungsnachweis.",
+                    "A refusal has no proof-of-use deadline.",
+                )
             return None
+        if proof_due is not None and proof_due <= on:
+            return _m(
+                "proof_due_before_decision",
+                f"Frist für den Verwendungsnachweis ({proof_due.isoformat()}) nicht nach dem "
+                f"Bescheid ({on.isoformat()}).",
+                f"Proof-of-use deadline ({proof_due.isoformat()}) not after the decision "
+                f"({on.isoformat()}).",
+            )
         if amount is None:
             return _m(
                 "amount_missing",

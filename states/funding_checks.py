@@ -44,6 +44,7 @@ class FundingFacts:
     pilot_started_on: date | None = None
     applied_on: date | None = None  # the application's submission; None: not recorded
     term_years: int | None = None  # the agreed term; None: not recorded
+    open_ended: bool = False  # the agreed term has no end (ikz founding clause --open-ended)
     savings: SavingsReport | None = None
 
     def name(self, municipality_id: int) -> str:
@@ -97,13 +98,23 @@ def _min_partners(cond: Condition, facts: FundingFacts) -> ConditionResult:
 def _min_term(cond: Condition, facts: FundingFacts) -> ConditionResult:
     assert cond.value is not None
     need = int(cond.value)
+    if facts.open_ended:
+        return _r(
+            cond,
+            "met",
+            "term_open_ended",
+            f"Unbefristet vereinbart (verlangt: {need} Jahre).",
+            f"Agreed without an end (required: {need} years).",
+        )
     if facts.term_years is None:
         return _r(
             cond,
             "unknown",
             "term_unknown",
-            f"Die Laufzeit der Zusammenarbeit ist nicht erfasst (verlangt: {need} Jahre).",
-            f"The cooperation's term is not recorded (required: {need} years).",
+            f"Die Laufzeit der Zusammenarbeit ist nicht erfasst (verlangt: {need} Jahre; "
+            "ikz founding clause ID --clause term).",
+            f"The cooperation's term is not recorded (required: {need} years; "
+            "ikz founding clause ID --clause term).",
         )
     if facts.term_years >= need:
         return _r(

@@ -125,7 +125,8 @@ class Obligations(Strict):
     """What the grant binds the partners to."""
 
     # The proof of use (Verwendungsnachweis) is due this many months after the funded
-    # period ends (None: the source gives no deadline).
+    # period ends; ikz-flow counts from the last payment recorded, the end it knows, and a
+    # decision may set its own date instead (None: the source gives no deadline).
     proof_of_use_months: int | None = Field(None, ge=1, le=60)
     # The cooperation is kept for this many years, or the grant is paid back (None: the
     # source gives no term).

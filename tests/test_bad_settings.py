@@ -39,6 +39,8 @@ BAD = [
     ("IKZ_CONFLICT_DEADLINE_DAYS", '{"mayor": 3}', ("IKZ_CONFLICT_DEADLINE_DAYS", "unknown conflict level(s) ['mayor']")),
     ("IKZ_SILENCE_WARN_DAYS", "99999", ("IKZ_SILENCE_WARN_DAYS", "10000")),
     ("IKZ_PILOT_MIN_DAYS", "-1", ("IKZ_PILOT_MIN_DAYS", "greater than or equal to 0")),
+    ("IKZ_FUNDING_PROOF_REMINDER_DAYS", "400", ("IKZ_FUNDING_PROOF_REMINDER_DAYS", "less than or equal to 365")),
+    ("IKZ_FOUNDING_REMINDER_WORKING_DAYS", "-1", ("IKZ_FOUNDING_REMINDER_WORKING_DAYS", "greater than or equal to 0")),
     ("IKZ_PREFECT_DATABASE_URL", "postgresql://x/y", ("IKZ_PREFECT_DATABASE_URL", "must start with postgresql+asyncpg:// or sqlite+aiosqlite:///")),
     ("IKZ_PREFECT_DATABASE_URL", "sqlite:///p.db", ("IKZ_PREFECT_DATABASE_URL", "must start with")),
 ]  # fmt: skip

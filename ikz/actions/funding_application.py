@@ -139,12 +139,22 @@ def _step(
     conditions: str = "",
     reference: str = "",
     note: str = "",
+    proof_due: date | None = None,
 ) -> FundingStep:
     with app.db.write() as s:
         _, parts = coop_for_write(s, cooperation_id)
         authorize(s, actor_id, Action.RECORD_FUNDING, parts)
         app_id, snap = _application(s, cooperation_id, code)
-        why = refusal(snap, kind, on, app.clock().date(), result=result, amount=amount, quota=quota)
+        why = refusal(
+            snap,
+            kind,
+            on,
+            app.clock().date(),
+            result=result,
+            amount=amount,
+            quota=quota,
+            proof_due=proof_due,
+        )
         if why is not None:
             raise _refused(why.code, why.de, why.en)
         stored = store_document(app.settings, document) if document else None
@@ -161,6 +171,7 @@ def _step(
                 conditions=conditions,
                 reference=reference,
                 note=note,
+                proof_due=proof_due,
                 document_sha256=stored.sha256 if stored else None,
                 document_name=stored.name if stored else None,
                 recorded_at=app.clock(),
@@ -213,6 +224,7 @@ def record_decision(app: App, cmd: c.RecordFundingDecision) -> FundingStep:
         quota=cmd.quota,
         conditions=cmd.conditions,
         reference=cmd.reference,
+        proof_due=cmd.proof_due,
     )
 
 

@@ -178,8 +178,8 @@ def portfolio(
         bool,
         typer.Option(
             "--csv",
-            help="Ausgabe als CSV für die Tabellenkalkulation (UTF-8 mit BOM), mit den "
-            "Förderzahlen je Kooperation.",
+            help="Ausgabe als CSV für die Tabellenkalkulation (UTF-8 mit BOM; deutsch mit ; "
+            "und Dezimalkomma, --lang en mit , und Punkt), mit den Förderzahlen je Kooperation.",
         ),
     ] = False,
     as_json: Json = False,
@@ -194,7 +194,7 @@ def portfolio(
     elif as_csv:
         from ikz.views.portfolio_csv import with_funding, write_csv
 
-        write_csv(with_funding(app_, view.rows, state.lang), sys.stdout)
+        write_csv(with_funding(app_, view.rows, state.lang), sys.stdout, state.lang)
     else:
         shown = (
             "ID",

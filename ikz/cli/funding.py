@@ -37,7 +37,7 @@ def funding_programmes(as_json: Json = False) -> None:
 def funding_check(cooperation: CoopId, as_json: Json = False) -> None:
     """Förderfähigkeit einer Kooperation je Programm ihres Landes: jede Bedingung erfüllt,
     nicht erfüllt oder unbekannt, mit Grund."""
-    from ikz.views.funding import check_view, euro
+    from ikz.views.funding import check_view, deadline_lines, euro
 
     view = check_view(state.open(), cooperation, state.lang)
     if as_json:
@@ -63,6 +63,8 @@ def funding_check(cooperation: CoopId, as_json: Json = False) -> None:
         typer.echo(line)
         for c in p["conditions"]:
             typer.echo(f"  [{marks[c['status']]}] {c['label']}: {c['reason']}")
+        for text in deadline_lines(p["application"], state.lang):
+            typer.echo(f"  {text}")
 
 
 @funding_app.command("savings")

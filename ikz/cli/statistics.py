@@ -2,6 +2,9 @@
 
 # No `from __future__ import annotations`: see ikz.cli.main.
 
+import sys
+from typing import Annotated
+
 import typer
 
 from ikz.cli.context import state
@@ -10,14 +13,34 @@ from ikz.cli.output import Json, emit_json
 
 
 @app.command("statistics")
-def statistics(as_json: Json = False) -> None:
+def statistics(
+    as_json: Json = False,
+    as_csv: Annotated[
+        bool,
+        typer.Option(
+            "--csv",
+            help="Ausgabe als CSV für die Tabellenkalkulation (UTF-8 mit BOM; deutsch mit ; "
+            "und Dezimalkomma, --lang en mit , und Punkt), eine Tabelle nach der anderen.",
+        ),
+    ] = False,
+) -> None:
     """Statistik: Kooperationen nach Aufgabenfeld, Rechtsform, Land und Phase; Förderung
     (beantragt, bewilligt, ausgezahlt) und Einsparungen (zugesagt, erreicht) je Land."""
-    from ikz.views.statistics import german_date, statistics_tables, statistics_view
+    from ikz.views.statistics import (
+        german_date,
+        statistics_csv_lines,
+        statistics_tables,
+        statistics_view,
+    )
 
     view = statistics_view(state.open(), state.lang)
     if as_json:
         emit_json(view)
+        return
+    if as_csv:
+        from ikz.views.portfolio_csv import write_lines
+
+        write_lines(statistics_csv_lines(view, state.lang), sys.stdout, state.lang)
         return
     en = state.lang == "en"
     typer.echo(

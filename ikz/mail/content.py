@@ -28,6 +28,7 @@ from ikz.mail.text_conflicts import (
     conflict_raised,
     conflict_resolved,
 )
+from ikz.mail.text_deadlines import founding_deadline, funding_deadline
 from ikz.mail.text_gateway import login_link
 from ikz.mail.text_lifecycle import (
     cooperation_opened,
@@ -130,6 +131,8 @@ BUILDERS: dict[str, Callable[[Ctx, Lang], Content]] = {
     "benefit_not_confirmed": benefit_not_confirmed,
     "conflict_agreement_requested": conflict_agreement_requested,
     "conflict_agreement_declined": conflict_agreement_declined,
+    "founding_deadline": founding_deadline,
+    "funding_deadline": funding_deadline,
     **MEETING_BUILDERS,
 }
 

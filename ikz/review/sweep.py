@@ -1,5 +1,5 @@
-"""The daily sweep of the whole portfolio: due reviews, long silences, overdue conflicts
-and stale sign-off requests.
+"""The daily sweep of the whole portfolio: due reviews, long silences, overdue conflicts,
+stale sign-off requests and near founding and funding deadlines.
 
 The sweep reads the portfolio in id ranges and queues its notifications in one
 transaction per range: at 100,000 cooperations a per-row commit or query would not do.
@@ -19,6 +19,8 @@ from ikz.actions.founding import apply_deemed_approvals
 from ikz.app import App
 from ikz.gcpause import gc_paused
 from ikz.review.cooperation import Review, ReviewRules, review_plan, store_reviews
+from ikz.review.founding import founding_deadlines
+from ikz.review.funding import funding_deadlines
 from ikz.review.pool import Helpers, Range, RangeDone, Ranges, helpers_for, peak_mib
 from ikz.review.reminders import overdue_conflicts, signoff_requests
 from ikz.settings import Settings
@@ -42,6 +44,8 @@ class SweepResult:
     signoff_reminders: int = 0
     signoff_expired: int = 0
     deemed_approvals: int = 0  # founding approvals the sweep recorded as deemed granted
+    founding_reminders: int = 0  # submission deadlines and deemed approvals near
+    funding_reminders: int = 0  # proofs of use due or overdue, decisions overdue
     notifications: int = 0
     processes: int = 1  # the flow's own and its helpers (ikz.review.pool)
     # The helpers' peak memory (VmHWM) added up, MiB; 0 without helpers. The sweep's
@@ -128,7 +132,8 @@ HELPER_TASK: Callable[[Range], RangeDone] = sweep_in_helper
 def sweep_portfolio(
     app: App, *, batch_size: int = SWEEP_BATCH, progress: Any = None, workers: int | None = None
 ) -> SweepResult:
-    """Find due reviews, long silences, overdue conflicts and stale sign-off requests.
+    """Find due reviews, long silences, overdue conflicts, stale sign-off requests and
+    near founding and funding deadlines (ikz.review.founding, ikz.review.funding).
 
     Walks the portfolio in id ranges of `batch_size` cooperations: their columns as
     plain rows and their snapshots in one query per table, read outside the write
@@ -169,6 +174,11 @@ def sweep_portfolio(
     res.notifications += n
     # A founding's approval counts as granted when its period passed without objection.
     res.deemed_approvals = len(apply_deemed_approvals(app))
+    # After the deemed approvals: one recorded today is not reminded of any more.
+    res.founding_reminders, n = founding_deadlines(app, now)
+    res.notifications += n
+    res.funding_reminders, n = funding_deadlines(app, now)
+    res.notifications += n
     return res
 
 

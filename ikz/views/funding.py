@@ -9,7 +9,8 @@ people), never as a float.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -21,9 +22,10 @@ from models.cooperation import Cooperation
 from models.founding import founding_snap
 from models.funding import actuals_of, application_snaps, baselines_of, partners_of
 from models.queries import require
+from states.clauses import TERM, ClauseFact, latest
 from states.errors import Language
 from states.founding import adopted
-from states.funding import STEP_LABELS, ApplicationSnap
+from states.funding import PROOF_SUBMITTED, STEP_LABELS, ApplicationSnap
 from states.funding_checks import (
     STATUS_LABELS,
     VERDICT_LABELS,
@@ -31,7 +33,10 @@ from states.funding_checks import (
     ProgrammeCheck,
     check_programme,
 )
+from states.funding_deadlines import commitment_until, de_date, proof_due
 from states.fundingprogramme import Programme, Source
+from states.health.factors_funding import commitment_watch
+from states.lifecycle import State
 from states.savings import Saving, SavingsReport, savings
 
 
@@ -109,20 +114,24 @@ def _report(s: Session, cooperation_id: int, partner_ids: list[int]) -> SavingsR
     )
 
 
-def _facts(s: Session, coop: Cooperation) -> tuple[FundingFacts, list[str]]:
-    """What the records say about the cooperation, and its partners' AGS."""
+def _facts(s: Session, coop: Cooperation) -> tuple[FundingFacts, list[str], ClauseFact | None]:
+    """What the records say about the cooperation, its partners' AGS and the agreement's
+    recorded term (ikz founding clause term; None: not recorded)."""
     assert coop.id is not None
     parts = partners_of(coop.id, session=s)
     ids = [m for m, _, _ in parts]
     snap = founding_snap(coop.id, session=s)
+    term = latest(snap.clauses).get(TERM) if snap is not None else None
     facts = FundingFacts(
         partner_ids=tuple(ids),
         partner_names={m: n for m, n, _ in parts},
         adopted_resolutions=frozenset(adopted(snap)) if snap is not None else None,
         pilot_started_on=coop.pilot_started_at.date() if coop.pilot_started_at else None,
+        term_years=term.term_years if term is not None else None,
+        open_ended=term.open_ended if term is not None else False,
         savings=_report(s, coop.id, ids),
     )
-    return facts, [a for _, _, a in parts]
+    return facts, [a for _, _, a in parts], term
 
 
 def _programmes_for(app: App, ags: list[str]) -> list[tuple[str, Programme]]:
@@ -136,11 +145,36 @@ def _programmes_for(app: App, ags: list[str]) -> list[tuple[str, Programme]]:
     ]
 
 
-def _application_json(a: ApplicationSnap | None, lang: Language) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class _Watch:
+    """What the commitment watch reads besides the application."""
+
+    state: State
+    partners: int
+    term: ClauseFact | None
+    today: date
+
+
+def _application_json(
+    a: ApplicationSnap | None, lang: Language, watch: _Watch
+) -> dict[str, Any] | None:
     if a is None:
         return None
     d = a.decision
+    due = proof_due(a)
+    until = commitment_until(a)
+    proof = a.first(PROOF_SUBMITTED)
     return {
+        "proof_due": due.isoformat() if due else None,
+        "proof_submitted_on": proof.on.isoformat() if proof else None,
+        "proof_overdue": bool(due and proof is None and watch.today > due),
+        "commitment_until": until.isoformat() if until else None,
+        "commitment": [
+            {"level": colour.value, "code": m.code, "text": m.text(lang)}
+            for colour, m in commitment_watch(
+                a, watch.state, watch.partners, watch.term, watch.today
+            )
+        ],
         "status": a.status,
         "status_label": _t(STEP_LABELS[a.status], lang),
         "prepared_on": a.prepared_on.isoformat(),
@@ -164,7 +198,11 @@ def _application_json(a: ApplicationSnap | None, lang: Language) -> dict[str, An
 
 
 def _check_json(
-    state: str, chk: ProgrammeCheck, application: ApplicationSnap | None, lang: Language
+    state: str,
+    chk: ProgrammeCheck,
+    application: ApplicationSnap | None,
+    lang: Language,
+    watch: _Watch,
 ) -> dict[str, Any]:
     p = chk.programme
     o = p.obligations
@@ -198,7 +236,7 @@ def _check_json(
             "savings_target_percent": money(o.savings_target_percent),
         },
         "source": _source(p.source),
-        "application": _application_json(application, lang),
+        "application": _application_json(application, lang, watch),
     }
 
 
@@ -206,15 +244,16 @@ def check_view(app: App, cooperation_id: int, lang: Language = "de") -> dict[str
     today = app.clock().date()
     with app.db.read() as s:
         coop = require(s, Cooperation, cooperation_id)
-        facts, ags = _facts(s, coop)
+        facts, ags, term = _facts(s, coop)
         snaps = application_snaps([cooperation_id], session=s)
     apps = {a.programme: a for a in snaps.get(cooperation_id, ())}
+    watch = _Watch(State(coop.state), len(facts.partner_ids), term, today)
     out = []
     for state, p in _programmes_for(app, ags):
         a = apps.get(p.code)
         # The application's submission is the one the conditions look at.
         mine = replace(facts, applied_on=a.submitted_on if a else None)
-        out.append(_check_json(state, check_programme(p, mine, today), a, lang))
+        out.append(_check_json(state, check_programme(p, mine, today), a, lang, watch))
     return {
         "cooperation_id": cooperation_id,
         "title": coop.title,
@@ -293,6 +332,7 @@ def funding_markdown(app: App, cooperation_id: int) -> list[str]:
             if a["approved_amount"]:
                 head += f", bewilligt {euro(Decimal(a['approved_amount']))}"
         lines += [head, ""]
+        lines += [f"- {line}" for line in deadline_lines(p["application"], "de")]
         lines += [f"- {marks[c['status']]} {c['label']}: {c['reason']}" for c in p["conditions"]]
         lines.append("")
     if sav["years"]:
@@ -315,3 +355,29 @@ def funding_markdown(app: App, cooperation_id: int) -> list[str]:
     elif sav["baseline"]:
         lines.append("Ausgangskosten erfasst, noch keine Ist-Kosten (ikz funding actual).")
     return lines
+
+
+def deadline_lines(application: dict[str, Any] | None, lang: Language) -> list[str]:
+    """An application's proof-of-use deadline and its commitment, for people."""
+    if application is None:
+        return []
+    en = lang == "en"
+    out: list[str] = []
+    due = application["proof_due"]
+    if due and application["proof_submitted_on"]:
+        out.append(
+            f"Proof of use due {due}, submitted {application['proof_submitted_on']}."
+            if en
+            else f"Verwendungsnachweis fällig am {de_date(date.fromisoformat(due))}, "
+            f"eingereicht am {de_date(date.fromisoformat(application['proof_submitted_on']))}."
+        )
+    elif due:
+        late = application["proof_overdue"]
+        out.append(
+            f"Proof of use due {due}{' (overdue)' if late else ''}."
+            if en
+            else f"Verwendungsnachweis fällig am {de_date(date.fromisoformat(due))}"
+            f"{' (überfällig)' if late else ''}."
+        )
+    out += [c["text"] for c in application["commitment"]]
+    return out

@@ -7,14 +7,20 @@ formula, so a title such as `=HYPERLINK(...)` could act on the reader's machine 
 formula injection, OWASP). Every such cell is prefixed with ' and shown as text; a plain
 number ("-20.00", a negative saving) and the "-" that stands for nothing stay as they
 are. The file is UTF-8 with a byte order mark, so that Excel reads the umlauts, and
-quoted by the csv module (RFC 4180: commas, quotes and line breaks in a cell).
+quoted by the csv module (RFC 4180: separators, quotes and line breaks in a cell).
+
+German Excel opens a double-clicked CSV with the list separator of the German locale,
+`;`, and reads `30000,00` as a number but `30000.00` as text (or `1.7` as 1 July). So
+the German file (the default) separates with `;` and writes decimal numbers with a
+comma; the English one keeps `,` and the point. Only numbers (Decimal, float) change:
+text stays as it is, and a number cannot start a formula.
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, TextIO
 
@@ -50,15 +56,32 @@ def safe_cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def write_csv(rows: Sequence[dict[str, Any]], out: TextIO) -> None:
-    """`rows` (all with the keys of the first) as CSV with a header, BOM first."""
+def separator(lang: Language) -> str:
+    """The list separator the language's Excel expects."""
+    return "," if lang == "en" else ";"
+
+
+def csv_cell(value: Any, lang: Language = "de") -> str:
+    """A cell: a decimal number with the language's decimal mark, anything else through
+    `safe_cell`."""
+    if isinstance(value, Decimal | float) and not isinstance(value, bool):
+        text = format(value, "f") if isinstance(value, Decimal) else repr(value)
+        return text if lang == "en" else text.replace(".", ",")
+    return safe_cell(value)
+
+
+def write_lines(lines: Iterable[Sequence[Any]], out: TextIO, lang: Language = "de") -> None:
+    """Rows of cells as CSV in the language's dialect, BOM first."""
     out.write(BOM)
-    if not rows:
-        return
-    w = csv.writer(out, lineterminator="\r\n")
-    w.writerow([safe_cell(k) for k in rows[0]])
-    for row in rows:
-        w.writerow([safe_cell(v) for v in row.values()])
+    w = csv.writer(out, delimiter=separator(lang), lineterminator="\r\n")
+    for line in lines:
+        w.writerow([csv_cell(v, lang) for v in line])
+
+
+def write_csv(rows: Sequence[dict[str, Any]], out: TextIO, lang: Language = "de") -> None:
+    """`rows` (all with the keys of the first) as CSV with a header, BOM first."""
+    head: list[Sequence[Any]] = [list(rows[0])] if rows else []
+    write_lines([*head, *(list(r.values()) for r in rows)], out, lang)
 
 
 def _status(a: ApplicationSnap, lang: Language) -> str:

@@ -117,7 +117,7 @@ def statistics_view(app: App, lang: Language = "de") -> dict[str, Any]:
 class Table:
     title: str
     headers: tuple[str, ...]
-    rows: list[tuple[str, ...]]
+    rows: list[tuple[Any, ...]]  # text; with plain=True, figures as int and Decimal
     right: int = 1  # the columns from this one on are figures (right-aligned)
 
 
@@ -125,17 +125,25 @@ def _de_num(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def statistics_tables(view: dict[str, Any], lang: Language = "de") -> list[Table]:
-    """The view as tables for people: counts, grants and savings per Land and in total."""
+def statistics_tables(
+    view: dict[str, Any], lang: Language = "de", *, plain: bool = False
+) -> list[Table]:
+    """The view as tables for people: counts, grants and savings per Land and in total.
+    `plain` keeps the figures numbers (int, Decimal; empty where there is none) for a
+    spreadsheet, which formats them itself."""
     en = lang == "en"
 
-    def num(n: int) -> str:
-        return f"{n:,}" if en else _de_num(n)
+    def num(n: int) -> Any:
+        return n if plain else f"{n:,}" if en else _de_num(n)
 
-    def eur(v: str | None) -> str:
+    def eur(v: str | None) -> Any:
+        if plain:
+            return Decimal(v) if v is not None else ""
         return euro(Decimal(v), lang) if v is not None else "–"
 
-    def pct(v: str | None) -> str:
+    def pct(v: str | None) -> Any:
+        if plain:
+            return Decimal(v) if v is not None else ""
         return percent(Decimal(v), lang) if v is not None else "–"
 
     def counts(title: tuple[str, str], head: tuple[str, str], key: str) -> Table:
@@ -206,6 +214,17 @@ def statistics_tables(view: dict[str, Any], lang: Language = "de") -> list[Table
             ],
         ),
     ]
+
+
+def statistics_csv_lines(view: dict[str, Any], lang: Language = "de") -> list[list[Any]]:
+    """`ikz statistics --csv`: each table as its title, its header and its rows, a blank
+    line between tables; the figures plain numbers (ikz.views.portfolio_csv writes them)."""
+    lines: list[list[Any]] = []
+    for t in statistics_tables(view, lang, plain=True):
+        if lines:
+            lines.append([])
+        lines += [[t.title], list(t.headers), *(list(r) for r in t.rows)]
+    return lines
 
 
 def german_date(iso: str) -> str:

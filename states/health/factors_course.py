@@ -174,7 +174,7 @@ def long_term(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Findings
         )
         term_findings(s, r, f)
         assessment_findings(s, now, r, f)
-        funding_findings(s, f)
+        funding_findings(s, now.date(), f)
         return f
     if s.legal_form:
         f.add(
@@ -232,7 +232,7 @@ def long_term(s: CooperationSnapshot, now: datetime, r: HealthRules) -> Findings
             )
     term_findings(s, r, f)
     assessment_findings(s, now, r, f)
-    funding_findings(s, f)
+    funding_findings(s, now.date(), f)
     return f
 
 

@@ -15,8 +15,9 @@ def test_portfolio_csv_json_and_most_urgent_first(demo_cli: Cli) -> None:
     assert ids == sorted(ids)
 
     text = demo_cli.ok("portfolio", "--csv").out
-    assert text.startswith("\ufeffID,")  # the BOM: Excel reads the umlauts as UTF-8
-    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+    # The BOM: Excel reads the umlauts as UTF-8; `;`: German Excel's list separator.
+    assert text.startswith("\ufeffID;Kooperation;")
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
     assert [int(r["ID"]) for r in rows] == ids
     assert {"Ampel", "Nächster Schritt", "Zustellfehler", "Förderprogramm"} <= set(rows[0])
 
@@ -64,3 +65,12 @@ def test_portfolio_in_english(demo_cli: Cli) -> None:
     ]
     table = demo_cli.ok("--lang", "en", "portfolio").out.splitlines()[0]
     assert table.split()[:3] == ["ID", "Cooperation", "State"]
+
+
+def test_statistics_csv_in_german_and_english(demo_cli: Cli) -> None:
+    de = demo_cli.ok("statistics", "--csv").out
+    assert de.startswith("\ufeffNach Aufgabenfeld\r\nAufgabenfeld;Anzahl\r\n")
+    en = demo_cli.ok("--lang", "en", "statistics", "--csv").out
+    assert en.startswith("\ufeffBy task area\r\nTask area,Count\r\n")
+    rows = list(csv.reader(io.StringIO(en.removeprefix("\ufeff"))))
+    assert ["Grants"] in rows and ["Savings"] in rows

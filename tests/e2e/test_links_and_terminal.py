@@ -42,6 +42,8 @@ KINDS = (
     "conflict_session",
     "cooperation_opened",
     "delivery_failed",
+    "founding_deadline",
+    "funding_deadline",
     "login_link",
     "meeting_cancelled",
     "meeting_invitation",

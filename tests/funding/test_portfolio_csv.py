@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from ikz.views.portfolio import portfolio_view
-from ikz.views.portfolio_csv import safe_cell, with_funding, write_csv
+from ikz.views.portfolio_csv import csv_cell, safe_cell, with_funding, write_csv
 from tests.factories import World
 from tests.funding.helpers import actual, baseline, coop_in
 from tests.funding.test_application import decide, pay, prepare, step
@@ -33,10 +33,12 @@ def test_formula_cells_are_escaped_and_plain_ones_left_alone() -> None:
 
 
 def _csv(w: World, lang: str = "de") -> tuple[str, list[list[str]]]:
+    """The CSV and its cells, read as Excel of that language reads it: `;` in German."""
     buf = io.StringIO()
-    write_csv(with_funding(w.app, portfolio_view(w.app, lang=lang).rows, lang), buf)  # type: ignore[arg-type]
+    write_csv(with_funding(w.app, portfolio_view(w.app, lang=lang).rows, lang), buf, lang)  # type: ignore[arg-type]
     text = buf.getvalue()
-    return text, list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    sep = ";" if lang == "de" else ","
+    return text, list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=sep))
 
 
 def test_the_csv_carries_the_funding_figures_and_refuses_formulas(world: World) -> None:
@@ -53,7 +55,7 @@ def test_the_csv_carries_the_funding_figures_and_refuses_formulas(world: World) 
         actual(w, he, m, 2025, cost, "0")
     by, _ = coop_in(w, "BY", 2, title='IT "Franken", Nord')
     text, rows = _csv(w)
-    assert text.startswith("\ufeffID,Kooperation,Zustand,")
+    assert text.startswith("\ufeffID;Kooperation;Zustand;")
     head = rows[0]
     assert head[-6:] == [
         "Förderprogramm",
@@ -68,16 +70,17 @@ def test_the_csv_carries_the_funding_figures_and_refuses_formulas(world: World) 
     assert [first[h] for h in head[-6:]] == [
         "he_ikz",
         "ausgezahlt",
-        "30000.00",
-        "12000.75",
-        # 3000.30 before, 2950.20 after: 50.10 saved, 1.7 %
-        "50.10",
-        "1.7",
+        "30000,00",
+        "12000,75",
+        # 3000.30 before, 2950.20 after: 50.10 saved, 1.7 %: decimal commas for Excel
+        "50,10",
+        "1,7",
     ]
     second = dict(zip(head, rows[2], strict=True))
     assert second["Kooperation"] == 'IT "Franken", Nord'
     assert [second[h] for h in head[-6:]] == ["", "", "", "", "", ""]
-    assert '"IT ""Franken"", Nord"' in text  # quoted, the quotes doubled
+    # The comma is no separator in German: only the quotes need quoting, doubled.
+    assert ';"IT ""Franken"", Nord";' in text
     assert len(rows) == 3 and by > he
 
 
@@ -94,3 +97,20 @@ def test_a_saving_below_zero_stays_a_number_and_a_refusal_is_named(world: World)
     row = dict(zip(rows[0], rows[1], strict=True))
     assert [row[h] for h in rows[0][-6:]] == ["by_ikz", "refused", "", "", "-20.00", "-10.0"]
     assert rows[0][-2:] == ["Savings (€)", "Savings (%)"]
+    text, _ = _csv(w, "en")
+    assert text.startswith("\ufeffID,Cooperation,State,")
+    # In German the same figures with decimal commas, still numbers: no formula guard.
+    _, rows = _csv(w, "de")
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert [row[h] for h in rows[0][-6:]] == ["by_ikz", "abgelehnt", "", "", "-20,00", "-10,0"]
+
+
+def test_cells_in_either_language() -> None:
+    assert csv_cell(Decimal("1234.50")) == "1234,50"
+    assert csv_cell(Decimal("1234.50"), "en") == "1234.50"
+    assert csv_cell(Decimal("-0.5")) == "-0,5"
+    assert csv_cell(7) == "7"
+    # Text keeps its points and its guard, in both.
+    assert csv_cell("Version 1.2") == "Version 1.2"
+    assert csv_cell("=1.5+1") == "'=1.5+1"
+    assert csv_cell("=1.5+1", "en") == "'=1.5+1"

@@ -4,11 +4,14 @@ total, summed exactly in Decimal."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 from decimal import Decimal
 
 from ikz.actions.cooperations import choose_legal_form
-from ikz.views.statistics import statistics_markdown, statistics_view
+from ikz.views.portfolio_csv import write_lines
+from ikz.views.statistics import statistics_csv_lines, statistics_markdown, statistics_view
 from models import commands as c
 from states.statistics import MULTI, NONE, region_of
 from tests.factories import World, go, open_coop, satisfy_explore
@@ -128,3 +131,27 @@ def test_the_artifact_page_in_german(world: World) -> None:
     assert "| Hessen | 1 | 1 | 30.000,00 € | 0 | 1 | 12.000,50 € |" in md
     assert "| gesamt | 1 | 450,00 € | 2 | 6.000,30 € | 5.450,25 € | 550,05 € | 9,2 % |" in md
     assert "| Bayern | 0 | 0,00 € | 1 | 3.000,30 € | 2.900,25 € | 100,05 € | 3,3 % |" in md
+
+
+def _csv(w: World, lang: str) -> list[list[str]]:
+    buf = io.StringIO()
+    write_lines(statistics_csv_lines(statistics_view(w.app, lang), lang), buf, lang)  # type: ignore[arg-type]
+    text = buf.getvalue()
+    assert text.startswith("\ufeff")
+    sep = ";" if lang == "de" else ","
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=sep))
+
+
+def test_the_csv_has_every_table_with_plain_numbers_in_either_language(world: World) -> None:
+    _portfolio(world)
+    de = _csv(world, "de")
+    assert de[:2] == [["Nach Aufgabenfeld"], ["Aufgabenfeld", "Anzahl"]]
+    grants = de.index(["Förderung"])
+    assert de[grants + 1][:4] == ["Land", "beantragt", "bewilligt", "bewilligt (€)"]
+    hessen = next(r for r in de[grants:] if r[0] == "Hessen")
+    assert hessen == ["Hessen", "1", "1", "30000,00", "0", "1", "12000,50"]
+    assert de[-1] == ["gesamt", "1", "450,00", "2", "6000,30", "5450,25", "550,05", "9,2"]
+    assert de[grants - 1] == []  # a blank line between tables
+    en = _csv(world, "en")
+    assert en[:2] == [["By task area"], ["Task area", "Count"]]
+    assert en[-1] == ["total", "1", "450.00", "2", "6000.30", "5450.25", "550.05", "9.2"]

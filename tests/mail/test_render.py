@@ -36,6 +36,7 @@ CONTEXT: dict[str, Any] = {
     "resolution": "Halle in Weimar, Verwaltung in Jena",
     "state": "pilot",
     "due_on": "2026-03-01",
+    "meets_on": "2026-03-12",
     "days_silent": 75,
     "days_open": 21,
     "note": "Erst nach der Ratssitzung",
@@ -188,6 +189,14 @@ SUBJECTS: dict[str, tuple[str, str]] = {
     "conflict_overdue": (
         "Konflikt überfällig: bitte eskalieren (Standort der Halle)",
         "Conflict overdue: please escalate (Standort der Halle)",
+    ),
+    "founding_deadline": (
+        "Vorlage bis 01.03.2026: Ratssitzung Kommune #3 am 12.03.2026",
+        "Submit by 2026-03-01: council meeting municipality #3 on 2026-03-12",
+    ),
+    "funding_deadline": (
+        "Verwendungsnachweis fällig am 01.03.2026",
+        "Proof of use due on 2026-03-01",
     ),
     "signoff_declined": ("Freigabe abgelehnt (Pilot starten)", "Sign-off declined (Start pilot)"),
     "delivery_failed": (

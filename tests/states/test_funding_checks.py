@@ -50,7 +50,8 @@ def test_term_unknown_long_enough_and_too_short() -> None:
     he = _prog("he_ikz")
     assert _by_check(he, _facts())["min_term_years"] == (
         "unknown",
-        "Die Laufzeit der Zusammenarbeit ist nicht erfasst (verlangt: 5 Jahre).",
+        "Die Laufzeit der Zusammenarbeit ist nicht erfasst (verlangt: 5 Jahre; "
+        "ikz founding clause ID --clause term).",
     )
     assert _by_check(he, _facts(term_years=5))["min_term_years"] == (
         "met",
@@ -59,6 +60,11 @@ def test_term_unknown_long_enough_and_too_short() -> None:
     assert _by_check(he, _facts(term_years=4))["min_term_years"] == (
         "unmet",
         "Laufzeit 4 Jahre, verlangt sind mindestens 5.",
+    )
+    open_ended = FundingFacts(partner_ids=(1, 2, 3), open_ended=True)
+    assert _by_check(he, open_ended)["min_term_years"] == (
+        "met",
+        "Unbefristet vereinbart (verlangt: 5 Jahre).",
     )
 
 
