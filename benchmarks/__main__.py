@@ -1,4 +1,7 @@
-"""`python -m benchmarks [--quick] [--json] [--only NAME ...]`: every figure of issue 5."""
+"""`python -m benchmarks [--quick] [--json] [--only NAME ...]`: every figure of issue 5.
+
+The machine's yardsticks (benchmarks.machine) come first in every run, so that absolute
+figures can be compared across machines."""
 
 from __future__ import annotations
 
@@ -12,8 +15,10 @@ from collections.abc import Callable
 from benchmarks.common import Figure
 
 NAMES = {
+    "machine": ["machine_python_start_s", "machine_durable_commit_ms", "machine_python_loop_s"],
     "transitions": [
         "transition_rate_sqlite_gated",
+        "transition_ratio_sqlite_gated",
         "transition_rate_sqlite",
         "transition_ratio_sqlite",
     ],
@@ -38,9 +43,11 @@ NAMES = {
 
 
 def suites(quick: bool) -> dict[str, Callable[[], list[Figure]]]:
-    from benchmarks import dispatch, latency, sweep, topology, transitions
+    from benchmarks import dispatch, latency, machine, sweep, topology, transitions
 
     return {
+        # First, and in every run (--only or not): the yardsticks that tell machines apart.
+        "machine": lambda: machine.figures(quick),
         "transitions": lambda: transitions.sqlite_figures(300 if quick else 2_000),
         "postgres": lambda: transitions.postgres_figures(200 if quick else 1_000),
         "sweep": lambda: sweep.figures(
@@ -86,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     figures: list[Figure] = []
     for name, run in suites(args.quick).items():
-        if args.only and name not in args.only:
+        if args.only and name not in args.only and name != "machine":
             continue
         t0 = time.perf_counter()
         print(f"[{name}] ...", file=sys.stderr, flush=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import statistics
 import subprocess
 import sys
@@ -69,6 +70,10 @@ def _ikz_json(env: dict[str, str], *args: str) -> Any:
     return json.loads(out.stdout)
 
 
+# Settings of the stack under test that a benchmark run may set in its own environment.
+PASSED_ON = ("IKZ_RUNNER_LIMIT", "IKZ_PREFECT_DATABASE_URL")
+
+
 def click_to_inbox(runs: int) -> list[Figure]:
     inbox = Inbox()
     smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
@@ -78,7 +83,11 @@ def click_to_inbox(runs: int) -> list[Figure]:
     try:
         with scratch_dir("stack") as d:
             env = quiet_env(
-                IKZ_DATA_DIR=str(d), IKZ_SMTP_HOST="127.0.0.1", IKZ_SMTP_PORT=str(smtp.port)
+                IKZ_DATA_DIR=str(d),
+                IKZ_SMTP_HOST="127.0.0.1",
+                IKZ_SMTP_PORT=str(smtp.port),
+                # The stack's own tuning, when the run asks for it (e.g. to compare limits).
+                **{k: os.environ[k] for k in PASSED_ON if k in os.environ},
             )
             log = d / "ikz-up.log"
             with ikz_up(port, env, log) as proc:

@@ -262,7 +262,7 @@ def serve_behind_gateway(
             say(f"Erste Anmeldung (einmal gültig, 24 Stunden): {first_link}")
         say(f"ikz-flow läuft: {app.settings.ui_base_url}  (Beenden mit Strg+C)")
         with event_relay(server.url), contextlib.suppress(KeyboardInterrupt):
-            serve_all()
+            serve_all(app.settings.runner_limit)
     finally:
         url_file.unlink(missing_ok=True)
         gateway.stop()

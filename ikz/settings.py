@@ -153,6 +153,14 @@ class Settings(BaseSettings):
         description="Processes for the daily review of a big portfolio (from about 20,000 active "
         "cooperations on): the flow's own and helpers, at most one per CPU; 1: no helpers.",
     )
+    # Flow runs `ikz up` runs at once (the served deployments' runner). Runs mostly wait
+    # for the local Prefect server and the database, not for the processor.
+    runner_limit: int | None = Field(
+        None,
+        ge=1,
+        le=64,
+        description="Flow runs `ikz up` runs at once; default: see deployments.serve.",
+    )
     health: HealthRules = Field(
         default_factory=HealthRules,
         description="Thresholds of the Kooperations-Check (JSON in IKZ_HEALTH, e.g. "

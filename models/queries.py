@@ -225,7 +225,7 @@ def _by_coop(rows: Iterable[Sequence[Any]], keep: Container[int]) -> dict[int, l
     return out
 
 
-def _attendees(stored: Any) -> tuple[int, ...]:
+def decode_attendees(stored: Any) -> tuple[int, ...]:
     """A meeting's attendee_ids as read without the JSON column type: SQLite gives the
     JSON text, PostgreSQL's driver the decoded list. The column type's decoding cost the
     sweep more than the rest of a meeting's row, and most lists are empty."""
@@ -320,7 +320,7 @@ def load_snapshots(session: Session, coops: Sequence[CoopLike]) -> dict[int, Coo
     meetings = rows(
         col(Meeting.kind),
         col(Meeting.held_on),
-        # As stored, decoded by _attendees: most meetings have none recorded.
+        # As stored, decoded by decode_attendees: most meetings have none recorded.
         type_coerce(col(Meeting.attendee_ids), Text),
         table=Meeting,
         where=col(Meeting.starts_at).is_(None),
@@ -373,7 +373,7 @@ def load_snapshots(session: Session, coops: Sequence[CoopLike]) -> dict[int, Coo
             partners=tuple([PartnerSnap(*p) for p in parts.get(cid, no_rows)]),
             goals=tuple(goals.get(cid, no_rows)),
             meetings=tuple(
-                [MeetingSnap(k, d, _attendees(a)) for k, d, a in meetings.get(cid, no_rows)]
+                [MeetingSnap(k, d, decode_attendees(a)) for k, d, a in meetings.get(cid, no_rows)]
             ),
             agreement_kinds=tuple(agreements.get(cid, no_rows)),
             signoffs=frozenset(signoffs.get(cid, no_rows)),
@@ -417,6 +417,11 @@ _COOP_COLUMNS = tuple(
         "version",
         "paused_from",
         "coordinator_id",
+        # The rest of what a gate reads from the row (models.gate_reads).
+        "legal_form",
+        "pilot_started_at",
+        "state_entered_at",
+        "parent_id",
     )
 )
 _LAST_LINK = (

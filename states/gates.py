@@ -219,6 +219,31 @@ GATES: dict[Trigger, Callable[[CooperationSnapshot, GateRules, datetime], list[C
 }
 
 
+# The snapshot parts each gate reads: the write path of a gated transition loads only these
+# (models.gate_reads), so a gate that starts reading another part must name it here.
+# tests/states/test_gate_reads.py runs each gate on a snapshot that refuses the others.
+GATE_READS: dict[Trigger, frozenset[str]] = {
+    Trigger.EXPLORE: frozenset({"partners", "meetings"}),
+    Trigger.AGREE: frozenset({"partners", "goals"}),
+    Trigger.START_PILOT: frozenset(
+        {
+            "partners",
+            "signoffs",
+            "staff_involvements",
+            "communications",
+            "founding",
+            "agreement_kinds",
+            "conflicts",
+            "funding",
+        }
+    ),
+    Trigger.EVALUATE: frozenset({"meetings", "pilot_started_at"}),
+    Trigger.MAKE_PERMANENT: frozenset(
+        {"reports", "visible_successes", "partners", "legal_form", "founding"}
+    ),
+}
+
+
 def has_gate(trigger: Trigger) -> bool:
     """Whether `trigger` has entry criteria at all (pause, resume and end have none)."""
     return trigger in GATES

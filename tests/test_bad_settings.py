@@ -41,6 +41,7 @@ BAD = [
     ("IKZ_PILOT_MIN_DAYS", "-1", ("IKZ_PILOT_MIN_DAYS", "greater than or equal to 0")),
     ("IKZ_FUNDING_PROOF_REMINDER_DAYS", "400", ("IKZ_FUNDING_PROOF_REMINDER_DAYS", "less than or equal to 365")),
     ("IKZ_FOUNDING_REMINDER_WORKING_DAYS", "-1", ("IKZ_FOUNDING_REMINDER_WORKING_DAYS", "greater than or equal to 0")),
+    ("IKZ_RUNNER_LIMIT", "0", ("IKZ_RUNNER_LIMIT", "greater than or equal to 1")),
     ("IKZ_PREFECT_DATABASE_URL", "postgresql://x/y", ("IKZ_PREFECT_DATABASE_URL", "must start with postgresql+asyncpg:// or sqlite+aiosqlite:///")),
     ("IKZ_PREFECT_DATABASE_URL", "sqlite:///p.db", ("IKZ_PREFECT_DATABASE_URL", "must start with")),
 ]  # fmt: skip
@@ -123,7 +124,9 @@ def test_good_settings_are_taken(env: pytest.MonkeyPatch) -> None:
     env.setenv("IKZ_HEALTH", '{"yellow_to_red": 0, "agreement_warn_days": 240}')
     env.setenv("IKZ_REVIEW_CADENCE_DAYS", '{"pilot": 1, "paused": 10000}')
     env.setenv("IKZ_CONFLICT_DEADLINE_DAYS", '{"mayors": 1}')
+    env.setenv("IKZ_RUNNER_LIMIT", "6")
     s = load_settings()
+    assert s.runner_limit == 6
     assert (s.health.yellow_to_red, s.health.agreement_warn_days) == (0, 240)
     assert s.review_cadence_days == {"pilot": 1, "paused": 10000}
     assert s.conflict_deadline_days["mayors"] == 1

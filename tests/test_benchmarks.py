@@ -11,7 +11,7 @@ import math
 
 import pytest
 
-from benchmarks import sweep, transitions
+from benchmarks import machine, sweep, transitions
 from benchmarks.__main__ import NAMES, main
 from benchmarks.common import Figure
 
@@ -33,6 +33,18 @@ def _check(figures: list[Figure], names: list[str]) -> dict[str, Figure]:
 def test_transitions_suite_reports_rate_ratio_and_gated_rate() -> None:
     figures = _check(transitions.sqlite_figures(40), NAMES["transitions"])
     assert figures["transition_ratio_sqlite"].value > 1  # a transition does more than a commit
+    assert figures["transition_ratio_sqlite_gated"].value > 1
+    assert "CPU" in figures["transition_ratio_sqlite"].note  # CPU time beside wall time
+
+
+def test_machine_suite_measures_the_three_yardsticks() -> None:
+    figures = {f.name: f for f in machine.figures(quick=True)}
+    assert list(figures) == NAMES["machine"]
+    for f in figures.values():
+        assert math.isfinite(f.value) and f.value > 0, f
+        assert f.baseline is None  # the yardsticks are what other figures are read against
+    # A cold interpreter takes milliseconds, not microseconds or minutes.
+    assert 0.001 < figures["machine_python_start_s"].value < 30
 
 
 def test_sweep_suite_sweeps_generated_portfolios_in_fresh_processes() -> None:
@@ -52,5 +64,8 @@ def test_main_prints_json_records_and_a_failed_suite_as_null(
     monkeypatch.setattr(transitions, "sqlite_figures", broken)
     assert main(["--json", "--quick", "--only", "transitions"]) == 0
     records = json.loads(capsys.readouterr().out)
-    assert [r["name"] for r in records] == NAMES["transitions"]
-    assert all(r["value"] is None and "kaputt" in r["note"] for r in records)
+    # The machine's yardsticks come first in every run, --only or not.
+    assert [r["name"] for r in records] == NAMES["machine"] + NAMES["transitions"]
+    machine_rows, failed = records[:3], records[3:]
+    assert all(r["value"] is not None and r["value"] > 0 for r in machine_rows)
+    assert all(r["value"] is None and "kaputt" in r["note"] for r in failed)

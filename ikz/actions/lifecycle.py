@@ -24,8 +24,9 @@ from models.commands import Advance
 from models.cooperation import Cooperation, Partnership
 from models.db import session_in
 from models.event_outbox import record_event
+from models.gate_reads import gate_snapshot
 from models.outbox import enqueue
-from models.queries import load_snapshot, require, transition_rows
+from models.queries import require, transition_rows
 from models.store import flush, save, stage
 from models.transitions import (
     append_record,
@@ -40,7 +41,7 @@ from states.errors import (
     InvalidInputError,
     StaleVersionError,
 )
-from states.gates import OVERRIDABLE, has_gate, unmet_criteria
+from states.gates import GATE_READS, OVERRIDABLE, has_gate, unmet_criteria
 from states.lifecycle import TRIGGER_LABELS, State, Trigger, next_state
 from states.policy import Action, Target, check, check_proven
 
@@ -157,8 +158,7 @@ def _apply(app: App, conn: Connection, cmd: Advance) -> AdvanceResult:
     current = State(coop.state)
     dest = next_state(current, cmd.trigger, State(coop.paused_from) if coop.paused_from else None)
     if has_gate(cmd.trigger):
-        with session_in(conn) as session:
-            snap = load_snapshot(session, require(session, Cooperation, coop.id))
+        snap = gate_snapshot(conn, coop, GATE_READS[cmd.trigger])
         unmet = unmet_criteria(cmd.trigger, snap, now, app.gate_rules, frozenset(cmd.overrides))
         if unmet:
             raise GateRefusedError(
