@@ -407,21 +407,12 @@ _person_t = Person.__table__  # type: ignore[attr-defined]
 _part_t = Partnership.__table__  # type: ignore[attr-defined]
 _rec_t = TransitionRecord.__table__  # type: ignore[attr-defined]
 
+# The transition's own columns, then what a gate reads from the row (models.gate_reads).
 _COOP_COLUMNS = tuple(
     _coop_t.c[name]
     for name in (
-        "id",
-        "title",
-        "field_of_work",
-        "state",
-        "version",
-        "paused_from",
-        "coordinator_id",
-        # The rest of what a gate reads from the row (models.gate_reads).
-        "legal_form",
-        "pilot_started_at",
-        "state_entered_at",
-        "parent_id",
+        *("id", "title", "field_of_work", "state", "version", "paused_from", "coordinator_id"),
+        *("legal_form", "pilot_started_at", "state_entered_at", "parent_id"),
     )
 )
 _LAST_LINK = (
