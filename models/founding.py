@@ -27,6 +27,7 @@ from states.assessment import Answer
 from states.clauses import ClauseFact
 from states.council import state_of
 from states.founding import Event, FoundingSnap
+from states.founding_change import Change
 from states.rulepack import FormRules
 
 
@@ -44,6 +45,9 @@ class FoundingPlan(SQLModel, table=True):
     rules: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     rules_sha256: str = Field(max_length=64)
     planned_at: datetime = Field(default_factory=utcnow)
+    # A follow-up cooperation's plan: the cooperation whose state, form and voluntary
+    # tasks it took over (the rules themselves are read again from the current pack).
+    inherited_from_id: int | None = Field(default=None, foreign_key="cooperation.id")
 
 
 class FoundingEvent(SQLModel, table=True):
@@ -62,6 +66,26 @@ class FoundingEvent(SQLModel, table=True):
     note: str = ""
     document_sha256: str | None = Field(default=None, max_length=64)
     document_name: str | None = Field(default=None, max_length=255)
+    recorded_at: datetime = Field(default_factory=utcnow)
+    # The change procedure (founding_change) the act belongs to; None: the founding.
+    change_id: int | None = Field(default=None, foreign_key="founding_change.id")
+
+
+class FoundingChange(SQLModel, table=True):
+    """A change procedure after the founding (states.founding_change): amendment, a
+    partner joining, termination or dissolution. Its acts are founding_event rows with
+    its id; `applied_on` is set once, when its effect was applied."""
+
+    __tablename__ = "founding_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
+    plan_id: int = Field(foreign_key="founding_plan.id")
+    kind: str = Field(max_length=20)  # states.founding_change.ChangeKind
+    municipality_id: int | None = Field(default=None, foreign_key="municipality.id")
+    description: str
+    opened_on: date
+    applied_on: date | None = None
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
@@ -115,6 +139,15 @@ def plan_of(cooperation_id: int, *, session: Session) -> FoundingPlan | None:
     return session.exec(stmt).first()
 
 
+def change_of(change_id: int, *, session: Session) -> FoundingChange | None:
+    return session.get(FoundingChange, change_id)
+
+
+def municipality_name(municipality_id: int, *, session: Session) -> str | None:
+    m = session.get(Municipality, municipality_id)
+    return m.name if m is not None else None
+
+
 def events_of(cooperation_id: int, *, session: Session) -> list[FoundingEvent]:
     stmt = select(FoundingEvent).where(FoundingEvent.cooperation_id == cooperation_id)
     return list(session.exec(stmt.order_by(col(FoundingEvent.id))))
@@ -151,6 +184,16 @@ def planned_cooperations(*, session: Session) -> list[int]:
     return list(session.exec(select(FoundingPlan.cooperation_id).order_by(col(FoundingPlan.id))))
 
 
+def changing_cooperations(*, session: Session) -> list[int]:
+    """The cooperations with a change procedure not yet applied (the daily sweep)."""
+    stmt = (
+        select(FoundingChange.cooperation_id)
+        .where(col(FoundingChange.applied_on).is_(None))
+        .order_by(col(FoundingChange.id))
+    )
+    return list(session.exec(stmt))
+
+
 def founding_snaps(
     ids: Sequence[int], *, session: Session, today: date | None = None
 ) -> dict[int, FoundingSnap]:
@@ -165,14 +208,35 @@ def founding_snaps(
         return {}
     cids = [p.cooperation_id for p in plans]
     events: dict[int, list[Event]] = defaultdict(list)
+    change_events: dict[int, list[Event]] = defaultdict(list)
     for e in session.exec(
         select(FoundingEvent)
         .where(col(FoundingEvent.cooperation_id).in_(cids))
         .order_by(col(FoundingEvent.id))
     ):
         assert e.id is not None
-        events[e.cooperation_id].append(
-            Event(e.id, e.kind, e.occurred_on, e.municipality_id, e.result, e.reference)
+        event = Event(e.id, e.kind, e.occurred_on, e.municipality_id, e.result, e.reference)
+        if e.change_id is None:
+            events[e.cooperation_id].append(event)
+        else:
+            change_events[e.change_id].append(event)
+    changes: dict[int, list[Change]] = defaultdict(list)
+    for ch in session.exec(
+        select(FoundingChange)
+        .where(col(FoundingChange.cooperation_id).in_(cids))
+        .order_by(col(FoundingChange.id))
+    ):
+        assert ch.id is not None
+        changes[ch.cooperation_id].append(
+            Change(
+                ch.id,
+                ch.kind,
+                ch.opened_on,
+                ch.description,
+                ch.municipality_id,
+                ch.applied_on,
+                tuple(change_events[ch.id]),
+            )
         )
     answers: dict[int, list[Answer]] = defaultdict(list)
     for a in session.exec(
@@ -247,6 +311,7 @@ def founding_snaps(
             paused=p.cooperation_id in paused,
             clauses=tuple(clauses[p.cooperation_id]),
             goal_count=goal_count.get(p.cooperation_id, 0),
+            changes=tuple(changes[p.cooperation_id]),
         )
     return out
 

@@ -10,12 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from states.assessment import NEEDED, Answer, Outcome, outcome
 from states.clauses import ClauseFact
 from states.council import DEFAULT_LEAD_DAYS, Sitting, next_sitting
 from states.errors import Message
 from states.rulepack import FormRules, Step
+
+if TYPE_CHECKING:
+    from states.founding_change import Change
 
 # What a recorded founding event is.
 LETTER_OF_INTENT = "letter_of_intent"
@@ -93,6 +97,9 @@ class FoundingSnap:
     # cooperation has (the derived `tasks` clause).
     clauses: tuple[ClauseFact, ...] = ()
     goal_count: int = 0
+    # The change procedures after the founding (states.founding_change), oldest first;
+    # `events` holds the founding's own acts only.
+    changes: tuple[Change, ...] = ()
 
     def of(self, kind: str) -> list[Event]:
         return [e for e in self.events if e.kind == kind]
