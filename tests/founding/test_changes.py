@@ -1,0 +1,342 @@
+"""Life after founding through its use cases: a change procedure (amendment, join,
+termination, dissolution) opens only on a permanent, founded cooperation, its acts are
+recorded with the founding's actions and filed under it, its effect is applied by the
+act that completes it or by the daily sweep, and a follow-up takes over the legal
+context. Refusals are one line and write nothing; the chains verify afterwards."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlmodel import col, select
+
+from ikz.actions.founding import apply_deemed_approvals
+from ikz.actions.founding_change import apply_due_changes, open_founding_change
+from ikz.views.audit import verify_trail
+from ikz.views.founding import founding_view
+from ikz.views.founding_page import founding_markdown
+from models.audit import TransitionRecord
+from models.chain import FactRecord
+from models.cooperation import Cooperation, Partnership
+from models.founding import FoundingChange, FoundingEvent, FoundingPlan
+from models.founding_commands import OpenFoundingChange
+from states.errors import InvalidInputError, NotFoundError
+from tests.factories import World, coop_in, go, satisfy_make_permanent
+from tests.founding.helpers import (
+    act,
+    agree_clauses,
+    assess_all,
+    decide,
+    plan,
+    resolve,
+    sign,
+)
+
+
+def _at(w: World, day: date) -> None:
+    w.clock.now = datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
+
+
+def _founded(w: World) -> tuple[int, list[int]]:
+    """A permanent cooperation of Jena and Weimar, founded as an NRW delegating
+    agreement (approval, publication, effective the day after), on 2026-03-02."""
+    _at(w, date(2026, 3, 1))
+    cid = coop_in(w, "evaluation")
+    satisfy_make_permanent(w, cid)
+    plan(w, cid, state="NW")
+    mids = [p.municipality_id for p in w.partners[:2]]
+    today = date(2026, 3, 1)
+    act(w, "letter_of_intent", cid, today)
+    act(w, "draft", cid, today)
+    assess_all(w, cid, today)
+    agree_clauses(w, cid, today)
+    for m in mids:
+        resolve(w, cid, m, today)
+        sign(w, cid, m, today)
+    act(w, "submission", cid, today)
+    decide(w, cid, today, "approved")
+    act(w, "publication", cid, today, reference="ABl. Nr. 3")
+    _at(w, date(2026, 3, 2))
+    go(w, cid, "make_permanent")
+    return cid, mids
+
+
+def _open(w: World, cid: int, kind: str, municipality_id: int | None = None) -> FoundingChange:
+    return open_founding_change(
+        w.app,
+        OpenFoundingChange(
+            cooperation_id=cid,
+            kind=kind,
+            municipality_id=municipality_id,
+            description="Neuer Kostenschlüssel ab 2027",
+            actor_id=w.coordinator_id,
+        ),
+    )
+
+
+def _count(w: World, model: type) -> int:
+    with w.app.db.read() as s:
+        return len(list(s.exec(select(model))))
+
+
+def _partners(w: World, cid: int) -> list[int]:
+    with w.app.db.read() as s:
+        stmt = select(Partnership.municipality_id).where(Partnership.cooperation_id == cid)
+        return list(s.exec(stmt.order_by(col(Partnership.id))))
+
+
+def _state(w: World, cid: int) -> str:
+    with w.app.db.read() as s:
+        coop = s.get(Cooperation, cid)
+        assert coop is not None
+        return coop.state
+
+
+def _refused(w: World, cid: int, kind: str, mid: int | None = None) -> InvalidInputError:
+    before = _count(w, FoundingChange)
+    with pytest.raises(InvalidInputError) as exc:
+        _open(w, cid, kind, mid)
+    assert _count(w, FoundingChange) == before
+    return exc.value
+
+
+def _through_publication(w: World, cid: int, mids: list[int], day: date) -> None:
+    for m in mids:
+        resolve(w, cid, m, day)
+        sign(w, cid, m, day)
+    act(w, "submission", cid, day)
+    decide(w, cid, day, "approved")
+    act(w, "publication", cid, day, reference="ABl. Nr. 9")
+
+
+# --- opening ----------------------------------------------------------------------------
+
+
+def test_a_change_needs_a_permanent_founded_cooperation(world: World) -> None:
+    cid = coop_in(world, "evaluation")
+    satisfy_make_permanent(world, cid)
+    exc = _refused(world, cid, "amendment")
+    assert exc.code == "founding_not_planned"
+    plan(world, cid, state="NW")
+    exc = _refused(world, cid, "amendment")
+    assert exc.code == "change_not_permanent"
+    assert exc.de == (
+        "Ein Änderungsverfahren gibt es erst für eine dauerhafte Kooperation (Stand: evaluation)."
+    )
+    assert exc.en == "A change procedure needs a permanent cooperation (state: evaluation)."
+
+
+def test_one_change_at_a_time_and_join_only_of_a_new_partner(world: World) -> None:
+    cid, mids = _founded(world)
+    jena, erfurt = mids[0], world.partners[2].municipality_id
+    assert _refused(world, cid, "join").code == "join_needs_partner"
+    exc = _refused(world, cid, "join", jena)
+    assert (exc.code, exc.de) == (
+        "join_already_partner",
+        "Jena ist schon Partner dieser Kooperation.",
+    )
+    assert _refused(world, cid, "amendment", erfurt).code == "change_partner_only_join"
+    assert _refused(world, cid, "join", 999).code == "municipality_unknown"
+    change = _open(world, cid, "amendment")
+    assert (change.kind, change.opened_on, change.applied_on) == (
+        "amendment",
+        date(2026, 3, 2),
+        None,
+    )
+    exc = _refused(world, cid, "termination")
+    assert exc.code == "change_already_open"
+    assert exc.en == (
+        f"A change procedure is already running (id {change.id}, amendment); complete it first."
+    )
+
+
+def test_an_unknown_kind_is_refused_by_the_input_model(world: World) -> None:
+    with pytest.raises(ValueError, match="kind"):
+        OpenFoundingChange(
+            cooperation_id=1, kind="merger", description="x", actor_id=world.coordinator_id
+        )
+
+
+# --- a partner joins ----------------------------------------------------------------------
+
+
+def test_a_join_runs_the_procedure_again_and_adds_the_partner_on_its_day(world: World) -> None:
+    cid, mids = _founded(world)
+    erfurt = world.partners[2].municipality_id
+    change = _open(world, cid, "join", erfurt)
+    view = founding_view(world.app, cid)
+    assert [st["status"] for st in view["steps"]][-1] == "done"  # the founding stays done
+    opened = view["change"]
+    assert (opened["kind"], opened["municipality"], opened["source"]) == (
+        "join",
+        "Erfurt",
+        "§ 24 Abs. 4 GkG NRW",
+    )
+    assert [(st["step"], st["status"]) for st in opened["steps"]] == [
+        ("draft", "open"),
+        ("resolution", "waiting"),
+        ("signature", "waiting"),
+        ("authority", "waiting"),
+        ("publication", "waiting"),
+        ("effective", "waiting"),
+    ]
+    act(world, "draft", cid, date(2026, 3, 2))
+    day = date(2026, 3, 2)
+    # Erfurt is not a partner yet, but must resolve and sign as the joining one.
+    _through_publication(world, cid, [*mids, erfurt], day)
+    # Effective the day after publication: nothing applied yet.
+    assert _partners(world, cid) == mids
+    assert apply_due_changes(world.app) == []
+    _at(world, date(2026, 3, 3))
+    assert apply_due_changes(world.app) == [(cid, "join", date(2026, 3, 3))]
+    assert apply_due_changes(world.app) == []  # once
+    assert _partners(world, cid) == [*mids, erfurt]
+    with world.app.db.read() as s:
+        row = s.get(FoundingChange, change.id)
+        assert row is not None and row.applied_on == date(2026, 3, 3)
+        events = s.exec(select(FoundingEvent).where(FoundingEvent.change_id == change.id)).all()
+        assert len(events) == 10  # draft, 3 resolutions, 3 signatures, receipt, decision, gazette
+        kinds = [
+            (r.table_name, r.op)
+            for r in s.exec(
+                select(FactRecord)
+                .where(FactRecord.cooperation_id == cid)
+                .order_by(col(FactRecord.seq))
+            )
+        ][-3:]
+        assert kinds == [
+            ("founding_event", "insert"),
+            ("founding_change", "update"),
+            ("partnership", "insert"),
+        ]
+    view = founding_view(world.app, cid)
+    assert view["change"] is None
+    assert [(c["kind"], c["applied_on"]) for c in view["changes"]] == [("join", "2026-03-03")]
+    page = "\n".join(founding_markdown(world.app, cid))
+    assert (
+        "- Beitritt eines Partners: Neuer Kostenschlüssel ab 2027 (wirksam ab 2026-03-03)" in page
+    )
+    assert verify_trail(world.app).findings == []
+
+
+def test_a_change_act_for_a_municipality_outside_it_is_refused(world: World) -> None:
+    cid, _ = _founded(world)
+    erfurt = world.partners[2].municipality_id
+    _open(world, cid, "amendment")
+    act(world, "draft", cid, date(2026, 3, 2))
+    before = _count(world, FoundingEvent)
+    with pytest.raises(NotFoundError) as exc:
+        resolve(world, cid, erfurt, date(2026, 3, 2))
+    assert exc.value.code == "not_a_partner"
+    assert _count(world, FoundingEvent) == before
+
+
+def test_a_change_s_approval_is_deemed_granted_by_the_sweep(world: World) -> None:
+    cid, mids = _founded(world)
+    change = _open(world, cid, "amendment")
+    day = date(2026, 3, 2)
+    act(world, "draft", cid, day)
+    for m in mids:
+        resolve(world, cid, m, day)
+        sign(world, cid, m, day)
+    act(world, "submission", cid, day)
+    _at(world, date(2026, 3, 30))
+    assert apply_deemed_approvals(world.app) == []  # the 28th day is not over
+    _at(world, date(2026, 3, 31))
+    assert apply_deemed_approvals(world.app) == [(cid, date(2026, 3, 30))]
+    with world.app.db.read() as s:
+        last = s.exec(select(FoundingEvent).order_by(col(FoundingEvent.id).desc())).first()
+        assert last is not None
+        assert (last.kind, last.change_id) == ("deemed_approval", change.id)
+    steps = {st["step"]: st["status"] for st in founding_view(world.app, cid)["change"]["steps"]}
+    assert (steps["authority"], steps["publication"]) == ("done", "open")
+
+
+# --- termination ends the cooperation ----------------------------------------------------
+
+
+def test_termination_ends_the_cooperation_in_the_act_that_completes_it(world: World) -> None:
+    cid, mids = _founded(world)
+    _open(world, cid, "termination")
+    _at(world, date(2026, 3, 10))
+    day = date(2026, 3, 9)
+    act(world, "draft", cid, day)
+    for m in mids:
+        resolve(world, cid, m, day)
+        sign(world, cid, m, day)
+    act(world, "submission", cid, day)
+    decide(world, cid, day, "approved")
+    assert _state(world, cid) == "permanent"
+    # Published yesterday: effective today, so the publication itself applies it.
+    act(world, "publication", cid, day, reference="ABl. Nr. 11")
+    assert _state(world, cid) == "ended"
+    with world.app.db.read() as s:
+        rec = s.exec(
+            select(TransitionRecord)
+            .where(TransitionRecord.cooperation_id == cid)
+            .order_by(col(TransitionRecord.seq).desc())
+        ).first()
+        assert rec is not None
+        assert (rec.trigger, rec.from_state, rec.to_state, rec.actor_id, rec.reason) == (
+            "end",
+            "permanent",
+            "ended",
+            world.coordinator_id,
+            "Kündigung wirksam ab 2026-03-10",
+        )
+    assert verify_trail(world.app).findings == []
+
+
+def test_dissolution_by_the_sweep_is_recorded_as_the_system(world: World) -> None:
+    cid, mids = _founded(world)
+    _open(world, cid, "dissolution")
+    act(world, "draft", cid, date(2026, 3, 2))
+    _through_publication(world, cid, mids, date(2026, 3, 2))
+    assert _state(world, cid) == "permanent"
+    _at(world, date(2026, 3, 3))
+    assert apply_due_changes(world.app) == [(cid, "dissolution", date(2026, 3, 3))]
+    assert _state(world, cid) == "ended"
+    with world.app.db.read() as s:
+        rec = s.exec(
+            select(TransitionRecord)
+            .where(TransitionRecord.cooperation_id == cid)
+            .order_by(col(TransitionRecord.seq).desc())
+        ).first()
+        assert rec is not None
+        assert (rec.trigger, rec.actor_id, rec.proof_kind, rec.reason) == (
+            "end",
+            None,
+            "system",
+            "Auflösung wirksam ab 2026-03-03",
+        )
+    assert verify_trail(world.app).findings == []
+
+
+# --- a follow-up takes over the legal context -------------------------------------------
+
+
+def test_a_follow_up_inherits_state_form_and_legal_form(world: World) -> None:
+    cid, mids = _founded(world)
+    result = go(world, cid, "spawn_follow_up", follow_up_title="Bauhof II")
+    child = result.follow_up_id  # type: ignore[attr-defined]
+    with world.app.db.read() as s:
+        parent_plan = s.exec(select(FoundingPlan).where(FoundingPlan.cooperation_id == cid)).one()
+        child_plan = s.exec(select(FoundingPlan).where(FoundingPlan.cooperation_id == child)).one()
+        coop = s.get(Cooperation, child)
+        assert coop is not None
+        assert coop.legal_form == "zweckvereinbarung"
+    assert (child_plan.state, child_plan.form, child_plan.inherited_from_id) == (
+        "NW",
+        "agreement_delegating",
+        cid,
+    )
+    assert child_plan.rules_sha256 == parent_plan.rules_sha256  # the pack is unchanged
+    assert _partners(world, child) == mids
+    view = founding_view(world.app, child)
+    assert view["inherited_from_id"] == cid
+    assert [st["status"] for st in view["steps"]][:2] == ["open", "waiting"]
+    assert f"Rechtlicher Rahmen übernommen von Kooperation {cid}." in founding_markdown(
+        world.app, child
+    )
+    assert verify_trail(world.app).findings == []
