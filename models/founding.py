@@ -26,8 +26,8 @@ from models.registry import Municipality
 from states.assessment import Answer
 from states.clauses import ClauseFact
 from states.council import state_of
-from states.founding import Event, FoundingSnap
-from states.founding_change import Change
+from states.founding import FoundingSnap
+from states.founding_facts import Change, Event
 from states.rulepack import FormRules
 
 

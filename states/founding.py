@@ -10,16 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from states.assessment import NEEDED, Answer, Outcome, outcome
 from states.clauses import ClauseFact
 from states.council import DEFAULT_LEAD_DAYS, Sitting, next_sitting
 from states.errors import Message
+from states.founding_facts import Change, Event
 from states.rulepack import FormRules, Step
-
-if TYPE_CHECKING:
-    from states.founding_change import Change
 
 # What a recorded founding event is.
 LETTER_OF_INTENT = "letter_of_intent"
@@ -61,18 +58,6 @@ STEP_LABELS: dict[Step, tuple[str, str]] = {
     Step.PUBLICATION: ("Bekanntmachung", "Publication"),
     Step.EFFECTIVE: ("Wirksamkeit", "Effective date"),
 }
-
-
-@dataclass(frozen=True)
-class Event:
-    """One recorded founding act."""
-
-    id: int
-    kind: str
-    on: date
-    municipality_id: int | None = None
-    result: str = ""
-    reference: str = ""
 
 
 @dataclass(frozen=True)

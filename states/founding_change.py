@@ -12,12 +12,13 @@ read the founding.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from enum import StrEnum
 
 from states.errors import Message
-from states.founding import Event, FoundingSnap, complete, effective_on, steps
+from states.founding import FoundingSnap, complete, effective_on, steps
+from states.founding_facts import Change
 from states.lifecycle import State
 from states.rulepack import Step
 
@@ -44,19 +45,6 @@ ENDING = (ChangeKind.TERMINATION, ChangeKind.DISSOLUTION)
 
 # The founding's own steps a change does not repeat.
 FOUNDING_ONLY = (Step.LETTER_OF_INTENT, Step.ASSESSMENT)
-
-
-@dataclass(frozen=True)
-class Change:
-    """One change procedure as recorded, with its own acts."""
-
-    id: int
-    kind: str
-    opened_on: date
-    description: str = ""
-    municipality_id: int | None = None
-    applied_on: date | None = None
-    events: tuple[Event, ...] = ()
 
 
 def open_change(changes: tuple[Change, ...]) -> Change | None:

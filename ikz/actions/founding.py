@@ -33,6 +33,7 @@ from models.founding import (
     plan_of,
     planned_cooperations,
 )
+from models.queries import require
 from models.store import save
 from states.assessment import AssessmentKind, criterion
 from states.errors import InvalidInputError
@@ -160,11 +161,9 @@ def inherit_legal_context(app: App, s: Session, parent_id: int, child_id: int) -
     if plan is None:
         return
     _, rules = rules_for(plan.state, plan.form, app.settings.founding_rules_dir)
-    parent = s.get(Cooperation, parent_id)
-    child = s.get(Cooperation, child_id)
-    if parent is not None and child is not None:
-        child.legal_form = parent.legal_form
-        s.add(child)
+    child = require(s, Cooperation, child_id)
+    child.legal_form = require(s, Cooperation, parent_id).legal_form
+    save(child, session=s)
     save(
         _plan_row(
             app,

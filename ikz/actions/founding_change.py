@@ -40,13 +40,13 @@ from states.founding import FoundingSnap
 from states.founding_change import (
     ENDING,
     KIND_LABELS,
-    Change,
     ChangeKind,
     change_snap,
     due_to_apply,
     open_change,
     open_refusal,
 )
+from states.founding_facts import Change
 from states.lifecycle import State, Trigger, next_state
 from states.policy import Action
 from states.proof import Proof, ProofKind
