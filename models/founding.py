@@ -20,7 +20,7 @@ from sqlalchemy import JSON, Column, func
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from models.clock import utcnow
-from models.cooperation import Cooperation, Goal, Partnership
+from models.cooperation import CURRENT, Cooperation, Goal, Partnership
 from models.council import calendar_settings, meetings_from
 from models.registry import Municipality
 from states.assessment import Answer
@@ -143,6 +143,17 @@ def change_of(change_id: int, *, session: Session) -> FoundingChange | None:
     return session.get(FoundingChange, change_id)
 
 
+def left_before(cooperation_id: int, municipality_id: int, *, session: Session) -> bool:
+    """Whether the municipality was a partner of the cooperation and left."""
+    stmt = (
+        select(Partnership.id)
+        .where(Partnership.cooperation_id == cooperation_id)
+        .where(Partnership.municipality_id == municipality_id)
+        .where(col(Partnership.left_on).is_not(None))
+    )
+    return session.exec(stmt).first() is not None
+
+
 def municipality_name(municipality_id: int, *, session: Session) -> str | None:
     m = session.get(Municipality, municipality_id)
     return m.name if m is not None else None
@@ -164,6 +175,7 @@ def partner_ags(cooperation_id: int, *, session: Session) -> list[str]:
         select(Municipality.ags)
         .where(col(Municipality.id) == col(Partnership.municipality_id))
         .where(Partnership.cooperation_id == cooperation_id)
+        .where(CURRENT)
     )
     return list(session.exec(stmt))
 
@@ -174,6 +186,7 @@ def partners_named(cooperation_id: int, *, session: Session) -> list[tuple[str, 
         select(Municipality.name, Municipality.ags)
         .where(col(Municipality.id) == col(Partnership.municipality_id))
         .where(Partnership.cooperation_id == cooperation_id)
+        .where(CURRENT)
         .order_by(col(Partnership.id))
     )
     return [(name, ags) for name, ags in session.exec(stmt)]
@@ -272,14 +285,30 @@ def founding_snaps(
             .group_by(col(Goal.cooperation_id))
         )
     }
+    # Every partnership, a left one too: the founding's partners are those who founded it
+    # (not the ones a change let join), the changes' the current ones.
     partners: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for cid, mid, name in session.exec(
-        select(Partnership.cooperation_id, Partnership.municipality_id, Municipality.name)
+    current: dict[int, list[int]] = defaultdict(list)
+    for cid, mid, name, left_on in session.exec(
+        select(
+            Partnership.cooperation_id,
+            Partnership.municipality_id,
+            Municipality.name,
+            col(Partnership.left_on),
+        )
         .where(col(Partnership.cooperation_id).in_(cids))
         .where(col(Municipality.id) == col(Partnership.municipality_id))
         .order_by(col(Partnership.id))
     ):
         partners[cid].append((mid, name))
+        if left_on is None:
+            current[cid].append(mid)
+    joined = {
+        (ch_cid, ch.municipality_id)
+        for ch_cid, found in changes.items()
+        for ch in found
+        if ch.kind == "join" and ch.applied_on is not None
+    }
     everyone = {m for pairs in partners.values() for m, _ in pairs}
     council = meetings_from(everyone, today, session=session) if today else {}
     calendar = calendar_settings(everyone, session=session)
@@ -299,7 +328,8 @@ def founding_snaps(
             state=p.state,
             form=p.form,
             rules=FormRules.model_validate(p.rules),
-            partner_ids=tuple(m for m, _ in partners[p.cooperation_id]),
+            partner_ids=tuple(m for m in mine if (p.cooperation_id, m) not in joined),
+            current_partner_ids=tuple(current[p.cooperation_id]),
             voluntary_tasks=p.voluntary_tasks,
             target_effective_on=p.target_effective_on,
             events=tuple(events[p.cooperation_id]),

@@ -43,10 +43,13 @@ class OpenFoundingChange(Command):
     cooperation_id: Id = CoopId
     kind: ChangeKind = Field(
         title="Art der Änderung",
-        description="Änderung (Aufgaben oder Kostenschlüssel), Beitritt, Kündigung, Auflösung",
+        description="Änderung (Aufgaben oder Kostenschlüssel), Beitritt, Austritt, "
+        "Kündigung, Auflösung",
     )
     municipality_id: Id | None = Field(
-        None, title="Beitretende Kommune (ID)", description="Nur bei einem Beitritt"
+        None,
+        title="Beitretende oder austretende Kommune (ID)",
+        description="Nur bei Beitritt oder Austritt",
     )
     description: Text = Field(
         title="Beschreibung", description="Was sich ändert, z. B. neuer Kostenschlüssel ab 2028"

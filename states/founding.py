@@ -83,8 +83,10 @@ class FoundingSnap:
     clauses: tuple[ClauseFact, ...] = ()
     goal_count: int = 0
     # The change procedures after the founding (states.founding_change), oldest first;
-    # `events` holds the founding's own acts only.
+    # `events` holds the founding's own acts only. `partner_ids` are the partners who
+    # founded it (they resolved and signed); the current ones differ after a join or leave.
     changes: tuple[Change, ...] = ()
+    current_partner_ids: tuple[int, ...] = ()
 
     def of(self, kind: str) -> list[Event]:
         return [e for e in self.events if e.kind == kind]

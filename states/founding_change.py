@@ -1,11 +1,11 @@
 """Life after founding: the change procedures of a permanent cooperation (amendment of
-tasks or cost key, a partner joining, termination, dissolution). Pure.
+tasks or cost key, a partner joining or leaving, termination, dissolution). Pure.
 
 The rule packs say (`changes_source`) that changes of partners or tasks, termination and
 dissolution go through the same approval and publication as the founding. So a change
 is the founding procedure once more: the same rules, minus the steps that belong to the
 first founding only (letter of intent, assessments), with the partners who must resolve
-and sign being the current ones plus a joining one. `change_snap` builds that picture,
+and sign being the current ones (a leaving one among them) plus a joining one. `change_snap` builds that picture,
 and states.founding's steps, checks, deemed approval and effective date read it as they
 read the founding.
 """
@@ -26,6 +26,7 @@ from states.rulepack import Step
 class ChangeKind(StrEnum):
     AMENDMENT = "amendment"  # tasks or cost key
     JOIN = "join"  # a partner joins
+    LEAVE = "leave"  # a partner leaves, the others go on
     TERMINATION = "termination"  # the partners end the cooperation by notice
     DISSOLUTION = "dissolution"  # the partners dissolve the structure
 
@@ -36,12 +37,18 @@ KIND_LABELS: dict[ChangeKind, tuple[str, str]] = {
         "Amendment (tasks or cost key)",
     ),
     ChangeKind.JOIN: ("Beitritt eines Partners", "A partner joins"),
+    ChangeKind.LEAVE: ("Austritt eines Partners", "A partner leaves"),
     ChangeKind.TERMINATION: ("Kündigung", "Termination"),
     ChangeKind.DISSOLUTION: ("Auflösung", "Dissolution"),
 }
 
 # The kinds whose effect ends the cooperation (Trigger END).
 ENDING = (ChangeKind.TERMINATION, ChangeKind.DISSOLUTION)
+
+# The kinds that name a municipality.
+NAMES_PARTNER = (ChangeKind.JOIN, ChangeKind.LEAVE)
+# A cooperation needs at least two partners: fewer after a leave means dissolution.
+MIN_PARTNERS = 2
 
 # The founding's own steps a change does not repeat.
 FOUNDING_ONLY = (Step.LETTER_OF_INTENT, Step.ASSESSMENT)
@@ -57,7 +64,7 @@ def change_snap(snap: FoundingSnap, change: Change, names: dict[int, str]) -> Fo
     form's steps without the founding-only ones, the current partners plus a joining
     one (`names` holds its name). The founding's assessments and clauses stay (they were
     done; a change that alters a clause records it again with the clause action)."""
-    partners = snap.partner_ids
+    partners = snap.current_partner_ids
     names_all = dict(snap.partner_names)
     if change.kind == ChangeKind.JOIN and change.municipality_id is not None:
         partners = (*partners, change.municipality_id)
@@ -123,23 +130,38 @@ def open_refusal(
             f"A change procedure is already running (id {running.id}, {running.kind}); "
             "complete it first.",
         )
-    if kind == ChangeKind.JOIN:
-        if municipality_id is None:
-            return _msg(
-                "join_needs_partner",
-                "Für einen Beitritt die beitretende Kommune angeben (--municipality).",
-                "A join needs the joining municipality (--municipality).",
-            )
-        if municipality_id in founding.partner_ids:
-            return _msg(
-                "join_already_partner",
-                f"{municipality_name} ist schon Partner dieser Kooperation.",
-                f"{municipality_name} is already a partner of this cooperation.",
-            )
-    elif municipality_id is not None:
+    if kind in NAMES_PARTNER and municipality_id is None:
         return _msg(
-            "change_partner_only_join",
-            "Eine Kommune wird nur bei einem Beitritt angegeben (--kind join).",
-            "A municipality is given only for a join (--kind join).",
+            "change_needs_partner",
+            "Für Beitritt oder Austritt die Kommune angeben (--municipality).",
+            "A join or leave needs the municipality (--municipality).",
         )
+    if kind not in NAMES_PARTNER and municipality_id is not None:
+        return _msg(
+            "change_partner_only_join_or_leave",
+            "Eine Kommune wird nur bei Beitritt oder Austritt angegeben (--kind join, leave).",
+            "A municipality is given only for a join or leave (--kind join, leave).",
+        )
+    current = founding.current_partner_ids
+    if kind == ChangeKind.JOIN and municipality_id in current:
+        return _msg(
+            "join_already_partner",
+            f"{municipality_name} ist schon Partner dieser Kooperation.",
+            f"{municipality_name} is already a partner of this cooperation.",
+        )
+    if kind == ChangeKind.LEAVE:
+        if municipality_id not in current:
+            return _msg(
+                "leave_not_a_partner",
+                f"{municipality_name} ist kein Partner dieser Kooperation.",
+                f"{municipality_name} is not a partner of this cooperation.",
+            )
+        if len(current) - 1 < MIN_PARTNERS:
+            return _msg(
+                "leave_too_few_partners",
+                f"Nach dem Austritt von {municipality_name} bliebe weniger als "
+                f"{MIN_PARTNERS} Partner; stattdessen die Auflösung eröffnen (--kind dissolution).",
+                f"After {municipality_name} left, fewer than {MIN_PARTNERS} partners would "
+                "remain; open a dissolution instead (--kind dissolution).",
+            )
     return None

@@ -212,7 +212,9 @@ def _record(
         # Once a change procedure is open, every act belongs to it (at most one runs).
         found = current_change(s, snap)
         target = found[1] if found else snap
-        if municipality_id is not None and municipality_id not in target.partner_ids:
+        # A joining municipality acts in its change before it is a partner.
+        joining = found[0].municipality_id if found and found[0].kind == "join" else None
+        if municipality_id is not None and municipality_id != joining:
             require_partners(parts, [municipality_id])
         why = refusal(target, kind, on, app.clock().date(), municipality_id)
         if why is not None:

@@ -1,5 +1,5 @@
 """Life after founding: open a change procedure on a permanent cooperation (amendment,
-a partner joining, termination, dissolution) and apply its effect once its procedure
+a partner joining or leaving, termination, dissolution) and apply its effect once its procedure
 is complete and its effective date reached.
 
 A change's acts (resolutions, signatures, submission, decision, deemed approval,
@@ -7,7 +7,9 @@ publication) are recorded with the founding's own actions (ikz.actions.founding)
 file them under the cooperation's open change; states.founding_change says which steps
 and partners it needs. The effect is applied in the transaction of the act that
 completes it, or by the daily sweep when only the date was missing: a joining partner
-becomes a partnership, termination and dissolution end the cooperation (Trigger END,
+becomes a partnership, a leaving one's partnership gets its leaving day (the row stays
+on the chain; every list of current partners skips it), termination and dissolution
+end the cooperation (Trigger END,
 with the transition's own audit record, notification and event), an amendment is
 recorded as applied. Everything lands on the cooperation's chains.
 """
@@ -29,6 +31,7 @@ from models.founding import (
     FoundingChange,
     changing_cooperations,
     founding_snap,
+    left_before,
     municipality_name,
 )
 from models.outbox import enqueue
@@ -76,6 +79,16 @@ def open_founding_change(app: App, cmd: fc.OpenFoundingChange) -> FoundingChange
                     f"Municipality {cmd.municipality_id} does not exist.",
                 )
             name = found
+            if cmd.kind is ChangeKind.JOIN and left_before(
+                cmd.cooperation_id, cmd.municipality_id, session=s
+            ):
+                raise InvalidInputError(
+                    "join_former_partner",
+                    f"{name} ist aus dieser Kooperation ausgetreten; ein erneuter Beitritt "
+                    "ist nicht vorgesehen (eine Folgekooperation eröffnen).",
+                    f"{name} left this cooperation; joining again is not provided for "
+                    "(open a follow-up cooperation).",
+                )
         why = open_refusal(
             coop_state=coop.state,
             founding=snap,
@@ -138,6 +151,15 @@ def apply_if_due(
             Partnership(cooperation_id=cooperation_id, municipality_id=change.municipality_id),
             session=s,
         )
+    elif kind is ChangeKind.LEAVE:
+        assert change.municipality_id is not None
+        leaving = next(
+            p
+            for p in partnerships(s, cooperation_id)
+            if p.municipality_id == change.municipality_id
+        )
+        leaving.left_on = on
+        save(leaving, session=s)
     elif kind in ENDING:
         label = KIND_LABELS[kind][0]
         _end(app, s, cooperation_id, actor_id, proof, f"{label} wirksam ab {on.isoformat()}")

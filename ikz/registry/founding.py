@@ -183,11 +183,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
         Action.PLAN_FOUNDING,
         ("Änderungsverfahren eröffnen", "Open a change procedure"),
         (
-            "Nach der Gründung: Änderung (Aufgaben oder Kostenschlüssel), Beitritt, Kündigung "
-            "oder Auflösung eröffnen; Beschlüsse, Unterschriften, Genehmigung oder Anzeige "
+            "Nach der Gründung: Änderung (Aufgaben oder Kostenschlüssel), Beitritt, Austritt, "
+            "Kündigung oder Auflösung eröffnen; Beschlüsse, Unterschriften, Genehmigung oder Anzeige "
             "und Bekanntmachung werden danach wie bei der Gründung erfasst.",
-            "After the founding: open an amendment (tasks or cost key), a partner joining, "
-            "termination or dissolution; resolutions, signatures, approval or notice and "
+            "After the founding: open an amendment (tasks or cost key), a partner joining or "
+            "leaving, termination or dissolution; resolutions, signatures, approval or notice and "
             "publication are then recorded as for the founding.",
         ),
         ("founding", "change"),

@@ -78,5 +78,5 @@ def test_refusals_are_one_line_in_german_and_english(demo_cli: Cli, world: DemoW
     )  # fmt: skip
     assert err == (
         "Fehler: Ungültige Eingabe: --kind: ungültiger Wert (erlaubt: 'amendment', 'join', "
-        "'termination' oder 'dissolution')"
+        "'leave', 'termination' oder 'dissolution')"
     )

@@ -1,5 +1,6 @@
 """Migration 0018 on SQLite and PostgreSQL: it adds `founding_change`, the nullable
-`founding_event.change_id` and `founding_plan.inherited_from_id`, keeps the rows there
+`founding_event.change_id`, `founding_plan.inherited_from_id` and
+`partnership.left_on`, keeps the rows there
 are, goes back to 0017 without touching the rest, and up again to the models."""
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ def test_0018_adds_the_change_table_and_two_columns_and_goes_back(db: Database) 
     before = _tables(db)
     event_cols = _columns(db, "founding_event")
     plan_cols = _columns(db, "founding_plan")
+    part_cols = _columns(db, "partnership")
     assert "founding_change" not in before
     with db.write() as s:
         s.execute(
@@ -63,6 +65,7 @@ def test_0018_adds_the_change_table_and_two_columns_and_goes_back(db: Database) 
     assert _tables(db) == before | {"founding_change"}
     assert _columns(db, "founding_event") == event_cols | {"change_id"}
     assert _columns(db, "founding_plan") == plan_cols | {"inherited_from_id"}
+    assert _columns(db, "partnership") == part_cols | {"left_on"}
     assert upgrade(db) == HEAD_REVISION
     with db.read_engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
@@ -71,5 +74,6 @@ def test_0018_adds_the_change_table_and_two_columns_and_goes_back(db: Database) 
     assert (_tables(db), current_revision(db)) == (before, BEFORE)
     assert _columns(db, "founding_event") == event_cols
     assert _columns(db, "founding_plan") == plan_cols
+    assert _columns(db, "partnership") == part_cols
     with db.read() as s:
         assert s.execute(text("SELECT name FROM municipality")).scalars().all() == ["Bielefeld"]

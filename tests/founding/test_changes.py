@@ -21,6 +21,7 @@ from models.chain import FactRecord
 from models.cooperation import Cooperation, Partnership
 from models.founding import FoundingChange, FoundingEvent, FoundingPlan
 from models.founding_commands import OpenFoundingChange
+from models.queries import load_snapshot, partnerships
 from states.errors import InvalidInputError, NotFoundError
 from tests.factories import World, coop_in, go, satisfy_make_permanent
 from tests.founding.helpers import (
@@ -81,9 +82,9 @@ def _count(w: World, model: type) -> int:
 
 
 def _partners(w: World, cid: int) -> list[int]:
+    """The current partners, as every list of them reads them."""
     with w.app.db.read() as s:
-        stmt = select(Partnership.municipality_id).where(Partnership.cooperation_id == cid)
-        return list(s.exec(stmt.order_by(col(Partnership.id))))
+        return [p.municipality_id for p in partnerships(s, cid)]
 
 
 def _state(w: World, cid: int) -> str:
@@ -130,13 +131,13 @@ def test_a_change_needs_a_permanent_founded_cooperation(world: World) -> None:
 def test_one_change_at_a_time_and_join_only_of_a_new_partner(world: World) -> None:
     cid, mids = _founded(world)
     jena, erfurt = mids[0], world.partners[2].municipality_id
-    assert _refused(world, cid, "join").code == "join_needs_partner"
+    assert _refused(world, cid, "join").code == "change_needs_partner"
     exc = _refused(world, cid, "join", jena)
     assert (exc.code, exc.de) == (
         "join_already_partner",
         "Jena ist schon Partner dieser Kooperation.",
     )
-    assert _refused(world, cid, "amendment", erfurt).code == "change_partner_only_join"
+    assert _refused(world, cid, "amendment", erfurt).code == "change_partner_only_join_or_leave"
     assert _refused(world, cid, "join", 999).code == "municipality_unknown"
     change = _open(world, cid, "amendment")
     assert (change.kind, change.opened_on, change.applied_on) == (
@@ -251,6 +252,89 @@ def test_a_change_s_approval_is_deemed_granted_by_the_sweep(world: World) -> Non
         assert (last.kind, last.change_id) == ("deemed_approval", change.id)
     steps = {st["step"]: st["status"] for st in founding_view(world.app, cid)["change"]["steps"]}
     assert (steps["authority"], steps["publication"]) == ("done", "open")
+
+
+# --- a partner leaves ---------------------------------------------------------------------
+
+
+def _three_partners(w: World) -> tuple[int, list[int]]:
+    """The founded cooperation after Erfurt joined (effective 2026-03-03)."""
+    cid, mids = _founded(w)
+    erfurt = w.partners[2].municipality_id
+    _open(w, cid, "join", erfurt)
+    act(w, "draft", cid, date(2026, 3, 2))
+    _through_publication(w, cid, [*mids, erfurt], date(2026, 3, 2))
+    _at(w, date(2026, 3, 3))
+    assert apply_due_changes(w.app) == [(cid, "join", date(2026, 3, 3))]
+    return cid, [*mids, erfurt]
+
+
+def test_a_leave_needs_a_partner_and_two_that_remain(world: World) -> None:
+    cid, mids = _founded(world)
+    erfurt = world.partners[2].municipality_id
+    exc = _refused(world, cid, "leave", erfurt)
+    assert (exc.code, exc.de) == (
+        "leave_not_a_partner",
+        "Erfurt ist kein Partner dieser Kooperation.",
+    )
+    exc = _refused(world, cid, "leave", mids[0])
+    assert exc.code == "leave_too_few_partners"
+    assert exc.de == (
+        "Nach dem Austritt von Jena bliebe weniger als 2 Partner; stattdessen die Auflösung "
+        "eröffnen (--kind dissolution)."
+    )
+    assert _refused(world, cid, "leave").code == "change_needs_partner"
+
+
+def test_a_partner_leaves_after_resolving_and_is_no_longer_counted(world: World) -> None:
+    cid, mids = _three_partners(world)
+    jena, weimar, erfurt = mids
+    _open(world, cid, "leave", erfurt)
+    day = date(2026, 3, 3)
+    act(world, "draft", cid, day)
+    resolve(world, cid, jena, day)
+    # The leaving partner resolves and signs with the others.
+    view = founding_view(world.app, cid)["change"]
+    waits = next(st for st in view["steps"] if st["step"] == "resolution")["waits_for"]
+    assert waits == (
+        "Ratsbeschluss fehlt: Weimar (kein Sitzungskalender); Erfurt (kein Sitzungskalender)."
+    )
+    for m in (weimar, erfurt):
+        resolve(world, cid, m, day)
+    for m in mids:
+        sign(world, cid, m, day)
+    act(world, "submission", cid, day)
+    decide(world, cid, day, "approved")
+    act(world, "publication", cid, day, reference="ABl. Nr. 10")
+    assert _partners(world, cid) == mids  # effective only the day after
+    _at(world, date(2026, 3, 4))
+    assert apply_due_changes(world.app) == [(cid, "leave", date(2026, 3, 4))]
+    assert _partners(world, cid) == [jena, weimar]
+    with world.app.db.read() as s:
+        coop = s.get(Cooperation, cid)
+        assert coop is not None
+        # The gates' snapshot counts the current partners only.
+        assert [p.municipality_id for p in load_snapshot(s, coop).partners] == [jena, weimar]
+        rows = s.exec(
+            select(Partnership)
+            .where(Partnership.cooperation_id == cid)
+            .order_by(col(Partnership.id))
+        ).all()
+        assert [(p.municipality_id, p.left_on) for p in rows] == [
+            (jena, None),
+            (weimar, None),
+            (erfurt, date(2026, 3, 4)),
+        ]
+    assert founding_view(world.app, cid)["changes"][-1]["applied_on"] == "2026-03-04"
+    # Erfurt is no partner any more: no second leave, no act for it, no joining again.
+    assert _refused(world, cid, "leave", erfurt).code == "leave_not_a_partner"
+    assert _refused(world, cid, "join", erfurt).code == "join_former_partner"
+    _open(world, cid, "amendment")
+    act(world, "draft", cid, date(2026, 3, 4))
+    with pytest.raises(NotFoundError) as exc:
+        resolve(world, cid, erfurt, date(2026, 3, 4))
+    assert exc.value.code == "not_a_partner"
+    assert verify_trail(world.app).findings == []
 
 
 # --- termination ends the cooperation ----------------------------------------------------

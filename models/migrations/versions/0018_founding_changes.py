@@ -1,11 +1,11 @@
 """founding changes
 
 Life after founding (issue 16, item 6): `founding_change`, one row per change procedure
-(amendment, a partner joining, termination, dissolution) opened on a permanent
-cooperation whose founding is complete, on the cooperation's hash chain (models.chain);
-`founding_event.change_id` names the change an act belongs to (NULL: the founding
-itself); `founding_plan.inherited_from_id` names the cooperation a follow-up took its
-legal context from. All new columns are nullable and the table starts empty, so no
+(amendment, a partner joining or leaving, termination, dissolution) opened on a
+permanent cooperation whose founding is complete, on the cooperation's hash chain
+(models.chain); `founding_event.change_id` names the change an act belongs to (NULL:
+the founding itself); `founding_plan.inherited_from_id` names the cooperation a
+follow-up took its legal context from; `partnership.left_on` the day a partner left. All new columns are nullable and the table starts empty, so no
 row's hash changes and nothing is back-filled.
 
 Revision ID: 0018
@@ -53,6 +53,7 @@ def upgrade() -> None:
         batch.create_foreign_key(
             "fk_founding_event_change_id", "founding_change", ["change_id"], ["id"]
         )
+    op.add_column("partnership", sa.Column("left_on", sa.Date(), nullable=True))
     with op.batch_alter_table("founding_plan") as batch:
         batch.add_column(sa.Column("inherited_from_id", sa.Integer(), nullable=True))
         batch.create_foreign_key(
@@ -67,5 +68,7 @@ def downgrade() -> None:
     with op.batch_alter_table("founding_event") as batch:
         batch.drop_constraint("fk_founding_event_change_id", type_="foreignkey")
         batch.drop_column("change_id")
+    with op.batch_alter_table("partnership") as batch:
+        batch.drop_column("left_on")
     op.drop_index("ix_founding_change_cooperation_id", "founding_change")
     op.drop_table("founding_change")
