@@ -7,12 +7,14 @@ context. Refusals are one line and write nothing; the chains verify afterwards."
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
 
 from ikz.actions.founding import apply_deemed_approvals
 from ikz.actions.founding_change import apply_due_changes, open_founding_change
+from ikz.review import sweep_portfolio
 from ikz.views.audit import verify_trail
 from ikz.views.founding import founding_view
 from ikz.views.founding_page import founding_markdown
@@ -379,7 +381,9 @@ def test_dissolution_by_the_sweep_is_recorded_as_the_system(world: World) -> Non
     _through_publication(world, cid, mids, date(2026, 3, 2))
     assert _state(world, cid) == "permanent"
     _at(world, date(2026, 3, 3))
-    assert apply_due_changes(world.app) == [(cid, "dissolution", date(2026, 3, 3))]
+    # The daily sweep applies it and says so.
+    assert sweep_portfolio(world.app, workers=1).changes_applied == 1
+    assert sweep_portfolio(world.app, workers=1).changes_applied == 0
     assert _state(world, cid) == "ended"
     with world.app.db.read() as s:
         rec = s.exec(
@@ -424,3 +428,28 @@ def test_a_follow_up_inherits_state_form_and_legal_form(world: World) -> None:
         world.app, child
     )
     assert verify_trail(world.app).findings == []
+
+
+@pytest.mark.postgres
+def test_join_leave_and_termination_on_postgresql_verify(pg_url: str, tmp_path: Path) -> None:
+    from tests.factories import make_app, make_world
+
+    app = make_app(pg_url, tmp_path)
+    try:
+        w = make_world(app)
+        cid, mids = _three_partners(w)
+        _open(w, cid, "leave", mids[2])
+        day = date(2026, 3, 3)
+        act(w, "draft", cid, day)
+        _through_publication(w, cid, mids, day)
+        _at(w, date(2026, 3, 4))
+        assert apply_due_changes(w.app) == [(cid, "leave", date(2026, 3, 4))]
+        assert _partners(w, cid) == mids[:2]
+        _open(w, cid, "termination")
+        _at(w, date(2026, 3, 6))
+        act(w, "draft", cid, date(2026, 3, 5))
+        _through_publication(w, cid, mids[:2], date(2026, 3, 5))
+        assert _state(w, cid) == "ended"
+        assert verify_trail(w.app).findings == []
+    finally:
+        app.close()
