@@ -121,15 +121,6 @@ def open_refusal(
             f"Die Gründung ist noch nicht abgeschlossen (offen: {', '.join(todo)}).",
             f"The founding is not complete yet (open: {', '.join(todo)}).",
         )
-    running = open_change(founding.changes)
-    if running is not None:
-        return _msg(
-            "change_already_open",
-            f"Es läuft schon ein Änderungsverfahren (ID {running.id}, {running.kind}); "
-            "erst dieses abschließen.",
-            f"A change procedure is already running (id {running.id}, {running.kind}); "
-            "complete it first.",
-        )
     if kind in NAMES_PARTNER and municipality_id is None:
         return _msg(
             "change_needs_partner",
@@ -164,4 +155,13 @@ def open_refusal(
                 f"After {municipality_name} left, fewer than {MIN_PARTNERS} partners would "
                 "remain; open a dissolution instead (--kind dissolution).",
             )
+    running = open_change(founding.changes)
+    if running is not None:
+        return _msg(
+            "change_already_open",
+            f"Es läuft schon ein Änderungsverfahren (ID {running.id}, {running.kind}); "
+            "erst dieses abschließen.",
+            f"A change procedure is already running (id {running.id}, {running.kind}); "
+            "complete it first.",
+        )
     return None
