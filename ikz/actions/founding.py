@@ -17,7 +17,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from ikz.actions.founding_change import apply_if_due, current_change
+from ikz.actions.founding_change import announce, apply_if_due, current_change
 from ikz.actions.guard import authorize, coop_for_write, duplicate, prove, require_partners
 from ikz.app import App
 from ikz.founding import packs, rules_for
@@ -240,9 +240,9 @@ def _record(
             recorded_at=app.clock(),
         )
         save(row, session=s)
-        if found is not None:
-            apply_if_due(app, s, cooperation_id, actor_id, proof)
-        return row
+        applied = apply_if_due(app, s, cooperation_id, actor_id, proof) if found else None
+    announce(app, cooperation_id, applied)
+    return row
 
 
 def _act(app: App, cmd: c.RecordFoundingAct, kind: str) -> FoundingEvent:
@@ -390,7 +390,7 @@ def apply_deemed_approvals(app: App) -> list[tuple[int, date]]:
                 ),
                 session=s,
             )
-            if found is not None:
-                apply_if_due(app, s, cid, None, proof)
-            done.append((cid, due))
+            applied = apply_if_due(app, s, cid, None, proof) if found else None
+        announce(app, cid, applied)
+        done.append((cid, due))
     return done

@@ -235,6 +235,15 @@ def _end(
     s.expire(coop)
 
 
+def announce(app: App, cooperation_id: int, applied: tuple[Change, date] | None) -> None:
+    """After the commit: an ended cooperation's transition event goes out at once (the
+    fast path a lifecycle transition takes; otherwise the relay posts it)."""
+    if applied is not None and ChangeKind(applied[0].kind) in ENDING:
+        app.notify_committed(
+            "transition", {"cooperation_id": cooperation_id, "trigger": Trigger.END.value}
+        )
+
+
 def apply_due_changes(app: App) -> list[tuple[int, str, date]]:
     """The daily sweep's part: apply every open change whose procedure is complete and
     whose effective date has come; returns (cooperation id, kind, effective date) per
@@ -249,6 +258,7 @@ def apply_due_changes(app: App) -> list[tuple[int, str, date]]:
                 continue
             proof = prove(app, s, None, Proof(ProofKind.SYSTEM, None, "daily-review"))
             applied = apply_if_due(app, s, cid, None, proof)
-            if applied is not None:
-                done.append((cid, applied[0].kind, applied[1]))
+        announce(app, cid, applied)
+        if applied is not None:
+            done.append((cid, applied[0].kind, applied[1]))
     return done

@@ -354,9 +354,13 @@ def test_termination_ends_the_cooperation_in_the_act_that_completes_it(world: Wo
     act(world, "submission", cid, day)
     decide(world, cid, day, "approved")
     assert _state(world, cid) == "permanent"
+    seen: list[tuple[str, dict[str, object]]] = []
+    world.app.after_commit.append(lambda kind, payload: seen.append((kind, payload)))
     # Published yesterday: effective today, so the publication itself applies it.
     act(world, "publication", cid, day, reference="ABl. Nr. 11")
     assert _state(world, cid) == "ended"
+    # After the commit, the transition's event takes the fast path as a transition's does.
+    assert seen == [("transition", {"cooperation_id": cid, "trigger": "end"})]
     with world.app.db.read() as s:
         rec = s.exec(
             select(TransitionRecord)
