@@ -24,7 +24,13 @@ from models.cooperation import (
 from models.council import CalendarImport, CouncilMeeting
 from models.erasure import Erasure
 from models.event_outbox import OutboxEvent
-from models.founding import AssessmentAnswer, FoundingClause, FoundingEvent, FoundingPlan
+from models.founding import (
+    AssessmentAnswer,
+    FoundingChange,
+    FoundingClause,
+    FoundingEvent,
+    FoundingPlan,
+)
 from models.funding import (
     CostShare,
     FundingActual,
@@ -52,6 +58,7 @@ __all__ = [
     "Decision",
     "Erasure",
     "FactRecord",
+    "FoundingChange",
     "FoundingClause",
     "FoundingEvent",
     "FoundingPlan",

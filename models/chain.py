@@ -2,9 +2,9 @@
 
 `FactRecord`: one record per insert or update of a fact row (sign-offs, decisions,
 benefits, meetings, agreements, successes, goals, staff, communications, partnerships,
-conflicts, reports, sign-off requests, the founding procedure's plan, acts, clauses
-and assessments, the cost baseline and actual costs, the funding applications and their
-steps, the cost-sharing key, and the cooperation's own facts). It holds the
+conflicts, reports, sign-off requests, the founding procedure's plan, acts, clauses,
+assessments and change procedures, the cost baseline and actual costs, the funding
+applications and their steps, the cost-sharing key, and the cooperation's own facts). It holds the
 hash of the row's content after the write (`row_hash`), who acted and the proof of it,
 and is linked to its predecessor by hash. `ikz audit verify` then finds a fact row
 deleted, edited or swapped (its content no longer hashes to its last record), a row
@@ -51,7 +51,13 @@ from models.cooperation import (
     Success,
 )
 from models.driver_sql import run
-from models.founding import AssessmentAnswer, FoundingClause, FoundingEvent, FoundingPlan
+from models.founding import (
+    AssessmentAnswer,
+    FoundingChange,
+    FoundingClause,
+    FoundingEvent,
+    FoundingPlan,
+)
 from models.funding import (
     CostShare,
     FundingActual,
@@ -119,6 +125,7 @@ CHAINED: dict[type[SQLModel], frozenset[str]] = {
     FoundingEvent: frozenset(),
     AssessmentAnswer: frozenset(),
     FoundingClause: frozenset(),
+    FoundingChange: frozenset(),
     FundingBaseline: frozenset(),
     FundingActual: frozenset(),
     FundingApplication: frozenset(),

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlalchemy import false as sa_false
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from models.audit import ProofFields
 from models.clock import utcnow
@@ -45,6 +45,13 @@ class Partnership(SQLModel, table=True):
     contact_id: int | None = Field(default=None, foreign_key="person.id")
     stated_benefit: str | None = None
     confirmed_benefit: str | None = None
+    # The day the partner left by a change procedure (states.founding_change): the row
+    # stays (facts are append-only), and every list of current partners skips it.
+    left_on: date | None = None
+
+
+# The current partners: a row without a leaving day (a WHERE clause for every list).
+CURRENT = col(Partnership.left_on).is_(None)
 
 
 class Goal(SQLModel, table=True):

@@ -20,13 +20,14 @@ from sqlalchemy import JSON, Column, func
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from models.clock import utcnow
-from models.cooperation import Cooperation, Goal, Partnership
+from models.cooperation import CURRENT, Cooperation, Goal, Partnership
 from models.council import calendar_settings, meetings_from
 from models.registry import Municipality
 from states.assessment import Answer
 from states.clauses import ClauseFact
 from states.council import state_of
-from states.founding import Event, FoundingSnap
+from states.founding import FoundingSnap
+from states.founding_facts import Change, Event
 from states.rulepack import FormRules
 
 
@@ -44,6 +45,9 @@ class FoundingPlan(SQLModel, table=True):
     rules: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     rules_sha256: str = Field(max_length=64)
     planned_at: datetime = Field(default_factory=utcnow)
+    # A follow-up cooperation's plan: the cooperation whose state, form and voluntary
+    # tasks it took over (the rules themselves are read again from the current pack).
+    inherited_from_id: int | None = Field(default=None, foreign_key="cooperation.id")
 
 
 class FoundingEvent(SQLModel, table=True):
@@ -62,6 +66,26 @@ class FoundingEvent(SQLModel, table=True):
     note: str = ""
     document_sha256: str | None = Field(default=None, max_length=64)
     document_name: str | None = Field(default=None, max_length=255)
+    recorded_at: datetime = Field(default_factory=utcnow)
+    # The change procedure (founding_change) the act belongs to; None: the founding.
+    change_id: int | None = Field(default=None, foreign_key="founding_change.id")
+
+
+class FoundingChange(SQLModel, table=True):
+    """A change procedure after the founding (states.founding_change): amendment, a
+    partner joining, termination or dissolution. Its acts are founding_event rows with
+    its id; `applied_on` is set once, when its effect was applied."""
+
+    __tablename__ = "founding_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
+    plan_id: int = Field(foreign_key="founding_plan.id")
+    kind: str = Field(max_length=20)  # states.founding_change.ChangeKind
+    municipality_id: int | None = Field(default=None, foreign_key="municipality.id")
+    description: str
+    opened_on: date
+    applied_on: date | None = None
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
@@ -115,6 +139,26 @@ def plan_of(cooperation_id: int, *, session: Session) -> FoundingPlan | None:
     return session.exec(stmt).first()
 
 
+def change_of(change_id: int, *, session: Session) -> FoundingChange | None:
+    return session.get(FoundingChange, change_id)
+
+
+def left_before(cooperation_id: int, municipality_id: int, *, session: Session) -> bool:
+    """Whether the municipality was a partner of the cooperation and left."""
+    stmt = (
+        select(Partnership.id)
+        .where(Partnership.cooperation_id == cooperation_id)
+        .where(Partnership.municipality_id == municipality_id)
+        .where(col(Partnership.left_on).is_not(None))
+    )
+    return session.exec(stmt).first() is not None
+
+
+def municipality_name(municipality_id: int, *, session: Session) -> str | None:
+    m = session.get(Municipality, municipality_id)
+    return m.name if m is not None else None
+
+
 def events_of(cooperation_id: int, *, session: Session) -> list[FoundingEvent]:
     stmt = select(FoundingEvent).where(FoundingEvent.cooperation_id == cooperation_id)
     return list(session.exec(stmt.order_by(col(FoundingEvent.id))))
@@ -131,6 +175,7 @@ def partner_ags(cooperation_id: int, *, session: Session) -> list[str]:
         select(Municipality.ags)
         .where(col(Municipality.id) == col(Partnership.municipality_id))
         .where(Partnership.cooperation_id == cooperation_id)
+        .where(CURRENT)
     )
     return list(session.exec(stmt))
 
@@ -141,6 +186,7 @@ def partners_named(cooperation_id: int, *, session: Session) -> list[tuple[str, 
         select(Municipality.name, Municipality.ags)
         .where(col(Municipality.id) == col(Partnership.municipality_id))
         .where(Partnership.cooperation_id == cooperation_id)
+        .where(CURRENT)
         .order_by(col(Partnership.id))
     )
     return [(name, ags) for name, ags in session.exec(stmt)]
@@ -163,6 +209,16 @@ def founding_reminder_rows(*, session: Session) -> list[tuple[int, str, int | No
     return [(int(cid or 0), title, coordinator) for cid, title, coordinator in session.exec(stmt)]
 
 
+def changing_cooperations(*, session: Session) -> list[int]:
+    """The cooperations with a change procedure not yet applied (the daily sweep)."""
+    stmt = (
+        select(FoundingChange.cooperation_id)
+        .where(col(FoundingChange.applied_on).is_(None))
+        .order_by(col(FoundingChange.id))
+    )
+    return list(session.exec(stmt))
+
+
 def founding_snaps(
     ids: Sequence[int], *, session: Session, today: date | None = None
 ) -> dict[int, FoundingSnap]:
@@ -177,14 +233,35 @@ def founding_snaps(
         return {}
     cids = [p.cooperation_id for p in plans]
     events: dict[int, list[Event]] = defaultdict(list)
+    change_events: dict[int, list[Event]] = defaultdict(list)
     for e in session.exec(
         select(FoundingEvent)
         .where(col(FoundingEvent.cooperation_id).in_(cids))
         .order_by(col(FoundingEvent.id))
     ):
         assert e.id is not None
-        events[e.cooperation_id].append(
-            Event(e.id, e.kind, e.occurred_on, e.municipality_id, e.result, e.reference)
+        event = Event(e.id, e.kind, e.occurred_on, e.municipality_id, e.result, e.reference)
+        if e.change_id is None:
+            events[e.cooperation_id].append(event)
+        else:
+            change_events[e.change_id].append(event)
+    changes: dict[int, list[Change]] = defaultdict(list)
+    for ch in session.exec(
+        select(FoundingChange)
+        .where(col(FoundingChange.cooperation_id).in_(cids))
+        .order_by(col(FoundingChange.id))
+    ):
+        assert ch.id is not None
+        changes[ch.cooperation_id].append(
+            Change(
+                ch.id,
+                ch.kind,
+                ch.opened_on,
+                ch.description,
+                ch.municipality_id,
+                ch.applied_on,
+                tuple(change_events[ch.id]),
+            )
         )
     answers: dict[int, list[Answer]] = defaultdict(list)
     for a in session.exec(
@@ -220,14 +297,30 @@ def founding_snaps(
             .group_by(col(Goal.cooperation_id))
         )
     }
+    # Every partnership, a left one too: the founding's partners are those who founded it
+    # (not the ones a change let join), the changes' the current ones.
     partners: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for cid, mid, name in session.exec(
-        select(Partnership.cooperation_id, Partnership.municipality_id, Municipality.name)
+    current: dict[int, list[int]] = defaultdict(list)
+    for cid, mid, name, left_on in session.exec(
+        select(
+            Partnership.cooperation_id,
+            Partnership.municipality_id,
+            Municipality.name,
+            col(Partnership.left_on),
+        )
         .where(col(Partnership.cooperation_id).in_(cids))
         .where(col(Municipality.id) == col(Partnership.municipality_id))
         .order_by(col(Partnership.id))
     ):
         partners[cid].append((mid, name))
+        if left_on is None:
+            current[cid].append(mid)
+    joined = {
+        (ch_cid, ch.municipality_id)
+        for ch_cid, found in changes.items()
+        for ch in found
+        if ch.kind == "join" and ch.applied_on is not None
+    }
     everyone = {m for pairs in partners.values() for m, _ in pairs}
     council = meetings_from(everyone, today, session=session) if today else {}
     calendar = calendar_settings(everyone, session=session)
@@ -247,7 +340,8 @@ def founding_snaps(
             state=p.state,
             form=p.form,
             rules=FormRules.model_validate(p.rules),
-            partner_ids=tuple(m for m, _ in partners[p.cooperation_id]),
+            partner_ids=tuple(m for m in mine if (p.cooperation_id, m) not in joined),
+            current_partner_ids=tuple(current[p.cooperation_id]),
             voluntary_tasks=p.voluntary_tasks,
             target_effective_on=p.target_effective_on,
             events=tuple(events[p.cooperation_id]),
@@ -259,6 +353,7 @@ def founding_snaps(
             paused=p.cooperation_id in paused,
             clauses=tuple(clauses[p.cooperation_id]),
             goal_count=goal_count.get(p.cooperation_id, 0),
+            changes=tuple(changes[p.cooperation_id]),
         )
     return out
 

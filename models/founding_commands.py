@@ -1,5 +1,6 @@
-"""Input models of the founding's clause action (`ikz founding clause`); beside
-models.commands, which holds the rest of the founding's (it is at its size limit)."""
+"""Input models of the founding's clause action (`ikz founding clause`) and of its
+change procedures (`ikz founding change`); beside models.commands, which holds the rest
+of the founding's (it is at its size limit)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pydantic import Field
 
 from models.commands import ActorId, Command, CoopId, Day, Id
 from models.validation import HeaderSafe, Text
+from states.founding_change import ChangeKind
 
 
 class RecordClause(Command):
@@ -32,4 +34,24 @@ class RecordClause(Command):
         None, title="Evaluation am", description="Nur bei evaluation: der vereinbarte Termin"
     )
     agreed_on: Day = Field(title="Vereinbart am")
+    actor_id: Id = ActorId
+
+
+class OpenFoundingChange(Command):
+    """A change procedure after the founding (states.founding_change)."""
+
+    cooperation_id: Id = CoopId
+    kind: ChangeKind = Field(
+        title="Art der Änderung",
+        description="Änderung (Aufgaben oder Kostenschlüssel), Beitritt, Austritt, "
+        "Kündigung, Auflösung",
+    )
+    municipality_id: Id | None = Field(
+        None,
+        title="Beitretende oder austretende Kommune (ID)",
+        description="Nur bei Beitritt oder Austritt",
+    )
+    description: Text = Field(
+        title="Beschreibung", description="Was sich ändert, z. B. neuer Kostenschlüssel ab 2028"
+    )
     actor_id: Id = ActorId

@@ -26,7 +26,7 @@ from sqlalchemy import JSON, Column, Numeric, UniqueConstraint
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from models.clock import utcnow
-from models.cooperation import Cooperation, Partnership
+from models.cooperation import CURRENT, Cooperation, Partnership
 from models.registry import Municipality
 from states.funding import ApplicationSnap, StepSnap
 from states.fundingprogramme import ConditionKind, Programme
@@ -136,7 +136,8 @@ def cost_keys(ids: Sequence[int], *, session: Session) -> dict[int, dict[int, De
         .join(
             Partnership,
             (col(Partnership.cooperation_id) == col(CostShare.cooperation_id))
-            & (col(Partnership.municipality_id) == col(CostShare.municipality_id)),
+            & (col(Partnership.municipality_id) == col(CostShare.municipality_id))
+            & CURRENT,
         )
         .where(col(CostShare.cooperation_id).in_(ids))
         .order_by(col(CostShare.cooperation_id), col(Partnership.id))
@@ -232,6 +233,7 @@ def partners_of(cooperation_id: int, *, session: Session) -> list[tuple[int, str
         select(Partnership.municipality_id, Municipality.name, Municipality.ags)
         .where(Partnership.cooperation_id == cooperation_id)
         .where(col(Municipality.id) == col(Partnership.municipality_id))
+        .where(CURRENT)
         .order_by(col(Partnership.id))
     )
     return [(m, n, a) for m, n, a in session.exec(stmt)]
@@ -296,6 +298,7 @@ def application_snaps(
         session.exec(
             select(Partnership.cooperation_id, func.count())
             .where(col(Partnership.cooperation_id).in_(cids))
+            .where(CURRENT)
             .group_by(col(Partnership.cooperation_id))
         ).all()
     )
@@ -363,6 +366,7 @@ def savings_totals(
     for cid, mid in session.exec(
         select(Partnership.cooperation_id, Partnership.municipality_id)
         .where(col(Partnership.cooperation_id).in_(list(base)))
+        .where(CURRENT)
         .order_by(col(Partnership.id))
     ):
         members[cid].append(mid)

@@ -78,7 +78,8 @@ _PARTNERS = (
         _part.c.confirmed_benefit,
     )
     .select_from(_part.join(_mun, _mun.c.id == _part.c.municipality_id))
-    .where(_part.c.cooperation_id == _CID)
+    # A partner who left (partnership.left_on) is no partner for any gate.
+    .where(_part.c.cooperation_id == _CID, _part.c.left_on.is_(None))
     .order_by(_part.c.id)
 )
 _MEETINGS = (

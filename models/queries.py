@@ -14,6 +14,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from models.audit import PROOF_COLUMNS, TransitionRecord, proof_from, signoff_counts
 from models.cooperation import (
+    CURRENT,
     Agreement,
     Communication,
     Conflict,
@@ -83,7 +84,8 @@ def has_coordinator(session: Session) -> bool:
 
 
 def partnerships(session: Session, cooperation_id: int) -> list[Partnership]:
-    stmt = select(Partnership).where(Partnership.cooperation_id == cooperation_id)
+    """The current partners (a partner that left stays as a fact, but not here)."""
+    stmt = select(Partnership).where(Partnership.cooperation_id == cooperation_id).where(CURRENT)
     return list(session.exec(stmt.order_by(col(Partnership.id))))
 
 
@@ -314,7 +316,7 @@ def load_snapshots(session: Session, coops: Sequence[CoopLike]) -> dict[int, Coo
         Partnership.stated_benefit,
         Partnership.confirmed_benefit,
         table=Partnership,
-        where=col(Municipality.id) == col(Partnership.municipality_id),
+        where=(col(Municipality.id) == col(Partnership.municipality_id)) & CURRENT,
     )
     goals = rows(Goal.text, table=Goal)
     meetings = rows(
@@ -444,7 +446,9 @@ _TRANSITION_ROWS = (
         _actor_t.c.municipality_id.label("actor_municipality_id"),
     )
     .select_from(
-        _coop_t.outerjoin(_part_t, _part_t.c.cooperation_id == _coop_t.c.id)
+        _coop_t.outerjoin(
+            _part_t, (_part_t.c.cooperation_id == _coop_t.c.id) & _part_t.c.left_on.is_(None)
+        )
         .outerjoin(
             _last_t, (_last_t.c.cooperation_id == _coop_t.c.id) & (_last_t.c.seq == _LAST_SEQ)
         )

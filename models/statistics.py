@@ -13,7 +13,7 @@ from sqlalchemy import bindparam
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from models.cooperation import Cooperation, Partnership
+from models.cooperation import CURRENT, Cooperation, Partnership
 from models.funding import application_snaps, savings_totals
 from models.registry import Municipality
 from states.statistics import CoopFigures, region_of
@@ -27,6 +27,7 @@ def _partner_ags(ids: Sequence[int], *, session: Session) -> dict[int, list[str]
         select(Partnership.cooperation_id, Municipality.ags)
         .where(col(Partnership.cooperation_id).in_(ids))
         .where(col(Municipality.id) == col(Partnership.municipality_id))
+        .where(CURRENT)
         .order_by(col(Partnership.id))
     )
     for cid, ags in session.exec(stmt):

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from states.assessment import AssessmentKind, YesNo
 from states.founding import DecisionResult, ResolutionResult
+from states.founding_change import KIND_LABELS, ChangeKind
 from states.funding import GrantResult
 from states.lifecycle import TRIGGER_LABELS, Gate, Trigger
 from states.vocab import (
@@ -89,6 +90,7 @@ CHOICES: dict[type[StrEnum], Labels] = {
         "procurement": ("Vergaberecht (§ 108 Abs. 6 GWB)", "Procurement (§ 108 (6) GWB)"),
         "state_aid": ("Beihilferecht (Art. 107 AEUV)", "State aid (Art. 107 TFEU)"),
     },
+    ChangeKind: {k.value: KIND_LABELS[k] for k in ChangeKind},
     YesNo: {"ja": ("ja", "yes"), "nein": ("nein", "no")},
     GrantResult: {"approved": ("bewilligt", "approved"), "refused": ("abgelehnt", "refused")},
 }

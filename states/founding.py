@@ -15,6 +15,7 @@ from states.assessment import NEEDED, Answer, Outcome, outcome
 from states.clauses import ClauseFact
 from states.council import DEFAULT_LEAD_DAYS, Sitting, next_sitting
 from states.errors import Message
+from states.founding_facts import Change, Event
 from states.rulepack import FormRules, Step
 
 # What a recorded founding event is.
@@ -60,18 +61,6 @@ STEP_LABELS: dict[Step, tuple[str, str]] = {
 
 
 @dataclass(frozen=True)
-class Event:
-    """One recorded founding act."""
-
-    id: int
-    kind: str
-    on: date
-    municipality_id: int | None = None
-    result: str = ""
-    reference: str = ""
-
-
-@dataclass(frozen=True)
 class FoundingSnap:
     plan_id: int
     state: str
@@ -93,6 +82,11 @@ class FoundingSnap:
     # cooperation has (the derived `tasks` clause).
     clauses: tuple[ClauseFact, ...] = ()
     goal_count: int = 0
+    # The change procedures after the founding (states.founding_change), oldest first;
+    # `events` holds the founding's own acts only. `partner_ids` are the partners who
+    # founded it (they resolved and signed); the current ones differ after a join or leave.
+    changes: tuple[Change, ...] = ()
+    current_partner_ids: tuple[int, ...] = ()
 
     def of(self, kind: str) -> list[Event]:
         return [e for e in self.events if e.kind == kind]

@@ -66,6 +66,7 @@ EXPECTED_ACTIONS = {
     "record-authority-submission": ("founding", "submit"),
     "record-authority-decision": ("founding", "decision"),
     "record-publication": ("founding", "publication"),
+    "open-founding-change": ("founding", "change"),
     "record-cost-baseline": ("funding", "baseline"),
     "record-actual-costs": ("funding", "actual"),
     "prepare-funding-application": ("funding", "prepare"),
@@ -242,4 +243,4 @@ def test_every_reference_resolves(action: ActionSpec) -> None:
 
 def test_the_deployment_descriptions_are_each_their_own() -> None:
     descriptions = [s.description for s in SPECS if "aktion" in s.tags]
-    assert len(descriptions) == len(set(descriptions)) == 50
+    assert len(descriptions) == len(set(descriptions)) == 51

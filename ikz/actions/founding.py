@@ -17,6 +17,7 @@ from datetime import date
 
 from sqlmodel import Session
 
+from ikz.actions.founding_change import announce, apply_if_due, current_change
 from ikz.actions.guard import authorize, coop_for_write, duplicate, prove, require_partners
 from ikz.app import App
 from ikz.founding import packs, rules_for
@@ -32,6 +33,7 @@ from models.founding import (
     plan_of,
     planned_cooperations,
 )
+from models.queries import require
 from models.store import save
 from states.assessment import AssessmentKind, criterion
 from states.errors import InvalidInputError
@@ -50,7 +52,7 @@ from states.founding import (
 from states.founding_checks import refusal
 from states.policy import Action
 from states.proof import Proof, ProofKind
-from states.rulepack import PACK_FORMS
+from states.rulepack import PACK_FORMS, FormRules
 from states.vocab import LegalForm
 
 
@@ -110,21 +112,70 @@ def plan_founding(app: App, cmd: c.PlanFounding) -> FoundingPlan:
         if plan_of(cmd.cooperation_id, session=s) is not None:
             raise duplicate("Der Gründungsplan", "The founding plan")
         prove(app, s, cmd.actor_id)
-        data = rules.model_dump(mode="json")
-        blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
         return save(
-            FoundingPlan(
-                cooperation_id=cmd.cooperation_id,
-                state=pack.state,
-                form=form,
+            _plan_row(
+                app,
+                cmd.cooperation_id,
+                pack.state,
+                form,
+                rules,
                 voluntary_tasks=cmd.voluntary_tasks,
                 target_effective_on=cmd.target_effective_on,
-                rules=data,
-                rules_sha256=hashlib.sha256(blob).hexdigest(),
-                planned_at=app.clock(),
             ),
             session=s,
         )
+
+
+def _plan_row(
+    app: App,
+    cooperation_id: int,
+    state: str,
+    form: str,
+    rules: FormRules,
+    *,
+    voluntary_tasks: bool,
+    target_effective_on: date | None = None,
+    inherited_from_id: int | None = None,
+) -> FoundingPlan:
+    data = rules.model_dump(mode="json")
+    blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
+    return FoundingPlan(
+        cooperation_id=cooperation_id,
+        state=state,
+        form=form,
+        voluntary_tasks=voluntary_tasks,
+        target_effective_on=target_effective_on,
+        rules=data,
+        rules_sha256=hashlib.sha256(blob).hexdigest(),
+        planned_at=app.clock(),
+        inherited_from_id=inherited_from_id,
+    )
+
+
+def inherit_legal_context(app: App, s: Session, parent_id: int, child_id: int) -> None:
+    """A follow-up cooperation takes over its parent's legal context: the legal form and
+    a founding plan of the same state, form and voluntary tasks, its rules read again
+    from the current pack (the follow-up is founded under today's law). Inside the
+    spawning transition's transaction; nothing without a parent plan."""
+    plan = plan_of(parent_id, session=s)
+    if plan is None:
+        return
+    _, rules = rules_for(plan.state, plan.form, app.settings.founding_rules_dir)
+    child = require(s, Cooperation, child_id)
+    child.legal_form = require(s, Cooperation, parent_id).legal_form
+    save(child, session=s)
+    save(
+        _plan_row(
+            app,
+            child_id,
+            plan.state,
+            plan.form,
+            rules,
+            voluntary_tasks=plan.voluntary_tasks,
+            inherited_from_id=parent_id,
+        ),
+        session=s,
+    )
 
 
 def _snap(s: Session, cooperation_id: int) -> FoundingSnap:
@@ -157,19 +208,25 @@ def _record(
     with app.db.write() as s:
         _, parts = coop_for_write(s, cooperation_id)
         authorize(s, actor_id, Action.RECORD_FOUNDING, parts)
-        if municipality_id is not None:
-            require_partners(parts, [municipality_id])
         snap = _snap(s, cooperation_id)
-        why = refusal(snap, kind, on, app.clock().date(), municipality_id)
+        # Once a change procedure is open, every act belongs to it (at most one runs).
+        found = current_change(s, snap)
+        target = found[1] if found else snap
+        # A joining municipality acts in its change before it is a partner.
+        joining = found[0].municipality_id if found and found[0].kind == "join" else None
+        if municipality_id is not None and municipality_id != joining:
+            require_partners(parts, [municipality_id])
+        why = refusal(target, kind, on, app.clock().date(), municipality_id)
         if why is not None:
             raise _refused(why.code, why.de, why.en)
         stored = store_document(app.settings, document) if document else None
         part = next((p for p in parts if p.municipality_id == municipality_id), None)
         behalf = (part.mayor_id or part.contact_id) if part is not None else None
-        prove(app, s, actor_id, stored.proof(actor_id, behalf) if stored else None)
+        proof = prove(app, s, actor_id, stored.proof(actor_id, behalf) if stored else None)
         row = FoundingEvent(
             cooperation_id=cooperation_id,
             plan_id=snap.plan_id,
+            change_id=found[0].id if found else None,
             kind=kind,
             occurred_on=on,
             municipality_id=municipality_id,
@@ -182,7 +239,10 @@ def _record(
             note=note,
             recorded_at=app.clock(),
         )
-        return save(row, session=s)
+        save(row, session=s)
+        applied = apply_if_due(app, s, cooperation_id, actor_id, proof) if found else None
+    announce(app, cooperation_id, applied)
+    return row
 
 
 def _act(app: App, cmd: c.RecordFoundingAct, kind: str) -> FoundingEvent:
@@ -310,14 +370,18 @@ def apply_deemed_approvals(app: App) -> list[tuple[int, date]]:
     for cid in ids:
         with app.db.write() as s:
             snap = founding_snap(cid, session=s)
-            due = deemed_due(snap, today) if snap is not None else None
+            # An open change procedure's approval is deemed granted the same way.
+            found = current_change(s, snap) if snap is not None else None
+            target = found[1] if found else snap
+            due = deemed_due(target, today) if target is not None else None
             if snap is None or due is None:
                 continue
-            prove(app, s, None, Proof(ProofKind.SYSTEM, None, "daily-review"))
+            proof = prove(app, s, None, Proof(ProofKind.SYSTEM, None, "daily-review"))
             save(
                 FoundingEvent(
                     cooperation_id=cid,
                     plan_id=snap.plan_id,
+                    change_id=found[0].id if found else None,
                     kind=DEEMED_APPROVAL,
                     occurred_on=due,
                     result=DEEMED_APPROVAL,
@@ -326,5 +390,7 @@ def apply_deemed_approvals(app: App) -> list[tuple[int, date]]:
                 ),
                 session=s,
             )
-            done.append((cid, due))
+            applied = apply_if_due(app, s, cid, None, proof) if found else None
+        announce(app, cid, applied)
+        done.append((cid, due))
     return done

@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from ikz.actions.founding import inherit_legal_context
 from ikz.actions.recipients import recipients_of
 from ikz.app import App
 from ikz.events.build import entered
@@ -256,7 +257,8 @@ def _spawn(
     cmd: Advance,
     actor_id: int,
 ) -> int:
-    """Open a follow-up cooperation linked to its parent, with the same partners.
+    """Open a follow-up cooperation linked to its parent, with the same partners and,
+    after a founding, the same legal context (ikz.actions.founding).
 
     `parent` and `parts` are the rows `_apply` read (models.queries.transition_rows)."""
     proof = app.proof_for(actor_id)
@@ -319,4 +321,5 @@ def _spawn(
         ),
         occurred=app.clock(),
     )
+    inherit_legal_context(app, session, parent.id, child.id)
     return child.id

@@ -50,6 +50,28 @@ def founding_show(cooperation: CoopId, as_json: Json = False) -> None:
         typer.echo(f"  {a['label']}: {en_text if en else de}")
     if view["effective_on"]:
         typer.echo(f"  {'Effective on' if en else 'Wirksam ab'} {view['effective_on']}")
+    if view["inherited_from_id"]:
+        typer.echo(
+            f"  Legal context taken over from cooperation {view['inherited_from_id']}"
+            if en
+            else f"  Rechtlicher Rahmen übernommen von Kooperation {view['inherited_from_id']}"
+        )
+    for ch in view["changes"]:
+        if ch["applied_on"]:
+            head = "Change" if en else "Änderung"
+            since = "effective on" if en else "wirksam ab"
+            typer.echo(f"  {head} {ch['id']}: {ch['label']}, {since} {ch['applied_on']}")
+    change = view["change"]
+    if change:
+        head = "Change procedure" if en else "Änderungsverfahren"
+        typer.echo(f"  {head} {change['id']}: {change['label']} – {change['description']}")
+        for st in change["steps"]:
+            line = f"    [{st['status']}] {st['label']}"
+            if st["due"] and st["status"] != "done":
+                line += f" – {'due' if en else 'fällig'} {st['due']}"
+            if st["waits_for"] and st["status"] != "done":
+                line += f": {st['waits_for']}"
+            typer.echo(line)
 
 
 @founding_app.command("rules")

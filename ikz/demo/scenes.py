@@ -2,7 +2,8 @@
 year through the real use cases, each act on its day of the agenda (ikz.demo.agenda).
 
 - Rechnungsprüfung Bielefeld-Gütersloh (NRW): founded by a delegating agreement, approved,
-  published and effective, and therefore made permanent.
+  published and effective, and therefore made permanent; then an amendment of its cost
+  key opened, its draft agreed, the councils' resolutions still to come.
 - Stadtarchiv Nürnberg-Fürth (Bayern): its early start was refused by the start_pilot
   gate until the grant's decision; then the pilot started. In its founding Fürth's council
   resolution is missing, and Fürth's council calendar (an .ics written into the data dir)
@@ -29,14 +30,17 @@ from ikz.actions import founding as fo
 from ikz.actions import funding_application as fa
 from ikz.actions.council import import_council_calendar
 from ikz.actions.facts import record_report, record_success
+from ikz.actions.founding_change import open_founding_change
 from ikz.demo.agenda import Agenda
 from ikz.demo.cast import Cast
 from ikz.demo.steps import Steps
 from models import commands as c
 from models import funding_commands as fc
 from models.commands_council import ImportCouncilCalendar
+from models.founding_commands import OpenFoundingChange
 from states.errors import GateRefusedError
 from states.founding import DecisionResult
+from states.founding_change import ChangeKind
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -182,6 +186,22 @@ class Scenes(Steps):
                 "Vereinbarung genehmigt, bekanntgemacht und wirksam",
             ),
         )
+
+        # Life after founding: the cost key is to follow the audit cases, by the same
+        # procedure again (its draft agreed, the councils next).
+        def amend() -> None:
+            open_founding_change(
+                self.cast.app,
+                OpenFoundingChange(
+                    cooperation_id=self.ids[key],
+                    kind=ChangeKind.AMENDMENT,
+                    description="Kostenschlüssel nach Prüffällen statt nach Einwohnern ab 2028",
+                    actor_id=self.cast.k,
+                ),
+            )
+
+        self.at(165, amend)
+        self.at(168, lambda: self.founding_act(fo.record_draft, key, "Änderungsvereinbarung Nr. 1"))
 
     def stadtarchiv(self) -> None:
         key, names = "archiv", ARCHIV

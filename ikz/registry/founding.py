@@ -1,6 +1,6 @@
 """Registry entries: the founding procedure (issue 16): its plan from the rule pack of the
-cooperation's state and form, every act on the way to the effective date, and the tax,
-procurement and aid assessments."""
+cooperation's state and form, every act on the way to the effective date, the tax,
+procurement and aid assessments, and the change procedures after the founding."""
 
 from __future__ import annotations
 
@@ -175,5 +175,26 @@ ACTIONS: tuple[ActionSpec, ...] = (
         ("founding", "publication"),
         recorded("Bekanntmachung erfasst", "Publication recorded"),
         options={"on": "--date", "reference": "--gazette"},
+    ),
+    ActionSpec(
+        "open-founding-change",
+        fc.OpenFoundingChange,
+        "ikz.actions.founding_change:open_founding_change",
+        Action.PLAN_FOUNDING,
+        ("Änderungsverfahren eröffnen", "Open a change procedure"),
+        (
+            "Nach der Gründung: Änderung (Aufgaben oder Kostenschlüssel), Beitritt, Austritt, "
+            "Kündigung oder Auflösung eröffnen; Beschlüsse, Unterschriften, Genehmigung oder Anzeige "
+            "und Bekanntmachung werden danach wie bei der Gründung erfasst.",
+            "After the founding: open an amendment (tasks or cost key), a partner joining or "
+            "leaving, termination or dissolution; resolutions, signatures, approval or notice and "
+            "publication are then recorded as for the founding.",
+        ),
+        ("founding", "change"),
+        (
+            "Änderungsverfahren eröffnet: {kind} (ID {id}).",
+            "Change procedure opened: {kind} (id {id}).",
+        ),
+        options={"municipality_id": "--municipality"},
     ),
 )

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from ikz.actions.founding import apply_deemed_approvals
+from ikz.actions.founding_change import apply_due_changes
 from ikz.app import App
 from ikz.gcpause import gc_paused
 from ikz.review.cooperation import Review, ReviewRules, review_plan, store_reviews
@@ -46,6 +47,7 @@ class SweepResult:
     deemed_approvals: int = 0  # founding approvals the sweep recorded as deemed granted
     founding_reminders: int = 0  # submission deadlines and deemed approvals near
     funding_reminders: int = 0  # proofs of use due or overdue, decisions overdue
+    changes_applied: int = 0  # change procedures after the founding that took effect
     notifications: int = 0
     processes: int = 1  # the flow's own and its helpers (ikz.review.pool)
     # The helpers' peak memory (VmHWM) added up, MiB; 0 without helpers. The sweep's
@@ -174,6 +176,8 @@ def sweep_portfolio(
     res.notifications += n
     # A founding's approval counts as granted when its period passed without objection.
     res.deemed_approvals = len(apply_deemed_approvals(app))
+    # A change after the founding takes effect on its day (a joining partner, the end).
+    res.changes_applied = len(apply_due_changes(app))
     # After the deemed approvals: one recorded today is not reminded of any more.
     res.founding_reminders, n = founding_deadlines(app, now)
     res.notifications += n

@@ -4,17 +4,20 @@ its status, due date and what it waits for, the acts recorded, the assessments) 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from ikz.actions.founding_change import current_change
 from ikz.app import App
 from ikz.founding import packs
 from ikz.views.founding_draft import clause_check
 from models.cooperation import Cooperation
-from models.founding import answers_of, events_of, founding_snap
+from models.founding import answers_of, events_of, founding_snap, plan_of
 from models.queries import require
 from states.assessment import CRITERIA, LABELS, AssessmentKind, outcome, vat_applies
 from states.errors import InvalidInputError, Language
-from states.founding import STEP_LABELS, deemed_deadline, effective_on, steps
+from states.founding import STEP_LABELS, FoundingSnap, deemed_deadline, effective_on, steps
+from states.founding_change import KIND_LABELS, ChangeKind
 from states.founding_checks import permanent_criteria
 
 
@@ -29,6 +32,8 @@ def founding_view(app: App, cooperation_id: int, lang: Language = "de") -> dict[
         snap = founding_snap(cooperation_id, session=s, today=today)
         rows = events_of(cooperation_id, session=s)
         answers = answers_of(cooperation_id, session=s)
+        plan = plan_of(cooperation_id, session=s)
+        inherited_from = plan.inherited_from_id if plan else None
     if snap is None:
         raise InvalidInputError(
             "founding_not_planned",
@@ -52,17 +57,20 @@ def founding_view(app: App, cooperation_id: int, lang: Language = "de") -> dict[
         "effective_rule": r.effect.rule,
         "effective_on": eff.isoformat() if eff else None,
         "complete": not permanent_criteria(snap, today),
-        "steps": [
+        "inherited_from_id": inherited_from,
+        "steps": _steps(snap, today, lang),
+        "change": _open_change(app, snap, today, lang),
+        "changes": [
             {
-                "step": st.step.value,
-                "label": _t(STEP_LABELS[st.step], lang),
-                "status": st.status,
-                "due": st.due.isoformat() if st.due else None,
-                "done_on": st.done_on.isoformat() if st.done_on else None,
-                "waits_for": st.waits_for.text(lang) if st.waits_for else None,
-                "source": st.source,
+                "id": ch.id,
+                "kind": ch.kind,
+                "label": _t(KIND_LABELS[ChangeKind(ch.kind)], lang),
+                "description": ch.description,
+                "municipality_id": ch.municipality_id,
+                "opened_on": ch.opened_on.isoformat(),
+                "applied_on": ch.applied_on.isoformat() if ch.applied_on else None,
             }
-            for st in steps(snap, today)
+            for ch in snap.changes
         ],
         "acts": [
             {
@@ -77,6 +85,7 @@ def founding_view(app: App, cooperation_id: int, lang: Language = "de") -> dict[
                 "reference": e.reference or None,
                 "note": e.note or None,
                 "document_sha256": e.document_sha256,
+                "change_id": e.change_id,
             }
             for e in rows
         ],
@@ -102,6 +111,44 @@ def founding_view(app: App, cooperation_id: int, lang: Language = "de") -> dict[
         "clauses": clause_check(snap, lang),
         "vat_cutoff": app.settings.vat_cutoff.isoformat(),
         "vat_applies": vat_applies(app.settings.vat_cutoff, today),
+    }
+
+
+def _steps(snap: FoundingSnap, today: date, lang: Language) -> list[dict[str, Any]]:
+    return [
+        {
+            "step": st.step.value,
+            "label": _t(STEP_LABELS[st.step], lang),
+            "status": st.status,
+            "due": st.due.isoformat() if st.due else None,
+            "done_on": st.done_on.isoformat() if st.done_on else None,
+            "waits_for": st.waits_for.text(lang) if st.waits_for else None,
+            "source": st.source,
+        }
+        for st in steps(snap, today)
+    ]
+
+
+def _open_change(
+    app: App, snap: FoundingSnap, today: date, lang: Language
+) -> dict[str, Any] | None:
+    """The running change procedure with its steps, read like the founding's."""
+    with app.db.read() as s:
+        found = current_change(s, snap)
+    if found is None:
+        return None
+    change, csnap = found
+    changes_source = snap.rules.changes_source
+    return {
+        "id": change.id,
+        "kind": change.kind,
+        "label": _t(KIND_LABELS[ChangeKind(change.kind)], lang),
+        "description": change.description,
+        "municipality_id": change.municipality_id,
+        "municipality": csnap.name(change.municipality_id) if change.municipality_id else None,
+        "opened_on": change.opened_on.isoformat(),
+        "source": changes_source.cite() if changes_source else None,
+        "steps": _steps(csnap, today, lang),
     }
 
 

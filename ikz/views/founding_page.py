@@ -5,6 +5,7 @@ requires, and whether the agreement has it)."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ikz.app import App
 from ikz.views.founding import founding_view
@@ -57,4 +58,38 @@ def founding_markdown(app: App, cooperation_id: int) -> list[str]:
             f"Vor den Unterschriften fehlen: {_cell(', '.join(clauses['missing']))} "
             f"(ikz founding clause {cooperation_id}).",
         ]
+    return lines + _changes(view)
+
+
+def _changes(view: dict[str, Any]) -> list[str]:
+    """The change procedures after the founding: the running one's steps, and the ones
+    that took effect."""
+    lines: list[str] = []
+    if view["inherited_from_id"]:
+        lines += ["", f"Rechtlicher Rahmen übernommen von Kooperation {view['inherited_from_id']}."]
+    done = [ch for ch in view["changes"] if ch["applied_on"]]
+    change = view["change"]
+    if not done and change is None:
+        return lines
+    lines += ["", "## Nach der Gründung", ""]
+    lines += [
+        f"- {_cell(ch['label'])}: {_cell(ch['description'])} (wirksam ab {ch['applied_on']})"
+        for ch in done
+    ]
+    if change is not None:
+        source = f" ({_cell(change['source'])})" if change["source"] else ""
+        lines += [
+            "",
+            f"**Änderungsverfahren {change['id']}:** {_cell(change['label'])} – "
+            f"{_cell(change['description'])}{source}",
+            "",
+            "| Schritt | Status | fällig | wartet auf |",
+            "|---|---|---|---|",
+        ]
+        for st in change["steps"]:
+            waits = st["waits_for"] if st["status"] != "done" else None
+            lines.append(
+                f"| {st['label']} | {STATUS.get(st['status'], st['status'])} | "
+                f"{st['due'] or '–'} | {_cell(waits)} |"
+            )
     return lines

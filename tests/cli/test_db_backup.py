@@ -18,7 +18,7 @@ def test_backup_then_restore_over_changed_data(
 ) -> None:
     file = tmp_path / "sicherung.zip"
     out = demo_cli.ok("db", "backup", file).out
-    assert out.startswith(f"Gesichert in {file}: sqlite, Schema-Revision 0018, ")
+    assert out.startswith(f"Gesichert in {file}: sqlite, Schema-Revision 0019, ")
     before = demo_cli.ok("municipality", "list").out
     coordinator = world.person_with("coordinator")["id"]
     demo_cli.ok(
@@ -49,7 +49,7 @@ def test_backup_then_restore_over_changed_data(
     done = demo_cli.ok("db", "restore", file, "--force").out.splitlines()
     assert re.fullmatch(
         rf"Wiederhergestellt aus {re.escape(str(file))} \(Sicherung vom "
-        r"\d{4}-\d\d-\d\d \d\d:\d\d UTC, Schema-Revision 0018\)\.",
+        r"\d{4}-\d\d-\d\d \d\d:\d\d UTC, Schema-Revision 0019\)\.",
         done[0],
     )
     assert done[1] == (

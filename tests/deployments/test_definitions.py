@@ -171,6 +171,12 @@ VALID: dict[str, dict[str, Any]] = {
         "on": "2026-07-01",
         "reference": "Amtsblatt 2026 Nr. 12, S. 34",
     },
+    "open-founding-change": {
+        "cooperation_id": "Bauhof",
+        "kind": "Beitritt eines Partners",
+        "municipality_id": "Erfurt",
+        "description": "Erfurt tritt dem Bauhof bei",
+    },
     "record-cost-baseline": {
         "cooperation_id": "Bauhof",
         "municipality_id": "Jena",
@@ -284,6 +290,7 @@ BAD: dict[str, tuple[str, Any]] = {
     "record-authority-submission": ("on", None),
     "record-authority-decision": ("result", "perhaps"),
     "record-publication": ("reference", 34),
+    "open-founding-change": ("kind", "Fusion"),
     "record-cost-baseline": ("personnel", -5),
     "record-actual-costs": ("year", "letztes"),
     "prepare-funding-application": ("programme", ["by_ikz"]),
@@ -398,8 +405,8 @@ def test_follow_ups_are_wired_to_the_events_the_core_emits() -> None:
 
 def test_every_action_deployment_says_in_german_what_it_does_and_needs() -> None:
     described = {s.name: s.description for s in ACTION_SPECS}
-    assert len(described) == 50
-    assert len(set(described.values())) == 50
+    assert len(described) == 51
+    assert len(set(described.values())) == 51
     assert described["advance-cooperation"] == (
         "Lebenszyklus-Schritt anwenden (Sondierung beginnen, Vereinbarung verhandeln, "
         "Pilot starten, Pilot evaluieren, Verstetigen, Pausieren, Fortsetzen, Beenden, "

@@ -86,7 +86,7 @@ def test_restore_brings_back_the_data_of_the_backup_and_its_audit_chain(
     assert titles(w.app) == ["Vor der Sicherung"]
     assert verify_audit(w.app)[1] is None
     assert restored.upgraded_to is None
-    assert manifest.schema_revision == "0018"
+    assert manifest.schema_revision == "0019"
     assert manifest.kind == ("sqlite" if w.app.db.is_sqlite else "postgresql")
     assert read_manifest(tmp_path / "b.zip") == manifest
 
@@ -162,8 +162,8 @@ def test_an_older_backup_is_restored_and_upgraded(
         manifest = backup(old, tmp_path / "old.zip", now=_now())
         restored = restore(target, tmp_path / "old.zip")
         assert manifest.schema_revision == "0005"
-        assert restored.upgraded_to == "0018"
-        assert current_revision(target) == "0018"
+        assert restored.upgraded_to == "0019"
+        assert current_revision(target) == "0019"
     finally:
         old.dispose()
         target.dispose()
