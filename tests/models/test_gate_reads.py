@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import col, select
 
 from ikz.app import App
@@ -147,3 +148,26 @@ def test_an_unknown_part_is_an_error(app: App) -> None:
         coop = transition_rows(s.connection(), cid, w.coordinator_id).coop
         with pytest.raises(ValueError, match="no loader"):
             gate_snapshot(s.connection(), coop, {"partners", "horoscope"})
+
+
+def test_a_partner_who_left_is_no_partner_for_a_gate(app: App) -> None:
+    w = make_world(app)
+    cid = open_coop(w, n_partners=3)
+    gone = w.partners[2].municipality_id
+    # The applied leave of a change procedure sets this day (ikz.actions.founding_change).
+    with app.db.write() as s:
+        s.connection().execute(
+            text(
+                "UPDATE partnership SET left_on = :d WHERE cooperation_id = :c AND municipality_id = :m"
+            ),
+            {"d": date(2026, 5, 1), "c": cid, "m": gone},
+        )
+    with app.db.read() as s:
+        coop = transition_rows(s.connection(), cid, w.coordinator_id).coop
+        part = gate_snapshot(s.connection(), coop, GATE_READS[Trigger.AGREE])
+        full = load_snapshot(s, require(s, Cooperation, cid))
+    assert [p.municipality_id for p in part.partners] == [
+        w.partners[0].municipality_id,
+        w.partners[1].municipality_id,
+    ]
+    assert part.partners == full.partners
