@@ -27,6 +27,7 @@ from tests.ci_skips import pytest_make_collect_report, pytest_runtest_makereport
 from tests.factories import World, make_app, make_world
 
 if TYPE_CHECKING:
+    from models.db import Database
     from tests.mail.conftest import Server
 
 # The CI rule's hooks, imported so that pytest registers them with this conftest.
@@ -86,6 +87,18 @@ def pg_url() -> Iterator[str]:
     yield f"{base}/{name}"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def migration_db(request: pytest.FixtureRequest) -> Iterator[Database]:
+    """A fresh, empty database for a migration's test (tests/migration_kit.py), once on
+    SQLite and once on the local PostgreSQL."""
+    from models.db import connect
+
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+    d = connect(url)
+    yield d
+    d.dispose()
 
 
 @pytest.fixture
