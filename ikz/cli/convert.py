@@ -115,3 +115,13 @@ def calendar_done(res: Any, lang: Language) -> str:
             else " No future meeting can still be reached with this lead time."
         )
     return line + nxt
+
+
+def change_opened_done(res: Any, lang: Language) -> str:
+    """What `ikz founding change` says it opened: the kind in words, not its code."""
+    from states.founding_change import KIND_LABELS, ChangeKind
+
+    de, en = KIND_LABELS[ChangeKind(res.kind)]
+    if lang == "en":
+        return f"Change procedure opened: {en} (id {res.id})."
+    return f"Änderungsverfahren eröffnet: {de} (ID {res.id})."

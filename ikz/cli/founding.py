@@ -67,6 +67,8 @@ def founding_show(cooperation: CoopId, as_json: Json = False) -> None:
         typer.echo(f"  {head} {change['id']}: {change['label']} – {change['description']}")
         for st in change["steps"]:
             line = f"    [{st['status']}] {st['label']}"
+            if st["done_on"]:
+                line += f" ({'on' if en else 'am'} {st['done_on']})"
             if st["due"] and st["status"] != "done":
                 line += f" – {'due' if en else 'fällig'} {st['due']}"
             if st["waits_for"] and st["status"] != "done":

@@ -191,10 +191,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
             "publication are then recorded as for the founding.",
         ),
         ("founding", "change"),
-        (
-            "Änderungsverfahren eröffnet: {kind} (ID {id}).",
-            "Change procedure opened: {kind} (id {id}).",
-        ),
+        "ikz.cli.convert:change_opened_done",
         options={"municipality_id": "--municipality"},
     ),
 )

@@ -83,13 +83,13 @@ def _changes(view: dict[str, Any]) -> list[str]:
             f"**Änderungsverfahren {change['id']}:** {_cell(change['label'])} – "
             f"{_cell(change['description'])}{source}",
             "",
-            "| Schritt | Status | fällig | wartet auf |",
-            "|---|---|---|---|",
+            "| Schritt | Status | fällig | erledigt am | wartet auf |",
+            "|---|---|---|---|---|",
         ]
         for st in change["steps"]:
             waits = st["waits_for"] if st["status"] != "done" else None
             lines.append(
                 f"| {st['label']} | {STATUS.get(st['status'], st['status'])} | "
-                f"{st['due'] or '–'} | {_cell(waits)} |"
+                f"{st['due'] or '–'} | {st['done_on'] or '–'} | {_cell(waits)} |"
             )
     return lines

@@ -37,6 +37,11 @@ def test_the_demo_s_amendment_completed_then_a_join_opened(demo_cli: Cli, world:
         ("draft", "done"), ("resolution", "open"), ("signature", "waiting"),
         ("authority", "waiting"), ("publication", "waiting"), ("effective", "waiting"),
     ]  # fmt: skip
+    # A done step of the change says when it was done, as the founding's own steps do.
+    assert (
+        "    [done] Entwurf von Vereinbarung oder Satzung (am 20"
+        in cli.ok("founding", "show", FOUNDED).out
+    )
     err = _refused(
         cli, "founding", "change", FOUNDED, "--kind", "termination", "--description", "x",
         "--actor", k,
@@ -69,7 +74,7 @@ def test_the_demo_s_amendment_completed_then_a_join_opened(demo_cli: Cli, world:
         world.muni["Paderborn"], "--description", "Paderborn tritt bei", "--actor", k,
     )  # fmt: skip
     joined = cli.json("founding", "show", FOUNDED)["change"]
-    assert res.out == f"Änderungsverfahren eröffnet: join (ID {joined['id']}).\n"
+    assert res.out == f"Änderungsverfahren eröffnet: Beitritt eines Partners (ID {joined['id']}).\n"
     shown = cli.ok("founding", "show", FOUNDED).out
     assert (
         f"  Änderung {change['id']}: Änderung (Aufgaben oder Kostenschlüssel), wirksam ab "

@@ -185,6 +185,9 @@ def test_a_join_runs_the_procedure_again_and_adds_the_partner_on_its_day(world: 
         ("effective", "waiting"),
     ]
     act(world, "draft", cid, date(2026, 3, 2))
+    page = "\n".join(founding_markdown(world.app, cid))
+    assert f"**Änderungsverfahren {change.id}:** Beitritt eines Partners" in page
+    assert "| Entwurf von Vereinbarung oder Satzung | erledigt | – | 2026-03-02 | – |" in page
     day = date(2026, 3, 2)
     # Erfurt is not a partner yet, but must resolve and sign as the joining one.
     _through_publication(world, cid, [*mids, erfurt], day)
