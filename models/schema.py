@@ -34,14 +34,27 @@ def alembic_config(db: Database) -> Config:
 
 
 def upgrade(db: Database) -> str:
-    """Bring the database to the newest revision; returns that revision."""
-    from alembic import command
+    """Bring the database to the newest revision; returns that revision.
 
+    All migrations run in one transaction (SQLite and PostgreSQL both roll DDL back), so
+    a failed upgrade leaves the database where it was: said in one line, not a trace."""
+    from alembic import command
+    from alembic.util import CommandError
+
+    before = current_revision(db) or "keiner"
     cfg = alembic_config(db)
-    with db.write_engine.connect() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-        conn.commit()
+    try:
+        with db.write_engine.connect() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+            conn.commit()
+    except (CommandError, DBAPIError, RuntimeError) as exc:
+        why = " ".join(str(exc).split("\n", 1)[0].split())[:300]
+        raise IkzError(
+            "upgrade_failed",
+            f"Das Upgrade der Datenbank ist gescheitert, sie bleibt auf Revision {before}: {why}",
+            f"The database upgrade failed; it stays at revision {before}: {why}",
+        ) from exc
     return HEAD_REVISION
 
 
