@@ -43,18 +43,20 @@ def upgrade(db: Database) -> str:
 
     before = current_revision(db) or "keiner"
     cfg = alembic_config(db)
-    try:
-        with db.write_engine.connect() as conn:
-            cfg.attributes["connection"] = conn
+    # Connecting stays outside: an unreachable server is said by the CLI's own handler.
+    with db.write_engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        try:
             command.upgrade(cfg, "head")
             conn.commit()
-    except (CommandError, DBAPIError, RuntimeError) as exc:
-        why = " ".join(str(exc).split("\n", 1)[0].split())[:300]
-        raise IkzError(
-            "upgrade_failed",
-            f"Das Upgrade der Datenbank ist gescheitert, sie bleibt auf Revision {before}: {why}",
-            f"The database upgrade failed; it stays at revision {before}: {why}",
-        ) from exc
+        except (CommandError, DBAPIError, RuntimeError) as exc:
+            why = " ".join(str(exc).split("\n", 1)[0].split())[:300]
+            raise IkzError(
+                "upgrade_failed",
+                f"Das Upgrade der Datenbank ist gescheitert, sie bleibt auf Revision {before}: "
+                f"{why}",
+                f"The database upgrade failed; it stays at revision {before}: {why}",
+            ) from exc
     return HEAD_REVISION
 
 
