@@ -2,7 +2,7 @@
 
 # No `from __future__ import annotations`: see ikz.cli.main.
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -23,15 +23,7 @@ def founding_show(cooperation: CoopId, as_json: Json = False) -> None:
         return
     en = state.lang == "en"
     typer.echo(f"#{view['cooperation_id']} {view['title']}: {view['form_label']} ({view['state']})")
-    for st in view["steps"]:
-        line = f"  [{st['status']}] {st['label']}"
-        if st["done_on"]:
-            line += f" ({'on' if en else 'am'} {st['done_on']})"
-        if st["due"] and st["status"] != "done":
-            line += f" – {'due' if en else 'fällig'} {st['due']}"
-        if st["waits_for"] and st["status"] != "done":
-            line += f": {st['waits_for']}"
-        typer.echo(line)
+    _echo_steps(view["steps"], "  ", en)
     outcomes = {
         "missing": ("fehlt", "missing"),
         "positive": ("Ausnahme greift", "exemption applies"),
@@ -65,15 +57,21 @@ def founding_show(cooperation: CoopId, as_json: Json = False) -> None:
     if change:
         head = "Change procedure" if en else "Änderungsverfahren"
         typer.echo(f"  {head} {change['id']}: {change['label']} – {change['description']}")
-        for st in change["steps"]:
-            line = f"    [{st['status']}] {st['label']}"
-            if st["done_on"]:
-                line += f" ({'on' if en else 'am'} {st['done_on']})"
-            if st["due"] and st["status"] != "done":
-                line += f" – {'due' if en else 'fällig'} {st['due']}"
-            if st["waits_for"] and st["status"] != "done":
-                line += f": {st['waits_for']}"
-            typer.echo(line)
+        _echo_steps(change["steps"], "    ", en)
+
+
+def _echo_steps(steps: list[dict[str, Any]], indent: str, en: bool) -> None:
+    """One line per step (the founding's or a change's): status, label, when it was
+    done, when it is due and what it waits for."""
+    for st in steps:
+        line = f"{indent}[{st['status']}] {st['label']}"
+        if st["done_on"]:
+            line += f" ({'on' if en else 'am'} {st['done_on']})"
+        if st["due"] and st["status"] != "done":
+            line += f" – {'due' if en else 'fällig'} {st['due']}"
+        if st["waits_for"] and st["status"] != "done":
+            line += f": {st['waits_for']}"
+        typer.echo(line)
 
 
 @founding_app.command("rules")
