@@ -7,8 +7,6 @@ breaking a chain.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +14,7 @@ from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.clock import utcnow
+from models.db import canonical_sha256
 from states.proof import Proof, ProofKind
 
 GENESIS_HASH = "0" * 64
@@ -196,8 +195,7 @@ def transition_hash(
             "proof_on_behalf_of": proof_on_behalf_of,
             "proof_document_sha256": proof_document_sha256,
         }
-    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode()).hexdigest()
+    return canonical_sha256(payload)
 
 
 class ConflictRecord(ProofFields, table=True):
@@ -239,5 +237,4 @@ def conflict_record_hash(r: ConflictRecord) -> str:
     proof = proof_payload(r)
     if proof is not None:
         payload["proof"] = proof
-    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode()).hexdigest()
+    return canonical_sha256(payload)

@@ -20,8 +20,6 @@ transition's state and version, on the transition chain instead; the review date
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -50,6 +48,7 @@ from models.cooperation import (
     StaffInvolvement,
     Success,
 )
+from models.db import canonical_sha256
 from models.driver_sql import run
 from models.founding import (
     AssessmentAnswer,
@@ -160,13 +159,7 @@ def row_hash(table_name: str, values: Mapping[str, Any]) -> str:
     hash)."""
     skip = CHAINED[BY_TABLE[table_name]]
     payload = {k: _plain(v) for k, v in values.items() if v is not None and k not in skip}
-    blob = json.dumps(
-        {"table": table_name, "row": payload},
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(blob.encode()).hexdigest()
+    return canonical_sha256({"table": table_name, "row": payload})
 
 
 def fact_hash(values: Mapping[str, Any]) -> str:
@@ -184,8 +177,7 @@ def fact_hash(values: Mapping[str, Any]) -> str:
         "proof": proof_payload(dict(values)),
         "prev": values["prev_hash"],
     }
-    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode()).hexdigest()
+    return canonical_sha256(payload)
 
 
 def columns_of(model: type[SQLModel]) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import bindparam, column, insert, table, update
@@ -10,10 +10,11 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import psycopg
 from sqlalchemy.dialects.sqlite import pysqlite
 from sqlalchemy.exc import IntegrityError
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 from models.db import connect
 from models.delivery import STORE_OUTCOME as _STORE
-from models.driver_sql import driver_sql, run
+from models.driver_sql import bind_processor, driver_sql, run
 from models.registry import Person
 from models.schema import upgrade
 
@@ -108,3 +109,40 @@ def test_run_gives_rows_as_sqlalchemy_does_and_raises_its_errors(
         assert names == ["Anna M."]
     finally:
         db.dispose()
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        datetime(2026, 2, 1, 8, 30, tzinfo=UTC),
+        datetime(2026, 12, 6, 23, 59, 59, 999999, tzinfo=timezone(timedelta(hours=2))),
+        datetime(999, 3, 4, 5, 6, 7, tzinfo=timezone(timedelta(hours=-5, minutes=-30))),
+        None,
+    ],
+)
+def test_sqlite_datetimes_are_the_text_sqlalchemy_writes(when: datetime | None) -> None:
+    """The shortcut for aware datetimes on SQLite (models.driver_sql.bind_processor)
+    gives SQLAlchemy's own text, including a microsecond of 0 and a year below 1000."""
+    dialect = pysqlite.dialect()
+    own = bind_processor(UTCDateTime(), dialect)
+    theirs = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)
+    assert own is not None and theirs is not None
+    assert own(when) == theirs(when)
+
+
+def test_a_naive_datetime_is_refused_as_sqlmodel_refuses_it() -> None:
+    dialect = pysqlite.dialect()
+    own = bind_processor(UTCDateTime(), dialect)
+    theirs = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)
+    assert own is not None and theirs is not None
+    for process in (own, theirs):
+        with pytest.raises(ValueError, match="timezone"):
+            process(datetime(2026, 2, 1, 8, 30))
+
+
+def test_the_stored_text_of_an_utc_time() -> None:
+    process = bind_processor(UTCDateTime(), pysqlite.dialect())
+    assert process is not None
+    assert process(datetime(2026, 2, 1, 9, 30, tzinfo=timezone(timedelta(hours=1)))) == (
+        "2026-02-01 08:30:00.000000"
+    )
