@@ -6,8 +6,6 @@ rendered (and a reminder re-send it) by a process that knows the secret. Each li
 bound to one person, one purpose and one object, expires, and is used once.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from datetime import UTC, datetime
 

@@ -5,8 +5,6 @@ Records refer to people by id only, so personal data can be erased later without
 breaking a chain.
 """
 
-from __future__ import annotations
-
 import hashlib
 import json
 from datetime import datetime

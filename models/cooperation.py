@@ -1,7 +1,5 @@
 """The cooperation, its partners and everything recorded along its way."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any
 

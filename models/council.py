@@ -6,8 +6,6 @@ updates moved meetings instead of doubling them; a future meeting that the new f
 longer holds (cancelled) is removed. Past meetings stay, as the record of what was.
 """
 
-from __future__ import annotations
-
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime

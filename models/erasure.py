@@ -8,8 +8,6 @@ rewritten: they hold ids, and free text on them is kept as the record the law le
 public body keep (Art. 17 (3) b and e).
 """
 
-from __future__ import annotations
-
 import json
 import re
 from dataclasses import dataclass
@@ -59,7 +57,7 @@ class Needles:
     pairs: tuple[tuple[str, str], ...]
 
     @classmethod
-    def of(cls, person: Person) -> Needles:
+    def of(cls, person: Person) -> "Needles":
         assert person.id is not None
         name, email = pseudonym(person.id)
         pairs = [(person.email, email), (person.name, name)]

@@ -12,8 +12,6 @@ The rules (which rows may go now, the backoff) are states.event_relay; none of t
 functions commits.
 """
 
-from __future__ import annotations
-
 import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass

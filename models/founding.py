@@ -9,8 +9,6 @@ minutes, the authority's letter, an expert opinion) is stored by content
 (ikz.proof.document) and named here by its SHA-256, so the chain covers it.
 """
 
-from __future__ import annotations
-
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime

@@ -14,8 +14,6 @@ All four tables are on the cooperation's fact chain (models.chain); a correction
 costs updates the row and is recorded as an update on the chain.
 """
 
-from __future__ import annotations
-
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime

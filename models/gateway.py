@@ -6,8 +6,6 @@ hash suffices; nobody can guess one back). A row is never deleted: a used link k
 when.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy import update

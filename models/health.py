@@ -1,7 +1,5 @@
 """History of the Kooperations-Check: one row per review, so a trend can be shown."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TypedDict

@@ -1,7 +1,5 @@
 """Notification outbox: written in the same transaction as the change that causes it."""
 
-from __future__ import annotations
-
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass

@@ -1,7 +1,5 @@
 """Municipalities and people: the registry the cooperations draw on."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy import JSON, Column
