@@ -18,6 +18,7 @@ from sqlalchemy import JSON, Column, String, cast, or_, update
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from models.base import Table
 from models.clock import utcnow
 from models.cooperation import SignOffRequest
 from models.outbox import OPEN, Notification
@@ -31,7 +32,7 @@ KEPT_TABLES = frozenset(
 ERASED_MAIL_STATUS = "erased"
 
 
-class Erasure(SQLModel, table=True):
+class Erasure(Table, table=True):
     """One erasure: whose, why, by whom and how that person was proven, and how many rows
     it changed. Names no erased value."""
 
