@@ -288,6 +288,9 @@ def cli_show(runs: int) -> list[Figure]:
         cold([str(BIN / "ikz"), "coop", "show", "1"])  # warm the page cache, as any 2nd start
         shows = [cold([str(BIN / "ikz"), "coop", "show", "1"]) for _ in range(runs)]
         passes = [cold([PYTHON, "-c", "pass"]) for _ in range(runs)]
+        imports = import_times(
+            [PYTHON, "-X", "importtime", str(BIN / "ikz"), "coop", "show", "1"], env
+        )
     return [
         Figure(
             "cli_show_seconds",
@@ -295,6 +298,27 @@ def cli_show(runs: int) -> list[Figure]:
             "s",
             statistics.median(passes),
             "s",
-            f"median of {runs} cold processes; baseline: python -c pass",
+            f"median of {runs} cold processes; baseline: python -c pass; imports: {imports}",
         ),
     ]
+
+
+def import_times(cmd: list[str], env: dict[str, str], shown: int = 8) -> str:
+    """Where a start's import time goes: one run with `-X importtime`, each module's own
+    (self) time added to its top-level package, so that the parts add up to the whole
+    (sqlalchemy's modules count for sqlalchemy even when a table module pulls them in)."""
+    err = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stderr
+    by_package: dict[str, int] = {}
+    for line in err.splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        own, _cumulative, name = line.removeprefix("import time:").split("|")
+        if not own.strip().isdigit():  # the header line
+            continue
+        package = name.strip().split(".")[0]
+        by_package[package] = by_package.get(package, 0) + int(own)
+    total = sum(by_package.values())
+    top = sorted(by_package.items(), key=lambda kv: -kv[1])[:shown]
+    parts = [f"{name} {us / 1000:.0f} ms" for name, us in top]
+    rest = total - sum(us for _, us in top)
+    return ", ".join([*parts, f"other {rest / 1000:.0f} ms", f"all {total / 1000:.0f} ms"])

@@ -78,9 +78,11 @@ def open_app(settings: Settings | None = None, *, emit_events: bool = True) -> A
     app = App(db=connect(settings.resolved_database_url()), settings=settings)
     if emit_events:
         from ikz.events.prefect import prefect_api_url
-        from ikz.events.relay import prefect_event_hook
 
         url = prefect_api_url(settings)
         if url:
+            # Only then: the relay (with http.client) is no part of a command without one.
+            from ikz.events.relay import prefect_event_hook
+
             app.after_commit.append(prefect_event_hook(app, url))
     return app

@@ -6,14 +6,13 @@ rendered (and a reminder re-send it) by a process that knows the secret. Each li
 bound to one person, one purpose and one object, expires, and is used once.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import update
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Field, Session, col, select
 
+from models.base import Table
 from models.clock import utcnow
 from models.cooperation import Conflict, Partnership, SignOffRequest
 from models.registry import Municipality, Person
@@ -21,7 +20,7 @@ from models.registry import Municipality, Person
 PURPOSES = ("signoff", "benefit", "conflict_agreement")
 
 
-class AnswerLink(SQLModel, table=True):
+class AnswerLink(Table, table=True):
     __tablename__ = "answer_link"
 
     id: int | None = Field(default=None, primary_key=True)

@@ -5,16 +5,16 @@ Records refer to people by id only, so personal data can be erased later without
 breaking a chain.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
-from sqlmodel import Field, SQLModel
+from sqlalchemy import JSON, Column, UniqueConstraint, text
+from sqlmodel import Field
 
+from models.base import Table
 from models.clock import utcnow
 from models.db import canonical_sha256
+from models.partial_index import partial_index
 from states.proof import Proof, ProofKind
 
 GENESIS_HASH = "0" * 64
@@ -28,7 +28,7 @@ PROOF_COLUMNS = (
 )
 
 
-class ProofFields(SQLModel):
+class ProofFields(Table):
     """How the person behind a recorded act was proven (states.proof.Proof), stored with
     the act and covered by its hash. proof_kind NULL: recorded before ikz-flow kept
     evidence (back-filled by migration 0010), or written outside a use case."""
@@ -111,12 +111,11 @@ class TransitionRecord(ProofFields, table=True):
     # writes no page of it.
     __table_args__ = (
         UniqueConstraint("cooperation_id", "seq"),
-        Index(
+        partial_index(
             "ix_transition_record_idempotency_key",
             "idempotency_key",
             unique=True,
-            sqlite_where=text("idempotency_key IS NOT NULL"),
-            postgresql_where=text("idempotency_key IS NOT NULL"),
+            where=text("idempotency_key IS NOT NULL"),
         ),
     )
 

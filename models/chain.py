@@ -18,8 +18,6 @@ Core statements that write chained tables touch only columns left out of the has
 transition's state and version, on the transition chain instead; the review date).
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal

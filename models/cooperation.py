@@ -1,19 +1,18 @@
 """The cooperation, its partners and everything recorded along its way."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlalchemy import false as sa_false
-from sqlmodel import Field, SQLModel, col
+from sqlmodel import Field, col
 
 from models.audit import ProofFields
+from models.base import Table
 from models.clock import utcnow
 
 
-class Cooperation(SQLModel, table=True):
+class Cooperation(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=200)
     field_of_work: str = Field(max_length=60, index=True)
@@ -35,7 +34,7 @@ class Cooperation(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class Partnership(SQLModel, table=True):
+class Partnership(Table, table=True):
     __table_args__ = (UniqueConstraint("cooperation_id", "municipality_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -54,7 +53,7 @@ class Partnership(SQLModel, table=True):
 CURRENT = col(Partnership.left_on).is_(None)
 
 
-class Goal(SQLModel, table=True):
+class Goal(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
     text: str
@@ -62,7 +61,7 @@ class Goal(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class Meeting(SQLModel, table=True):
+class Meeting(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
     kind: str = Field(max_length=30)
@@ -78,7 +77,7 @@ class Meeting(SQLModel, table=True):
     cancelled: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
 
 
-class Agreement(SQLModel, table=True):
+class Agreement(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
     kind: str = Field(max_length=40)
@@ -103,7 +102,7 @@ class SignOff(ProofFields, table=True):
     signed_at: datetime = Field(default_factory=utcnow)
 
 
-class Decision(SQLModel, table=True):
+class Decision(Table, table=True):
     """A give-and-take ledger entry: who benefits, who concedes what (factor 3)."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -118,7 +117,7 @@ class Decision(SQLModel, table=True):
     decided_on: date
 
 
-class StaffInvolvement(SQLModel, table=True):
+class StaffInvolvement(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
     municipality_id: int | None = Field(default=None, foreign_key="municipality.id")
@@ -126,7 +125,7 @@ class StaffInvolvement(SQLModel, table=True):
     involved_on: date
 
 
-class Communication(SQLModel, table=True):
+class Communication(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
     kind: str = Field(max_length=30)
@@ -135,7 +134,7 @@ class Communication(SQLModel, table=True):
     planned_on: date | None = None
 
 
-class Success(SQLModel, table=True):
+class Success(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
     what: str
@@ -145,7 +144,7 @@ class Success(SQLModel, table=True):
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
-class Conflict(SQLModel, table=True):
+class Conflict(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
     subject: str
@@ -169,7 +168,7 @@ class Conflict(SQLModel, table=True):
     close_reason: str | None = None
 
 
-class Report(SQLModel, table=True):
+class Report(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     cooperation_id: int = Field(foreign_key="cooperation.id", index=True)
     kind: str = Field(default="success", max_length=30)
@@ -177,7 +176,7 @@ class Report(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class SignOffRequest(SQLModel, table=True):
+class SignOffRequest(Table, table=True):
     """A mayor's sign-off asked for through a suspended Prefect flow run."""
 
     __tablename__ = "signoff_request"

@@ -6,21 +6,20 @@ updates moved meetings instead of doubling them; a future meeting that the new f
 longer holds (cancelled) is removed. Past meetings stay, as the record of what was.
 """
 
-from __future__ import annotations
-
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint, delete
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Field, Session, col, select
 
+from models.base import Table
 from models.clock import utcnow
 from models.registry import Municipality
 
 
-class CalendarImport(SQLModel, table=True):
+class CalendarImport(Table, table=True):
     __tablename__ = "calendar_import"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -34,7 +33,7 @@ class CalendarImport(SQLModel, table=True):
     imported_at: datetime = Field(default_factory=utcnow)
 
 
-class CouncilMeeting(SQLModel, table=True):
+class CouncilMeeting(Table, table=True):
     __tablename__ = "council_meeting"
     __table_args__ = (UniqueConstraint("municipality_id", "uid"),)
 

@@ -8,8 +8,6 @@ rewritten: they hold ids, and free text on them is kept as the record the law le
 public body keep (Art. 17 (3) b and e).
 """
 
-from __future__ import annotations
-
 import json
 import re
 from dataclasses import dataclass
@@ -20,6 +18,7 @@ from sqlalchemy import JSON, Column, String, cast, or_, update
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from models.base import Table
 from models.clock import utcnow
 from models.cooperation import SignOffRequest
 from models.outbox import OPEN, Notification
@@ -33,7 +32,7 @@ KEPT_TABLES = frozenset(
 ERASED_MAIL_STATUS = "erased"
 
 
-class Erasure(SQLModel, table=True):
+class Erasure(Table, table=True):
     """One erasure: whose, why, by whom and how that person was proven, and how many rows
     it changed. Names no erased value."""
 
@@ -59,7 +58,7 @@ class Needles:
     pairs: tuple[tuple[str, str], ...]
 
     @classmethod
-    def of(cls, person: Person) -> Needles:
+    def of(cls, person: Person) -> "Needles":
         assert person.id is not None
         name, email = pseudonym(person.id)
         pairs = [(person.email, email), (person.name, name)]

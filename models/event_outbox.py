@@ -12,8 +12,6 @@ The rules (which rows may go now, the backoff) are states.event_relay; none of t
 functions commits.
 """
 
-from __future__ import annotations
-
 import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -24,7 +22,6 @@ from sqlalchemy import (
     JSON,
     Column,
     Connection,
-    Index,
     and_,
     exists,
     func,
@@ -33,9 +30,11 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.orm import aliased
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Field, Session, col, select
 
+from models.base import Table
 from models.driver_sql import run
+from models.partial_index import partial_index
 from states.event_relay import CLAIM_LEASE, Retry, postable
 
 # Rows scanned per claim: the open events the ordering rule looks at. More than a batch,
@@ -44,7 +43,7 @@ SCAN = 500
 MAX_ERROR_CHARS = 1000
 
 
-class OutboxEvent(SQLModel, table=True):
+class OutboxEvent(Table, table=True):
     __tablename__ = "event_outbox"
 
     # Write order: the order of events per cooperation (one transaction writes a
@@ -74,9 +73,7 @@ _t = OutboxEvent.__table__  # type: ignore[attr-defined]
 # Open rows only (see models.outbox.OPEN for why literals): sent rows are never looked up,
 # and the index stays as small as the backlog.
 OPEN = _t.c.status.in_([literal_column("'pending'"), literal_column("'sending'")])
-Index(
-    "ix_event_outbox_open", _t.c.cooperation_id, _t.c.id, sqlite_where=OPEN, postgresql_where=OPEN
-)
+partial_index("ix_event_outbox_open", _t.c.cooperation_id, _t.c.id, where=OPEN)
 _INSERT = insert(_t)
 
 

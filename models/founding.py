@@ -9,16 +9,15 @@ minutes, the authority's letter, an expert opinion) is stored by content
 (ikz.proof.document) and named here by its SHA-256, so the chain covers it.
 """
 
-from __future__ import annotations
-
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, func
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Field, Session, col, select
 
+from models.base import Table
 from models.clock import utcnow
 from models.cooperation import CURRENT, Cooperation, Goal, Partnership
 from models.council import calendar_settings, meetings_from
@@ -31,7 +30,7 @@ from states.founding_facts import Change, Event
 from states.rulepack import FormRules
 
 
-class FoundingPlan(SQLModel, table=True):
+class FoundingPlan(Table, table=True):
     __tablename__ = "founding_plan"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -50,7 +49,7 @@ class FoundingPlan(SQLModel, table=True):
     inherited_from_id: int | None = Field(default=None, foreign_key="cooperation.id")
 
 
-class FoundingEvent(SQLModel, table=True):
+class FoundingEvent(Table, table=True):
     __tablename__ = "founding_event"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -71,7 +70,7 @@ class FoundingEvent(SQLModel, table=True):
     change_id: int | None = Field(default=None, foreign_key="founding_change.id")
 
 
-class FoundingChange(SQLModel, table=True):
+class FoundingChange(Table, table=True):
     """A change procedure after the founding (states.founding_change): amendment, a
     partner joining, termination or dissolution. Its acts are founding_event rows with
     its id; `applied_on` is set once, when its effect was applied."""
@@ -89,7 +88,7 @@ class FoundingChange(SQLModel, table=True):
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
-class FoundingClause(SQLModel, table=True):
+class FoundingClause(Table, table=True):
     """One clause of the agreement or statute as agreed (states.clauses): its text and,
     for the term, the termination and the evaluation, its measure. Append-only: the
     latest record of a code counts."""
@@ -109,7 +108,7 @@ class FoundingClause(SQLModel, table=True):
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
-class AssessmentAnswer(SQLModel, table=True):
+class AssessmentAnswer(Table, table=True):
     __tablename__ = "assessment_answer"
 
     id: int | None = Field(default=None, primary_key=True)

@@ -14,8 +14,6 @@ All four tables are on the cooperation's fact chain (models.chain); a correction
 costs updates the row and is recorded as an update on the chain.
 """
 
-from __future__ import annotations
-
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -23,8 +21,9 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, Column, Numeric, UniqueConstraint
-from sqlmodel import Field, Session, SQLModel, col, func, select
+from sqlmodel import Field, Session, col, func, select
 
+from models.base import Table
 from models.clock import utcnow
 from models.cooperation import CURRENT, Cooperation, Partnership
 from models.registry import Municipality
@@ -41,7 +40,7 @@ def money_column(nullable: bool = False) -> Column:  # type: ignore[type-arg]
     return Column(Numeric(MONEY_DIGITS, MONEY_PLACES, asdecimal=True), nullable=nullable)
 
 
-class FundingBaseline(SQLModel, table=True):
+class FundingBaseline(Table, table=True):
     __tablename__ = "funding_baseline"
     __table_args__ = (UniqueConstraint("cooperation_id", "municipality_id"),)
 
@@ -56,7 +55,7 @@ class FundingBaseline(SQLModel, table=True):
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
-class FundingActual(SQLModel, table=True):
+class FundingActual(Table, table=True):
     __tablename__ = "funding_actual"
     __table_args__ = (UniqueConstraint("cooperation_id", "municipality_id", "year"),)
 
@@ -71,7 +70,7 @@ class FundingActual(SQLModel, table=True):
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
-class FundingApplication(SQLModel, table=True):
+class FundingApplication(Table, table=True):
     __tablename__ = "funding_application"
     __table_args__ = (UniqueConstraint("cooperation_id", "programme"),)
 
@@ -88,7 +87,7 @@ class FundingApplication(SQLModel, table=True):
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
-class FundingStep(SQLModel, table=True):
+class FundingStep(Table, table=True):
     __tablename__ = "funding_step"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -111,7 +110,7 @@ class FundingStep(SQLModel, table=True):
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
-class CostShare(SQLModel, table=True):
+class CostShare(Table, table=True):
     """One partner's share of the cooperation's costs in the cost-sharing key, in per
     cent (states.costkey). A new key updates each partner's row, on the chain."""
 

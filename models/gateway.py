@@ -6,18 +6,17 @@ hash suffices; nobody can guess one back). A row is never deleted: a used link k
 when.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Field, Session, col, select
 
+from models.base import Table
 from models.clock import utcnow
 from models.registry import Person
 
 
-class LoginLink(SQLModel, table=True):
+class LoginLink(Table, table=True):
     __tablename__ = "login_link"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -30,7 +29,7 @@ class LoginLink(SQLModel, table=True):
     used_at: datetime | None = None
 
 
-class GatewaySession(SQLModel, table=True):
+class GatewaySession(Table, table=True):
     __tablename__ = "gateway_session"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -43,7 +42,7 @@ class GatewaySession(SQLModel, table=True):
     revoked_at: datetime | None = None
 
 
-class ApiToken(SQLModel, table=True):
+class ApiToken(Table, table=True):
     __tablename__ = "api_token"
 
     id: int | None = Field(default=None, primary_key=True)

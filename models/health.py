@@ -1,18 +1,17 @@
 """History of the Kooperations-Check: one row per review, so a trend can be shown."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TypedDict
 
 from sqlalchemy import JSON, Column, insert
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Field, Session, col, select
 
+from models.base import Table
 from models.clock import utcnow
 
 
-class HealthCheckRecord(SQLModel, table=True):
+class HealthCheckRecord(Table, table=True):
     __tablename__ = "health_check"
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,7 +1,5 @@
 """Notification outbox: written in the same transaction as the change that causes it."""
 
-from __future__ import annotations
-
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -14,7 +12,6 @@ from sqlalchemy import (
     JSON,
     Column,
     Connection,
-    Index,
     Integer,
     String,
     Text,
@@ -29,15 +26,17 @@ from sqlalchemy import (
     null,
 )
 from sqlalchemy import select as core_select
-from sqlmodel import Field, Relationship, Session, SQLModel
+from sqlmodel import Field, Relationship, Session
 
+from models.base import Table
 from models.clock import utcnow
 from models.db import compact_json
 from models.driver_sql import driver_sql, run
+from models.partial_index import partial_index
 from models.registry import Person
 
 
-class OutboxContext(SQLModel, table=True):
+class OutboxContext(Table, table=True):
     """What a notification says (the facts its mail is rendered from), stored once for all
     its recipients.
 
@@ -54,7 +53,7 @@ class OutboxContext(SQLModel, table=True):
     body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
-class Notification(SQLModel, table=True):
+class Notification(Table, table=True):
     __tablename__ = "outbox"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -96,8 +95,8 @@ _outbox_t = Notification.__table__  # type: ignore[attr-defined]
 # index: queries must state the condition through these.
 OPEN = _outbox_t.c.status.in_([literal_column("'pending'"), literal_column("'sending'")])
 FAILED = _outbox_t.c.status == literal_column("'failed'")
-Index("ix_outbox_due", _outbox_t.c.next_attempt_at, sqlite_where=OPEN, postgresql_where=OPEN)
-Index("ix_outbox_failed", _outbox_t.c.context_id, sqlite_where=FAILED, postgresql_where=FAILED)
+partial_index("ix_outbox_due", _outbox_t.c.next_attempt_at, where=OPEN)
+partial_index("ix_outbox_failed", _outbox_t.c.context_id, where=FAILED)
 
 
 def enqueue(

@@ -1,16 +1,15 @@
 """Municipalities and people: the registry the cooperations draw on."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy import JSON, Column
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from models.base import Table
 from models.clock import utcnow
 
 
-class Municipality(SQLModel, table=True):
+class Municipality(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
     ags: str = Field(max_length=8, unique=True, index=True)
@@ -23,7 +22,7 @@ class Municipality(SQLModel, table=True):
     submission_lead_days: int = Field(default=21, sa_column_kwargs={"server_default": "21"})
 
 
-class Person(SQLModel, table=True):
+class Person(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
     email: str = Field(max_length=320, unique=True, index=True)

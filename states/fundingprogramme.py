@@ -21,7 +21,9 @@ Percent = Decimal
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built on first use: only the rule pack checks validate files; the CLI and flows
+    # mostly read the enums beside these models.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Source(Strict):

@@ -69,3 +69,18 @@ def test_main_prints_json_records_and_a_failed_suite_as_null(
     machine_rows, failed = records[:3], records[3:]
     assert all(r["value"] is not None and r["value"] > 0 for r in machine_rows)
     assert all(r["value"] is None and "kaputt" in r["note"] for r in failed)
+
+
+def test_import_times_add_each_module_to_its_top_level_package() -> None:
+    import sys
+
+    from benchmarks.latency import import_times
+
+    note = import_times([sys.executable, "-X", "importtime", "-c", "import json.decoder"], {})
+    parts = dict(p.rsplit(" ", 2)[:2] for p in note.split(", "))
+    # json and json.decoder are one package; the header line is no package.
+    assert "json" in parts and "json.decoder" not in parts and "self" not in parts
+    assert list(parts)[-2:] == ["other", "all"]
+    assert sum(int(v) for k, v in parts.items() if k != "all") == pytest.approx(
+        int(parts["all"]), abs=len(parts)
+    )
