@@ -112,7 +112,14 @@ async def _serve(specs: tuple[Spec, ...], limit: int) -> None:
 
 
 # What a served flow run needs: imported once in the forkserver, inherited by every run.
-PRELOAD = ["prefect", "prefect.flow_engine", "flows.actions", "flows.followups", "flows.portfolio"]
+PRELOAD = [
+    "prefect",
+    "prefect.flow_engine",
+    "flows.actions",
+    "flows.followups",
+    "flows.portfolio",
+    "deployments.forkserver_warm",
+]
 
 
 def start_runs_from_a_forkserver(preload: list[str] | None = None) -> None:
