@@ -88,7 +88,20 @@ async def add_served(runner: Any, s: Spec) -> Any:
     which the forkserver below serves). Given only the deployment, Prefect 3.9 starts every
     run as `python -m prefect.engine`, a fresh interpreter importing Prefect and our code
     again: about 5 CPU seconds per run, the forkserver bypassed."""
-    return await runner.aadd_flow(load_flow(s.entrypoint), **deployment_options(s))
+    return await runner.aadd_flow(served_flow(s), **deployment_options(s))
+
+
+def served_flow(s: Spec) -> Any:
+    """`s`'s flow as the runner sends it to a run: cloudpickled, the flow function by
+    value with only the globals its code names. A parameter annotation that is still a
+    string (`from __future__ import annotations`) could then not be resolved in the run
+    ("`Success_ReportModel` is not fully defined"), so the annotations are resolved here,
+    where the module's globals are at hand."""
+    import typing
+
+    flow = load_flow(s.entrypoint)
+    flow.fn.__annotations__ = typing.get_type_hints(flow.fn, include_extras=True)
+    return flow
 
 
 async def _serve(specs: tuple[Spec, ...], limit: int) -> None:

@@ -60,3 +60,53 @@ def test_served_deployments_keep_their_options(prefect_server: None) -> None:
     assert [s.schedule.model_dump(include={"interval"}) for s in dispatcher.schedules] == [
         {"interval": timedelta(seconds=60)}
     ]
+
+
+# Loads a cloudpickled flow in a fresh interpreter, as a forked run gets it, and
+# validates parameters there.
+LOAD_AND_VALIDATE = """
+import base64, json, sys, cloudpickle
+flow = cloudpickle.loads(base64.b64decode(sys.stdin.readline()))
+try:
+    print(json.dumps(flow.validate_parameters(json.loads(sys.stdin.readline()))))
+except Exception as exc:
+    print(json.dumps({"error": str(exc).splitlines()[0]}))
+"""
+
+
+def validated_in_a_run(flow: Any, parameters: dict[str, Any]) -> Any:
+    import base64
+    import json
+    import subprocess
+    import sys
+
+    import cloudpickle
+
+    blob = base64.b64encode(cloudpickle.dumps(flow)).decode()
+    out = subprocess.run(
+        [sys.executable, "-c", LOAD_AND_VALIDATE],
+        input=f"{blob}\n{json.dumps(parameters)}\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_a_served_flow_validates_its_parameters_in_the_run() -> None:
+    from deployments.serve import load_flow, served_flow
+
+    report = spec("success-report")
+    # As the module holds it, the function's annotations are strings that only the
+    # module's globals resolve; a run gets the function without those globals.
+    assert validated_in_a_run(load_flow(report.entrypoint), {"cooperation_id": "3"}) == {
+        "error": "`Success_ReportModel` is not fully defined; you should define `Literal`, "
+        "then call `Success_ReportModel.model_rebuild()`."
+    }
+    assert validated_in_a_run(served_flow(report), {"cooperation_id": "3"}) == {
+        "cooperation_id": 3,
+        "lang": None,
+    }
+    assert validated_in_a_run(served_flow(spec("escalate-conflict")), {"conflict_id": 2}) == {
+        "conflict_id": 2
+    }
