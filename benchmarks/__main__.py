@@ -38,12 +38,13 @@ NAMES = {
         "click_burst_p95_s",
     ],
     "cli": ["cli_show_seconds"],
+    "runcpu": ["click_cpu_goal_s", "click_cpu_advance_s"],
     "topology": ["topology_click_to_inbox_median_s", "topology_click_to_inbox_p95_s"],
 }
 
 
 def suites(quick: bool) -> dict[str, Callable[[], list[Figure]]]:
-    from benchmarks import dispatch, latency, machine, sweep, topology, transitions
+    from benchmarks import dispatch, latency, machine, run_cpu, sweep, topology, transitions
 
     return {
         # First, and in every run (--only or not): the yardsticks that tell machines apart.
@@ -56,6 +57,7 @@ def suites(quick: bool) -> dict[str, Callable[[], list[Figure]]]:
         "dispatch": lambda: dispatch.figures(300 if quick else 1_000),
         "click": lambda: latency.click_to_inbox(10 if quick else 20),
         "cli": lambda: latency.cli_show(5 if quick else 15),
+        "runcpu": lambda: run_cpu.figures(4 if quick else 10),
         # The README's production topology: Prefect server and data on PostgreSQL, two
         # process workers (benchmarks.topology).
         "topology": lambda: topology.click_to_inbox(6 if quick else 20),

@@ -15,6 +15,12 @@ def load_flow(entrypoint: str) -> Any:
 
 
 def runner_deployment(s: Spec) -> Any:
+    return load_flow(s.entrypoint).to_deployment(**deployment_options(s))
+
+
+def deployment_options(s: Spec) -> dict[str, Any]:
+    """What a spec says about its deployment, as keyword arguments of both
+    `Flow.to_deployment` and `Runner.add_flow`."""
     from prefect.events.schemas.deployment_triggers import DeploymentEventTrigger
     from prefect.types.entrypoint import EntrypointType
 
@@ -52,7 +58,7 @@ def runner_deployment(s: Spec) -> Any:
         kwargs["concurrency_limit"] = ConcurrencyLimitConfig(
             limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
         )
-    return load_flow(s.entrypoint).to_deployment(**kwargs)
+    return kwargs
 
 
 def all_deployments() -> list[Any]:
@@ -70,10 +76,35 @@ def serve_all(limit: int | None = None, *, forkserver: bool = True) -> None:
         # report, dispatch) then queues in the runner instead of starving the local
         # server on a small machine. A suspended run holds no slot.
         limit = max(2, os.cpu_count() or 2)
-    asyncio.run(_serve(all_deployments(), limit))
+    asyncio.run(_serve(SPECS, limit))
 
 
-async def _serve(deployments: list[Any], limit: int) -> None:
+async def add_served(runner: Any, s: Spec) -> Any:
+    """Register `s`'s deployment with `runner` together with its flow object, and return
+    the deployment's id.
+
+    `Runner.add_flow`, not `add_deployment`: only a runner that holds the flow object
+    starts a run by calling it in a subprocess (`prefect.flow_engine.run_flow_in_subprocess`,
+    which the forkserver below serves). Given only the deployment, Prefect 3.9 starts every
+    run as `python -m prefect.engine`, a fresh interpreter importing Prefect and our code
+    again: about 5 CPU seconds per run, the forkserver bypassed."""
+    return await runner.aadd_flow(served_flow(s), **deployment_options(s))
+
+
+def served_flow(s: Spec) -> Any:
+    """`s`'s flow as the runner sends it to a run: cloudpickled, the flow function by
+    value with only the globals its code names. A parameter annotation that is still a
+    string (`from __future__ import annotations`) could then not be resolved in the run
+    ("`Success_ReportModel` is not fully defined"), so the annotations are resolved here,
+    where the module's globals are at hand."""
+    import typing
+
+    flow = load_flow(s.entrypoint)
+    flow.fn.__annotations__ = typing.get_type_hints(flow.fn, include_extras=True)
+    return flow
+
+
+async def _serve(specs: tuple[Spec, ...], limit: int) -> None:
     """prefect.serve, with Ctrl-C handled by the event loop.
 
     Prefect's runner handles SIGTERM gracefully but leaves Ctrl-C to KeyboardInterrupt,
@@ -82,22 +113,26 @@ async def _serve(deployments: list[Any], limit: int) -> None:
     the runner's own graceful shutdown makes Ctrl-C reliable.
     """
     import asyncio
-    import inspect
     import signal
 
     from prefect.runner import Runner
 
     runner = Runner(limit=limit)
-    for deployment in deployments:
-        added = runner.add_deployment(deployment)
-        if inspect.isawaitable(added):  # async in an event loop, as here
-            await added
+    for s in specs:
+        await add_served(runner, s)
     asyncio.get_running_loop().add_signal_handler(signal.SIGINT, runner.handle_sigterm)
     await runner.start()
 
 
 # What a served flow run needs: imported once in the forkserver, inherited by every run.
-PRELOAD = ["prefect", "prefect.flow_engine", "flows.actions", "flows.followups", "flows.portfolio"]
+PRELOAD = [
+    "prefect",
+    "prefect.flow_engine",
+    "flows.actions",
+    "flows.followups",
+    "flows.portfolio",
+    "deployments.forkserver_warm",
+]
 
 
 def start_runs_from_a_forkserver(preload: list[str] | None = None) -> None:

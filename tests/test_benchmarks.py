@@ -84,3 +84,37 @@ def test_import_times_add_each_module_to_its_top_level_package() -> None:
     assert sum(int(v) for k, v in parts.items() if k != "all") == pytest.approx(
         int(parts["all"]), abs=len(parts)
     )
+
+
+def test_run_cpu_counts_the_cpu_of_a_process_tree_by_group() -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from benchmarks.run_cpu import tree_cpu
+
+    # A parent that burns CPU in a child it has reaped (counted in the parent's children
+    # time), and a live child named like the forkserver (the name joined at run time, so
+    # that the parent's own command line does not carry it): both belong to the tree.
+    script = (
+        "import subprocess, sys, time\n"
+        "subprocess.run([sys.executable, '-c', 'sum(range(3_000_000))'])\n"
+        "name = 'fork' + 'server'\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)', name])\n"
+        "print(child.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    root = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert root.stdout is not None
+    child = int(root.stdout.readline())
+    try:
+        found = tree_cpu(root.pid)
+        alone = tree_cpu(child)
+    finally:
+        os.kill(child, signal.SIGKILL)
+        root.kill()
+        root.wait()
+    assert set(found) == {"other", "forkserver"}
+    assert found["other"] > 0  # the parent's and the reaped child's CPU
+    assert set(alone) == {"forkserver"}  # a subtree: the parent is not counted
