@@ -96,14 +96,11 @@ def click_to_inbox(runs: int) -> list[Figure]:
         smtp.stop()
 
 
-def _measure(
-    proc: subprocess.Popen[bytes],
-    log: Path,
-    api: str,
-    env: dict[str, str],
-    inbox: Inbox,
-    runs: int,
-) -> list[Figure]:
+def stack_client(
+    proc: subprocess.Popen[bytes], log: Path, env: dict[str, str], api: str
+) -> httpx.Client:
+    """Once `ikz up` (`proc`, logging to `log`) is up: a client of its gateway at `api`
+    with a personal token of person 1, as the coordinator's UI."""
     wait_for(
         lambda: proc.poll() is not None or "ikz-flow läuft" in log.read_text(errors="replace"),
         300,
@@ -114,13 +111,28 @@ def _measure(
         raise RuntimeError(log.read_text(errors="replace")[-2000:])
     # A generous timeout: the Prefect server on SQLite at times stalls on its database's
     # lock for half a minute (PrefectHQ/prefect#18934); the wait counts in the latency.
-    # Through the gateway, as the coordinator's UI: with a personal token of person 1.
     token = _ikz_json(env, "token", "create", "--person", "1", "--label", "Benchmark")["token"]
-    client = httpx.Client(base_url=api, timeout=120, headers={"Authorization": f"Bearer {token}"})
+    return httpx.Client(base_url=api, timeout=120, headers={"Authorization": f"Bearer {token}"})
+
+
+def deployment_id(client: httpx.Client, name: str) -> str | None:
+    """The id of the deployment `name` (of the flow of the same name), once it exists."""
+    r = client.get(f"/deployments/name/{name}/{name}")
+    return str(r.json()["id"]) if r.status_code == 200 else None
+
+
+def _measure(
+    proc: subprocess.Popen[bytes],
+    log: Path,
+    api: str,
+    env: dict[str, str],
+    inbox: Inbox,
+    runs: int,
+) -> list[Figure]:
+    client = stack_client(proc, log, env, api)
 
     def deployment(name: str) -> str | None:
-        r = client.get(f"/deployments/name/{name}/{name}")
-        return str(r.json()["id"]) if r.status_code == 200 else None
+        return deployment_id(client, name)
 
     def mail_after(t0: float) -> list[tuple[float, str, str]]:
         return [m for m in inbox.since(t0) if coop["title"] in m[2]]

@@ -20,11 +20,18 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-import httpx
 from aiosmtpd.controller import Controller
 
 from benchmarks.common import PYTHON, Figure, free_port, ikz_up, quiet_env, scratch_dir
-from benchmarks.latency import Inbox, _final_state, _ikz_json, _quiet, wait_for
+from benchmarks.latency import (
+    Inbox,
+    _final_state,
+    _ikz_json,
+    _quiet,
+    deployment_id,
+    stack_client,
+    wait_for,
+)
 
 TICK = os.sysconf("SC_CLK_TCK")
 # The stack's processes by what their command line says; forked runs are reaped by the
@@ -116,18 +123,10 @@ def figures(clicks: int) -> list[Figure]:
 def _measure(
     proc: subprocess.Popen[bytes], log: Path, api: str, env: dict[str, str], inbox: Inbox, n: int
 ) -> dict[str, dict[str, float]]:
-    def started() -> bool:
-        return proc.poll() is not None or "ikz-flow läuft" in log.read_text(errors="replace")
-
-    wait_for(started, 300, "ikz up to start", 0.5)
-    if proc.poll() is not None:
-        raise RuntimeError(log.read_text(errors="replace")[-2000:])
-    token = _ikz_json(env, "token", "create", "--person", "1", "--label", "Benchmark")["token"]
-    client = httpx.Client(base_url=api, timeout=120, headers={"Authorization": f"Bearer {token}"})
+    client = stack_client(proc, log, env, api)
 
     def deployment(name: str) -> str | None:
-        r = client.get(f"/deployments/name/{name}/{name}")
-        return str(r.json()["id"]) if r.status_code == 200 else None
+        return deployment_id(client, name)
 
     def running() -> bool:
         now = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
