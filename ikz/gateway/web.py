@@ -21,6 +21,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from prefect.client.base import PrefectHttpxAsyncClient
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from ikz.app import App
 from ikz.forms.messages import german as forms_german
@@ -104,6 +105,7 @@ def create_gateway(
 
     web = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     web.state.ikz = app
+    web.add_exception_handler(ClientDisconnect, client_gone)
 
     def who(request: Request) -> ident.Identity | None:
         header = request.headers.get("authorization", "")
@@ -184,6 +186,13 @@ def create_gateway(
         return await forward(request, body)
 
     return web
+
+
+async def client_gone(request: Request, exc: Exception) -> Response:
+    """A client that hung up before its request was read (a closed tab, a client's own
+    timeout during a burst): nothing was done, and there is no one left to answer. Without
+    this the server logged a traceback in the terminal of `ikz up` for it."""
+    return Response(status_code=400)
 
 
 async def takes_stamp(client: httpx.AsyncClient, basic: str, deployment_id: str) -> bool:

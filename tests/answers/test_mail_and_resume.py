@@ -80,7 +80,10 @@ def test_the_reminder_carries_the_same_link(world: World) -> None:
 
 class Recorder(BaseHTTPRequestHandler):
     seen: ClassVar[list[dict[str, Any]]] = []
-    answer: ClassVar[dict[str, Any]] = {"status": "ACCEPTED"}
+    # What Prefect answers (its SetStateStatus), after `failing` answers with `fail_code`.
+    answer: ClassVar[dict[str, Any]] = {"status": "ACCEPT"}
+    failing: ClassVar[int] = 0
+    fail_code: ClassVar[int] = 503
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -91,6 +94,10 @@ class Recorder(BaseHTTPRequestHandler):
                 "body": json.loads(self.rfile.read(length) or b"null"),
             }
         )
+        if Recorder.failing > 0:
+            Recorder.failing -= 1
+            self.send_error(Recorder.fail_code)
+            return
         raw = json.dumps(Recorder.answer).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -108,7 +115,9 @@ def fake_prefect(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     Recorder.seen = []
-    Recorder.answer = {"status": "ACCEPTED"}
+    Recorder.answer = {"status": "ACCEPT"}
+    Recorder.failing = 0
+    Recorder.fail_code = 503
     url = f"http://127.0.0.1:{server.server_address[1]}/api"
     monkeypatch.setenv("PREFECT_API_URL", url)
     monkeypatch.delenv("PREFECT_API_AUTH_STRING", raising=False)
@@ -139,8 +148,24 @@ def test_resume_sends_prefects_basic_auth_when_it_is_set(
 
 
 def test_a_refused_resume_is_reported_not_raised(world: World, fake_prefect: str) -> None:
-    Recorder.answer = {"status": "REJECTED", "details": {"reason": "not paused"}}
+    Recorder.answer = {"status": "REJECT", "details": {"reason": "not paused"}}
     assert resume_run(world.app.settings, "abc-123") is False
+
+
+def test_a_server_busy_for_a_moment_is_asked_again(world: World, fake_prefect: str) -> None:
+    """The local Prefect server answers 503 while its SQLite file is locked: the run is
+    resumed on a later try, not left waiting."""
+    Recorder.failing = 2
+    assert resume_run(world.app.settings, "abc-123") is True
+    assert [r["path"] for r in Recorder.seen] == ["/api/flow_runs/abc-123/resume"] * 3
+
+
+def test_a_run_the_server_does_not_know_is_not_asked_for_again(
+    world: World, fake_prefect: str
+) -> None:
+    Recorder.failing, Recorder.fail_code = 1, 404
+    assert resume_run(world.app.settings, "abc-123") is False
+    assert len(Recorder.seen) == 1
 
 
 def test_without_a_prefect_server_nothing_is_resumed(

@@ -394,3 +394,33 @@ def test_the_forms_checks_answer_in_german_and_in_english_on_request(gate: Gate)
     assert english.json()["errors"][0]["errors"][0]["errors"] == ["5 is not of type 'array'"]
     # A bad email passes the form: the run refuses it, in German (tests/flows).
     assert fine.json() == {"errors": [], "valid": True}
+
+
+def test_a_client_that_hangs_up_mid_request_leaves_no_traceback(
+    gate: Gate, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A POST whose body never arrives in full (a closed tab, a client's own timeout in a
+    burst): the gateway drops it quietly, logs no 'Exception in ASGI application', and
+    goes on serving."""
+    import socket
+    import time
+
+    secret, _ = token_for(gate, gate.world.coordinator_id)
+    host, port = gate.url.removeprefix("http://").split(":")
+    with caplog.at_level("ERROR"):
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            sock.sendall(
+                (
+                    "POST /api/flow_runs/filter HTTP/1.1\r\n"
+                    f"Host: {host}:{port}\r\n"
+                    f"Authorization: Bearer {secret}\r\n"
+                    "Content-Type: application/json\r\n"
+                    "Content-Length: 1000\r\n\r\n{"
+                ).encode()
+            )
+            time.sleep(0.5)  # the gateway is reading the body when the client goes
+        with gate.client(headers=bearer(secret)) as c:
+            r = c.post("/api/flow_runs/filter", json={"limit": 1})  # the gateway still serves
+            time.sleep(0.5)
+    assert r.status_code == 200
+    assert [rec.getMessage() for rec in caplog.records if rec.levelname == "ERROR"] == []
