@@ -4,34 +4,14 @@ server's REST API (with its basic auth when PREFECT_API_AUTH_STRING is set)."""
 from __future__ import annotations
 
 import logging
-import urllib.error
-
-from tenacity import retry, retry_if_exception, stop_after_delay, wait_exponential
 
 from ikz.events.prefect import api_request, prefect_api_url
 from ikz.settings import Settings
 
 log = logging.getLogger("ikz.answers")
 
-# Answers a busy server gives for a moment: the local Prefect server answers 503 while
-# its SQLite file is locked, a proxy 502 or 504 while it restarts.
-TRANSIENT = frozenset({429, 502, 503, 504})
-
-
-def _transient(exc: BaseException) -> bool:
-    if isinstance(exc, urllib.error.HTTPError):
-        return exc.code in TRANSIENT
-    return isinstance(exc, urllib.error.URLError | TimeoutError | ConnectionError)
-
-
-@retry(
-    retry=retry_if_exception(_transient),
-    wait=wait_exponential(multiplier=0.5, max=8),
-    stop=stop_after_delay(60),
-    reraise=True,
-)
-def _resume(url: str, flow_run_id: str) -> object:
-    return api_request(url, "POST", f"/flow_runs/{flow_run_id}/resume", {}, timeout=10.0)
+# How long a busy server is asked again (ikz.events.prefect.api_request).
+PATIENCE_SECONDS = 60.0
 
 
 def resume_run(settings: Settings, flow_run_id: str) -> bool:
@@ -47,7 +27,14 @@ def resume_run(settings: Settings, flow_run_id: str) -> bool:
         log.warning("Kein Prefect-Server bekannt; Lauf %s wartet weiter.", flow_run_id)
         return False
     try:
-        result = _resume(url, flow_run_id)
+        result = api_request(
+            url,
+            "POST",
+            f"/flow_runs/{flow_run_id}/resume",
+            {},
+            timeout=10.0,
+            patience=PATIENCE_SECONDS,
+        )
     except Exception as exc:
         log.warning("Lauf %s nicht fortgesetzt: %s: %s", flow_run_id, type(exc).__name__, exc)
         return False

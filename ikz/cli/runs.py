@@ -24,6 +24,8 @@ from ikz.proof.stamp import stamped
 from ikz.registry import ActionSpec
 from states.errors import IkzError
 
+PATIENCE_SECONDS = 30.0  # how long a busy Prefect server is asked again
+
 
 def start_run(spec: ActionSpec, cmd: BaseModel) -> dict[str, Any]:
     """Start a run of the action's deployment with `cmd` as its input: {id, name, url}."""
@@ -44,12 +46,16 @@ def start_run(spec: ActionSpec, cmd: BaseModel) -> dict[str, Any]:
     actor = eingabe.pop("actor_id", None)
     parameters = stamped(server_secret(settings), local_proof(actor), {"eingabe": eingabe})
     try:
-        deployment = api_request(api, "GET", f"/deployments/name/{name}/{name}")
+        # A local server on SQLite is busy for a moment after a burst of runs: asked again.
+        deployment = api_request(
+            api, "GET", f"/deployments/name/{name}/{name}", patience=PATIENCE_SECONDS
+        )
         run = api_request(
             api,
             "POST",
             f"/deployments/{deployment['id']}/create_flow_run",
             {"parameters": parameters},
+            patience=PATIENCE_SECONDS,
         )
     except (urllib.error.URLError, OSError, ValueError, KeyError) as exc:
         raise IkzError(

@@ -58,10 +58,45 @@ def prefect_api_url(settings: Settings) -> str | None:
 
 
 def api_request(
-    api_url: str, method: str, path: str, body: Any = None, timeout: float = 5.0
+    api_url: str,
+    method: str,
+    path: str,
+    body: Any = None,
+    timeout: float = 5.0,
+    *,
+    patience: float = 0.0,
 ) -> Any:
     """One call of the Prefect server's REST API (with its basic auth, if set): the
-    answer's JSON, or None for an empty answer."""
+    answer's JSON, or None for an empty answer.
+
+    `patience`: for how many seconds to ask again while the server says it is busy (503
+    while the local server's SQLite file is locked, 429). Such an answer has done
+    nothing, so a POST may be repeated; a timeout or any other error is raised at once.
+    0: one try."""
+    if patience <= 0:
+        return _request(api_url, method, path, body, timeout)
+    from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_exponential
+
+    for attempt in Retrying(
+        retry=retry_if_exception(_not_done),
+        wait=wait_exponential(multiplier=0.5, max=8),
+        stop=stop_after_delay(patience),
+        reraise=True,
+    ):
+        with attempt:
+            return _request(api_url, method, path, body, timeout)
+    raise AssertionError("unreachable: Retrying reraises the last error")
+
+
+def _not_done(exc: BaseException) -> bool:
+    """An answer that says the server is busy and did nothing with the request. A
+    refused connection is not asked again: a stopped server should be said at once."""
+    import urllib.error
+
+    return isinstance(exc, urllib.error.HTTPError) and exc.code in (429, 503)
+
+
+def _request(api_url: str, method: str, path: str, body: Any, timeout: float) -> Any:
     import urllib.request  # here, not at the top: every `ikz` command imports this module
 
     req = urllib.request.Request(
