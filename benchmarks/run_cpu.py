@@ -49,11 +49,15 @@ def tree_cpu(root: int) -> dict[str, float]:
             continue
         try:
             stat = Path(f"/proc/{entry}/stat").read_text()
-            cmd = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            argv = Path(f"/proc/{entry}/cmdline").read_bytes().decode().split("\0")
         except (OSError, UnicodeDecodeError):
             continue  # ended meanwhile
         fields = stat[stat.rfind(")") + 2 :].split()
         parent[int(entry)] = int(fields[1])
+        # What the process runs, not where it lives: the interpreter's own path (argv[0])
+        # and the folders of the others are left out, since a checkout's path may well
+        # contain "ikz".
+        cmd = " ".join(os.path.basename(a) for a in argv[1:])
         cpu[int(entry)] = (cmd, sum(int(x) for x in fields[11:15]) / TICK)
     out: dict[str, float] = {}
     for pid, (cmd, seconds) in cpu.items():
