@@ -72,11 +72,19 @@ def serve_all(limit: int | None = None, *, forkserver: bool = True) -> None:
     if forkserver:
         start_runs_from_a_forkserver()
     if limit is None:
-        # As many runs at once as cores (at least 2): a burst of follow-ups (review,
-        # report, dispatch) then queues in the runner instead of starving the local
-        # server on a small machine. A suspended run holds no slot.
-        limit = max(2, os.cpu_count() or 2)
+        limit = default_limit(os.cpu_count() or 1)
     asyncio.run(_serve(SPECS, limit))
+
+
+def default_limit(cores: int) -> int:
+    """Flow runs at once unless IKZ_RUNNER_LIMIT says otherwise: two per core, from 4 to
+    8. A forked run lives about 1.5 s, of which some 0.4 s is its own CPU; the rest it
+    waits for the Prefect server and the database. With one run per core a burst of
+    twenty clicks queued for over 20 s on two cores; 4 at once took its p95 to 12 s,
+    while 8 at once made the local Prefect server on SQLite stall on its lock now and
+    then (a click of a minute), and 16 made submissions time out (`--only click`). A
+    suspended run holds no slot."""
+    return max(4, min(8, 2 * cores))
 
 
 async def add_served(runner: Any, s: Spec) -> Any:

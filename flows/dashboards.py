@@ -3,6 +3,9 @@ statistics and one page per cooperation."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
@@ -22,6 +25,7 @@ from ikz.views.portfolio import (
     portfolio_view,
     summary_markdown,
 )
+from ikz.views.published import publish_if_changed
 from ikz.views.statistics import statistics_markdown, statistics_view
 
 __all__ = [
@@ -32,6 +36,28 @@ __all__ = [
     "coop_key",
     "publish_portfolio",
 ]
+
+
+def _markdown(app: App, key: str, markdown: str, description: str, force: bool = False) -> None:
+    """A keyed markdown page, written unless its last version says the same."""
+    publish_if_changed(
+        app.settings.data_dir,
+        key,
+        f"{description}\n{markdown}",
+        lambda: create_markdown_artifact(key=key, markdown=markdown, description=description),
+        force=force,
+    )
+
+
+def _table(app: App, key: str, rows: list[dict[str, Any]], description: str, force: bool) -> None:
+    content = json.dumps(rows, sort_keys=True, default=str)
+    publish_if_changed(
+        app.settings.data_dir,
+        key,
+        f"{description}\n{content}",
+        lambda: create_table_artifact(key=key, table=rows, description=description),
+        force=force,
+    )
 
 
 def publish_portfolio(app: App, *, after_change: bool = False) -> int:
@@ -47,52 +73,62 @@ def publish_portfolio(app: App, *, after_change: bool = False) -> int:
     if after_change and cooperation_count(app) > limit:
         return 0
     view = portfolio_view(app, limit)
-    publish_view(view)
+    publish_view(app, view)
     return view.total
 
 
-def publish_view(view: PortfolioView) -> None:
+def publish_view(app: App, view: PortfolioView, *, force: bool = False) -> None:
     """The portfolio table and summary of a view already computed."""
     shown = (
         f"die {len(view.rows)} dringlichsten von {view.total} Kooperationen"
         if view.truncated
         else "alle Kooperationen"
     )
-    create_table_artifact(
-        key=PORTFOLIO_KEY,
-        table=view.rows,
-        description=f"IKZ-Portfolio ({shown}): Zustand, Kooperations-Check je Erfolgsfaktor, "
+    _table(
+        app,
+        PORTFOLIO_KEY,
+        view.rows,
+        f"IKZ-Portfolio ({shown}): Zustand, Kooperations-Check je Erfolgsfaktor, "
         "Hinweise, nächste Prüfung, offene Konflikte und Zustellfehler",
+        force,
     )
-    create_markdown_artifact(
-        key=SUMMARY_KEY,
-        markdown=summary_markdown(view),
-        description="IKZ-Portfolio: Summen je Zustand und Ampel",
-    )
-
-
-def publish_cooperation(app: App, cooperation_id: int) -> None:
-    create_markdown_artifact(
-        key=coop_key(cooperation_id),
-        markdown=cooperation_markdown(app, cooperation_id),
-        description=f"Kooperation {cooperation_id}: Zustand, Checkliste, Verlauf",
+    _markdown(
+        app,
+        SUMMARY_KEY,
+        summary_markdown(view),
+        "IKZ-Portfolio: Summen je Zustand und Ampel",
+        force,
     )
 
 
-def publish_directory(app: App) -> None:
-    create_markdown_artifact(
-        key=DIRECTORY_KEY,
-        markdown=directory_markdown(app),
-        description="Verzeichnis: Personen und Kommunen mit ihren IDs",
+def publish_cooperation(app: App, cooperation_id: int, *, force: bool = False) -> None:
+    _markdown(
+        app,
+        coop_key(cooperation_id),
+        cooperation_markdown(app, cooperation_id),
+        f"Kooperation {cooperation_id}: Zustand, Checkliste, Verlauf",
+        force,
     )
 
 
-def publish_statistics(app: App) -> None:
-    create_markdown_artifact(
-        key=STATISTICS_KEY,
-        markdown=statistics_markdown(statistics_view(app)),
-        description="IKZ-Statistik: Kooperationen nach Aufgabenfeld, Rechtsform, Land und "
+def publish_directory(app: App, *, force: bool = False) -> None:
+    _markdown(
+        app,
+        DIRECTORY_KEY,
+        directory_markdown(app),
+        "Verzeichnis: Personen und Kommunen mit ihren IDs",
+        force,
+    )
+
+
+def publish_statistics(app: App, *, force: bool = False) -> None:
+    _markdown(
+        app,
+        STATISTICS_KEY,
+        statistics_markdown(statistics_view(app)),
+        "IKZ-Statistik: Kooperationen nach Aufgabenfeld, Rechtsform, Land und "
         "Phase; Förderung und Einsparungen je Land",
+        force,
     )
 
 
@@ -107,10 +143,12 @@ def refresh_dashboards() -> int:
     from flows.common import app_scope
 
     with app_scope() as app:
+        # Every page anew (force): a Prefect server with a fresh database, or one whose
+        # pages were deleted, has them all again from here (ikz.views.published).
         view = portfolio_view(app, app.settings.portfolio_artifact_rows)
-        publish_view(view)
-        publish_directory(app)
-        publish_statistics(app)
+        publish_view(app, view, force=True)
+        publish_directory(app, force=True)
+        publish_statistics(app, force=True)
         for row in view.rows:
-            publish_cooperation(app, int(row["ID"]))
+            publish_cooperation(app, int(row["ID"]), force=True)
         return view.total

@@ -33,3 +33,38 @@ def test_every_cooperation_gets_its_page_and_the_directory_is_written(
     assert statistik.startswith("# IKZ-Statistik\n\n**2 Kooperationen**, Stand ")
     assert "| Thüringen | 2 |" in statistik
     assert "| gesamt | 0 | 0 | 0,00 € | 0 | 0 | 0,00 € |" in statistik
+
+
+def _versions(key: str) -> int:
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key]))
+        )
+    return len(found)
+
+
+def test_a_page_is_written_again_only_when_it_changed_or_on_refresh(
+    prefect_server: None, world: World
+) -> None:
+    from prefect import flow
+
+    from flows.dashboards import publish_cooperation
+    from tests.factories import go
+
+    @flow
+    def publish(cid: int) -> None:  # an artifact belongs to a run
+        publish_cooperation(world.app, cid)
+
+    coop = open_coop(world, title="Bauhof West")
+    key = f"ikz-coop-{coop}"
+    before = _versions(key)  # the server is shared with other tests' cooperation 1
+    publish(coop)
+    publish(coop)
+    assert _versions(key) - before == 1
+    go(world, coop, "pause")  # the page shows the state
+    publish(coop)
+    assert _versions(key) - before == 2
+    refresh_dashboards()  # the refresh writes every page, changed or not
+    assert _versions(key) - before == 3
