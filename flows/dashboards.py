@@ -25,7 +25,6 @@ from ikz.views.portfolio import (
     portfolio_view,
     summary_markdown,
 )
-from ikz.views.published import publish_if_changed
 from ikz.views.statistics import statistics_markdown, statistics_view
 
 __all__ = [
@@ -38,25 +37,43 @@ __all__ = [
 ]
 
 
-def _markdown(app: App, key: str, markdown: str, description: str, force: bool = False) -> None:
-    """A keyed markdown page, written unless its last version says the same."""
-    publish_if_changed(
-        app.settings.data_dir,
-        key,
-        f"{description}\n{markdown}",
-        lambda: create_markdown_artifact(key=key, markdown=markdown, description=description),
-        force=force,
+def _markdown(key: str, markdown: str, description: str) -> None:
+    """A keyed markdown page, written unless its newest version says the same."""
+    if not _unchanged(key, "markdown", markdown, description):
+        create_markdown_artifact(key=key, markdown=markdown, description=description)
+
+
+def _table(key: str, rows: list[dict[str, Any]], description: str) -> None:
+    # The text Prefect stores for a table (TableArtifact.format: json.dumps after NaN
+    # became null; a NaN here only makes the page count as changed).
+    data = json.dumps(rows)
+    if not _unchanged(key, "table", data, description):
+        create_table_artifact(key=key, table=rows, description=description)
+
+
+def _unchanged(key: str, kind: str, data: str, description: str) -> bool:
+    """Whether the newest version of `key` on the Prefect server already shows `data`
+    with `description`. Every action's run writes the pages its change shows on, and most
+    actions change one of them: a burst of twenty `record-goal` clicks wrote the same
+    portfolio table and summary forty times, each a write transaction on the server plus
+    two events, which made the burst's own submissions wait on the server's database.
+    Asking the server itself (a read) keeps this right whatever other runs wrote
+    meanwhile, and a server with a fresh database gets every page again."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        ArtifactCollectionFilter,
+        ArtifactCollectionFilterKey,
     )
 
-
-def _table(app: App, key: str, rows: list[dict[str, Any]], description: str, force: bool) -> None:
-    content = json.dumps(rows, sort_keys=True, default=str)
-    publish_if_changed(
-        app.settings.data_dir,
-        key,
-        f"{description}\n{content}",
-        lambda: create_table_artifact(key=key, table=rows, description=description),
-        force=force,
+    with get_client(sync_client=True) as client:
+        newest = client.read_latest_artifacts(
+            artifact_filter=ArtifactCollectionFilter(key=ArtifactCollectionFilterKey(any_=[key])),
+            limit=1,
+        )
+    return bool(newest) and (newest[0].type, newest[0].data, newest[0].description) == (
+        kind,
+        data,
+        description,
     )
 
 
@@ -73,11 +90,11 @@ def publish_portfolio(app: App, *, after_change: bool = False) -> int:
     if after_change and cooperation_count(app) > limit:
         return 0
     view = portfolio_view(app, limit)
-    publish_view(app, view)
+    publish_view(view)
     return view.total
 
 
-def publish_view(app: App, view: PortfolioView, *, force: bool = False) -> None:
+def publish_view(view: PortfolioView) -> None:
     """The portfolio table and summary of a view already computed."""
     shown = (
         f"die {len(view.rows)} dringlichsten von {view.total} Kooperationen"
@@ -85,50 +102,36 @@ def publish_view(app: App, view: PortfolioView, *, force: bool = False) -> None:
         else "alle Kooperationen"
     )
     _table(
-        app,
         PORTFOLIO_KEY,
         view.rows,
         f"IKZ-Portfolio ({shown}): Zustand, Kooperations-Check je Erfolgsfaktor, "
         "Hinweise, nächste Prüfung, offene Konflikte und Zustellfehler",
-        force,
     )
-    _markdown(
-        app,
-        SUMMARY_KEY,
-        summary_markdown(view),
-        "IKZ-Portfolio: Summen je Zustand und Ampel",
-        force,
-    )
+    _markdown(SUMMARY_KEY, summary_markdown(view), "IKZ-Portfolio: Summen je Zustand und Ampel")
 
 
-def publish_cooperation(app: App, cooperation_id: int, *, force: bool = False) -> None:
+def publish_cooperation(app: App, cooperation_id: int) -> None:
     _markdown(
-        app,
         coop_key(cooperation_id),
         cooperation_markdown(app, cooperation_id),
         f"Kooperation {cooperation_id}: Zustand, Checkliste, Verlauf",
-        force,
     )
 
 
-def publish_directory(app: App, *, force: bool = False) -> None:
+def publish_directory(app: App) -> None:
     _markdown(
-        app,
         DIRECTORY_KEY,
         directory_markdown(app),
         "Verzeichnis: Personen und Kommunen mit ihren IDs",
-        force,
     )
 
 
-def publish_statistics(app: App, *, force: bool = False) -> None:
+def publish_statistics(app: App) -> None:
     _markdown(
-        app,
         STATISTICS_KEY,
         statistics_markdown(statistics_view(app)),
         "IKZ-Statistik: Kooperationen nach Aufgabenfeld, Rechtsform, Land und "
         "Phase; Förderung und Einsparungen je Land",
-        force,
     )
 
 
@@ -143,12 +146,10 @@ def refresh_dashboards() -> int:
     from flows.common import app_scope
 
     with app_scope() as app:
-        # Every page anew (force): a Prefect server with a fresh database, or one whose
-        # pages were deleted, has them all again from here (ikz.views.published).
         view = portfolio_view(app, app.settings.portfolio_artifact_rows)
-        publish_view(app, view, force=True)
-        publish_directory(app, force=True)
-        publish_statistics(app, force=True)
+        publish_view(view)
+        publish_directory(app)
+        publish_statistics(app)
         for row in view.rows:
-            publish_cooperation(app, int(row["ID"]), force=True)
+            publish_cooperation(app, int(row["ID"]))
         return view.total
