@@ -77,14 +77,17 @@ def serve_all(limit: int | None = None, *, forkserver: bool = True) -> None:
 
 
 def default_limit(cores: int) -> int:
-    """Flow runs at once unless IKZ_RUNNER_LIMIT says otherwise: two per core, from 4 to
-    8. A forked run lives about 1.5 s, of which some 0.4 s is its own CPU; the rest it
-    waits for the Prefect server and the database. With one run per core a burst of
-    twenty clicks queued for over 20 s on two cores; 4 at once took its p95 to 12 s,
-    while 8 at once made the local Prefect server on SQLite stall on its lock now and
-    then (a click of a minute), and 16 made submissions time out (`--only click`). A
-    suspended run holds no slot."""
-    return max(4, min(8, 2 * cores))
+    """Flow runs at once unless IKZ_RUNNER_LIMIT says otherwise: one per core, at least 2.
+
+    A forked run lives about 1.5 s, of which some 0.4 s is its own CPU, so more runs at
+    once would finish a burst sooner: twenty clicks at once complete after 21-23 s with
+    2 at a time, 11-17 s with 4 and 9-17 s with 8 on two cores. But from 4 at once on,
+    the local Prefect server on SQLite now and then stalls for a minute on its lock (its
+    busy timeout), and a single click then takes 60 s: in three of six benchmark runs,
+    against none of six with 2. With `IKZ_PREFECT_DATABASE_URL` on PostgreSQL a higher
+    limit pays (8 at once: the burst's p95 9.4 s, its POSTs 0.56 s). A suspended run
+    holds no slot."""
+    return max(2, cores)
 
 
 async def add_served(runner: Any, s: Spec) -> Any:
