@@ -59,17 +59,21 @@ def _unchanged(key: str, kind: str, data: str, description: str) -> bool:
     two events, which made the burst's own submissions wait on the server's database.
     Asking the server itself (a read) keeps this right whatever other runs wrote
     meanwhile, and a server with a fresh database gets every page again."""
-    from prefect.client.orchestration import get_client
+    from prefect.client.orchestration import SyncPrefectClient, get_client
     from prefect.client.schemas.filters import (
         ArtifactCollectionFilter,
         ArtifactCollectionFilterKey,
     )
+    from prefect.context import FlowRunContext
 
-    with get_client(sync_client=True) as client:
-        newest = client.read_latest_artifacts(
-            artifact_filter=ArtifactCollectionFilter(key=ArtifactCollectionFilterKey(any_=[key])),
-            limit=1,
-        )
+    only_key = ArtifactCollectionFilter(key=ArtifactCollectionFilterKey(any_=[key]))
+    run = FlowRunContext.get()
+    if run is not None and isinstance(run.client, SyncPrefectClient):
+        # The sync run's own client, already connected (a new one costs a handshake).
+        newest = run.client.read_latest_artifacts(artifact_filter=only_key, limit=1)
+    else:
+        with get_client(sync_client=True) as client:
+            newest = client.read_latest_artifacts(artifact_filter=only_key, limit=1)
     return bool(newest) and (newest[0].type, newest[0].data, newest[0].description) == (
         kind,
         data,

@@ -51,3 +51,44 @@ def test_the_warm_forkserver_has_what_a_run_needs_and_no_thread() -> None:
         "missing": [],
         "new_tables_for_a_deadline": 0,
     }
+
+
+HEARTBEAT_PROBE = """
+import json, logging, sys
+import prefect.flow_engine as engine
+
+class Engine:  # what _send_heartbeats reads of a sync flow run engine
+    heartbeat_seconds = 30
+    flow_run = None
+    logger = logging.getLogger("probe")
+    def _build_heartbeat_event_template(self):
+        return None, None
+    def _emit_flow_run_heartbeat(self, resource, related):
+        pass
+
+def thread_alive_after_the_run():
+    import threading
+    before = set(threading.enumerate())
+    with engine._send_heartbeats(Engine()):
+        (heartbeat,) = set(threading.enumerate()) - before
+    return heartbeat.is_alive()  # joined: dead; not joined: still in its 1 s sleep
+
+if sys.argv[1] == "warm":
+    import deployments.forkserver_warm  # noqa: F401
+print(json.dumps(thread_alive_after_the_run()))
+"""
+
+
+def test_a_forked_run_ends_without_waiting_for_its_heartbeat_thread() -> None:
+    def alive(*args: str) -> bool:
+        out = subprocess.run(
+            [sys.executable, "-c", HEARTBEAT_PROBE, *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
+        return bool(json.loads(out.stdout.strip().splitlines()[-1]))
+
+    assert alive("plain") is False  # Prefect's sync engine joins the thread
+    assert alive("warm") is True  # in the forkserver's forks it does not wait for it
