@@ -17,6 +17,12 @@ from states.errors import IkzError
 PAGE = 200
 
 
+# For how long an erasure asks again while the Prefect server answers 503 (its SQLite
+# file busy): such an answer did nothing, so the filter and each delete may be repeated.
+# Without it an erasure was refused whenever the local server was busy for a moment.
+BUSY_PATIENCE = 30.0
+
+
 def scrub_artifacts(settings: Settings, terms: list[str]) -> int | None:
     """Delete every ikz artifact version naming one of `terms`; how many (None: this
     process knows no Prefect server). A server that is known but cannot be reached
@@ -27,7 +33,7 @@ def scrub_artifacts(settings: Settings, terms: list[str]) -> int | None:
     try:
         found = _naming(url, terms)
         for artifact_id in found:
-            api_request(url, "DELETE", f"/artifacts/{artifact_id}")
+            api_request(url, "DELETE", f"/artifacts/{artifact_id}", patience=BUSY_PATIENCE)
     except OSError as exc:
         raise IkzError(
             "prefect_unreachable",
@@ -48,7 +54,7 @@ def _naming(url: str, terms: list[str]) -> list[str]:
             "limit": PAGE,
             "offset": offset,
         }
-        page = api_request(url, "POST", "/artifacts/filter", body) or []
+        page = api_request(url, "POST", "/artifacts/filter", body, patience=BUSY_PATIENCE) or []
         for artifact in page:
             text = json.dumps(
                 [artifact.get("data"), artifact.get("description")], ensure_ascii=False
