@@ -7,9 +7,8 @@ after its fork (about 1.5 CPU seconds of a 2 s action run, measured in a fresh p
 the modules an action imports only when it runs, the holiday tables behind the council
 deadlines of the portfolio page, SQLAlchemy's mapper configuration).
 
-No connection, thread or event loop is opened here: a fork must not inherit one. The
-sync engine's wait for its heartbeat thread at the end of a run is turned off here too
-(deployments.serve.end_runs_without_waiting_for_the_heartbeat).
+No connection, thread or event loop is opened here: a fork must not inherit one. What a
+served run leaves out of Prefect's engine is set here too (deployments.lean_runs).
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from __future__ import annotations
 import importlib
 from datetime import date, timedelta
 
-from deployments.serve import end_runs_without_waiting_for_the_heartbeat
+from deployments import lean_runs
 
 # Imported by an action run after its commit (mail, pages, summary line, events), not
 # when its flow module is imported.
@@ -69,4 +68,4 @@ def warm() -> None:
 
 
 warm()
-end_runs_without_waiting_for_the_heartbeat()
+lean_runs.apply()

@@ -77,17 +77,17 @@ def serve_all(limit: int | None = None, *, forkserver: bool = True) -> None:
 
 
 def default_limit(cores: int) -> int:
-    """Flow runs at once unless IKZ_RUNNER_LIMIT says otherwise: one per core, at least 2.
+    """Flow runs at once unless IKZ_RUNNER_LIMIT says otherwise: two per core, at least 4
+    and at most 16.
 
-    A forked run lives about 1.5 s, of which some 0.4 s is its own CPU, so more runs at
-    once would finish a burst sooner: twenty clicks at once complete after 21-23 s with
-    2 at a time, 11-17 s with 4 and 9-17 s with 8 on two cores. But from 4 at once on,
-    the local Prefect server on SQLite now and then stalls for a minute on its lock (its
-    busy timeout), and a single click then takes 60 s: in three of six benchmark runs,
-    against none of six with 2. With `IKZ_PREFECT_DATABASE_URL` on PostgreSQL a higher
-    limit pays (8 at once: the burst's p95 9.4 s, its POSTs 0.56 s). A suspended run
-    holds no slot."""
-    return max(2, cores)
+    A forked action run lives under a second and spends most of it waiting for the
+    Prefect server and the database, so two per core keep the cores busy: twenty clicks
+    at once on two cores completed after 9.6-13 s (p95) with 4 at a time, against
+    12.8-16 s with 2 (three bursts each). More at once used to make the local Prefect
+    server on SQLite stall for a minute on its file lock; since it uses its file through
+    one connection (deployments.prefect_server) its requests queue instead, and the cap
+    keeps that queue short. A suspended run holds no slot."""
+    return min(16, max(4, 2 * cores))
 
 
 async def add_served(runner: Any, s: Spec) -> Any:
@@ -174,25 +174,3 @@ def start_runs_from_a_forkserver(preload: list[str] | None = None) -> None:
             return ctx if method == "spawn" else multiprocessing.get_context(method)
 
     engine.multiprocessing = _Multiprocessing()  # type: ignore[assignment,attr-defined]
-
-
-def end_runs_without_waiting_for_the_heartbeat() -> None:
-    """A sync flow run's process ends as soon as its run has, not up to a second later.
-
-    Prefect 3.9's sync engine keeps a heartbeat thread (every 180 s, so that a run whose
-    runner died can be found) that sleeps in steps of one second, and joins it when the
-    run ends: every action run's process then lived on for half a second on average after
-    its final state, holding one of the runner's few slots (a third of a slot's turn in a
-    burst of clicks). Its async engine does not join the same daemon thread; here the sync
-    engine does not either. The thread stops by itself and dies with the process; the
-    final state is already recorded, so no heartbeat is lost that anyone would read.
-
-    Called in the forkserver (deployments.forkserver_warm), whose forks run the flows."""
-    import functools
-
-    import prefect.flow_engine as engine
-
-    send = engine._send_heartbeats
-    if isinstance(send, functools.partial):  # already done
-        return
-    engine._send_heartbeats = functools.partial(send, join_on_exit=False)
