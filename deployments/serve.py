@@ -77,17 +77,18 @@ def serve_all(limit: int | None = None, *, forkserver: bool = True) -> None:
 
 
 def default_limit(cores: int) -> int:
-    """Flow runs at once unless IKZ_RUNNER_LIMIT says otherwise: two per core, at least 4
-    and at most 16.
+    """Flow runs at once unless IKZ_RUNNER_LIMIT says otherwise: three per core, at
+    least 6 and at most 16.
 
-    A forked action run lives under a second and spends most of it waiting for the
-    Prefect server and the database, so two per core keep the cores busy: twenty clicks
-    at once on two cores completed after 9.6-13 s (p95) with 4 at a time, against
-    12.8-16 s with 2 (three bursts each). More at once used to make the local Prefect
-    server on SQLite stall for a minute on its file lock; since it uses its file through
-    one connection (deployments.prefect_server) its requests queue instead, and the cap
-    keeps that queue short. A suspended run holds no slot."""
-    return min(16, max(4, 2 * cores))
+    A forked action run lives about a second and spends most of it waiting for the
+    Prefect server and the database, and the runner starts new runs only when it polls
+    (once a second), so a burst needs several slots per core to keep the cores busy.
+    Twenty clicks at once on two cores completed (p95) after 12.8-16 s with 2 at a
+    time, 9.6-13 s with 4, 7.9-8.8 s with 6 and 7.4-9.3 s with 8. More at once used to
+    make the local Prefect server on SQLite stall for a minute on its file lock; since
+    it uses its file through one connection (deployments.prefect_server) its requests
+    queue instead, and the cap keeps that queue short. A suspended run holds no slot."""
+    return min(16, max(6, 3 * cores))
 
 
 async def add_served(runner: Any, s: Spec) -> Any:

@@ -444,8 +444,10 @@ def test_action_deployments_leave_checking_their_input_to_the_flow() -> None:
     assert served["review-cooperation"].enforce_parameter_schema is True
 
 
-@pytest.mark.parametrize(("cores", "limit"), [(1, 4), (2, 4), (3, 6), (8, 16), (64, 16)])
-def test_ikz_up_runs_two_runs_per_core_at_least_four_and_at_most_16(cores: int, limit: int) -> None:
+@pytest.mark.parametrize(("cores", "limit"), [(1, 6), (2, 6), (3, 9), (5, 15), (6, 16), (64, 16)])
+def test_ikz_up_runs_three_runs_per_core_at_least_six_and_at_most_16(
+    cores: int, limit: int
+) -> None:
     from deployments.serve import default_limit
 
     assert default_limit(cores) == limit
