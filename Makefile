@@ -34,7 +34,7 @@ typecheck: install
 	$(VENV)/bin/mypy
 
 test: lint typecheck
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --durations=20
 
 test-fast: install
 	$(VENV)/bin/pytest -m "not slow"

@@ -294,7 +294,7 @@ def _watch(
 
 def _final_state(client: httpx.Client, run_id: str) -> str | None:
     state = str(client.get(f"/flow_runs/{run_id}").json()["state"]["type"])
-    return state if state in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None
+    return state if state in FINAL else None
 
 
 def _create_run(

@@ -68,7 +68,8 @@ def one_tls_context_per_ca_file() -> None:
     Prefect gives each a new `ssl.create_default_context(cafile=...)`, which parses the
     whole CA bundle: 28 % of an action run's CPU, although the local API is plain http.
     A context is meant to be shared by many connections; the ones built here are not
-    changed after they are made (Prefect only passes them to httpx). The first one is
+    changed after they are made, but for the ALPN protocols httpcore sets on it for an
+    https connection, which are the same for every Prefect client. The first one is
     built here, in the forkserver, so that the forks share it too; calls with other
     arguments (capath, cadata, no CA file) still get a context of their own."""
     make = ssl.create_default_context

@@ -5,11 +5,12 @@ Prefect 3.9 opens its SQLite file through SQLAlchemy's default pool (up to 15
 connections) and leaves the order of writers to SQLite's lock: a writer that finds the
 file locked sleeps in SQLite's busy handler, in steps of up to 100 ms, and the steps
 lengthen while others keep writing. Twenty clicks at once made their submissions wait
-7 to 15 s (p95) that way, and at times a minute (the busy timeout); the same burst with
+6 to 16 s (p95) that way, and at times a minute (the busy timeout); the same burst with
 one connection waited 0.5 to 0.9 s. With one connection the server's requests queue in
 its own event loop instead, first come first served, and a short transaction is not
-held up by sleeping writers. Three connections still stalled for a minute once in two
-bursts. Measured with `python -m benchmarks --only click` (README, issue 18).
+held up by sleeping writers. With three connections two of three bursts still stalled
+for more than a minute. Measured with `python -m benchmarks --only click` (README,
+issue 18, fourth round).
 
 Only a SQLite file is changed; PostgreSQL (IKZ_PREFECT_DATABASE_URL, the production
 topology) keeps Prefect's pool. `prefect.server.database.configurations` names
