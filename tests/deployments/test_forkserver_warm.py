@@ -5,9 +5,7 @@ by another would stay locked in every run)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
+from tests.deployments.fresh import probe
 
 PROBE = """
 import json, sys, threading
@@ -40,11 +38,7 @@ print(json.dumps({
 
 
 def test_the_warm_forkserver_has_what_a_run_needs_and_no_thread() -> None:
-    out = subprocess.run(
-        [sys.executable, "-c", PROBE], capture_output=True, text=True, check=True, timeout=120
-    )
-    found = json.loads(out.stdout.strip().splitlines()[-1])
-    assert found == {
+    assert probe(PROBE) == {
         "before": {"holiday_tables": 0, "mappers_configured": False, "threads": 1},
         # 16 states and the nationwide table, this year and next
         "after": {"holiday_tables": 34, "mappers_configured": True, "threads": 1},

@@ -4,13 +4,10 @@ both ways in a fresh interpreter: as Prefect does it, and after the forkserver's
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from typing import Any
+from tests.deployments.fresh import probe
 
 PROBE = """
-import json, logging, ssl, sys, threading, uuid
+import json, logging, ssl, sys, threading
 
 made = []  # every TLS context actually built, by its arguments
 build = ssl.create_default_context
@@ -21,7 +18,6 @@ ssl.create_default_context = counting
 
 import certifi
 import prefect.flow_engine as engine
-from prefect._flow_run_suspension import FlowRunSuspensionRequest
 from prefect.settings import PREFECT_API_SSL_CERT_FILE
 
 before = len(made)  # importing Prefect builds some at module level
@@ -59,16 +55,8 @@ print(json.dumps({
 """
 
 
-def probe(mode: str) -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, "-c", PROBE, mode], capture_output=True, text=True, check=True, timeout=120
-    )
-    found: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
-    return found
-
-
 def test_prefect_alone_beats_hearts_watches_and_parses_the_ca_file_per_client() -> None:
-    assert probe("plain") == {
+    assert probe(PROBE, "plain") == {
         "heartbeat_threads": 1,
         "watches_for_suspension": True,
         "built_by_the_warm_up": 0,
@@ -79,7 +67,7 @@ def test_prefect_alone_beats_hearts_watches_and_parses_the_ca_file_per_client() 
 
 
 def test_a_forked_run_has_no_heartbeat_no_watch_and_one_tls_context() -> None:
-    assert probe("warm") == {
+    assert probe(PROBE, "warm") == {
         "heartbeat_threads": 0,
         "watches_for_suspension": False,
         "built_by_the_warm_up": 1,  # before the first fork, shared by every run

@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
+
+from tests.deployments.fresh import probe
 
 PROBE = """
 import asyncio, json, sys
@@ -36,14 +35,7 @@ print(json.dumps(asyncio.run(pools())))
 
 def pools(mode: str, tmp_path: Path) -> dict[str, Any]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'prefect.sqlite3'}"
-    out = subprocess.run(
-        [sys.executable, "-c", PROBE, mode, url],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    found: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    found: dict[str, Any] = probe(PROBE, mode, url)
     return found
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.deployments.fresh import probe
 
 PROBE = """
 import json, sys
@@ -28,15 +27,7 @@ def test_runs_of_the_stack_skip_the_version_check_of_the_server_it_started(
     tmp_path: Path,
 ) -> None:
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    out = subprocess.run(
-        [sys.executable, "-c", PROBE, str(tmp_path / "data")],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-        env=env,
-    )
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == {
+    assert probe(PROBE, str(tmp_path / "data"), env=env) == {
         "before": {"version_check": True, "poll": 10},
         "after": {"version_check": False, "poll": 1},
         "public": "http://127.0.0.1:4321",
